@@ -1,0 +1,92 @@
+"""Injected time. Nothing in csms or chargepoint_sim reads the wall clock except through a Clock.
+
+`SystemClock` is real time; `ScaledClock` runs simulated time `speed` times faster than real time (a day of
+fleet in minutes over real sockets); `ManualClock` only moves when a test advances it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Current UTC-aware time."""
+        ...
+
+    async def sleep(self, duration_s: float) -> None:
+        """Sleep for `duration_s` of this clock's time."""
+        ...
+
+    @property
+    def speed(self) -> float:
+        """Clock seconds per real second (1.0 for real time)."""
+        ...
+
+
+class SystemClock:
+    """Wall-clock time."""
+
+    speed = 1.0
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep(self, duration_s: float) -> None:
+        await asyncio.sleep(max(0.0, duration_s))
+
+
+class ScaledClock:
+    """Simulated time starting at `start_at`, running `speed` times faster than real time."""
+
+    def __init__(self, start_at: datetime, speed: float = 1.0) -> None:
+        if start_at.tzinfo is None:
+            raise ValueError("start_at must be timezone-aware")
+        if speed <= 0:
+            raise ValueError("speed must be > 0")
+        self._start_at = start_at
+        self._t0 = time.monotonic()
+        self._speed = speed
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def now(self) -> datetime:
+        return self._start_at + timedelta(seconds=(time.monotonic() - self._t0) * self._speed)
+
+    async def sleep(self, duration_s: float) -> None:
+        await asyncio.sleep(max(0.0, duration_s) / self._speed)
+
+
+class ManualClock:
+    """A clock for tests: time stands still until `advance` is called; `sleep` yields once and advances."""
+
+    speed = 1.0
+
+    def __init__(self, start_at: datetime) -> None:
+        self._now = start_at
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, duration_s: float) -> None:
+        self._now += timedelta(seconds=duration_s)
+
+    async def sleep(self, duration_s: float) -> None:
+        self.advance(duration_s)
+        await asyncio.sleep(0)
+
+
+def to_ocpp_time(at: datetime) -> str:
+    """Format a UTC-aware datetime as OCPP's RFC 3339 dateTime with millisecond precision and Z."""
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_ocpp_time(raw: str) -> datetime:
+    """Parse an OCPP dateTime; a value without offset is taken as UTC."""
+    at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -1,0 +1,26 @@
+"""What OCPP handlers may use: the store, the clock, the event bus and a few policy settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import count
+
+from csms.domain.clock import Clock
+from csms.domain.records import BootPolicy
+from csms.services.events import EventBus
+from csms.store.base import StateStore
+
+
+@dataclass(slots=True)
+class HandlerDeps:
+    store: StateStore
+    clock: Clock
+    events: EventBus
+    default_boot_policy: BootPolicy = BootPolicy.ACCEPT
+    heartbeat_interval_s: int = 300
+    boot_retry_interval_s: int = 60
+    accept_unknown_tokens: bool = False
+    fetch_device_model_on_boot: bool = True
+    # Registration status of the stations connected to this node (station id -> last BootNotification answer).
+    registration: dict[str, BootPolicy] = field(default_factory=dict)
+    request_ids: count[int] = field(default_factory=lambda: count(1))

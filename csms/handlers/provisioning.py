@@ -1,0 +1,95 @@
+"""Functional block B (provisioning): BootNotification, Heartbeat, NotifyReport."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from csms.domain.clock import to_ocpp_time
+from csms.domain.ids import StationId
+from csms.domain.records import BootPolicy, StationRecord, VariableRecord
+from csms.errors import CsmsError
+from csms.handlers.deps import HandlerDeps
+from csms.ocpp.session import HandlerContext
+from csms.services.events import DomainEvent
+
+log = logging.getLogger("csms.handlers.provisioning")
+
+
+async def boot_notification(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    station_id = StationId(ctx.station_id)
+    now = deps.clock.now()
+    info = payload["chargingStation"]
+    existing = await deps.store.get_station(station_id) or StationRecord(station_id=station_id)
+    policy = existing.boot_policy or deps.default_boot_policy
+    await deps.store.put_station(
+        dataclasses.replace(
+            existing,
+            vendor=info["vendorName"],
+            model=info["model"],
+            serial_number=info.get("serialNumber", ""),
+            firmware_version=info.get("firmwareVersion", ""),
+            ocpp_version=ctx.version.value,
+            registration_status=policy.value,
+            last_boot_at=now,
+            last_seen_at=now,
+            connected=True,
+        )
+    )
+    deps.registration[station_id] = policy
+    deps.events.publish(DomainEvent("station.booted", station_id, now, {"status": policy.value,
+                                                                        "reason": payload["reason"]}))
+    if policy is BootPolicy.ACCEPT and deps.fetch_device_model_on_boot:
+        ctx.after_response(lambda: _request_base_report(deps, ctx))
+    interval = deps.heartbeat_interval_s if policy is BootPolicy.ACCEPT else deps.boot_retry_interval_s
+    return {"currentTime": to_ocpp_time(now), "interval": interval, "status": policy.value}
+
+
+async def _request_base_report(deps: HandlerDeps, ctx: HandlerContext) -> None:
+    try:
+        await ctx.session.call("GetBaseReport", {"requestId": next(deps.request_ids), "reportBase": "FullInventory"})
+    except CsmsError as exc:
+        log.info("%s: GetBaseReport after boot failed: %s", ctx.station_id, exc)
+
+
+async def heartbeat(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    now = deps.clock.now()
+    station = await deps.store.get_station(StationId(ctx.station_id))
+    if station is not None:
+        await deps.store.put_station(dataclasses.replace(station, last_seen_at=now))
+    return {"currentTime": to_ocpp_time(now)}
+
+
+def _variables_from_report(report_data: list[dict[str, Any]]) -> list[VariableRecord]:
+    records: list[VariableRecord] = []
+    for item in report_data:
+        component, variable = item["component"], item["variable"]
+        evse = component.get("evse", {})
+        characteristics = item.get("variableCharacteristics", {})
+        for attribute in item["variableAttribute"]:
+            records.append(
+                VariableRecord(
+                    component=component["name"],
+                    component_instance=component.get("instance", ""),
+                    evse_id=evse.get("id"),
+                    connector_id=evse.get("connectorId"),
+                    variable=variable["name"],
+                    variable_instance=variable.get("instance", ""),
+                    attribute_type=attribute.get("type", "Actual"),
+                    value=attribute.get("value", ""),
+                    mutability=attribute.get("mutability", ""),
+                    data_type=characteristics.get("dataType", ""),
+                )
+            )
+    return records
+
+
+async def notify_report(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    variables = _variables_from_report(payload.get("reportData", []))
+    if variables:
+        await deps.store.put_variables(StationId(ctx.station_id), variables)
+    if not payload.get("tbc", False):
+        deps.events.publish(DomainEvent("station.report_complete", ctx.station_id, deps.clock.now(),
+                                        {"request_id": payload["requestId"]}))
+    return {}

@@ -1,0 +1,95 @@
+"""Payload validation against the official OCPP JSON schemas shipped in the `ocpp` package.
+
+Schemas are compiled once per (version, action, direction) with fastjsonschema and cached; `warm_up` compiles
+a version's whole set ahead of time. A violation becomes the RPC error the OCPP-J spec names for it:
+type -> TypeConstraintViolation; missing required / item counts -> OccurrenceConstraintViolation;
+value range, length, enum, pattern, format -> PropertyConstraintViolation; unknown property -> FormatViolation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import fastjsonschema
+
+from csms.errors import (
+    FormatViolation,
+    NotImplementedAction,
+    OccurrenceConstraintViolation,
+    PropertyConstraintViolation,
+    RpcError,
+    TypeConstraintViolation,
+)
+from csms.ocpp.versions import OcppVersion
+
+Validator = Callable[[Any], Any]
+
+_RULE_ERRORS: dict[str, type[RpcError]] = {
+    "type": TypeConstraintViolation,
+    "required": OccurrenceConstraintViolation,
+    "minItems": OccurrenceConstraintViolation,
+    "maxItems": OccurrenceConstraintViolation,
+    "additionalProperties": FormatViolation,
+    "maxLength": PropertyConstraintViolation,
+    "minLength": PropertyConstraintViolation,
+    "enum": PropertyConstraintViolation,
+    "minimum": PropertyConstraintViolation,
+    "maximum": PropertyConstraintViolation,
+    "exclusiveMinimum": PropertyConstraintViolation,
+    "exclusiveMaximum": PropertyConstraintViolation,
+    "pattern": PropertyConstraintViolation,
+    "format": PropertyConstraintViolation,
+}
+
+
+def _schema_name(action: str, is_request: bool) -> str:
+    return f"{action}{'Request' if is_request else 'Response'}"
+
+
+@cache
+def schema_actions(version: OcppVersion) -> frozenset[str]:
+    """Every action that has a Request schema in `version`."""
+    folder = resources.files("ocpp") / version.schema_dir / "schemas"
+    return frozenset(p.name[: -len("Request.json")] for p in folder.iterdir() if p.name.endswith("Request.json"))
+
+
+@cache
+def load_schema(version: OcppVersion, action: str, is_request: bool) -> dict[str, Any]:
+    """The raw JSON schema; raises NotImplementedAction for an action unknown to `version`."""
+    if action not in schema_actions(version):
+        raise NotImplementedAction(f"unknown action {action!r} for {version.value}")
+    path = resources.files("ocpp") / version.schema_dir / "schemas" / f"{_schema_name(action, is_request)}.json"
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8-sig"))
+    schema.pop("$id", None)  # fastjsonschema would try to resolve refs against the remote $id
+    return schema
+
+
+@cache
+def compiled_validator(version: OcppVersion, action: str, is_request: bool) -> Validator:
+    validator: Validator = fastjsonschema.compile(load_schema(version, action, is_request))
+    return validator
+
+
+def validate_payload(version: OcppVersion, action: str, payload: dict[str, Any], *, is_request: bool) -> None:
+    """Validate `payload`; raise the matching RpcError (NotImplementedAction if the action is unknown)."""
+    validator = compiled_validator(version, action, is_request)
+    try:
+        validator(payload)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        error_cls = _RULE_ERRORS.get(str(exc.rule), FormatViolation)
+        field = str(exc.name).removeprefix("data").lstrip(".") or "<payload>"
+        raise error_cls(f"{action}: {exc.message}", {"field": field, "rule": str(exc.rule)}) from None
+
+
+def warm_up(version: OcppVersion) -> int:
+    """Compile every schema of `version` now (startup), so no message pays for it later. Returns the count."""
+    count = 0
+    for action in sorted(schema_actions(version)):
+        for is_request in (True, False):
+            compiled_validator(version, action, is_request)
+            count += 1
+    return count

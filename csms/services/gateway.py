@@ -1,0 +1,18 @@
+"""The `StationGateway` protocol: how services reach a connected station, wherever its socket lives."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class StationGateway(Protocol):
+    def is_connected(self, station_id: str) -> bool: ...
+
+    def connected_station_ids(self) -> list[str]: ...
+
+    async def call(
+        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+    ) -> dict[str, Any]:
+        """Send a CSMS-initiated CALL; raises StationNotConnected, CallError, CallTimeout, SessionClosed,
+        or an RpcError subclass when `payload` does not match the action's schema."""
+        ...

@@ -1,0 +1,81 @@
+"""Settings: defaults in config/csms.toml (or the file named by CSMS_CONFIG), overridden by CSMS_* env vars.
+
+Nested keys use a double underscore: CSMS_OCPP__PORT=9100, CSMS_STORE__BACKEND=redis.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "csms.toml"
+
+
+class OcppSettings(BaseModel):
+    host: str = "0.0.0.0"
+    port: int = Field(9000, ge=0, le=65535)
+    path_prefix: str = "/ocpp"
+    versions: list[Literal["ocpp2.0.1", "ocpp2.1"]] = ["ocpp2.0.1", "ocpp2.1"]
+    max_message_bytes: int = Field(262_144, ge=1024)
+    ping_interval_s: float | None = 30.0
+    ping_timeout_s: float | None = 30.0
+    call_timeout_s: float = Field(30.0, gt=0)
+    compression: bool = True
+
+
+class SecuritySettings(BaseModel):
+    registration: Literal["known", "auto_register"] = "auto_register"
+    default_boot_policy: Literal["Accepted", "Pending", "Rejected"] = "Accepted"
+    heartbeat_interval_s: int = Field(300, ge=1)
+    accept_unknown_tokens: bool = False
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    token: str = "dev-admin-token"
+
+
+class StoreSettings(BaseModel):
+    backend: Literal["memory", "redis"] = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = "csms"
+    redis_max_connections: int = Field(64, ge=1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CSMS_", env_nested_delimiter="__", extra="ignore")
+
+    node_id: str = "node-1"
+    log_level: str = "INFO"
+    ocpp: OcppSettings = OcppSettings()
+    security: SecuritySettings = SecuritySettings()
+    api: ApiSettings = ApiSettings()
+    store: StoreSettings = StoreSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = Path(os.environ.get("CSMS_CONFIG", DEFAULT_CONFIG_PATH))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=path)
+        return init_settings, env_settings, toml
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from file + env, with keyword overrides on top (used by tests and the CLI)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""State storage: the `StateStore` protocol, an in-memory implementation and a Redis implementation."""

@@ -1,0 +1,85 @@
+"""The `StateStore` protocol: everything the CSMS persists. Implementations: memory.py, redis.py.
+
+Contract (tested against both implementations by tests/contract):
+- every method is a coroutine and safe to call concurrently for different stations;
+- writes are visible to the next read in the same process; with Redis, to every process;
+- records are the frozen dataclasses of `csms.domain.records`; a `get_*` for something unknown returns None;
+- meter samples are appended in arrival order and returned oldest first, bounded per series by `max_samples`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from csms.domain.ids import StationId, TransactionId
+from csms.domain.records import (
+    ChargingNeedsRecord,
+    ConnectorStatusRecord,
+    CredentialRecord,
+    MeterSample,
+    StationRecord,
+    TokenRecord,
+    TransactionRecord,
+    VariableRecord,
+)
+
+
+class StateStore(Protocol):
+    # stations
+    async def put_station(self, station: StationRecord) -> None: ...
+    async def get_station(self, station_id: StationId) -> StationRecord | None: ...
+    async def list_stations(self) -> list[StationRecord]: ...
+    async def delete_station(self, station_id: StationId) -> None:
+        """Forget the station and its connectors, variables, credential and charging needs (not transactions)."""
+        ...
+
+    # connectors
+    async def put_connector_status(self, status: ConnectorStatusRecord) -> None: ...
+    async def list_connector_statuses(self, station_id: StationId) -> list[ConnectorStatusRecord]: ...
+
+    # device model
+    async def put_variables(self, station_id: StationId, variables: Sequence[VariableRecord]) -> None:
+        """Insert or replace the given attributes (by `VariableRecord.key()`); others are kept."""
+        ...
+
+    async def list_variables(self, station_id: StationId) -> list[VariableRecord]: ...
+
+    # tokens
+    async def put_token(self, token: TokenRecord) -> None: ...
+    async def get_token(self, id_token: str) -> TokenRecord | None: ...
+    async def list_tokens(self) -> list[TokenRecord]: ...
+    async def delete_token(self, id_token: str) -> bool: ...
+
+    # credentials (security profile 1)
+    async def put_credential(self, credential: CredentialRecord) -> None: ...
+    async def get_credential(self, station_id: StationId) -> CredentialRecord | None: ...
+    async def delete_credential(self, station_id: StationId) -> bool: ...
+
+    # transactions
+    async def put_transaction(self, tx: TransactionRecord) -> None:
+        """Insert or replace; an open transaction is listed by `list_transactions(open_only=True)`."""
+        ...
+
+    async def get_transaction(
+        self, station_id: StationId, transaction_id: TransactionId
+    ) -> TransactionRecord | None: ...
+    async def list_transactions(
+        self, station_id: StationId | None = None, open_only: bool = False
+    ) -> list[TransactionRecord]: ...
+    async def append_meter_samples(
+        self, station_id: StationId, transaction_id: TransactionId, samples: Sequence[MeterSample]
+    ) -> None: ...
+    async def list_meter_samples(self, station_id: StationId, transaction_id: TransactionId) -> list[MeterSample]: ...
+
+    # EV charging needs
+    async def put_charging_needs(self, needs: ChargingNeedsRecord) -> None: ...
+    async def get_charging_needs(self, station_id: StationId, evse_id: int) -> ChargingNeedsRecord | None: ...
+    async def delete_charging_needs(self, station_id: StationId, evse_id: int) -> None: ...
+
+    # lifecycle
+    async def ping(self) -> bool:
+        """True when the backing store answers."""
+        ...
+
+    async def close(self) -> None: ...
