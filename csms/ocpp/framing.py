@@ -77,7 +77,7 @@ def parse_frame(raw: str | bytes, *, allow_21_types: bool) -> Frame:
         msg = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise FrameError(RpcFrameworkError(f"message is not valid JSON: {exc}")) from None
-    if not isinstance(msg, list) or len(msg) < 3:
+    if not isinstance(msg, list) or len(msg) < 2:
         raise FrameError(RpcFrameworkError("message must be a JSON array [MessageTypeId, MessageId, ...]"))
     type_id, message_id = msg[0], msg[1]
     if not isinstance(message_id, str) or not message_id or len(message_id) > MESSAGE_ID_MAX_LEN:

@@ -46,37 +46,50 @@ _RULE_ERRORS: dict[str, type[RpcError]] = {
 }
 
 
-def _schema_name(action: str, is_request: bool) -> str:
-    return f"{action}{'Request' if is_request else 'Response'}"
+_SUFFIXES = ("Request", "Response", "")  # "" = OCPP 2.1 SEND messages (schema file without suffix)
+
+
+def _schema_files(version: OcppVersion) -> frozenset[str]:
+    folder = resources.files("ocpp") / version.schema_dir / "schemas"
+    return frozenset(p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json"))
 
 
 @cache
 def schema_actions(version: OcppVersion) -> frozenset[str]:
-    """Every action that has a Request schema in `version`."""
-    folder = resources.files("ocpp") / version.schema_dir / "schemas"
-    return frozenset(p.name[: -len("Request.json")] for p in folder.iterdir() if p.name.endswith("Request.json"))
+    """Every CALL action (one with a Request schema) in `version`."""
+    return frozenset(n.removesuffix("Request") for n in _schema_files(version) if n.endswith("Request"))
 
 
 @cache
-def load_schema(version: OcppVersion, action: str, is_request: bool) -> dict[str, Any]:
-    """The raw JSON schema; raises NotImplementedAction for an action unknown to `version`."""
-    if action not in schema_actions(version):
+def send_actions(version: OcppVersion) -> frozenset[str]:
+    """Every SEND (unconfirmed, OCPP 2.1) action in `version`."""
+    return frozenset(n for n in _schema_files(version) if not n.endswith(("Request", "Response")))
+
+
+@cache
+def load_schema(version: OcppVersion, action: str, suffix: str) -> dict[str, Any]:
+    """The raw JSON schema of `action` + `suffix` ("Request", "Response" or "" for SEND).
+
+    Raises NotImplementedAction for an action unknown to `version`."""
+    known = send_actions(version) if suffix == "" else schema_actions(version)
+    if action not in known:
         raise NotImplementedAction(f"unknown action {action!r} for {version.value}")
-    path = resources.files("ocpp") / version.schema_dir / "schemas" / f"{_schema_name(action, is_request)}.json"
+    path = resources.files("ocpp") / version.schema_dir / "schemas" / f"{action}{suffix}.json"
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8-sig"))
     schema.pop("$id", None)  # fastjsonschema would try to resolve refs against the remote $id
     return schema
 
 
 @cache
-def compiled_validator(version: OcppVersion, action: str, is_request: bool) -> Validator:
-    validator: Validator = fastjsonschema.compile(load_schema(version, action, is_request))
+def compiled_validator(version: OcppVersion, action: str, suffix: str) -> Validator:
+    validator: Validator = fastjsonschema.compile(load_schema(version, action, suffix))
     return validator
 
 
-def validate_payload(version: OcppVersion, action: str, payload: dict[str, Any], *, is_request: bool) -> None:
-    """Validate `payload`; raise the matching RpcError (NotImplementedAction if the action is unknown)."""
-    validator = compiled_validator(version, action, is_request)
+def validate(version: OcppVersion, action: str, suffix: str, payload: dict[str, Any]) -> None:
+    """Validate `payload` against `action`+`suffix`; raise the matching RpcError (NotImplementedAction if
+    the action is unknown)."""
+    validator = compiled_validator(version, action, suffix)
     try:
         validator(payload)
     except fastjsonschema.JsonSchemaValueException as exc:
@@ -85,11 +98,19 @@ def validate_payload(version: OcppVersion, action: str, payload: dict[str, Any],
         raise error_cls(f"{action}: {exc.message}", {"field": field, "rule": str(exc.rule)}) from None
 
 
+def validate_payload(version: OcppVersion, action: str, payload: dict[str, Any], *, is_request: bool) -> None:
+    """Validate a CALL (`is_request`) or CALLRESULT payload of `action`."""
+    validate(version, action, "Request" if is_request else "Response", payload)
+
+
 def warm_up(version: OcppVersion) -> int:
     """Compile every schema of `version` now (startup), so no message pays for it later. Returns the count."""
     count = 0
     for action in sorted(schema_actions(version)):
-        for is_request in (True, False):
-            compiled_validator(version, action, is_request)
+        for suffix in ("Request", "Response"):
+            compiled_validator(version, action, suffix)
             count += 1
+    for action in sorted(send_actions(version)):
+        compiled_validator(version, action, "")
+        count += 1
     return count

@@ -36,7 +36,7 @@ from csms.errors import (
 )
 from csms.ocpp import framing
 from csms.ocpp.observe import record_exchange
-from csms.ocpp.schemas import validate_payload
+from csms.ocpp.schemas import validate, validate_payload
 from csms.ocpp.versions import OcppVersion
 
 log = logging.getLogger("csms.ocpp.session")
@@ -161,7 +161,7 @@ class RpcSession:
         if not self.version.has_send_frames:
             raise NotSupported(f"SEND frames need ocpp2.1, this session speaks {self.version.value}")
         if self._validate_outgoing:
-            validate_payload(self.version, action, payload, is_request=True)
+            validate(self.version, action, "", payload)
         await self._send(framing.encode_send(self._next_id(), action, payload))
 
     # ---- incoming -------------------------------------------------------------------------------------
@@ -200,7 +200,7 @@ class RpcSession:
             finally:
                 _handling_session.reset(token)
             if self._validate_outgoing:
-                validate_payload(self.version, frame.action, response, is_request=False)
+                self._check_own_response(frame.action, response)
             reply = framing.encode_result(frame.message_id, response)
             outcome = "ok"
         except RpcError as exc:
@@ -218,10 +218,18 @@ class RpcSession:
         for follow_up in ctx.follow_ups:
             self.spawn(follow_up(), name=f"{self.station_id}:{frame.action}:follow-up")
 
+    def _check_own_response(self, action: str, response: dict[str, Any]) -> None:
+        """Our handler's answer must match the schema; if not, it is our bug: InternalError, logged."""
+        try:
+            validate_payload(self.version, action, response, is_request=False)
+        except RpcError as exc:
+            log.error("%s: our %s response violates the schema: %s", self.station_id, action, exc.description)
+            raise InternalError(f"{action} response could not be built") from None
+
     async def _handle_send(self, frame: framing.Send) -> None:
         ctx = HandlerContext(self.station_id, self.version, self, frame.message_id)
         try:
-            validate_payload(self.version, frame.action, frame.payload, is_request=True)
+            validate(self.version, frame.action, "", frame.payload)
             handler = self._send_handlers.get(frame.action)
             if handler is None:
                 raise NotSupported(f"SEND {frame.action} is not supported")

@@ -1,0 +1,62 @@
+"""CLI: `python -m csms serve | optimize ...`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from csms.app import build_app
+from csms.logging_setup import configure_logging
+from csms.settings import load_settings
+
+log = logging.getLogger("csms")
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if args.store:
+        settings.store.backend = args.store
+    configure_logging(settings.log_level, json_lines=not args.plain_logs)
+    app = build_app(settings)
+    await app.start()
+    print(
+        f"CSMS node {settings.node_id} running ({settings.store.backend} store)\n"
+        f"  OCPP:  ws://{settings.ocpp.host}:{app.ocpp_port}{settings.ocpp.path_prefix}/<stationId>"
+        f"  ({', '.join(settings.ocpp.versions)}, HTTP Basic auth, registration={settings.security.registration})\n"
+        f"  API:   http://{settings.api.host}:{app.api_port}/docs  (bearer token from CSMS_API__TOKEN)",
+        flush=True,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("shutting down")
+    await app.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="csms", description="V2G charge-point management system")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the OCPP endpoint and the operator API")
+    serve.add_argument("--store", choices=["memory", "redis"], help="override the configured store backend")
+    serve.add_argument("--plain-logs", action="store_true", help="human-readable logs instead of JSON lines")
+    sub.add_parser("optimize", help="solve a fleet problem file (see `csms optimize -h`)", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "optimize":
+        from csms.optimizer.cli import main as optimize_main
+
+        return optimize_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    return asyncio.run(_serve(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

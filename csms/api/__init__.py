@@ -1,0 +1,1 @@
+"""Operator REST API (FastAPI, OpenAPI at /docs). Calls services only; never the websocket server."""

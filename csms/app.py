@@ -1,0 +1,131 @@
+"""Composition root: the ONLY place that picks concrete classes (store, server, API) and wires them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+
+from csms.domain.clock import Clock, SystemClock
+from csms.domain.records import BootPolicy
+from csms.handlers import build_handlers
+from csms.handlers.deps import HandlerDeps
+from csms.ocpp.schemas import compiled_validator
+from csms.ocpp.versions import OcppVersion
+from csms.server.connections import ConnectionRegistry
+from csms.server.ocpp_server import OcppServer
+from csms.services.commands import CommandService
+from csms.services.credentials import CredentialService
+from csms.services.events import EventBus
+from csms.settings import Settings
+from csms.store.base import StateStore
+
+log = logging.getLogger("csms.app")
+
+# Compiled at startup so the first messages of a boot storm do not pay for schema compilation.
+_HOT_ACTIONS = ("BootNotification", "Heartbeat", "StatusNotification", "TransactionEvent", "MeterValues",
+                "Authorize", "NotifyReport")
+
+
+def build_store(settings: Settings) -> StateStore:
+    if settings.store.backend == "redis":
+        from csms.store.redis import RedisStore
+
+        return RedisStore.from_url(settings.store.redis_url, prefix=settings.store.redis_prefix,
+                                   max_connections=settings.store.redis_max_connections)
+    from csms.store.memory import MemoryStore
+
+    return MemoryStore()
+
+
+@dataclass
+class CsmsApp:
+    """A running (or runnable) CSMS node: OCPP endpoint + operator API over one store."""
+
+    settings: Settings
+    clock: Clock
+    store: StateStore
+    events: EventBus
+    registry: ConnectionRegistry
+    credentials: CredentialService
+    commands: CommandService
+    deps: HandlerDeps
+    ocpp_server: OcppServer
+    serve_api: bool = True
+    _api_server: uvicorn.Server | None = None
+    _api_task: asyncio.Task[Any] | None = None
+    _extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ocpp_port(self) -> int:
+        return self.ocpp_server.port
+
+    @property
+    def api_port(self) -> int:
+        if self._api_server is None or not self._api_server.servers:
+            raise RuntimeError("API not started")
+        port: int = self._api_server.servers[0].sockets[0].getsockname()[1]
+        return port
+
+    async def start(self) -> None:
+        for version in (OcppVersion(v) for v in self.settings.ocpp.versions):
+            for action in _HOT_ACTIONS:
+                compiled_validator(version, action, "Request")
+                compiled_validator(version, action, "Response")
+        await self.ocpp_server.start()
+        if self.serve_api:
+            from csms.api.app import ApiServices, create_api
+
+            services = ApiServices(store=self.store, gateway=self.registry, commands=self.commands,
+                                   credentials=self.credentials, clock=self.clock, api_token=self.settings.api.token)
+            config = uvicorn.Config(create_api(services), host=self.settings.api.host, port=self.settings.api.port,
+                                    log_level="warning", lifespan="off")
+            self._api_server = uvicorn.Server(config)
+            self._api_task = asyncio.create_task(self._api_server.serve(), name="api")
+            while not self._api_server.started:
+                if self._api_task.done():
+                    self._api_task.result()  # re-raise the startup error (e.g. port in use)
+                await asyncio.sleep(0.01)
+            log.info("operator API on http://%s:%d (OpenAPI at /docs)", self.settings.api.host, self.api_port)
+
+    async def stop(self) -> None:
+        if self._api_server is not None and self._api_task is not None:
+            self._api_server.should_exit = True
+            await self._api_task
+        await self.ocpp_server.stop()
+        await self.store.close()
+
+
+def build_app(
+    settings: Settings, *, clock: Clock | None = None, store: StateStore | None = None, serve_api: bool = True
+) -> CsmsApp:
+    clock = clock or SystemClock()
+    store = store or build_store(settings)
+    events = EventBus()
+    registry = ConnectionRegistry()
+    credentials = CredentialService(store, clock, settings.security.registration)
+    deps = HandlerDeps(
+        store=store,
+        clock=clock,
+        events=events,
+        default_boot_policy=BootPolicy(settings.security.default_boot_policy),
+        heartbeat_interval_s=settings.security.heartbeat_interval_s,
+        accept_unknown_tokens=settings.security.accept_unknown_tokens,
+    )
+    ocpp_server = OcppServer(
+        settings=settings.ocpp,
+        node_id=settings.node_id,
+        clock=clock,
+        credentials=credentials,
+        registry=registry,
+        deps=deps,
+        handlers=build_handlers(deps),
+    )
+    return CsmsApp(
+        settings=settings, clock=clock, store=store, events=events, registry=registry, credentials=credentials,
+        commands=CommandService(registry, settings.ocpp.call_timeout_s), deps=deps, ocpp_server=ocpp_server,
+        serve_api=serve_api,
+    )

@@ -1,0 +1,59 @@
+"""Live station connections on this node, and the `StationGateway` over them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+
+from csms.errors import StationNotConnected
+from csms.ocpp.session import RpcSession
+
+
+@dataclass(eq=False, slots=True)
+class StationConnection:
+    station_id: str
+    websocket: ServerConnection
+    session: RpcSession
+
+
+class ConnectionRegistry:
+    """station id -> its one live connection. Implements `csms.services.gateway.StationGateway`."""
+
+    def __init__(self) -> None:
+        self._connections: dict[str, StationConnection] = {}
+
+    def register(self, connection: StationConnection) -> StationConnection | None:
+        """Make `connection` the station's live connection; return the one it replaces, if any."""
+        previous = self._connections.get(connection.station_id)
+        self._connections[connection.station_id] = connection
+        return previous
+
+    def unregister(self, connection: StationConnection) -> bool:
+        """Forget `connection` if it is still the live one (a replaced connection does not unregister its
+        successor). Returns True if it was."""
+        if self._connections.get(connection.station_id) is connection:
+            del self._connections[connection.station_id]
+            return True
+        return False
+
+    def get(self, station_id: str) -> StationConnection | None:
+        return self._connections.get(station_id)
+
+    def is_connected(self, station_id: str) -> bool:
+        return station_id in self._connections
+
+    def connected_station_ids(self) -> list[str]:
+        return list(self._connections)
+
+    def __len__(self) -> int:
+        return len(self._connections)
+
+    async def call(
+        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+    ) -> dict[str, Any]:
+        connection = self._connections.get(station_id)
+        if connection is None:
+            raise StationNotConnected(f"station {station_id} is not connected to this node")
+        return await connection.session.call(action, payload, timeout_s)
