@@ -1,0 +1,34 @@
+# Every target bootstraps .venv by itself: a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+STATIONS ?= 5
+SPEED ?= 60
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## run: the CSMS (in-memory store) with $(STATIONS) simulated bidirectional stations charging
+run: $(STAMP)
+	STATIONS=$(STATIONS) SPEED=$(SPEED) scripts/demo.sh
+
+## test: unit, contract (memory + a real redis-server), integration and end-to-end tests
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## bench: benchmarks that print figures (see docs/benchmarks.md)
+bench: $(STAMP)
+	$(BIN)/python bench/bench_load.py --stations 100,1000
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

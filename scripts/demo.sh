@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make run`: start the CSMS with its in-memory store, then a handful of simulated stations against it.
+# Ctrl-C stops both (by PID).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+STATIONS=${STATIONS:-5}
+SPEED=${SPEED:-60}
+OCPP_PORT=${CSMS_OCPP__PORT:-9000}
+API_PORT=${CSMS_API__PORT:-8080}
+
+$BIN/python -m csms serve --plain-logs &
+CSMS_PID=$!
+SIM_PID=""
+cleanup() {
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null || true
+  kill "$CSMS_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+for _ in $(seq 1 100); do
+  if $BIN/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $OCPP_PORT), 0.2)" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$CSMS_PID" 2>/dev/null || { echo "CSMS failed to start" >&2; exit 1; }
+  sleep 0.1
+done
+
+$BIN/python -m chargepoint_sim --csms "ws://127.0.0.1:$OCPP_PORT/ocpp" --stations "$STATIONS" --speed "$SPEED" &
+SIM_PID=$!
+cat <<MSG
+
+  $STATIONS simulated stations are connecting (simulated time runs ${SPEED}x faster than real time).
+  Look at:
+    http://127.0.0.1:$API_PORT/docs                      operator API (Authorize with the token below)
+    curl -s -H 'Authorization: Bearer ${CSMS_API__TOKEN:-dev-admin-token}' http://127.0.0.1:$API_PORT/api/v1/stations
+    curl -s -H 'Authorization: Bearer ${CSMS_API__TOKEN:-dev-admin-token}' http://127.0.0.1:$API_PORT/api/v1/transactions
+  Ctrl-C stops everything.
+
+MSG
+wait "$CSMS_PID"
