@@ -11,7 +11,15 @@ from typing import Any
 
 from csms.domain.records import BootPolicy
 from csms.errors import SecurityError
-from csms.handlers import authorization, availability, meter_values, provisioning, security, transactions
+from csms.handlers import (
+    authorization,
+    availability,
+    meter_values,
+    provisioning,
+    security,
+    smart_charging,
+    transactions,
+)
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import Handler, HandlerContext
 
@@ -26,6 +34,11 @@ HANDLERS: dict[str, BoundHandler] = {
     "TransactionEvent": transactions.transaction_event,
     "MeterValues": meter_values.meter_values,
     "SecurityEventNotification": security.security_event_notification,
+    "NotifyEVChargingNeeds": smart_charging.notify_ev_charging_needs,
+    "NotifyEVChargingSchedule": smart_charging.notify_ev_charging_schedule,
+    "NotifyChargingLimit": smart_charging.notify_charging_limit,
+    "ReportChargingProfiles": smart_charging.report_charging_profiles,
+    "NotifyAllowedEnergyTransfer": smart_charging.notify_allowed_energy_transfer,
 }
 
 

@@ -1,0 +1,109 @@
+"""Functional blocks K and Q (smart charging, V2X): the station-initiated messages.
+
+NotifyEVChargingNeeds becomes the EV's `ChargingNeedsRecord` for the optimizer, from the 2.0.1 AC/DC
+parameters or the 2.1 `v2xChargingParameters` (discharge limits stored as positive magnitudes). OCPP 2.0.1
+cannot express a driver's consent to discharge or a minimum reserve: we read them from the needs'
+`customData` (vendorId "org.v2g-csms": `dischargeAllowed`, `minSoC` 0..1, `maxDischargePower` W) and an
+operator can set them through the API. On 2.1, consent is a bidirectional (BPT) requested energy transfer
+with a positive `maxDischargePower`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from csms.domain.clock import parse_ocpp_time
+from csms.domain.ids import StationId
+from csms.domain.records import ChargingNeedsRecord
+from csms.handlers.deps import HandlerDeps
+from csms.ocpp.session import HandlerContext
+from csms.services.events import DomainEvent
+
+log = logging.getLogger("csms.handlers.smart_charging")
+
+VENDOR_ID = "org.v2g-csms"
+_BIDIRECTIONAL_TRANSFERS = frozenset({"AC_BPT", "AC_BPT_DER", "DC_BPT", "DC_BPT_DER", "DC_ACDP_BPT"})
+
+
+def _f(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: Any) -> ChargingNeedsRecord:
+    """Map a NotifyEVChargingNeedsRequest (2.0.1 or 2.1) to our record."""
+    needs = payload["chargingNeeds"]
+    ac = needs.get("acChargingParameters", {})
+    dc = needs.get("dcChargingParameters", {})
+    v2x = needs.get("v2xChargingParameters", {})
+    custom = needs.get("customData", {}) if needs.get("customData", {}).get("vendorId") == VENDOR_ID else {}
+    max_charge_w = _f(v2x.get("maxChargePower")) or _f(dc.get("evMaxPower"))
+    if max_charge_w is None and ac:
+        max_charge_w = float(ac["evMaxCurrent"]) * float(ac["evMaxVoltage"])
+    max_discharge_w = _f(v2x.get("maxDischargePower")) or _f(custom.get("maxDischargePower"))
+    transfer = needs["requestedEnergyTransfer"]
+    discharge_allowed = bool(custom.get("dischargeAllowed", False)) or (
+        transfer in _BIDIRECTIONAL_TRANSFERS and (max_discharge_w or 0.0) > 0
+    )
+    target_soc = v2x.get("targetSoC")
+    energy_wh = _f(v2x.get("evTargetEnergyRequest")) or _f(ac.get("energyAmount")) or _f(dc.get("energyAmount"))
+    departure = needs.get("departureTime")
+    return ChargingNeedsRecord(
+        station_id=StationId(station_id),
+        evse_id=payload["evseId"],
+        received_at=received_at,
+        departure_at=None if departure is None else parse_ocpp_time(departure),
+        energy_request_wh=energy_wh,
+        target_soc=None if target_soc is None else float(target_soc) / 100.0,
+        min_soc=_f(custom.get("minSoC")),
+        ev_capacity_wh=_f(dc.get("evEnergyCapacity")) or _f(custom.get("evEnergyCapacity")),
+        max_charge_power_w=max_charge_w,
+        max_discharge_power_w=max_discharge_w if discharge_allowed else 0.0,
+        discharge_allowed=discharge_allowed,
+        control_mode=needs.get("controlMode", ""),
+    )
+
+
+async def notify_ev_charging_needs(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    record = needs_from_payload(ctx.station_id, payload, deps.clock.now())
+    await deps.store.put_charging_needs(record)
+    deps.events.publish(DomainEvent("ev.needs", ctx.station_id, record.received_at, {
+        "evse_id": record.evse_id, "departure_at": record.departure_at, "energy_request_wh": record.energy_request_wh,
+        "discharge_allowed": record.discharge_allowed,
+    }))
+    # "Accepted": we will produce a schedule (the fleet controller / charging service sends it).
+    return {"status": "Accepted"}
+
+
+async def notify_ev_charging_schedule(
+    deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]
+) -> dict[str, Any]:
+    deps.events.publish(DomainEvent("ev.schedule", ctx.station_id, parse_ocpp_time(payload["timeBase"]), {
+        "evse_id": payload["evseId"], "schedule": payload["chargingSchedule"]}))
+    return {"status": "Accepted"}
+
+
+async def notify_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    limit = payload["chargingLimit"]
+    log.info("%s: external charging limit from %s", ctx.station_id, limit["chargingLimitSource"])
+    deps.events.publish(DomainEvent("station.charging_limit", ctx.station_id, deps.clock.now(), {
+        "evse_id": payload.get("evseId"), "source": limit["chargingLimitSource"],
+        "schedules": payload.get("chargingSchedule", [])}))
+    return {}
+
+
+async def report_charging_profiles(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    deps.events.publish(DomainEvent("station.charging_profiles", ctx.station_id, deps.clock.now(), {
+        "request_id": payload["requestId"], "evse_id": payload["evseId"],
+        "source": payload["chargingLimitSource"], "profiles": payload["chargingProfile"],
+        "tbc": payload.get("tbc", False)}))
+    return {}
+
+
+async def notify_allowed_energy_transfer(
+    deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """OCPP 2.1: the EV/station reports which energy transfers (e.g. bidirectional) are now allowed."""
+    deps.events.publish(DomainEvent("ev.allowed_energy_transfer", ctx.station_id, deps.clock.now(), {
+        "transaction_id": payload["transactionId"], "allowed": payload["allowedEnergyTransfer"]}))
+    return {"status": "Accepted"}

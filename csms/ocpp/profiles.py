@@ -1,0 +1,132 @@
+"""Encode a `PowerSchedule` as a charging profile in the wire form of each OCPP version.
+
+- OCPP 2.0.1: `limit` per period; discharge is a negative `limit` in W, allowed only for stations whose
+  capabilities say they accept it. Stations that only take A get `limit` in A (power / (voltage x phases)).
+- OCPP 2.1: `operationMode` per period with the fields each mode requires or allows (block Q): ChargingOnly
+  -> `limit` >= 0; CentralSetpoint -> signed `setpoint`, optional `limit` >= 0 and `dischargeLimit` <= 0 with
+  dischargeLimit <= setpoint <= limit; Idle -> no limit/setpoint; LocalFrequency -> `v2xFreqWattCurve`
+  (2..20 points) and optional `v2xBaseline`. Profiles carry `maxOfflineDuration` +
+  `invalidAfterOfflineDuration` where the station supports them, so a silent CSMS ends the discharge.
+
+Profile ids are fixed per (EVSE, purpose) so a new schedule replaces the previous one instead of piling up.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.clock import to_ocpp_time
+from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose, SchedulePeriod
+from csms.errors import CsmsError
+
+PROFILE_ID_BASE = 100_000
+_PURPOSE_SLOT = {ProfilePurpose.TX: 1, ProfilePurpose.TX_DEFAULT: 2, ProfilePurpose.STATION_MAX: 3}
+STACK_LEVEL = {ProfilePurpose.TX: 1, ProfilePurpose.TX_DEFAULT: 0, ProfilePurpose.STATION_MAX: 0}
+
+
+class EncodeError(CsmsError):
+    """The schedule cannot be expressed for this station (e.g. discharge to a charge-only station)."""
+
+
+def profile_id(evse_id: int, purpose: ProfilePurpose) -> int:
+    """The CSMS-managed chargingProfile id for this EVSE and purpose."""
+    return PROFILE_ID_BASE + evse_id * 10 + _PURPOSE_SLOT[purpose]
+
+
+def _rate(power_w: float, caps: StationCapabilities) -> float:
+    if caps.rate_unit == "W":
+        return round(power_w, 1)
+    return round(power_w / (caps.voltage_v * caps.phases), 2)
+
+
+def _period_201(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, Any]:
+    if period.mode is OperationMode.LOCAL_FREQUENCY:
+        raise EncodeError("LocalFrequency needs OCPP 2.1; follow frequency centrally on 2.0.1 stations")
+    power_w = 0.0 if period.mode is OperationMode.IDLE else period.power_w
+    if period.mode is OperationMode.CHARGING_ONLY:
+        power_w = max(0.0, power_w)
+    if power_w < 0 and not caps.discharge_supported:
+        raise EncodeError("station does not accept discharge (negative limit)")
+    out: dict[str, Any] = {"startPeriod": period.start_offset_s, "limit": _rate(power_w, caps)}
+    if caps.rate_unit == "A":
+        out["numberPhases"] = caps.phases
+    return out
+
+
+def _period_21(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, Any]:
+    out: dict[str, Any] = {"startPeriod": period.start_offset_s, "operationMode": period.mode.value}
+    if caps.operation_modes and period.mode.value not in caps.operation_modes:
+        raise EncodeError(f"station does not support operation mode {period.mode.value}")
+    if period.mode is OperationMode.CHARGING_ONLY:
+        out["limit"] = _rate(max(0.0, period.power_w), caps)
+    elif period.mode is OperationMode.CENTRAL_SETPOINT:
+        if period.power_w < 0 and not caps.discharge_supported:
+            raise EncodeError("station does not support discharge")
+        limit_w = period.max_charge_w if period.max_charge_w is not None else max(0.0, period.power_w)
+        discharge_w = period.max_discharge_w if period.max_discharge_w is not None else max(0.0, -period.power_w)
+        setpoint_w = min(max(period.power_w, -discharge_w), limit_w)
+        out["setpoint"] = _rate(setpoint_w, caps)
+        out["limit"] = _rate(limit_w, caps)
+        out["dischargeLimit"] = -_rate(discharge_w, caps) if discharge_w else 0.0
+    elif period.mode is OperationMode.LOCAL_FREQUENCY:
+        if not 2 <= len(period.freq_watt_curve) <= 20:
+            raise EncodeError("LocalFrequency needs a frequency-watt curve of 2..20 points")
+        if period.discharges and not caps.discharge_supported:
+            raise EncodeError("station does not support discharge")
+        out["v2xFreqWattCurve"] = [{"frequency": p.frequency_hz, "power": _rate(p.power_w, caps)}
+                                   for p in sorted(period.freq_watt_curve, key=lambda p: p.frequency_hz)]
+        if period.baseline_w is not None:
+            out["v2xBaseline"] = _rate(period.baseline_w, caps)
+        if period.max_charge_w is not None:
+            out["limit"] = _rate(period.max_charge_w, caps)
+        if period.max_discharge_w is not None:
+            out["dischargeLimit"] = -_rate(period.max_discharge_w, caps)
+    if caps.rate_unit == "A":
+        out["numberPhases"] = caps.phases
+    return out
+
+
+def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
+                   max_offline_duration_s: int | None = None, dynamic: bool = False) -> dict[str, Any]:
+    """The ChargingProfileType for `schedule`, in the wire form of `caps.ocpp_version`."""
+    is_21 = caps.ocpp_version == "ocpp2.1"
+    encode_period = _period_21 if is_21 else _period_201
+    periods = [encode_period(p, caps) for p in schedule.periods]
+    schedule_id = profile_id(schedule.evse_id, schedule.purpose)
+    profile: dict[str, Any] = {
+        "id": schedule_id,
+        "stackLevel": STACK_LEVEL[schedule.purpose],
+        "chargingProfilePurpose": schedule.purpose.value,
+        "chargingProfileKind": "Dynamic" if dynamic and is_21 else "Absolute",
+        "validFrom": to_ocpp_time(schedule.starts_at),
+        "validTo": to_ocpp_time(schedule.ends_at),
+        "chargingSchedule": [{
+            "id": schedule_id,
+            "startSchedule": to_ocpp_time(schedule.starts_at),
+            "duration": schedule.duration_s,
+            "chargingRateUnit": caps.rate_unit,
+            "chargingSchedulePeriod": periods,
+        }],
+    }
+    if schedule.purpose is ProfilePurpose.TX:
+        if schedule.transaction_id is None:
+            raise EncodeError("a TxProfile needs the transaction id")
+        profile["transactionId"] = schedule.transaction_id
+    if is_21 and caps.supports_max_offline_duration and max_offline_duration_s is not None:
+        profile["maxOfflineDuration"] = max_offline_duration_s
+        profile["invalidAfterOfflineDuration"] = True
+    return profile
+
+
+def set_charging_profile_request(schedule: PowerSchedule, caps: StationCapabilities, **options: Any) -> dict[str, Any]:
+    """The SetChargingProfile payload for `schedule`."""
+    return {"evseId": schedule.evse_id, "chargingProfile": encode_profile(schedule, caps, **options)}
+
+
+def dynamic_update_request(schedule: PowerSchedule, caps: StationCapabilities) -> dict[str, Any]:
+    """OCPP 2.1 UpdateDynamicSchedule for the first period of `schedule` (the fast setpoint path)."""
+    period = _period_21(schedule.periods[0], caps)
+    update = {k: period[k] for k in ("limit", "setpoint", "dischargeLimit") if k in period}
+    return {"chargingProfileId": profile_id(schedule.evse_id, schedule.purpose), "scheduleUpdate": update}

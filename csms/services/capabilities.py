@@ -1,0 +1,71 @@
+"""Learn what an EVSE can be commanded to do from the station's device model (NotifyReport/GetVariables).
+
+Variables read (OCPP 2.1 appendix names; 2.0.1 stations may report them as custom components):
+- `V2XChargingCtrlr.Enabled` (EVSE tier): true -> the EVSE discharges on command (2.0.1: negative limit);
+- `V2XChargingCtrlr.SupportedOperationModes` (EVSE tier, 2.1): operation modes; CentralSetpoint -> discharge;
+- `SmartChargingCtrlr.RateUnit`: "A", "W" or both;
+- `SmartChargingCtrlr.SupportsDynamicProfiles`, `SupportsMaxOfflineDuration` (booleans, 2.1);
+- `EVSE.Power` / `EVSE.DischargePower` (MaxSet, else Actual): charge / discharge rating in W;
+- `EVSE.SupplyPhases` (0 = DC).
+An operator override (API) replaces whatever was learned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.records import VariableRecord
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() == "true"
+
+
+def _members(value: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in value.split(",") if v.strip())
+
+
+def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableRecord],
+                                evse_id: int) -> StationCapabilities:
+    """Capabilities of `evse_id` (station-wide variables apply to every EVSE)."""
+    values: dict[tuple[str, str, str], str] = {}
+    for var in variables:
+        if var.evse_id not in (None, evse_id):
+            continue
+        values[(var.component, var.variable, var.attribute_type)] = var.value
+
+    def get(component: str, variable: str, *types: str) -> str | None:
+        for attribute_type in types or ("Actual",):
+            value = values.get((component, variable, attribute_type))
+            if value not in (None, ""):
+                return value
+        return None
+
+    def power(variable: str) -> float | None:
+        raw = get("EVSE", variable, "MaxSet", "Actual")
+        try:
+            return None if raw is None else float(raw)
+        except ValueError:
+            return None
+
+    modes = _members(get("V2XChargingCtrlr", "SupportedOperationModes") or "")
+    enabled = _truthy(get("V2XChargingCtrlr", "Enabled") or "false")
+    if ocpp_version == "ocpp2.1":
+        discharge = enabled and (not modes or "CentralSetpoint" in modes)
+    else:
+        discharge = enabled
+    rate_units = _members(get("SmartChargingCtrlr", "RateUnit") or "A,W") & {"A", "W"}
+    phases_raw = get("EVSE", "SupplyPhases")
+    phases = int(phases_raw) if phases_raw and phases_raw.isdigit() and int(phases_raw) > 0 else 3
+    return StationCapabilities(
+        ocpp_version=ocpp_version,
+        discharge_supported=discharge,
+        rate_units=rate_units or frozenset({"A"}),
+        operation_modes=modes,
+        supports_dynamic_profiles=_truthy(get("SmartChargingCtrlr", "SupportsDynamicProfiles") or "false"),
+        supports_max_offline_duration=_truthy(get("SmartChargingCtrlr", "SupportsMaxOfflineDuration") or "false"),
+        phases=phases,
+        max_charge_power_w=power("Power"),
+        max_discharge_power_w=power("DischargePower") if discharge else 0.0,
+    )

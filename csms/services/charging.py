@@ -1,0 +1,189 @@
+"""Charge and discharge commands to EVSEs: capability lookup, safety envelope, encoding, coalesced delivery.
+
+`ChargingService.apply(station_id, schedule)` is the one way a schedule reaches a station, whoever asks:
+1. the station's capabilities for that EVSE (learned from its device model, or an operator override);
+2. the safety envelope (`envelope.py`) from capabilities, the EV's needs and last SoC, and the site limits
+   given what the other EVSEs of the site are commanded; a schedule the envelope changes is sent changed;
+3. encoding for the station's OCPP version (`csms.ocpp.profiles`); a schedule the station cannot express
+   (e.g. discharge to a charge-only station) is refused here and never reaches the wire;
+4. delivery per EVSE: one SetChargingProfile in flight, the latest schedule wins (a queued one that is
+   overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.clock import Clock
+from csms.domain.ids import StationId
+from csms.domain.schedule import PowerSchedule, ProfilePurpose
+from csms.errors import CsmsError
+from csms.ocpp import profiles
+from csms.services.capabilities import capabilities_from_variables
+from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
+from csms.services.events import DomainEvent, EventBus
+from csms.services.gateway import StationGateway
+from csms.store.base import StateStore
+
+log = logging.getLogger("csms.services.charging")
+
+
+class ApplyStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"  # the station accepted the (possibly clamped) profile
+    REJECTED = "Rejected"  # the station answered Rejected
+    REFUSED = "Refused"  # we did not send: the station cannot express it
+    SUPERSEDED = "Superseded"  # a newer schedule for the same EVSE replaced it before it was sent
+    FAILED = "Failed"  # not connected, timeout, CALLERROR
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    status: ApplyStatus
+    schedule: PowerSchedule | None = None  # what was (or would have been) sent, after clamping
+    changes: tuple[str, ...] = ()
+    detail: str = ""
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Channel:
+    """Delivery state of one EVSE: the latest schedule waiting and whether a send is running."""
+
+    pending: tuple[dict[str, Any], Clamped, asyncio.Future[ApplyResult]] | None = None
+    sending: bool = False
+    last_sent_s: float | None = None
+
+
+class ChargingService:
+    def __init__(self, gateway: StationGateway, store: StateStore, clock: Clock, events: EventBus, *,
+                 site: SiteLimits | None = None, min_update_interval_s: float = 1.0,
+                 max_discharge_validity_s: int = 900, default_min_soc: float = 0.2,
+                 max_offline_duration_s: int = 300) -> None:
+        self._gateway = gateway
+        self._store = store
+        self._clock = clock
+        self._events = events
+        self._site = site or SiteLimits()
+        self._min_update_interval_s = min_update_interval_s
+        self._max_discharge_validity_s = max_discharge_validity_s
+        self._default_min_soc = default_min_soc
+        self._max_offline_duration_s = max_offline_duration_s
+        self._overrides: dict[tuple[str, int], StationCapabilities] = {}
+        self._channels: dict[tuple[str, int], _Channel] = {}
+        self._commanded_w: dict[tuple[str, int], float] = {}
+        self.installed: dict[tuple[str, int, ProfilePurpose], PowerSchedule] = {}
+
+    # ---- capabilities ---------------------------------------------------------------------------------
+
+    def override_capabilities(self, station_id: str, evse_id: int, caps: StationCapabilities | None) -> None:
+        """Operator-set capabilities (None: back to what the device model says)."""
+        if caps is None:
+            self._overrides.pop((station_id, evse_id), None)
+        else:
+            self._overrides[(station_id, evse_id)] = caps
+
+    async def capabilities(self, station_id: str, evse_id: int) -> StationCapabilities:
+        override = self._overrides.get((station_id, evse_id))
+        if override is not None:
+            return override
+        station = await self._store.get_station(StationId(station_id))
+        version = station.ocpp_version if station and station.ocpp_version else "ocpp2.0.1"
+        variables = await self._store.list_variables(StationId(station_id))
+        return capabilities_from_variables(version, variables, evse_id)
+
+    # ---- commands -------------------------------------------------------------------------------------
+
+    async def prepare(self, station_id: str, schedule: PowerSchedule) -> tuple[Clamped, StationCapabilities]:
+        """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station)."""
+        caps = await self.capabilities(station_id, schedule.evse_id)
+        needs = await self._store.get_charging_needs(StationId(station_id), schedule.evse_id)
+        soc = await self._last_soc(station_id, schedule)
+        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc)
+        others_w = sum(w for key, w in self._commanded_w.items() if key != (station_id, schedule.evse_id))
+        return clamp_schedule(schedule, env, self._site, others_w), caps
+
+    async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
+        """Clamp, encode and deliver `schedule`; see the module docstring."""
+        clamped, caps = await self.prepare(station_id, schedule)
+        try:
+            payload = profiles.set_charging_profile_request(
+                clamped.schedule, caps, max_offline_duration_s=self._max_offline_duration_s)
+        except profiles.EncodeError as exc:
+            log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
+            return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, str(exc))
+        key = (station_id, schedule.evse_id)
+        channel = self._channels.setdefault(key, _Channel())
+        future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
+        if channel.pending is not None:
+            channel.pending[2].set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending[1].schedule))
+        channel.pending = (payload, clamped, future)
+        if not channel.sending:
+            channel.sending = True
+            asyncio.get_running_loop().create_task(self._deliver(station_id, key, channel))
+        return await future
+
+    async def _deliver(self, station_id: str, key: tuple[str, int], channel: _Channel) -> None:
+        try:
+            while channel.pending is not None:
+                if channel.last_sent_s is not None:
+                    wait_s = channel.last_sent_s + self._min_update_interval_s - self._clock.now().timestamp()
+                    if wait_s > 0:
+                        await self._clock.sleep(wait_s)
+                payload, clamped, future = channel.pending
+                channel.pending = None
+                channel.last_sent_s = self._clock.now().timestamp()
+                result = await self._send(station_id, payload, clamped)
+                if not future.done():
+                    future.set_result(result)
+        finally:
+            channel.sending = False
+
+    async def _send(self, station_id: str, payload: dict[str, Any], clamped: Clamped) -> ApplyResult:
+        schedule = clamped.schedule
+        try:
+            response = await self._gateway.call(station_id, "SetChargingProfile", payload)
+        except CsmsError as exc:
+            return ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}")
+        if response.get("status") != "Accepted":
+            return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
+                               str(response.get("statusInfo", {}).get("reasonCode", "")), response)
+        self.installed[(station_id, schedule.evse_id, schedule.purpose)] = schedule
+        first = schedule.periods[0]
+        self._commanded_w[(station_id, schedule.evse_id)] = first.power_w
+        self._events.publish(DomainEvent("setpoint.applied", station_id, self._clock.now(), {
+            "evse_id": schedule.evse_id, "power_w": first.power_w, "mode": first.mode.value,
+            "until": schedule.ends_at, "clamped": clamped.changed}))
+        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response)
+
+    async def clear(self, station_id: str, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
+        """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""
+        response = await self._gateway.call(station_id, "ClearChargingProfile",
+                                             {"chargingProfileId": profiles.profile_id(evse_id, purpose)})
+        self.installed.pop((station_id, evse_id, purpose), None)
+        self._commanded_w.pop((station_id, evse_id), None)
+        return response
+
+    async def composite_schedule(self, station_id: str, evse_id: int, duration_s: int,
+                                 rate_unit: str = "W") -> dict[str, Any]:
+        """Ask the station what it will actually do (GetCompositeSchedule)."""
+        return await self._gateway.call(station_id, "GetCompositeSchedule",
+                                        {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": rate_unit})
+
+    async def get_profiles(self, station_id: str, request_id: int, evse_id: int | None = None) -> dict[str, Any]:
+        """GetChargingProfiles; the profiles arrive as ReportChargingProfiles (event `station.charging_profiles`)."""
+        payload: dict[str, Any] = {"requestId": request_id, "chargingProfile": {"chargingProfilePurpose": "TxProfile"}}
+        if evse_id is not None:
+            payload["evseId"] = evse_id
+        return await self._gateway.call(station_id, "GetChargingProfiles", payload)
+
+    async def _last_soc(self, station_id: str, schedule: PowerSchedule) -> float | None:
+        txs = await self._store.list_transactions(StationId(station_id), open_only=True)
+        for tx in txs:
+            if tx.evse_id == schedule.evse_id and (schedule.transaction_id in (None, tx.transaction_id)):
+                return tx.last_soc
+        return None

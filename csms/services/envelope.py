@@ -1,0 +1,150 @@
+"""The safety envelope every charge/discharge command passes through, whoever asks (optimizer, operator, grid
+adapter). Pure functions: no I/O, no clock reads.
+
+Rules, per EVSE:
+- charge power <= min(station/EVSE rating, EV max charge power);
+- discharge only if the station supports it, the driver allowed it, and the EV is above its minimum reserve
+  SoC; discharge power <= min(station rating, EV max discharge power); cumulative discharge energy within the
+  schedule <= energy above the reserve (when the battery capacity is known; otherwise discharge needs a known
+  SoC above reserve and the schedule is cut to `max_discharge_validity_s`);
+- a schedule that can discharge is valid for at most `max_discharge_validity_s`, so a station whose CSMS goes
+  silent stops discharging when it ends;
+- site import/export limits: the schedule's power plus what the other EVSEs of the site are commanded stays
+  within [-export_limit_w, +import_limit_w].
+Clamping never raises: the result says what was changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.records import ChargingNeedsRecord
+from csms.domain.schedule import FreqWattPoint, OperationMode, PowerSchedule, SchedulePeriod
+
+DEFAULT_MAX_DISCHARGE_VALIDITY_S = 900
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLimits:
+    import_limit_w: float | None = None
+    export_limit_w: float | None = None  # magnitude
+
+
+@dataclass(frozen=True, slots=True)
+class EvseEnvelope:
+    """Power bounds for one EVSE right now: charge in [0, max_charge_w], discharge in [0, max_discharge_w]."""
+
+    max_charge_w: float
+    max_discharge_w: float
+    discharge_energy_wh: float | None  # energy above the reserve the EV may still give; None = unknown
+    max_discharge_validity_s: int = DEFAULT_MAX_DISCHARGE_VALIDITY_S
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Clamped:
+    schedule: PowerSchedule
+    changes: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def _min_known(*values: float | None) -> float:
+    known = [v for v in values if v is not None]
+    return max(0.0, min(known)) if known else float("inf")
+
+
+def envelope_for(caps: StationCapabilities, needs: ChargingNeedsRecord | None, soc: float | None,
+                 max_discharge_validity_s: int = DEFAULT_MAX_DISCHARGE_VALIDITY_S,
+                 default_min_soc: float = 0.2) -> EvseEnvelope:
+    """The envelope of one EVSE given the station's capabilities, the EV's needs and its last SoC.
+
+    `default_min_soc` is the reserve kept when the needs do not name one."""
+    max_charge_w = _min_known(caps.max_charge_power_w, None if needs is None else needs.max_charge_power_w)
+    reasons: list[str] = []
+    max_discharge_w = _min_known(caps.max_discharge_power_w,
+                                 None if needs is None else needs.max_discharge_power_w)
+    energy_wh: float | None = None
+    if not caps.discharge_supported:
+        reasons.append("station cannot discharge")
+    elif needs is None or not needs.discharge_allowed:
+        reasons.append("driver has not allowed discharge")
+    elif soc is None:
+        reasons.append("EV state of charge unknown")
+    elif soc <= _reserve(needs, default_min_soc):
+        reasons.append("EV at or below its minimum reserve")
+    if reasons:
+        max_discharge_w, energy_wh = 0.0, 0.0
+    elif needs is not None and soc is not None and needs.ev_capacity_wh:
+        energy_wh = max(0.0, (soc - _reserve(needs, default_min_soc)) * needs.ev_capacity_wh)
+    if max_charge_w == float("inf"):
+        max_charge_w = 1e9  # no rating known: the station enforces its own hardware limit
+    if max_discharge_w == float("inf"):
+        max_discharge_w = 0.0 if reasons else 1e9
+    return EvseEnvelope(max_charge_w, max_discharge_w, energy_wh, max_discharge_validity_s, tuple(reasons))
+
+
+def _reserve(needs: ChargingNeedsRecord, default_min_soc: float) -> float:
+    return default_min_soc if needs.min_soc is None else needs.min_soc
+
+
+def _clamp_power(power_w: float, low_w: float, high_w: float) -> float:
+    return min(max(power_w, low_w), high_w)
+
+
+def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits | None = None,
+                   site_other_w: float = 0.0) -> Clamped:
+    """Return `schedule` cut to the envelope (and the site's headroom given the other EVSEs' power)."""
+    site = site or SiteLimits()
+    changes: list[str] = []
+    high_w = env.max_charge_w
+    if site.import_limit_w is not None:
+        high_w = min(high_w, max(0.0, site.import_limit_w - site_other_w))
+    low_w = -env.max_discharge_w
+    if site.export_limit_w is not None:
+        low_w = max(low_w, min(0.0, -site.export_limit_w - site_other_w))
+    energy_left_wh = env.discharge_energy_wh
+    periods: list[SchedulePeriod] = []
+    duration_s = schedule.duration_s
+    if schedule.discharges and duration_s > env.max_discharge_validity_s:
+        duration_s = env.max_discharge_validity_s
+        changes.append(f"validity cut to {duration_s} s (discharging schedule)")
+    kept = [p for p in schedule.periods if p.start_offset_s < duration_s]
+    for i, period in enumerate(kept):
+        end_s = kept[i + 1].start_offset_s if i + 1 < len(kept) else duration_s
+        new = period
+        if period.mode is OperationMode.LOCAL_FREQUENCY:
+            curve = tuple(FreqWattPoint(p.frequency_hz, _clamp_power(p.power_w, low_w, high_w))
+                          for p in period.freq_watt_curve)
+            baseline = None if period.baseline_w is None else _clamp_power(period.baseline_w, low_w, high_w)
+            new = dataclasses.replace(period, freq_watt_curve=curve, baseline_w=baseline,
+                                      max_charge_w=min(period.max_charge_w or high_w, high_w),
+                                      max_discharge_w=min(period.max_discharge_w or -low_w, -low_w))
+            worst_w = min([p.power_w for p in curve] + [baseline or 0.0])
+        elif period.mode is OperationMode.IDLE:
+            worst_w = 0.0
+        else:
+            power_w = _clamp_power(period.power_w, low_w, high_w)
+            if period.mode is OperationMode.CHARGING_ONLY:
+                power_w = max(0.0, power_w)
+            if energy_left_wh is not None and power_w < 0:
+                allowed_w = energy_left_wh * 3600.0 / (end_s - period.start_offset_s)
+                power_w = max(power_w, -allowed_w)
+            new = dataclasses.replace(
+                period, power_w=power_w,
+                max_charge_w=None if period.max_charge_w is None else min(period.max_charge_w, high_w),
+                max_discharge_w=None if period.max_discharge_w is None else min(period.max_discharge_w, -low_w),
+            )
+            worst_w = power_w
+        if energy_left_wh is not None and worst_w < 0:
+            energy_left_wh = max(0.0, energy_left_wh + worst_w * (end_s - period.start_offset_s) / 3600.0)
+        if new != period:
+            changes.append(f"period at {period.start_offset_s} s clamped to [{low_w:.0f}, {high_w:.0f}] W"
+                           + ("; energy above reserve" if energy_left_wh is not None else ""))
+        periods.append(new)
+    clamped = dataclasses.replace(schedule, periods=tuple(periods), duration_s=duration_s)
+    return Clamped(clamped, tuple(changes))
