@@ -17,8 +17,10 @@ from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import OcppServer
+from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
+from csms.services.envelope import SiteLimits
 from csms.services.events import EventBus
 from csms.settings import Settings
 from csms.store.base import StateStore
@@ -52,6 +54,7 @@ class CsmsApp:
     registry: ConnectionRegistry
     credentials: CredentialService
     commands: CommandService
+    charging: ChargingService
     deps: HandlerDeps
     ocpp_server: OcppServer
     serve_api: bool = True
@@ -80,7 +83,8 @@ class CsmsApp:
             from csms.api.app import ApiServices, create_api
 
             services = ApiServices(store=self.store, gateway=self.registry, commands=self.commands,
-                                   credentials=self.credentials, clock=self.clock, api_token=self.settings.api.token)
+                                   charging=self.charging, credentials=self.credentials, clock=self.clock,
+                                   api_token=self.settings.api.token)
             config = uvicorn.Config(create_api(services), host=self.settings.api.host, port=self.settings.api.port,
                                     log_level="warning", lifespan="off")
             self._api_server = uvicorn.Server(config)
@@ -124,8 +128,17 @@ def build_app(
         deps=deps,
         handlers=build_handlers(deps),
     )
+    v2g = settings.v2g
+    charging = ChargingService(
+        registry, store, clock, events,
+        site=SiteLimits(v2g.site_import_limit_w, v2g.site_export_limit_w),
+        min_update_interval_s=v2g.min_update_interval_s,
+        max_discharge_validity_s=v2g.max_discharge_validity_s,
+        default_min_soc=v2g.default_min_soc,
+        max_offline_duration_s=v2g.max_offline_duration_s,
+    )
     return CsmsApp(
         settings=settings, clock=clock, store=store, events=events, registry=registry, credentials=credentials,
-        commands=CommandService(registry, settings.ocpp.call_timeout_s), deps=deps, ocpp_server=ocpp_server,
-        serve_api=serve_api,
+        commands=CommandService(registry, settings.ocpp.call_timeout_s), charging=charging, deps=deps,
+        ocpp_server=ocpp_server, serve_api=serve_api,
     )

@@ -52,6 +52,17 @@ class StoreSettings(BaseModel):
     redis_max_connections: int = Field(64, ge=1)
 
 
+class V2gSettings(BaseModel):
+    """Safety envelope and delivery of charge/discharge commands (see csms/services/envelope.py)."""
+
+    site_import_limit_w: float | None = Field(None, ge=0)
+    site_export_limit_w: float | None = Field(None, ge=0)
+    min_update_interval_s: float = Field(1.0, ge=0)
+    max_discharge_validity_s: int = Field(900, ge=10)
+    default_min_soc: float = Field(0.2, ge=0, le=1)
+    max_offline_duration_s: int = Field(300, ge=10)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSMS_", env_nested_delimiter="__", extra="ignore")
 
@@ -61,6 +72,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = SecuritySettings()
     api: ApiSettings = ApiSettings()
     store: StoreSettings = StoreSettings()
+    v2g: V2gSettings = V2gSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -16,10 +16,20 @@ from fastapi import Depends, FastAPI, HTTPException, Query, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import Clock
 from csms.domain.ids import IdTokenValue, StationId, TransactionId, parse_station_id
-from csms.domain.records import BootPolicy, StationRecord, TokenRecord, TokenStatus, TransactionRecord
+from csms.domain.records import (
+    BootPolicy,
+    ChargingNeedsRecord,
+    StationRecord,
+    TokenRecord,
+    TokenStatus,
+    TransactionRecord,
+)
+from csms.domain.schedule import FreqWattPoint, OperationMode, PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
+from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService, generate_password
 from csms.services.gateway import StationGateway
@@ -33,6 +43,7 @@ class ApiServices:
     store: StateStore
     gateway: StationGateway
     commands: CommandService
+    charging: ChargingService
     credentials: CredentialService
     clock: Clock
     api_token: str
@@ -128,6 +139,85 @@ class BootPolicyIn(BaseModel):
     policy: BootPolicy | None = Field(..., description="null = use the server default")
 
 
+class FreqWattPointIn(BaseModel):
+    frequency_hz: float = Field(..., gt=40, lt=70)
+    power_w: float
+
+
+class PeriodIn(BaseModel):
+    start_offset_s: int = Field(..., ge=0)
+    power_w: float = Field(..., description="signed W: + charge, - discharge (setpoint, or limit for ChargingOnly)")
+    mode: OperationMode = OperationMode.CENTRAL_SETPOINT
+    max_charge_w: float | None = Field(None, ge=0)
+    max_discharge_w: float | None = Field(None, ge=0, description="magnitude")
+    baseline_w: float | None = None
+    freq_watt_curve: list[FreqWattPointIn] = Field(default_factory=list, max_length=20)
+
+
+class ScheduleIn(BaseModel):
+    periods: list[PeriodIn] = Field(..., min_length=1, max_length=96)
+    duration_s: int = Field(..., gt=0, le=86400)
+    starts_at: datetime | None = Field(None, description="default: now")
+    purpose: ProfilePurpose = ProfilePurpose.TX
+    transaction_id: str | None = Field(None, description="TxProfile: default the open transaction on the EVSE")
+
+
+class PeriodOut(BaseModel):
+    start_offset_s: int
+    power_w: float
+    mode: str
+
+
+class ApplyOut(BaseModel):
+    status: ApplyStatus
+    changes: list[str]
+    detail: str
+    starts_at: datetime | None = None
+    duration_s: int | None = None
+    periods: list[PeriodOut] = []
+    response: dict[str, Any] = {}
+
+
+class NeedsIn(BaseModel):
+    departure_at: datetime | None = None
+    energy_request_wh: float | None = Field(None, ge=0)
+    target_soc: float | None = Field(None, ge=0, le=1)
+    min_soc: float | None = Field(None, ge=0, le=1, description="reserve the EV is never discharged below")
+    ev_capacity_wh: float | None = Field(None, gt=0)
+    max_charge_power_w: float | None = Field(None, ge=0)
+    max_discharge_power_w: float | None = Field(None, ge=0)
+    discharge_allowed: bool = False
+
+
+class NeedsOut(NeedsIn):
+    station_id: str
+    evse_id: int
+    received_at: datetime
+
+
+class CapabilitiesIn(BaseModel):
+    ocpp_version: str = Field("ocpp2.0.1", pattern="^ocpp2\\.(0\\.1|1)$")
+    discharge_supported: bool = False
+    rate_units: list[str] = ["W"]
+    operation_modes: list[str] = []
+    supports_dynamic_profiles: bool = False
+    supports_max_offline_duration: bool = False
+    phases: int = Field(3, ge=1, le=3)
+    voltage_v: float = Field(230.0, gt=0)
+    max_charge_power_w: float | None = Field(None, ge=0)
+    max_discharge_power_w: float | None = Field(None, ge=0)
+
+
+def _apply_out(result: ApplyResult) -> ApplyOut:
+    sched = result.schedule
+    return ApplyOut(
+        status=result.status, changes=list(result.changes), detail=result.detail, response=result.response,
+        starts_at=None if sched is None else sched.starts_at, duration_s=None if sched is None else sched.duration_s,
+        periods=[] if sched is None else [PeriodOut(start_offset_s=p.start_offset_s, power_w=p.power_w,
+                                                    mode=p.mode.value) for p in sched.periods],
+    )
+
+
 def _tx_out(tx: TransactionRecord) -> TransactionOut:
     return TransactionOut(
         station_id=tx.station_id, transaction_id=tx.transaction_id, evse_id=tx.evse_id, id_token=tx.id_token,
@@ -152,7 +242,7 @@ def _station_id(station_id: str) -> StationId:
     try:
         return parse_station_id(station_id)
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
 
 
 async def _ocpp_call(services: ApiServices, station_id: str, action: str, payload: dict[str, Any],
@@ -163,7 +253,7 @@ async def _ocpp_call(services: ApiServices, station_id: str, action: str, payloa
     except StationNotConnected as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     except RpcError as exc:  # our payload failed the schema, or the action is unknown
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             {"code": exc.code, "description": exc.description, "details": exc.details}) from None
     except CallError as exc:
         raise HTTPException(status.HTTP_502_BAD_GATEWAY,
@@ -172,12 +262,15 @@ async def _ocpp_call(services: ApiServices, station_id: str, action: str, payloa
         raise HTTPException(status.HTTP_504_GATEWAY_TIMEOUT, str(exc)) from None
 
 
+# Module level: with postponed annotations FastAPI resolves dependency annotations in module globals.
+_BEARER = HTTPBearer(auto_error=False)
+
+
 def create_api(services: ApiServices) -> FastAPI:
     api = FastAPI(title="V2G CSMS operator API", version="1")
-    bearer = HTTPBearer(auto_error=False)
 
     def require_token(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
     ) -> None:
         if credentials is None or not hmac.compare_digest(credentials.credentials.encode(),
                                                           services.api_token.encode()):
@@ -258,6 +351,89 @@ def create_api(services: ApiServices) -> FastAPI:
         if not await services.store.delete_credential(_station_id(station_id)):
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no credential for {station_id}")
 
+    async def _open_transaction(sid: StationId, evse_id: int) -> str | None:
+        for tx in await services.store.list_transactions(sid, open_only=True):
+            if tx.evse_id == evse_id:
+                return tx.transaction_id
+        return None
+
+    @api.put("/api/v1/stations/{station_id}/evses/{evse_id}/schedule", dependencies=auth)
+    async def set_schedule(station_id: str, evse_id: int, body: ScheduleIn) -> ApplyOut:
+        """Charge (+) or discharge (-) schedule for an EVSE. It passes the safety envelope first; the answer
+        says what was changed. 409: the station cannot express it; 502: the station rejected or failed it."""
+        sid = _station_id(station_id)
+        tx_id = body.transaction_id
+        if body.purpose is ProfilePurpose.TX and tx_id is None:
+            tx_id = await _open_transaction(sid, evse_id)
+            if tx_id is None:
+                raise HTTPException(status.HTTP_409_CONFLICT, f"no open transaction on {station_id} EVSE {evse_id}")
+        try:
+            schedule = PowerSchedule(
+                evse_id=evse_id, starts_at=body.starts_at or services.clock.now(), duration_s=body.duration_s,
+                purpose=body.purpose, transaction_id=tx_id if body.purpose is ProfilePurpose.TX else None,
+                periods=tuple(SchedulePeriod(
+                    start_offset_s=p.start_offset_s, power_w=p.power_w, mode=p.mode, max_charge_w=p.max_charge_w,
+                    max_discharge_w=p.max_discharge_w, baseline_w=p.baseline_w,
+                    freq_watt_curve=tuple(FreqWattPoint(c.frequency_hz, c.power_w) for c in p.freq_watt_curve),
+                ) for p in body.periods),
+            )
+        except ValueError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        result = await services.charging.apply(sid, schedule, requester="api")
+        if result.status is ApplyStatus.REFUSED:
+            raise HTTPException(status.HTTP_409_CONFLICT, _apply_out(result).model_dump(mode="json"))
+        if result.status in (ApplyStatus.REJECTED, ApplyStatus.FAILED):
+            raise HTTPException(status.HTTP_502_BAD_GATEWAY, _apply_out(result).model_dump(mode="json"))
+        return _apply_out(result)
+
+    @api.delete("/api/v1/stations/{station_id}/evses/{evse_id}/schedule", dependencies=auth)
+    async def clear_schedule(station_id: str, evse_id: int,
+                             purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
+        sid = _station_id(station_id)
+        try:
+            return await services.charging.clear(sid, evse_id, purpose)
+        except StationNotConnected as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        except (CallError, CallTimeout, SessionClosed) as exc:
+            raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(exc)) from None
+
+    @api.get("/api/v1/stations/{station_id}/evses/{evse_id}/composite-schedule", dependencies=auth)
+    async def composite_schedule(station_id: str, evse_id: int,
+                                 duration_s: Annotated[int, Query(gt=0, le=86400)] = 3600) -> dict[str, Any]:
+        """What the station says it will do (GetCompositeSchedule)."""
+        return await _ocpp_call(services, _station_id(station_id), "GetCompositeSchedule",
+                                {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": "W"})
+
+    @api.get("/api/v1/stations/{station_id}/evses/{evse_id}/needs", dependencies=auth)
+    async def get_needs(station_id: str, evse_id: int) -> NeedsOut:
+        needs = await services.store.get_charging_needs(_station_id(station_id), evse_id)
+        if needs is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no charging needs known for this EVSE")
+        return NeedsOut(**{k: getattr(needs, k) for k in NeedsOut.model_fields})
+
+    @api.put("/api/v1/stations/{station_id}/evses/{evse_id}/needs", dependencies=auth)
+    async def put_needs(station_id: str, evse_id: int, body: NeedsIn) -> NeedsOut:
+        """Set the EV's needs and the driver's preferences (consent to discharge, minimum reserve)."""
+        sid = _station_id(station_id)
+        record = ChargingNeedsRecord(station_id=sid, evse_id=evse_id, received_at=services.clock.now(),
+                                     **body.model_dump())
+        await services.store.put_charging_needs(record)
+        return NeedsOut(**{k: getattr(record, k) for k in NeedsOut.model_fields})
+
+    @api.get("/api/v1/stations/{station_id}/evses/{evse_id}/capabilities", dependencies=auth)
+    async def get_capabilities(station_id: str, evse_id: int) -> CapabilitiesIn:
+        caps = await services.charging.capabilities(_station_id(station_id), evse_id)
+        return CapabilitiesIn(**{**dataclasses.asdict(caps), "rate_units": sorted(caps.rate_units),
+                                 "operation_modes": sorted(caps.operation_modes)})
+
+    @api.put("/api/v1/stations/{station_id}/evses/{evse_id}/capabilities", dependencies=auth)
+    async def put_capabilities(station_id: str, evse_id: int, body: CapabilitiesIn) -> CapabilitiesIn:
+        """Override what was learned from the device model (e.g. a 2.0.1 station that accepts negative limits)."""
+        caps = StationCapabilities(**{**body.model_dump(), "rate_units": frozenset(body.rate_units),
+                                      "operation_modes": frozenset(body.operation_modes)})
+        services.charging.override_capabilities(_station_id(station_id), evse_id, caps)
+        return body
+
     @api.get("/api/v1/transactions", dependencies=auth)
     async def list_transactions(
         station_id: str | None = None, open_only: Annotated[bool, Query(alias="open")] = False
@@ -288,7 +464,7 @@ def create_api(services: ApiServices) -> FastAPI:
     @api.put("/api/v1/tokens/{id_token}", dependencies=auth)
     async def put_token(id_token: str, body: TokenIn) -> TokenOut:
         if not 1 <= len(id_token) <= 36:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "idToken must be 1-36 characters")
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "idToken must be 1-36 characters")
         await services.store.put_token(TokenRecord(id_token=IdTokenValue(id_token), token_type=body.token_type,
                                                    status=body.status, expires_at=body.expires_at,
                                                    group_id=body.group_id))
