@@ -2,9 +2,13 @@
 `codec`.
 
 State written by one process is visible to every process using the same URL and prefix, so a restarted CSMS
-finds its stations and open transactions where it left them. Writes that touch several keys run in one
-MULTI/EXEC (record and index change together); reads that need several keys use one pipeline. Connections come
-from a `BlockingConnectionPool`: past `max_connections` a call waits up to `pool_timeout_s` instead of failing.
+finds its stations and open transactions where it left them.
+
+Writes are group-committed: every write queues its commands, and one writer task sends everything queued in the
+meantime (up to `max_batch_writes` calls) as one MULTI/EXEC. So the commands of one call (record and index)
+always apply together, a call returns only once Redis has applied it, and many concurrent calls (thousands of
+stations) cost one round trip instead of one each. Reads that need several keys use one pipeline. Connections
+come from a `BlockingConnectionPool`: past `max_connections` a call waits up to `pool_timeout_s`.
 Redis failures surface as `StoreUnavailable` (connection refused, timeout, pool exhausted, read-only replica,
 out of memory) or `StoreError` (anything else); undecodable values as `CorruptRecord`.
 
@@ -14,12 +18,14 @@ Lists come back in the same order as from `MemoryStore`: stations, tokens and tr
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterator, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from redis import exceptions as redis_errors
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.client import Pipeline
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
@@ -40,6 +46,8 @@ from csms.store.keys import DEFAULT_PREFIX, KeySchema
 from csms.store.memory import DEFAULT_MAX_SAMPLES
 
 T = TypeVar("T")
+
+DEFAULT_MAX_BATCH_WRITES = 512
 
 _UNAVAILABLE = (
     redis_errors.ConnectionError,
@@ -71,6 +79,72 @@ def _redis_errors(operation: str) -> Iterator[None]:
         raise StoreError(f"redis error during {operation}: {exc}") from exc
 
 
+QueueCommands = Callable[[Pipeline], object]
+"""Queues one write call's commands on the batch's pipeline."""
+
+
+class _GroupCommit:
+    """Sends the write calls queued while the previous batch was in flight as one MULTI/EXEC.
+
+    Each call's future gets the replies of its own commands, or the error of its own commands, or (connection
+    lost) the batch's error. One batch is in flight at a time, so writes reach Redis in the order they were made.
+    """
+
+    def __init__(self, client: Redis, max_calls: int) -> None:
+        self._client = client
+        self._max_calls = max_calls
+        self._queue: list[tuple[QueueCommands, asyncio.Future[list[Any]]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, queue_commands: QueueCommands) -> list[Any]:
+        """Queue one call's commands; return their replies once Redis has applied them."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Any]] = loop.create_future()
+        self._queue.append((queue_commands, future))
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._run())
+        return await future
+
+    async def drain(self) -> None:
+        """Wait until every queued write has been sent and answered."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.wait({self._writer})
+
+    async def _run(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self._max_calls], self._queue[self._max_calls :]
+            counts: list[int] = []
+            try:
+                async with self._client.pipeline(transaction=True) as pipe:
+                    for queue_commands, _ in batch:
+                        before = len(pipe.command_stack)
+                        queue_commands(pipe)
+                        counts.append(len(pipe.command_stack) - before)
+                    replies: list[Any] = await pipe.execute(raise_on_error=False)
+            except BaseException as exc:  # task boundary: every waiting caller gets the failure
+                for _, future in batch:
+                    if future.done():
+                        continue
+                    if isinstance(exc, asyncio.CancelledError):
+                        future.cancel()
+                    else:
+                        future.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            offset = 0
+            for (_, future), n_commands in zip(batch, counts, strict=True):
+                mine = replies[offset : offset + n_commands]
+                offset += n_commands
+                if future.done():  # the caller was cancelled; its write was applied all the same
+                    continue
+                error = next((r for r in mine if isinstance(r, Exception)), None)
+                if error is None:
+                    future.set_result(mine)
+                else:
+                    future.set_exception(error)
+
+
 class RedisStore:
     """`StateStore` on one Redis (or a Sentinel-managed primary). Build it with `from_url`.
 
@@ -78,12 +152,26 @@ class RedisStore:
     each transaction's meter series (oldest dropped). The store owns `client` and closes it in `close()`.
     """
 
-    def __init__(self, client: Redis, *, prefix: str = DEFAULT_PREFIX, max_samples: int = DEFAULT_MAX_SAMPLES) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        max_samples: int = DEFAULT_MAX_SAMPLES,
+        max_batch_writes: int = DEFAULT_MAX_BATCH_WRITES,
+    ) -> None:
         if max_samples < 1:
             raise ValueError("max_samples must be >= 1")
+        if max_batch_writes < 1:
+            raise ValueError("max_batch_writes must be >= 1")
         self.keys = KeySchema(prefix)
         self.max_samples = max_samples
         self._redis = client
+        self._commit = _GroupCommit(client, max_batch_writes)
+
+    async def _write(self, operation: str, queue_commands: QueueCommands) -> list[Any]:
+        with _redis_errors(operation):
+            return await self._commit.submit(queue_commands)
 
     @classmethod
     def from_url(
@@ -97,12 +185,13 @@ class RedisStore:
         socket_timeout_s: float = 5.0,
         connect_timeout_s: float = 2.0,
         retries: int = 1,
+        max_batch_writes: int = DEFAULT_MAX_BATCH_WRITES,
     ) -> RedisStore:
         """A store on `url` (``redis://[:password@]host:port/db``, ``rediss://``, ``unix://``).
 
         `max_connections` caps the pool; a call beyond it waits up to `pool_timeout_s` for a free connection.
         `retries` re-runs a command after a connection error (with a short backoff), which also heals pooled
-        connections that died with a Redis restart.
+        connections that died with a Redis restart. `max_batch_writes` caps the write calls per MULTI/EXEC.
         """
         if max_connections < 1:
             raise ValueError("max_connections must be >= 1")
@@ -114,16 +203,17 @@ class RedisStore:
             socket_connect_timeout=connect_timeout_s,
             retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries),
         )
-        return cls(Redis.from_pool(pool), prefix=prefix, max_samples=max_samples)
+        return cls(Redis.from_pool(pool), prefix=prefix, max_samples=max_samples, max_batch_writes=max_batch_writes)
 
     # stations
     async def put_station(self, station: StationRecord) -> None:
-        data = encode(station)
-        with _redis_errors("put_station"):
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.set(self.keys.station(station.station_id), data)
-                pipe.sadd(self.keys.stations_index, station.station_id)
-                await pipe.execute()
+        key, data, index = self.keys.station(station.station_id), encode(station), self.keys.stations_index
+
+        def queue(pipe: Pipeline) -> None:
+            pipe.set(key, data)
+            pipe.sadd(index, station.station_id)
+
+        await self._write("put_station", queue)
 
     async def get_station(self, station_id: StationId) -> StationRecord | None:
         with _redis_errors("get_station"):
@@ -145,18 +235,19 @@ class RedisStore:
 
     async def delete_station(self, station_id: StationId) -> None:
         """Forget the station and its connectors, variables, credential and charging needs (not transactions)."""
-        with _redis_errors("delete_station"):
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.delete(*self.keys.station_owned(station_id))
-                pipe.srem(self.keys.stations_index, station_id)
-                await pipe.execute()
+        keys, index = self.keys.station_owned(station_id), self.keys.stations_index
+
+        def queue(pipe: Pipeline) -> None:
+            pipe.delete(*keys)
+            pipe.srem(index, station_id)
+
+        await self._write("delete_station", queue)
 
     # connectors
     async def put_connector_status(self, status: ConnectorStatusRecord) -> None:
-        data = encode(status)
-        field = self.keys.connector_field(status.evse_id, status.connector_id)
-        with _redis_errors("put_connector_status"):
-            await _result(self._redis.hset(self.keys.connectors(status.station_id), mapping={field: data}))
+        key = self.keys.connectors(status.station_id)
+        mapping = {self.keys.connector_field(status.evse_id, status.connector_id): encode(status)}
+        await self._write("put_connector_status", lambda pipe: pipe.hset(key, mapping=mapping))
 
     async def list_connector_statuses(self, station_id: StationId) -> list[ConnectorStatusRecord]:
         with _redis_errors("list_connector_statuses"):
@@ -171,8 +262,8 @@ class RedisStore:
         mapping = {v.key(): encode(v) for v in variables}
         if not mapping:
             return
-        with _redis_errors("put_variables"):
-            await _result(self._redis.hset(self.keys.variables(station_id), mapping=mapping))
+        key = self.keys.variables(station_id)
+        await self._write("put_variables", lambda pipe: pipe.hset(key, mapping=mapping))
 
     async def list_variables(self, station_id: StationId) -> list[VariableRecord]:
         with _redis_errors("list_variables"):
@@ -183,9 +274,8 @@ class RedisStore:
 
     # tokens
     async def put_token(self, token: TokenRecord) -> None:
-        data = encode(token)
-        with _redis_errors("put_token"):
-            await _result(self._redis.hset(self.keys.tokens, mapping={token.id_token: data}))
+        key, mapping = self.keys.tokens, {token.id_token: encode(token)}
+        await self._write("put_token", lambda pipe: pipe.hset(key, mapping=mapping))
 
     async def get_token(self, id_token: str) -> TokenRecord | None:
         with _redis_errors("get_token"):
@@ -200,14 +290,14 @@ class RedisStore:
         return tokens
 
     async def delete_token(self, id_token: str) -> bool:
-        with _redis_errors("delete_token"):
-            return bool(await _result(self._redis.hdel(self.keys.tokens, id_token)))
+        key = self.keys.tokens
+        (deleted,) = await self._write("delete_token", lambda pipe: pipe.hdel(key, id_token))
+        return bool(deleted)
 
     # credentials
     async def put_credential(self, credential: CredentialRecord) -> None:
-        data = encode(credential)
-        with _redis_errors("put_credential"):
-            await self._redis.set(self.keys.credential(credential.station_id), data)
+        key, data = self.keys.credential(credential.station_id), encode(credential)
+        await self._write("put_credential", lambda pipe: pipe.set(key, data))
 
     async def get_credential(self, station_id: StationId) -> CredentialRecord | None:
         with _redis_errors("get_credential"):
@@ -215,8 +305,9 @@ class RedisStore:
         return None if data is None else decode(CredentialRecord, data)
 
     async def delete_credential(self, station_id: StationId) -> bool:
-        with _redis_errors("delete_credential"):
-            return bool(await self._redis.delete(self.keys.credential(station_id)))
+        key = self.keys.credential(station_id)
+        (deleted,) = await self._write("delete_credential", lambda pipe: pipe.delete(key))
+        return bool(deleted)
 
     # transactions
     async def put_transaction(self, tx: TransactionRecord) -> None:
@@ -224,20 +315,21 @@ class RedisStore:
 
         Record, per-station open set and global open index change in one MULTI.
         """
-        data = encode(tx)
-        sid, tid = tx.station_id, tx.transaction_id
-        member = self.keys.open_transaction_member(sid, tid)
-        with _redis_errors("put_transaction"):
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.hset(self.keys.transactions(sid), mapping={tid: data})
-                pipe.sadd(self.keys.transaction_stations_index, sid)
-                if tx.is_open:
-                    pipe.sadd(self.keys.open_transactions(sid), tid)
-                    pipe.sadd(self.keys.open_transactions_index, member)
-                else:
-                    pipe.srem(self.keys.open_transactions(sid), tid)
-                    pipe.srem(self.keys.open_transactions_index, member)
-                await pipe.execute()
+        sid, tid, keys = tx.station_id, tx.transaction_id, self.keys
+        mapping = {tid: encode(tx)}
+        member = keys.open_transaction_member(sid, tid)
+
+        def queue(pipe: Pipeline) -> None:
+            pipe.hset(keys.transactions(sid), mapping=mapping)
+            pipe.sadd(keys.transaction_stations_index, sid)
+            if tx.is_open:
+                pipe.sadd(keys.open_transactions(sid), tid)
+                pipe.sadd(keys.open_transactions_index, member)
+            else:
+                pipe.srem(keys.open_transactions(sid), tid)
+                pipe.srem(keys.open_transactions_index, member)
+
+        await self._write("put_transaction", queue)
 
     async def get_transaction(self, station_id: StationId, transaction_id: TransactionId) -> TransactionRecord | None:
         with _redis_errors("get_transaction"):
@@ -292,17 +384,18 @@ class RedisStore:
     async def append_meter_samples(
         self, station_id: StationId, transaction_id: TransactionId, samples: Sequence[MeterSample]
     ) -> None:
-        """RPUSH then LTRIM to `max_samples` in one MULTI. If the connection drops after Redis applied it, the
-        retry may append the batch twice (registers are cumulative, so energies are unaffected)."""
+        """RPUSH then LTRIM to `max_samples`, applied together. If the connection drops after Redis applied them,
+        the retry may append the samples twice (registers are cumulative, so energies are unaffected)."""
         encoded = [encode(s) for s in samples]
         if not encoded:
             return
-        key = self.keys.meter_samples(station_id, transaction_id)
-        with _redis_errors("append_meter_samples"):
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.rpush(key, *encoded)
-                pipe.ltrim(key, -self.max_samples, -1)
-                await pipe.execute()
+        key, bound = self.keys.meter_samples(station_id, transaction_id), self.max_samples
+
+        def queue(pipe: Pipeline) -> None:
+            pipe.rpush(key, *encoded)
+            pipe.ltrim(key, -bound, -1)
+
+        await self._write("append_meter_samples", queue)
 
     async def list_meter_samples(self, station_id: StationId, transaction_id: TransactionId) -> list[MeterSample]:
         with _redis_errors("list_meter_samples"):
@@ -311,10 +404,9 @@ class RedisStore:
 
     # EV charging needs
     async def put_charging_needs(self, needs: ChargingNeedsRecord) -> None:
-        data = encode(needs)
-        field = self.keys.charging_needs_field(needs.evse_id)
-        with _redis_errors("put_charging_needs"):
-            await _result(self._redis.hset(self.keys.charging_needs(needs.station_id), mapping={field: data}))
+        key = self.keys.charging_needs(needs.station_id)
+        mapping = {self.keys.charging_needs_field(needs.evse_id): encode(needs)}
+        await self._write("put_charging_needs", lambda pipe: pipe.hset(key, mapping=mapping))
 
     async def get_charging_needs(self, station_id: StationId, evse_id: int) -> ChargingNeedsRecord | None:
         field = self.keys.charging_needs_field(evse_id)
@@ -323,9 +415,8 @@ class RedisStore:
         return None if data is None else decode(ChargingNeedsRecord, data)
 
     async def delete_charging_needs(self, station_id: StationId, evse_id: int) -> None:
-        field = self.keys.charging_needs_field(evse_id)
-        with _redis_errors("delete_charging_needs"):
-            await _result(self._redis.hdel(self.keys.charging_needs(station_id), field))
+        key, field = self.keys.charging_needs(station_id), self.keys.charging_needs_field(evse_id)
+        await self._write("delete_charging_needs", lambda pipe: pipe.hdel(key, field))
 
     # lifecycle
     async def ping(self) -> bool:
@@ -336,6 +427,9 @@ class RedisStore:
             return False
 
     async def close(self) -> None:
-        """Close the client and its connection pool."""
-        await self._redis.aclose()
+        """Wait for queued writes to be answered, then close the client and its connection pool."""
+        try:
+            await self._commit.drain()
+        finally:
+            await self._redis.aclose()
 

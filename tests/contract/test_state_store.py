@@ -26,7 +26,7 @@ from csms.domain.records import (
     VariableRecord,
 )
 from csms.store.base import StateStore
-from csms.store.errors import RecordRejected, StoreUnavailable
+from csms.store.errors import RecordRejected, StoreError, StoreUnavailable
 from csms.store.memory import MemoryStore
 from csms.store.redis import RedisStore
 from tests.fixtures.redis_server import StoreFactory, delete_prefix
@@ -534,6 +534,58 @@ async def test_redis_delete_station_removes_its_keys_but_not_its_transaction_key
     remaining = await _keys(redis_url, store.keys.match_all())
     assert not remaining & set(store.keys.station_owned(S1))
     assert {store.keys.transactions(S1), store.keys.meter_samples(S1, TX1)} <= remaining
+
+
+async def test_redis_write_that_fails_does_not_fail_the_writes_committed_with_it(
+    redis_url: str, redis_store_factory: StoreFactory
+) -> None:
+    store = cast(RedisStore, redis_store_factory())
+    client = Redis.from_url(redis_url)
+    try:
+        await client.set(store.keys.connectors(S1), b"not a hash")  # makes HSET on it fail with WRONGTYPE
+    finally:
+        await client.aclose()
+
+    results = await asyncio.gather(
+        store.put_station(station(S2)),
+        store.put_connector_status(connector(S1, 1, 1, "Occupied")),
+        store.put_transaction(tx(S2, TX1)),
+        return_exceptions=True,
+    )
+
+    assert results[0] is None and results[2] is None
+    assert isinstance(results[1], StoreError) and not isinstance(results[1], StoreUnavailable)
+    assert "WRONGTYPE" in str(results[1])
+    assert await store.list_stations() == [station(S2)]
+    assert await store.list_transactions(open_only=True) == [tx(S2, TX1)]
+
+
+async def test_redis_writes_beyond_one_batch_all_land_in_call_order(redis_url: str) -> None:
+    prefix = f"csmstest-{uuid.uuid4().hex[:12]}"
+    store = RedisStore.from_url(redis_url, prefix=prefix, max_batch_writes=3)
+    try:
+        await asyncio.gather(*(store.append_meter_samples(S1, TX1, [sample(i)]) for i in range(20)))
+        await asyncio.gather(*(store.put_station(station(StationId(f"CP-{i:02d}"))) for i in range(10)))
+        assert await store.list_meter_samples(S1, TX1) == [sample(i) for i in range(20)]
+        assert len(await store.list_stations()) == 10
+    finally:
+        await store.close()
+        await delete_prefix(redis_url, prefix)
+
+
+async def test_redis_close_returns_only_after_every_queued_write_is_applied(redis_url: str) -> None:
+    prefix = f"csmstest-{uuid.uuid4().hex[:12]}"
+    first = RedisStore.from_url(redis_url, prefix=prefix, max_batch_writes=1)  # one round trip per write
+    second = RedisStore.from_url(redis_url, prefix=prefix)
+    try:
+        tasks = [asyncio.create_task(first.put_station(station(StationId(f"CP-{i:02d}")))) for i in range(10)]
+        await asyncio.sleep(0)  # all ten are queued; at most the first is in flight
+        await first.close()
+        assert [t.done() and t.exception() is None for t in tasks] == [True] * 10
+        assert len(await second.list_stations()) == 10
+    finally:
+        await second.close()
+        await delete_prefix(redis_url, prefix)
 
 
 async def test_an_unreachable_redis_raises_store_unavailable_and_ping_answers_false(unused_tcp_port: int) -> None:
