@@ -1,0 +1,68 @@
+"""CLI: run a simulated fleet against a CSMS.
+
+    python -m chargepoint_sim --csms ws://127.0.0.1:9000/ocpp --stations 10 \
+        [--config config/sim/demo.toml] [--speed 60] [--duration-s 3600] [--seed 1] [--password ...]
+
+`--speed` is simulated seconds per real second; `--duration-s` is simulated time (default: until SIGINT/SIGTERM).
+Command-line values override the TOML file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from chargepoint_sim.config import FleetConfig, load_config
+from chargepoint_sim.fleet import Fleet
+from csms.domain.clock import ScaledClock, SystemClock
+from csms.errors import ConfigError
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="chargepoint_sim", description="Simulated bidirectional OCPP stations")
+    parser.add_argument("--csms", dest="csms_url", help="CSMS websocket base URL, e.g. ws://127.0.0.1:9000/ocpp")
+    parser.add_argument("--stations", type=int, help="number of stations")
+    parser.add_argument("--config", type=Path, help="TOML file (see config/sim/demo.toml)")
+    parser.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    parser.add_argument("--duration-s", type=float, help="stop after this much simulated time")
+    parser.add_argument("--seed", type=int, help="seed for EV visits and registers")
+    parser.add_argument("--password", help="one Basic-auth password for every station (else derived per station)")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG logs every OCPP exchange")
+    return parser.parse_args(argv)
+
+
+async def _run(config: FleetConfig, speed: float, duration_s: float | None) -> None:
+    clock = ScaledClock(SystemClock().now(), speed)
+    fleet = Fleet(config, clock)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    logging.getLogger("chargepoint_sim").info(
+        "starting %d stations against %s at %gx speed", config.stations, config.csms_url, speed)
+    await fleet.run(duration_s, stop)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    level = getattr(logging, str(args.log_level).upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if level > logging.DEBUG:
+        logging.getLogger("csms.ocpp.exchange").setLevel(logging.WARNING)
+        logging.getLogger("chargepoint_sim.link").setLevel(logging.WARNING)
+    try:
+        config = load_config(args.config, csms_url=args.csms_url, stations=args.stations, seed=args.seed,
+                             password=args.password)
+    except ConfigError as exc:
+        print(f"chargepoint_sim: {exc}", file=sys.stderr)
+        return 2
+    asyncio.run(_run(config, args.speed, args.duration_s))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

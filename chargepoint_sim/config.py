@@ -1,0 +1,135 @@
+"""Fleet configuration: pydantic models read from a TOML file (see config/sim/*.toml) plus CLI overrides.
+
+Ranges are `[low, high]` pairs drawn uniformly per EV visit with a seeded RNG (see `visits.py`). Durations
+named `*_s` are simulated seconds, except in `[link]` and `summary_interval_s`/`connect_spread_s`, which are
+real seconds (network pacing and logging).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from csms.errors import ConfigError
+from csms.ocpp.versions import OcppVersion
+
+Range = tuple[float, float]
+
+
+def _check_range(value: Range) -> Range:
+    if value[0] > value[1]:
+        raise ValueError(f"range low {value[0]} > high {value[1]}")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EvseConfig(_Model):
+    max_power_w: float = Field(11_000.0, gt=0)
+    max_discharge_power_w: float = Field(11_000.0, ge=0)  # 0 = charge-only EVSE
+    phases: int = Field(3, ge=1, le=3)
+    voltage_v: float = Field(230.0, gt=0)
+    dc: bool = False
+
+
+class StationConfig(_Model):
+    evses: int = Field(2, ge=1, le=32)
+    evse: EvseConfig = EvseConfig()
+    ocpp_versions: tuple[OcppVersion, ...] = (OcppVersion.V201,)
+    vendor_name: str = "V2G-Sim"
+    model: str = "SimBidi"
+    heartbeat_interval_s: int = Field(300, ge=1)
+    tx_updated_interval_s: int = Field(60, ge=0)
+    reboot_s: float = Field(5.0, ge=0)
+    initial_register_wh: Range = (0.0, 0.0)
+
+    @field_validator("initial_register_wh")
+    @classmethod
+    def _ordered(cls, value: Range) -> Range:
+        return _check_range(value)
+
+
+class EvConfig(_Model):
+    """How EV visits are drawn. `energy_request_wh`, when set, replaces `target_soc` as the departure need."""
+
+    capacity_wh: Range = (40_000.0, 80_000.0)
+    arrival_soc: Range = (0.2, 0.6)
+    target_soc: Range = (0.8, 0.9)
+    energy_request_wh: Range | None = None
+    min_soc: float = Field(0.2, ge=0, le=1)
+    max_soc: float = Field(1.0, ge=0, le=1)
+    max_charge_power_w: Range = (7_400.0, 11_000.0)
+    max_discharge_power_w: Range = (7_400.0, 11_000.0)
+    allow_discharge_probability: float = Field(0.5, ge=0, le=1)
+    charge_efficiency: float = Field(0.92, gt=0, le=1)
+    discharge_efficiency: float = Field(0.92, gt=0, le=1)
+    first_arrival_s: Range = (0.0, 600.0)  # after fleet start
+    dwell_s: Range = (3_600.0, 8 * 3_600.0)
+    gap_s: Range = (600.0, 3_600.0)  # from one departure to the next arrival on the same EVSE
+    visits_per_evse: int | None = Field(None, ge=0)  # None: unlimited
+    remote_start_probability: float = Field(0.0, ge=0, le=1)  # EV has no id token, waits for RequestStart
+
+    @field_validator("capacity_wh", "arrival_soc", "target_soc", "energy_request_wh", "max_charge_power_w",
+                     "max_discharge_power_w", "first_arrival_s", "dwell_s", "gap_s")
+    @classmethod
+    def _ordered(cls, value: Range | None) -> Range | None:
+        return value if value is None else _check_range(value)
+
+
+class LinkConfig(_Model):
+    """Connection behaviour, real seconds."""
+
+    connect_timeout_s: float = Field(10.0, gt=0)
+    call_timeout_s: float = Field(30.0, gt=0)
+    reconnect_min_s: float = Field(1.0, ge=0)
+    reconnect_max_s: float = Field(60.0, ge=0)
+    reconnect_jitter_s: float = Field(1.0, ge=0)
+
+
+class FleetConfig(_Model):
+    csms_url: str = "ws://127.0.0.1:9000/ocpp"
+    stations: int = Field(10, ge=0)
+    station_id_prefix: str = "SIM-"
+    station_id_digits: int = Field(4, ge=1, le=12)
+    password: str | None = None  # one fixed password for every station (demo); else derived per station
+    password_secret: str = "v2g-sim-demo-secret"
+    seed: int = 1
+    summary_interval_s: float = Field(10.0, gt=0)
+    connect_spread_s: float = Field(0.0, ge=0)  # stagger first connects over this window (boot storm control)
+    station: StationConfig = StationConfig()
+    ev: EvConfig = EvConfig()
+    link: LinkConfig = LinkConfig()
+
+    def station_id(self, index: int) -> str:
+        """Id of station number `index` (1-based), e.g. SIM-0001."""
+        return f"{self.station_id_prefix}{index:0{self.station_id_digits}d}"
+
+    def password_for(self, station_id: str) -> str:
+        return self.password if self.password is not None else derive_password(self.password_secret, station_id)
+
+
+def derive_password(secret: str, station_id: str) -> str:
+    """Per-station Basic-auth password: 32 hex chars of HMAC-SHA256(secret, station_id) (a valid passwordString)."""
+    return hmac.new(secret.encode(), station_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> FleetConfig:
+    """Read `path` (TOML; optional) and apply top-level `overrides` whose value is not None."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read simulator config {path}: {exc}") from exc
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return FleetConfig.model_validate(data)
+    except ValueError as exc:
+        raise ConfigError(f"invalid simulator config: {exc}") from exc

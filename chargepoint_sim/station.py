@@ -1,0 +1,528 @@
+"""`SimStation`: one simulated charging station's state machine, independent of any connection.
+
+`advance_to(now)` moves the station through simulated time: EV arrivals and departures, battery and meter
+integration (exact for piecewise-constant setpoints: it never steps across an event), periodic meter values
+and charging-state changes. Everything the station has to tell the CSMS goes into `outbox` in timestamp
+order; TransactionEvents are durable (kept while offline, flagged `offline: true` when generated offline, sent
+in order later), other messages are dropped while offline (status is re-sent on every boot). The CSMS-initiated
+operations (remote start/stop, availability, reset, unlock, triggers) are methods here; `handlers.py` maps
+OCPP calls onto them and `link.py` runs the connection. Ground truth: `transactions` (every transaction,
+open or ended, with the energy really delivered).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from chargepoint_sim import messages, variables
+from chargepoint_sim.device_model import DeviceModel, VarKey
+from chargepoint_sim.ev import Ev
+from chargepoint_sim.ev import step as ev_step
+from chargepoint_sim.evse import AuthState, ChargingState, Evse, EvseSpec, Transaction
+from chargepoint_sim.power import DefaultPowerControl, PowerControl
+from csms.domain.clock import Clock
+from csms.ocpp.versions import OcppVersion
+
+log = logging.getLogger("chargepoint_sim.station")
+
+_MAX_EVENTS_PER_ADVANCE = 1_000_000
+
+VisitSource = Callable[[int, int, datetime], Ev | None]
+"""(evse_id, visit_index, after_at) -> the EV of that EVSE's visit number `visit_index` (0-based), arriving at
+or after `after_at`, or None when no more EVs come."""
+
+
+@dataclass(frozen=True, slots=True)
+class StationSpec:
+    """Static configuration of one station. Durations in simulated seconds."""
+
+    station_id: str
+    password: str
+    versions: tuple[OcppVersion, ...] = (OcppVersion.V201,)
+    evses: tuple[EvseSpec, ...] = (EvseSpec(1),)
+    vendor_name: str = "V2G-Sim"
+    model: str = "SimBidi"
+    heartbeat_interval_s: int = 300
+    tx_updated_interval_s: int = 60
+    reboot_s: float = 5.0
+    max_queued_events: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class OutMsg:
+    """A station-initiated message waiting to be sent."""
+
+    action: str
+    payload: dict[str, Any]
+    at: datetime
+    durable: bool = False
+
+
+@dataclass(slots=True)
+class _Batch:
+    items: list[OutMsg] = field(default_factory=list)
+
+    def add(self, action: str, payload: dict[str, Any], at: datetime, durable: bool = False) -> None:
+        self.items.append(OutMsg(action, payload, at, durable))
+
+
+class SimStation:
+    """One simulated station: EVSEs with EVs, meters, transactions and a device model."""
+
+    def __init__(
+        self,
+        spec: StationSpec,
+        clock: Clock,
+        *,
+        power_control: PowerControl | None = None,
+        visit_source: VisitSource | None = None,
+        initial_registers_wh: dict[int, float] | None = None,
+    ) -> None:
+        if not spec.evses or len({e.evse_id for e in spec.evses}) != len(spec.evses):
+            raise ValueError("a station needs at least one EVSE, with distinct ids")
+        self.spec = spec
+        self.clock = clock
+        self.power_control: PowerControl = power_control or DefaultPowerControl()
+        self.visit_source = visit_source
+        now = clock.now()
+        self.evses: dict[int, Evse] = {}
+        for evse_spec in spec.evses:
+            evse = Evse(evse_spec, advanced_at=now)
+            evse.import_register_wh = (initial_registers_wh or {}).get(evse_spec.evse_id, 0.0)
+            self.evses[evse_spec.evse_id] = evse
+        self.device_model = DeviceModel(variables.station_schema(spec.evses), live=self._live_value)
+        dm = self.device_model
+        dm.set_value(variables.IDENTITY, spec.station_id)
+        dm.set_value(variables.BASIC_AUTH_PASSWORD, spec.password)
+        dm.set_value(variables.VENDOR_NAME, spec.vendor_name)
+        dm.set_value(variables.MODEL, spec.model)
+        dm.set_value(variables.HEARTBEAT_INTERVAL, str(spec.heartbeat_interval_s))
+        dm.set_value(variables.TX_UPDATED_INTERVAL, str(spec.tx_updated_interval_s))
+        self.outbox: deque[OutMsg] = deque()
+        self.transactions: dict[str, Transaction] = {}
+        self.connected = False  # a websocket session is up
+        self.online = False  # connected and BootNotification accepted
+        self.boot_status: str | None = None
+        self.boot_reason = "PowerUp"
+        self.boot_requested = False  # TriggerMessage(BootNotification) while not accepted
+        self.reset_pending: str | None = None  # "Immediate" or "OnIdle"
+        self.last_sent_at: datetime | None = None
+        self.dropped_events = 0
+        self.wake = asyncio.Event()
+
+    # ---- identity ----------------------------------------------------------------------------------------
+
+    @property
+    def station_id(self) -> str:
+        return self.spec.station_id
+
+    @property
+    def password(self) -> str:
+        """Current Basic-auth password (SetVariables on SecurityCtrlr.BasicAuthPassword changes it)."""
+        return self.device_model.value(variables.BASIC_AUTH_PASSWORD) or self.spec.password
+
+    @property
+    def heartbeat_interval_s(self) -> int:
+        return max(1, self.device_model.int_value(variables.HEARTBEAT_INTERVAL, 300))
+
+    @property
+    def tx_updated_interval_s(self) -> int:
+        return max(0, self.device_model.int_value(variables.TX_UPDATED_INTERVAL, 0))
+
+    @property
+    def power_w(self) -> float:
+        """Signed total power over all EVSEs (last integration step)."""
+        return sum(e.power_w for e in self.evses.values())
+
+    def notify(self) -> None:
+        """Wake the connection driver: something needs sending or doing."""
+        self.wake.set()
+
+    # ---- EV scheduling (tests and fleet) -----------------------------------------------------------------
+
+    def schedule_ev(self, evse_id: int, ev: Ev) -> None:
+        """Queue a visit on `evse_id`; it plugs in at `ev.arrival_at` (or on the next advance if None)."""
+        self.evses[evse_id].upcoming.append(ev)
+        self.notify()
+
+    def power_setpoint_w(self, evse: Evse, now: datetime) -> float:
+        """Signed grid-side power the station applies on `evse` now (before the EV's own limits)."""
+        if not evse.operative or evse.ev is None:
+            return 0.0
+        return evse.spec.clamp_power_w(self.power_control.setpoint_w(evse, now))
+
+    # ---- simulated time ----------------------------------------------------------------------------------
+
+    def advance_to(self, now: datetime) -> None:
+        """Simulate every EVSE up to `now` and queue the resulting messages in time order."""
+        batch = _Batch()
+        for evse in self.evses.values():
+            self._advance_evse(evse, now, batch)
+        self._enqueue(sorted(batch.items, key=lambda m: m.at))
+
+    def next_event_at(self) -> datetime | None:
+        """Earliest future simulated event (arrival, departure, meter sample, setpoint change)."""
+        times = [t for e in self.evses.values() if (t := self._next_event_at(e, e.advanced_at)) is not None]
+        return min(times) if times else None
+
+    def _advance_evse(self, evse: Evse, to: datetime, batch: _Batch) -> None:
+        t = evse.advanced_at or to
+        for _ in range(_MAX_EVENTS_PER_ADVANCE):  # each pass handles an event or reaches `to`
+            self._handle_due(evse, t, batch)
+            if t >= to:
+                break
+            t_next = min(to, self._next_event_at(evse, t) or to)
+            self._integrate(evse, t, t_next, batch)
+            t = t_next
+        evse.advanced_at = t  # if the bound was hit, the next advance carries on from here
+
+    def _next_event_at(self, evse: Evse, t: datetime | None) -> datetime | None:
+        if t is None:
+            return None
+        candidates: list[datetime] = []
+        ev, tx = evse.ev, evse.transaction
+        if ev is not None and ev.departure_at is not None:
+            candidates.append(ev.departure_at)
+        if ev is None and evse.upcoming and evse.upcoming[0].arrival_at is not None:
+            candidates.append(evse.upcoming[0].arrival_at)
+        if tx is not None:
+            if tx.next_sample_at is not None:
+                candidates.append(tx.next_sample_at)
+            change = self.power_control.next_change_at(evse, t)
+            if change is not None:
+                candidates.append(change)
+        future = [c for c in candidates if c > t]
+        return min(future) if future else None
+
+    def _handle_due(self, evse: Evse, t: datetime, batch: _Batch) -> None:
+        ev = evse.ev
+        if ev is not None and ev.departure_at is not None and ev.departure_at <= t:
+            self._depart(evse, t, batch)
+        if evse.ev is None:
+            if not evse.upcoming and self.visit_source is not None:
+                nxt = self.visit_source(evse.evse_id, evse.visits, t)
+                if nxt is not None:
+                    evse.upcoming.append(nxt)
+            if evse.upcoming and (evse.upcoming[0].arrival_at is None or evse.upcoming[0].arrival_at <= t):
+                self._arrive(evse, evse.upcoming.popleft(), t, batch)
+        tx = evse.transaction
+        if tx is not None and tx.next_sample_at is not None and tx.next_sample_at <= t:
+            interval_s = self.tx_updated_interval_s
+            tx.next_sample_at = t + timedelta(seconds=interval_s) if interval_s > 0 else None
+            meter = messages.meter_value(t, evse, self._measurands(variables.TX_UPDATED_MEASURANDS),
+                                         "Sample.Periodic")
+            self._tx_event(batch, "Updated", t, "MeterValuePeriodic", tx, meter=meter)
+
+    def _integrate(self, evse: Evse, t0: datetime, t1: datetime, batch: _Batch) -> None:
+        tx, ev = evse.transaction, evse.ev
+        if tx is None or ev is None:
+            evse.power_w = 0.0
+            return
+        result = ev_step(ev, self.power_setpoint_w(evse, t0), (t1 - t0).total_seconds())
+        evse.ev = result.ev
+        evse.power_w = result.power_w
+        if result.grid_energy_wh >= 0:
+            evse.import_register_wh += result.grid_energy_wh
+            tx.import_wh += result.grid_energy_wh
+        else:
+            evse.export_register_wh -= result.grid_energy_wh
+            tx.export_wh -= result.grid_energy_wh
+        tx.battery_energy_wh += result.battery_energy_wh
+        tx.soc = result.ev.soc
+        self._update_charging_state(evse, t1, batch)
+
+    def _charging_state(self, evse: Evse, at: datetime) -> ChargingState:
+        if evse.ev is None:
+            return ChargingState.IDLE
+        setpoint_w = self.power_setpoint_w(evse, at)
+        if setpoint_w == 0:
+            return ChargingState.SUSPENDED_EVSE
+        if ev_step(evse.ev, setpoint_w, 1.0).power_w == 0:
+            return ChargingState.SUSPENDED_EV
+        return ChargingState.CHARGING
+
+    def _update_charging_state(self, evse: Evse, at: datetime, batch: _Batch) -> None:
+        tx = evse.transaction
+        if tx is None:
+            return
+        state = self._charging_state(evse, at)
+        if state != tx.charging_state:
+            tx.charging_state = state
+            self._tx_event(batch, "Updated", at, "ChargingStateChanged", tx, charging_state=state)
+
+    # ---- EV and transaction lifecycle --------------------------------------------------------------------
+
+    def _arrive(self, evse: Evse, ev: Ev, t: datetime, batch: _Batch) -> None:
+        evse.ev = ev
+        evse.visits += 1
+        evse.auth_state = AuthState.WAITING if ev.id_token else AuthState.WAITING_REMOTE
+        self._status_if_changed(evse, t, batch)
+
+    def _depart(self, evse: Evse, t: datetime, batch: _Batch) -> None:
+        if evse.transaction is not None:
+            self._end_tx(evse, t, "EVCommunicationLost", "EVDisconnected", batch)
+        evse.ev = None
+        evse.auth_state = AuthState.DONE
+        evse.power_w = 0.0
+        self._status_if_changed(evse, t, batch)
+
+    def _start_tx(self, evse: Evse, t: datetime, token: str, token_type: str, trigger: str,
+                  batch: _Batch, remote_start_id: int | None = None) -> Transaction:
+        assert evse.ev is not None
+        tx = Transaction(
+            transaction_id=str(uuid.uuid4()), evse_id=evse.evse_id, started_at=t, id_token=token,
+            id_token_type=token_type, soc_start=evse.ev.soc, soc=evse.ev.soc,
+            import_register_start_wh=evse.import_register_wh, export_register_start_wh=evse.export_register_wh,
+            remote_start_id=remote_start_id,
+        )
+        interval_s = self.tx_updated_interval_s
+        tx.next_sample_at = t + timedelta(seconds=interval_s) if interval_s > 0 else None
+        evse.transaction = tx
+        evse.auth_state = AuthState.DONE
+        self.transactions[tx.transaction_id] = tx
+        tx.charging_state = self._charging_state(evse, t)
+        meter = messages.meter_value(t, evse, self._measurands(variables.TX_STARTED_MEASURANDS),
+                                     "Transaction.Begin")
+        self._tx_event(batch, "Started", t, trigger, tx, charging_state=tx.charging_state, with_id_token=True,
+                       meter=meter)
+        return tx
+
+    def _end_tx(self, evse: Evse, t: datetime, trigger: str, reason: str, batch: _Batch) -> None:
+        tx = evse.transaction
+        assert tx is not None
+        evse.power_w = 0.0
+        meter = messages.meter_value(t, evse, self._measurands(variables.TX_ENDED_MEASURANDS), "Transaction.End")
+        tx.ended_at, tx.stopped_reason = t, reason
+        tx.charging_state = ChargingState.EV_CONNECTED if trigger != "EVCommunicationLost" else ChargingState.IDLE
+        evse.transaction = None
+        self._tx_event(batch, "Ended", t, trigger, tx, charging_state=tx.charging_state, stopped_reason=reason,
+                       meter=meter)
+        self._status_if_changed(evse, t, batch)
+
+    def _tx_event(self, batch: _Batch, event_type: str, at: datetime, trigger: str, tx: Transaction,
+                  **kwargs: Any) -> None:
+        offline = not self.online
+        payload = messages.transaction_event(event_type, at, trigger, tx, offline=offline, **kwargs)
+        tx.events_queued_offline += 1 if offline else 0
+        batch.add("TransactionEvent", payload, at, durable=True)
+
+    def _status_if_changed(self, evse: Evse, t: datetime, batch: _Batch) -> None:
+        status = evse.connector_status
+        if status != evse.last_status:
+            evse.last_status = status
+            batch.add("StatusNotification", messages.status_notification(t, evse.evse_id, status), t)
+
+    def _measurands(self, key: VarKey) -> tuple[str, ...]:
+        return self.device_model.list_value(key)
+
+    # ---- outbox and connection state ---------------------------------------------------------------------
+
+    def _enqueue(self, items: Iterable[OutMsg]) -> None:
+        added = False
+        for item in items:
+            if not item.durable and not self.online:
+                continue  # status etc. is re-sent on the next boot
+            if item.durable and len(self.outbox) >= self.spec.max_queued_events:
+                self.dropped_events += 1
+                log.warning("%s: offline queue full, dropping %s", self.station_id, item.action)
+                continue
+            self.outbox.append(item)
+            added = True
+        if added:
+            self.notify()
+
+    def set_online(self, online: bool) -> None:
+        """Called by the connection: boot accepted (True) or connection lost (False: drop non-durable items)."""
+        self.online = online
+        if not online:
+            self.outbox = deque(m for m in self.outbox if m.durable)
+
+    def boot_status_payloads(self, now: datetime) -> list[dict[str, Any]]:
+        """StatusNotification for every connector, sent after each accepted boot."""
+        payloads = []
+        for evse in self.evses.values():
+            evse.last_status = evse.connector_status
+            payloads.append(messages.status_notification(now, evse.evse_id, evse.last_status))
+        return payloads
+
+    def pending_authorizations(self) -> list[tuple[int, str]]:
+        """(evse_id, id_token) of plugged EVs that still need an Authorize round trip."""
+        return [(e.evse_id, e.ev.id_token) for e in self.evses.values()
+                if e.auth_state is AuthState.WAITING and e.operative and e.ev is not None and e.ev.id_token]
+
+    def authorization_result(self, evse_id: int, token: str, status: str) -> Transaction | None:
+        """Apply the CSMS's Authorize answer: Accepted starts the transaction (triggerReason Authorized)."""
+        now = self.clock.now()
+        self.advance_to(now)
+        evse = self.evses[evse_id]
+        if evse.ev is None or evse.ev.id_token != token or evse.auth_state is not AuthState.WAITING:
+            return None  # the EV left meanwhile
+        if status != "Accepted":
+            evse.auth_state = AuthState.DONE
+            return None
+        if not evse.operative or evse.transaction is not None:
+            return None  # retried once the EVSE is operative again
+        batch = _Batch()
+        tx = self._start_tx(evse, now, token, "ISO14443", "Authorized", batch)
+        self._enqueue(batch.items)
+        return tx
+
+    # ---- CSMS-initiated operations -----------------------------------------------------------------------
+
+    def _now_advanced(self) -> datetime:
+        now = self.clock.now()
+        self.advance_to(now)
+        return now
+
+    def remote_start(self, evse_id: int | None, id_token: dict[str, Any], remote_start_id: int) -> Transaction | None:
+        """RequestStartTransaction: start on an operative EVSE with a plugged EV and no transaction."""
+        now = self._now_advanced()
+        if evse_id is None:
+            candidates = list(self.evses.values())
+        else:
+            candidates = [self.evses[evse_id]] if evse_id in self.evses else []
+        for evse in candidates:
+            if evse.ev is not None and evse.transaction is None and evse.operative:
+                batch = _Batch()
+                tx = self._start_tx(evse, now, str(id_token["idToken"]), str(id_token["type"]), "RemoteStart",
+                                    batch, remote_start_id=remote_start_id)
+                self._enqueue(batch.items)
+                return tx
+        return None
+
+    def remote_stop(self, transaction_id: str) -> bool:
+        """RequestStopTransaction: end the open transaction (triggerReason RemoteStop, stoppedReason Remote)."""
+        now = self._now_advanced()
+        for evse in self.evses.values():
+            if evse.transaction is not None and evse.transaction.transaction_id == transaction_id:
+                batch = _Batch()
+                self._end_tx(evse, now, "RemoteStop", "Remote", batch)
+                self._enqueue(batch.items)
+                return True
+        return False
+
+    def change_availability(self, operative: bool, evse_id: int | None) -> str:
+        """ChangeAvailability. Inoperative suspends charging at once; with a running transaction the answer
+        is Scheduled (G03) and the connector reports Unavailable when the transaction ends."""
+        now = self._now_advanced()
+        if evse_id is not None and evse_id not in self.evses:
+            return "Rejected"
+        targets = [self.evses[evse_id]] if evse_id is not None else list(self.evses.values())
+        batch = _Batch()
+        for evse in targets:
+            evse.operative = operative
+            self._update_charging_state(evse, now, batch)
+            self._status_if_changed(evse, now, batch)
+        self._enqueue(batch.items)
+        busy = not operative and any(e.transaction is not None for e in targets)
+        return "Scheduled" if busy else "Accepted"
+
+    def unlock_connector(self, evse_id: int, connector_id: int) -> str:
+        if evse_id not in self.evses or connector_id != 1:
+            return "UnknownConnector"
+        self._now_advanced()
+        return "OngoingAuthorizedTransaction" if self.evses[evse_id].transaction is not None else "Unlocked"
+
+    def request_reset(self, reset_type: str, evse_id: int | None) -> str:
+        """Reset: Immediate now; OnIdle once no transaction runs (Scheduled meanwhile). EVSE resets: Rejected."""
+        if evse_id is not None:
+            return "Rejected"
+        busy = any(e.transaction is not None for e in self.evses.values())
+        self.reset_pending = "OnIdle" if reset_type == "OnIdle" else "Immediate"
+        self.notify()
+        return "Scheduled" if reset_type == "OnIdle" and busy else "Accepted"
+
+    @property
+    def reset_due(self) -> bool:
+        if self.reset_pending == "Immediate":
+            return True
+        return self.reset_pending == "OnIdle" and all(e.transaction is None for e in self.evses.values())
+
+    def reboot(self) -> None:
+        """Execute a pending reset: end transactions (ImmediateReset); plugged EVs re-authorize after boot."""
+        now = self._now_advanced()
+        batch = _Batch()
+        for evse in self.evses.values():
+            if evse.transaction is not None:
+                self._end_tx(evse, now, "ResetCommand", "ImmediateReset", batch)
+            if evse.ev is not None:
+                evse.auth_state = AuthState.WAITING if evse.ev.id_token else AuthState.WAITING_REMOTE
+        self._enqueue(batch.items)
+        self.reset_pending = None
+        self.boot_reason = "RemoteReset"
+
+    def trigger(self, requested: str, evse_id: int | None) -> str:
+        """TriggerMessage: queue the requested message; returns the TriggerMessageStatus."""
+        if evse_id is not None and evse_id not in self.evses:
+            return "Rejected"
+        now = self._now_advanced()
+        evses = [self.evses[evse_id]] if evse_id is not None else list(self.evses.values())
+        batch = _Batch()
+        if requested == "BootNotification":
+            if self.boot_status == "Accepted":
+                return "Rejected"  # F06.FR.17
+            self.boot_requested = True
+            self.notify()
+            return "Accepted"
+        if requested == "Heartbeat":
+            batch.add("Heartbeat", {}, now)
+        elif requested == "StatusNotification":
+            for evse in evses:
+                evse.last_status = evse.connector_status
+                batch.add("StatusNotification", messages.status_notification(now, evse.evse_id, evse.last_status),
+                          now)
+        elif requested == "MeterValues":
+            measurands = self._measurands(variables.TX_UPDATED_MEASURANDS)
+            for evse in evses:
+                batch.add("MeterValues", {"evseId": evse.evse_id,
+                                          "meterValue": [messages.meter_value(now, evse, measurands, "Trigger")]}, now)
+        elif requested == "TransactionEvent":
+            open_evses = [e for e in evses if e.transaction is not None]
+            if not open_evses:
+                return "Rejected"
+            measurands = self._measurands(variables.TX_UPDATED_MEASURANDS)
+            for evse in open_evses:
+                assert evse.transaction is not None
+                self._tx_event(batch, "Updated", now, "Trigger", evse.transaction,
+                               charging_state=evse.transaction.charging_state,
+                               meter=messages.meter_value(now, evse, measurands, "Trigger"))
+        else:
+            return "NotImplemented"
+        self._enqueue(batch.items)
+        return "Accepted"
+
+    def variables_changed(self, keys: Iterable[VarKey]) -> None:
+        """React to SetVariables: a new TxUpdatedInterval applies from now on."""
+        if variables.TX_UPDATED_INTERVAL not in set(keys):
+            return
+        now = self._now_advanced()
+        interval_s = self.tx_updated_interval_s
+        for evse in self.evses.values():
+            if evse.transaction is not None:
+                evse.transaction.next_sample_at = now + timedelta(seconds=interval_s) if interval_s > 0 else None
+        self.notify()
+
+    # ---- device-model live values ------------------------------------------------------------------------
+
+    def _live_value(self, key: VarKey, attribute: str) -> str | None:
+        if key.component == "ChargingStation":
+            return "Available" if any(e.operative for e in self.evses.values()) else "Unavailable"
+        evse = self.evses.get(key.evse_id) if key.evse_id is not None else None
+        if evse is None:
+            return None
+        if key.variable == "AvailabilityState":
+            return evse.connector_status
+        if attribute != "Actual":
+            return None
+        if key.variable == "Power":
+            return f"{max(evse.power_w, 0.0):.1f}"
+        if key.variable == "DischargePower":
+            return f"{max(-evse.power_w, 0.0):.1f}"
+        return None

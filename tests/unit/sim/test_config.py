@@ -1,0 +1,83 @@
+"""Fleet configuration, seeded visits and the CLI's argument handling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from chargepoint_sim.__main__ import parse_args
+from chargepoint_sim.config import EvConfig, FleetConfig, derive_password, load_config
+from chargepoint_sim.fleet import Fleet
+from chargepoint_sim.visits import VisitPlanner
+from csms.domain.clock import ManualClock
+from csms.errors import ConfigError
+from csms.ocpp.versions import OcppVersion
+
+CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "sim"
+T0 = datetime(2025, 3, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("name", ["demo.toml", "v2x-21.toml"])
+def test_example_configs_load(name: str) -> None:
+    config = load_config(CONFIG_DIR / name)
+    assert config.stations > 0
+
+
+def test_cli_values_override_the_file() -> None:
+    config = load_config(CONFIG_DIR / "v2x-21.toml", stations=3, csms_url="ws://h:1/ocpp", seed=None)
+    assert (config.stations, config.csms_url, config.seed) == (3, "ws://h:1/ocpp", 7)
+    assert config.station.ocpp_versions == (OcppVersion.V21, OcppVersion.V201)
+
+
+@pytest.mark.parametrize("toml", ["stations = -1", "[ev]\ndwell_s = [10.0, 1.0]", "bogus = 1", "stations = ["])
+def test_invalid_config_is_a_config_error(tmp_path: Path, toml: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError):
+        load_config(path)
+
+
+def test_passwords_are_fixed_or_derived_per_station() -> None:
+    derived = FleetConfig()
+    assert derived.password_for("SIM-0001") == derive_password("v2g-sim-demo-secret", "SIM-0001")
+    assert derived.password_for("SIM-0001") != derived.password_for("SIM-0002")
+    assert 16 <= len(derived.password_for("SIM-0001")) <= 40
+    assert FleetConfig(password="same-for-everyone-123").password_for("SIM-0009") == "same-for-everyone-123"
+    assert FleetConfig(station_id_digits=3).station_id(7) == "SIM-007"
+
+
+def test_visits_are_reproducible_for_a_seed_and_follow_each_other() -> None:
+    planner = VisitPlanner(EvConfig(first_arrival_s=(0, 60), gap_s=(100, 200), dwell_s=(1000, 2000)), 1, T0)
+    first = planner.visit("SIM-0001", 1, 0, T0)
+    assert first == VisitPlanner(planner.config, 1, T0).visit("SIM-0001", 1, 0, T0)
+    assert first != VisitPlanner(planner.config, 2, T0).visit("SIM-0001", 1, 0, T0)
+    assert first is not None and first.arrival_at is not None and first.departure_at is not None
+    assert T0 <= first.arrival_at <= T0 + timedelta(seconds=60)
+    assert 1000 <= (first.departure_at - first.arrival_at).total_seconds() <= 2000
+    second = planner.visit("SIM-0001", 1, 1, first.departure_at)
+    assert second is not None and second.arrival_at is not None
+    assert 100 <= (second.arrival_at - first.departure_at).total_seconds() <= 200
+    assert first.id_token == "SIM-0001-1-0"
+    assert VisitPlanner(EvConfig(visits_per_evse=1), 1, T0).visit("SIM-0001", 1, 1, T0) is None
+
+
+def test_fleet_builds_stations_and_ground_truth_advances_without_a_csms() -> None:
+    clock = ManualClock(T0)
+    config = FleetConfig(stations=3, ev=EvConfig(first_arrival_s=(0, 0), dwell_s=(7200, 7200)))
+    fleet = Fleet(config, clock)
+    assert list(fleet.stations) == ["SIM-0001", "SIM-0002", "SIM-0003"]
+    clock.advance(600)
+    for station in fleet.stations.values():
+        station.advance_to(clock.now())
+    summary = fleet.summary()
+    assert (summary.stations, summary.online, summary.plugged, summary.charging) == (3, 0, 6, 0)
+    assert list(fleet.transactions()) == []  # offline stations cannot authorize: EVs wait plugged
+    assert "plugged 6" in summary.line()
+
+
+def test_cli_arguments() -> None:
+    args = parse_args(["--csms", "ws://x/ocpp", "--stations", "5", "--speed", "60", "--duration-s", "3600"])
+    assert (args.csms_url, args.stations, args.speed, args.duration_s, args.config) == (
+        "ws://x/ocpp", 5, 60.0, 3600.0, None)
