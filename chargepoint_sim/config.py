@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from csms.domain.ids import StationId, parse_station_id
 from csms.errors import ConfigError
 from csms.ocpp.versions import OcppVersion
 
@@ -107,9 +108,15 @@ class FleetConfig(_Model):
     ev: EvConfig = EvConfig()
     link: LinkConfig = LinkConfig()
 
-    def station_id(self, index: int) -> str:
+    @field_validator("station_id_prefix")
+    @classmethod
+    def _valid_prefix(cls, value: str) -> str:
+        parse_station_id(f"{value}1")  # ids must be OCPP identifierStrings (<= 48 chars)
+        return value
+
+    def station_id(self, index: int) -> StationId:
         """Id of station number `index` (1-based), e.g. SIM-0001."""
-        return f"{self.station_id_prefix}{index:0{self.station_id_digits}d}"
+        return parse_station_id(f"{self.station_id_prefix}{index:0{self.station_id_digits}d}")
 
     def password_for(self, station_id: str) -> str:
         return self.password if self.password is not None else derive_password(self.password_secret, station_id)

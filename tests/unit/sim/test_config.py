@@ -31,7 +31,8 @@ def test_cli_values_override_the_file() -> None:
     assert config.station.ocpp_versions == (OcppVersion.V21, OcppVersion.V201)
 
 
-@pytest.mark.parametrize("toml", ["stations = -1", "[ev]\ndwell_s = [10.0, 1.0]", "bogus = 1", "stations = ["])
+@pytest.mark.parametrize("toml", ["stations = -1", 'station_id_prefix = "bad id/"', "[ev]\ndwell_s = [10.0, 1.0]",
+                                  "bogus = 1", "stations = ["])
 def test_invalid_config_is_a_config_error(tmp_path: Path, toml: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(toml)

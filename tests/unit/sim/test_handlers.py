@@ -37,11 +37,11 @@ def var(component: str, variable: str, evse_id: int | None = None, **extra: Any)
     return {"component": comp, "variable": {"name": variable}, **extra}
 
 
-@pytest.fixture
-async def pair() -> Any:
-    station = make_station(ManualClock(T0))
+@pytest.fixture(params=list(OcppVersion), ids=lambda v: str(v.value))
+async def pair(request: pytest.FixtureRequest) -> Any:
+    station = make_station(ManualClock(T0), request.param)
     peer = CsmsPeer()
-    sessions = SessionPair(make_handlers(station), peer.handlers())
+    sessions = SessionPair(make_handlers(station), peer.handlers(), version=request.param)
     yield station, peer, sessions
     await sessions.close()
 
