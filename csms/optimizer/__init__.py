@@ -1,0 +1,40 @@
+"""Fleet optimizer: problem -> schedule (LP on HiGHS), real-time dispatch, independent checker.
+
+PURE: imports only numpy/scipy/highspy (and ``csms.domain`` if needed); no asyncio, no redis, no clock
+reads. Modules: ``problem`` (model), ``planner`` (LP), ``result`` (plan), ``dispatch`` (real-time
+allocation, regulation sign convention), ``checker`` (violations), ``io``/``cli`` (files, command line).
+"""
+
+from csms.optimizer.checker import Violation, check_plan, is_safe
+from csms.optimizer.dispatch import (
+    DispatchResult,
+    FleetSnapshot,
+    dispatch,
+    dispatch_regulation,
+    regulation_request_w,
+    snapshot_from_plan,
+)
+from csms.optimizer.planner import plan
+from csms.optimizer.problem import DrCommitment, EvSpec, FleetProblem, Market, PlannerOptions, Site
+from csms.optimizer.result import CostBreakdown, FleetPlan
+
+__all__ = [
+    "CostBreakdown",
+    "DispatchResult",
+    "DrCommitment",
+    "EvSpec",
+    "FleetPlan",
+    "FleetProblem",
+    "FleetSnapshot",
+    "Market",
+    "PlannerOptions",
+    "Site",
+    "Violation",
+    "check_plan",
+    "dispatch",
+    "dispatch_regulation",
+    "is_safe",
+    "plan",
+    "regulation_request_w",
+    "snapshot_from_plan",
+]
