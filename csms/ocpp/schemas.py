@@ -82,7 +82,8 @@ def load_schema(version: OcppVersion, action: str, suffix: str) -> dict[str, Any
 
 @cache
 def compiled_validator(version: OcppVersion, action: str, suffix: str) -> Validator:
-    validator: Validator = fastjsonschema.compile(load_schema(version, action, suffix))
+    # use_default=False: validation must never change the payload it checks (no schema defaults filled in).
+    validator: Validator = fastjsonschema.compile(load_schema(version, action, suffix), use_default=False)
     return validator
 
 

@@ -140,7 +140,10 @@ class RpcSession:
         started = time.perf_counter()
         outcome = "ok"
         try:
-            await self._send(framing.encode_call(message_id, action, payload))
+            try:
+                await self._send(framing.encode_call(message_id, action, payload))
+            except Exception as exc:  # transport gone (e.g. websockets.ConnectionClosed)
+                raise SessionClosed(f"{self.station_id}: {action} could not be sent: {type(exc).__name__}") from exc
             async with asyncio.timeout(timeout_s):
                 return await future
         except TimeoutError:
@@ -153,6 +156,10 @@ class RpcSession:
             outcome = "closed" if self._closed else "error"
             raise
         finally:
+            if not future.done():
+                future.cancel()
+            elif not future.cancelled():
+                future.exception()  # mark retrieved: close() may have failed it while we were leaving
             self._pending_id, self._pending = None, None
             record_exchange(self.station_id, action, "out", (time.perf_counter() - started) * 1000, outcome)
 

@@ -213,3 +213,22 @@ async def test_send_frames_are_handled_without_reply_on_21() -> None:
     await session.feed(orjson.dumps([6, "s1", "NotifyPeriodicEventStream", payload]).decode())
     assert got == [payload]
     assert wire.sent == []
+
+
+async def test_transport_failure_during_send_surfaces_as_session_closed() -> None:
+    async def broken_send(text: str) -> None:
+        raise ConnectionError("socket gone")
+
+    session = RpcSession(station_id="CS1", version=OcppVersion.V201, send=broken_send, handlers={})
+    with pytest.raises(SessionClosed):
+        await session.call("Heartbeat", {})
+
+
+async def test_validation_does_not_change_the_payload() -> None:
+    from csms.ocpp.schemas import validate_payload
+
+    payload = {"evseId": 1, "meterValue": [{"timestamp": "2026-01-01T00:00:00Z", "sampledValue": [
+        {"value": 1.0, "unitOfMeasure": {"unit": "Wh"}}]}]}
+    snapshot = orjson.dumps(payload)
+    validate_payload(OcppVersion.V201, "MeterValues", payload, is_request=True)
+    assert orjson.dumps(payload) == snapshot
