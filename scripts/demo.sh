@@ -9,7 +9,8 @@ SPEED=${SPEED:-60}
 OCPP_PORT=${CSMS_OCPP__PORT:-9000}
 API_PORT=${CSMS_API__PORT:-8080}
 
-$BIN/python -m csms serve --plain-logs &
+# The simulated EVs present unregistered RFID tokens: accept them in the demo (never in production).
+CSMS_SECURITY__ACCEPT_UNKNOWN_TOKENS=${CSMS_SECURITY__ACCEPT_UNKNOWN_TOKENS:-true} $BIN/python -m csms serve --plain-logs &
 CSMS_PID=$!
 SIM_PID=""
 cleanup() {
