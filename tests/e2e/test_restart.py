@@ -1,0 +1,72 @@
+"""A CSMS killed mid-transaction (SIGKILL, Redis store) and started again: the stations reconnect and every
+transaction ends with its full energy, nothing lost or double counted."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+
+from chargepoint_sim.config import EvConfig, FleetConfig, LinkConfig, StationConfig
+from chargepoint_sim.fleet import Fleet
+from csms.domain.clock import ScaledClock
+from tests.fixtures.redis_server import delete_prefix
+from tests.helpers.csms_app import PASSWORD
+from tests.helpers.csms_process import CsmsProcess
+
+START = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
+API_TOKEN = "restart-test-token-0123456789"
+
+
+async def test_killed_csms_restarts_and_open_transactions_end_with_full_energy(redis_url: str) -> None:
+    prefix = f"csmsrestart-{uuid.uuid4().hex[:10]}"
+    csms = CsmsProcess({"CSMS_STORE__BACKEND": "redis", "CSMS_STORE__REDIS_URL": redis_url,
+                        "CSMS_STORE__REDIS_PREFIX": prefix, "CSMS_API__TOKEN": API_TOKEN,
+                        "CSMS_SECURITY__ACCEPT_UNKNOWN_TOKENS": "true"})
+    config = FleetConfig(
+        csms_url=f"ws://127.0.0.1:{csms.ocpp_port}/ocpp", stations=6, password=PASSWORD, seed=3,
+        station=StationConfig(evses=1, tx_updated_interval_s=60),
+        ev=EvConfig(first_arrival_s=(0, 30), dwell_s=(5400, 6000), visits_per_evse=1),
+        link=LinkConfig(reconnect_min_s=0.2, reconnect_max_s=0.5, reconnect_jitter_s=0.1),
+    )
+    fleet = Fleet(config, ScaledClock(START, 600.0))
+    try:
+        csms.start()
+        await fleet.start()
+        deadline = time.monotonic() + 30
+        while sum(1 for _, tx in fleet.transactions() if tx.import_wh > 0) < 6:
+            assert time.monotonic() < deadline, "transactions did not start"
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)  # ~10 simulated minutes of metering
+        csms.kill()
+        await asyncio.sleep(1.5)  # ~15 simulated minutes offline: events queue in the stations
+        assert all(tx.active for _, tx in fleet.transactions())
+        csms.start()
+        deadline = time.monotonic() + 40
+        while not all(not tx.active for _, tx in fleet.transactions()):
+            assert time.monotonic() < deadline, "transactions did not end"
+            await asyncio.sleep(0.1)
+        truth = {(sid, tx.transaction_id): tx for sid, tx in fleet.transactions()}
+        assert sum(link.connects for link in fleet.links.values()) >= 12  # everyone reconnected
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{csms.api_port}",
+                                     headers={"Authorization": f"Bearer {API_TOKEN}"}) as http:
+            deadline = time.monotonic() + 10
+            while True:
+                reported = (await http.get("/api/v1/transactions")).json()
+                if len(reported) == 6 and not any(t["is_open"] for t in reported):
+                    break
+                assert time.monotonic() < deadline, f"CSMS shows {reported}"
+                await asyncio.sleep(0.1)
+    finally:
+        await fleet.stop()
+        csms.stop()
+        await delete_prefix(redis_url, prefix)
+
+    assert {(t["station_id"], t["transaction_id"]) for t in reported} == set(truth)
+    for t in reported:
+        tx = truth[(t["station_id"], t["transaction_id"])]
+        assert abs(t["energy_import_wh"] - tx.import_wh) < 0.01, (t, tx)
+        assert t["offline_events"] >= 1, "events queued during the outage arrive flagged offline"
