@@ -1,0 +1,538 @@
+"""A lean OCPP 2.0.1 load generator: N station connections from one or more worker processes.
+
+Raw `websockets` + orjson (not the full simulator), so the client stays cheap next to the server it loads.
+Each station: connect (subprotocol ocpp2.0.1, HTTP Basic auth), BootNotification, StatusNotification, then
+MeterValues (a ~1.5 kB, schema-valid frame: import/export energy registers, import/export power, SoC, and
+voltage and import current per phase) in a loop, one CALL in flight per station (OCPP-J), for a bounded window.
+Every CALL the CSMS sends (e.g. GetBaseReport after boot) is answered at once with {"status": "Accepted"}.
+
+Phases, driven by the parent (`LoadRun`) so it can measure the server between them:
+1. connect + boot storm: every station connects (at most `connect_concurrency` handshakes + boots in flight
+   per worker process) and boots; the storm time is until the last station has an Accepted boot;
+2. load: closed loop (send, await the reply, repeat; `interval_s` > 0 paces each station instead) from
+   `warmup_s` after the go, measured over `duration_s`: msg/s = MeterValues replies received inside the
+   window; latency = round trip of every MeterValues sent inside the window, waiting up to `drain_s` after
+   the window for the last replies (one still unanswered then counts as infinitely slow: `unfinished`);
+3. close.
+Every wait is bounded in time; only loopback URLs are expected. Times are `time.monotonic()` (one clock for
+all processes on Linux).
+
+Standalone: `python bench/load_client.py --url ws://127.0.0.1:9000/ocpp --stations 100 --duration 10`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import array
+import asyncio
+import base64
+import itertools
+import math
+import multiprocessing as mp
+import os
+import queue
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Event as MpEvent
+from typing import Any
+
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+BOOT_PAYLOAD: dict[str, Any] = {
+    "reason": "PowerUp",
+    "chargingStation": {"model": "LoadBench-V2G", "vendorName": "BenchVendor", "serialNumber": "SN-0001",
+                        "firmwareVersion": "1.0.0"},
+}
+
+
+def _sampled(measurand: str, value: float, unit: str, *, phase: str | None = None,
+             location: str = "Outlet") -> dict[str, Any]:
+    sampled: dict[str, Any] = {"value": value, "context": "Sample.Periodic", "measurand": measurand,
+                               "location": location, "unitOfMeasure": {"unit": unit}}
+    if phase is not None:
+        sampled["phase"] = phase
+    return sampled
+
+
+def meter_values_payload(seq: int, timestamp: str) -> dict[str, Any]:
+    """A realistic V2G MeterValues request (~1.5 kB as a frame); registers grow with `seq`."""
+    sampled = [
+        _sampled("Energy.Active.Import.Register", 0.0, "Wh"),
+        _sampled("Energy.Active.Export.Register", 0.0, "Wh"),
+        _sampled("Power.Active.Import", 7360.0, "W"),
+        _sampled("Power.Active.Export", 0.0, "W"),
+        _sampled("SoC", 57.5, "Percent", location="EV"),
+        *(_sampled("Voltage", 230.0 + i, "V", phase=f"L{i}-N") for i in (1, 2, 3)),
+        *(_sampled("Current.Import", 10.6, "A", phase=f"L{i}") for i in (1, 2, 3)),
+    ]
+    payload = {"evseId": 1, "meterValue": [{"timestamp": timestamp, "sampledValue": sampled}]}
+    advance_meter_values(payload, seq, timestamp)
+    return payload
+
+
+def advance_meter_values(payload: dict[str, Any], seq: int, timestamp: str) -> None:
+    """Update a `meter_values_payload` in place for message `seq` (cheaper than building a new one)."""
+    meter_value = payload["meterValue"][0]
+    meter_value["timestamp"] = timestamp
+    sampled = meter_value["sampledValue"]
+    sampled[0]["value"] = 1_250_000.0 + 2.0 * seq
+    sampled[1]["value"] = 310_000.0 + 0.5 * seq
+
+
+def status_payload(timestamp: str) -> dict[str, Any]:
+    return {"timestamp": timestamp, "connectorStatus": "Occupied", "evseId": 1, "connectorId": 1}
+
+
+def ocpp_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class _NowText:
+    """`ocpp_now()` at 10 ms resolution, so thousands of stations do not each format the time."""
+
+    def __init__(self) -> None:
+        self._tick = -1
+        self._text = ""
+
+    def __call__(self) -> str:
+        tick = int(time.time() * 100)
+        if tick != self._tick:
+            self._tick, self._text = tick, ocpp_now()
+        return self._text
+
+
+def basic_auth(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    """What to run. `url` is the endpoint prefix; the station id is appended as the last path segment."""
+
+    url: str
+    stations: int
+    processes: int = 1
+    duration_s: float = 10.0
+    warmup_s: float = 1.0
+    connect_concurrency: int = 500
+    interval_s: float = 0.0
+    compression: bool = False
+    call_timeout_s: float = 30.0
+    drain_s: float = 30.0
+    phase_timeout_s: float = 180.0
+    id_prefix: str = "LOAD"
+    password: str = "load-bench-password-0001"
+
+    def station_ids(self) -> list[str]:
+        return [f"{self.id_prefix}-{i:05d}" for i in range(self.stations)]
+
+
+@dataclass
+class BootSummary:
+    stations: int
+    booted: int
+    ready: int
+    all_connected_s: float | None
+    boot_storm_s: float | None
+    all_ready_s: float | None
+    errors: dict[str, int]
+
+
+@dataclass
+class LoadSummary:
+    stations_loading: int
+    duration_s: float
+    messages: int
+    msgs_per_s: float
+    latency_samples: int
+    unfinished: int
+    p50_ms: float | None
+    p99_ms: float | None
+    max_ms: float | None
+    calls_answered: int
+    client_cpu_pct: float
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+def percentile(sorted_values: list[float], q: float, unfinished: int = 0) -> float | None:
+    """Nearest-rank percentile (q in 0..100) of an ascending list plus `unfinished` samples that count as
+    longer than any (inf if the rank falls among them)."""
+    count = len(sorted_values) + unfinished
+    if count == 0:
+        return None
+    rank = max(1, min(count, int(-(-q * count // 100))))
+    return sorted_values[rank - 1] if rank <= len(sorted_values) else math.inf
+
+
+# ---- worker process --------------------------------------------------------------------------------------
+
+
+class _Control:
+    """Shared between the parent and its workers (inherited through fork)."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.go_connect: MpEvent = ctx.Event()
+        self.go_load: MpEvent = ctx.Event()
+        self.go_close: MpEvent = ctx.Event()
+        self.t0: Synchronized[float] = ctx.Value("d", 0.0)
+        self.t_start: Synchronized[float] = ctx.Value("d", 0.0)
+        self.t_end: Synchronized[float] = ctx.Value("d", 0.0)
+        self.results: mp.Queue[tuple[str, int, Any]] = ctx.Queue()
+
+
+class _Station:
+    """One connection: a reader task answers CSMS CALLs and hands replies to the one pending call."""
+
+    def __init__(self, station_id: str, ws: ClientConnection, worker: _Worker) -> None:
+        self.station_id = station_id
+        self.ws = ws
+        self.worker = worker
+        self.pending_id = ""
+        self.pending: asyncio.Future[list[Any]] | None = None
+        self.ids = itertools.count(1)
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            while True:
+                raw = await self.ws.recv(decode=False)
+                frame = orjson.loads(raw)
+                if frame[0] == 2:
+                    self.worker.calls_answered += 1
+                    await self.ws.send(orjson.dumps([3, frame[1], {"status": "Accepted"}]), text=True)
+                elif (future := self.pending) is not None and frame[1] == self.pending_id and not future.done():
+                    future.set_result(frame)
+        except ConnectionClosed:
+            pass
+        except Exception as exc:  # a malformed frame from the server: count it, stop reading this station
+            self.worker.errors[f"read:{type(exc).__name__}"] += 1
+        finally:
+            if self.pending is not None and not self.pending.done():
+                self.pending.set_exception(ConnectionError(f"{self.station_id}: connection closed"))
+
+    async def call(self, action: str, payload: dict[str, Any], *, bounded: bool = True) -> list[Any]:
+        """Send a CALL and return the reply frame. Unless `bounded`, the caller bounds the wait (the load
+        phase is bounded as a whole by the worker, which saves a timer per message)."""
+        message_id = str(next(self.ids))
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        self.pending_id, self.pending = message_id, future
+        if self.reader.done():
+            raise ConnectionError(f"{self.station_id}: connection closed")
+        await self.ws.send(orjson.dumps([2, message_id, action, payload]), text=True)
+        if not bounded:
+            return await future
+        async with asyncio.timeout(self.worker.cfg.call_timeout_s):
+            return await future
+
+
+class _Worker:
+    def __init__(self, cfg: LoadConfig, index: int, station_ids: list[str], ctl: _Control) -> None:
+        self.cfg = cfg
+        self.index = index
+        self.station_ids = station_ids
+        self.ctl = ctl
+        self.errors: Counter[str] = Counter()
+        self.calls_answered = 0
+        self.stations: list[_Station] = []
+        self.last_connected = 0.0
+        self.last_boot = 0.0
+        self.last_ready = 0.0
+        self.booted = 0
+        self.ready = 0
+        self.phase1_left = len(station_ids)
+        self.phase1_done = asyncio.Event()
+        self.go_load = asyncio.Event()
+        self.messages = 0
+        self.latencies = array.array("d")
+        self.unfinished = 0  # MeterValues sent inside the window and not (yet) answered
+        self.cpu_window = 0.0
+        self.now_text = _NowText()
+
+    def _phase1_finished(self) -> None:
+        self.phase1_left -= 1
+        if self.phase1_left == 0:
+            self.phase1_done.set()
+
+    async def _wait_mp(self, event: MpEvent, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not event.is_set():
+            if time.monotonic() > deadline:
+                raise TimeoutError("parent never gave the go")
+            await asyncio.sleep(0.005)
+
+    async def _connect_and_boot(self, station_id: str, gate: asyncio.Semaphore) -> _Station | None:
+        async with gate:
+            try:
+                ws = await connect(
+                    f"{self.cfg.url.rstrip('/')}/{station_id}",
+                    subprotocols=["ocpp2.0.1"],  # type: ignore[list-item]
+                    additional_headers={"Authorization": basic_auth(station_id, self.cfg.password)},
+                    compression="deflate" if self.cfg.compression else None,
+                    open_timeout=self.cfg.call_timeout_s,
+                    ping_interval=None,
+                    max_size=2**20,
+                )
+            except Exception as exc:
+                self.errors[f"connect:{type(exc).__name__}"] += 1
+                return None
+            self.last_connected = max(self.last_connected, time.monotonic())
+            station = _Station(station_id, ws, self)
+            self.stations.append(station)
+            try:
+                reply = await station.call("BootNotification", BOOT_PAYLOAD)
+            except Exception as exc:
+                self.errors[f"boot:{type(exc).__name__}"] += 1
+                return None
+            if reply[0] != 3 or reply[2].get("status") != "Accepted":
+                self.errors[f"boot:{reply[2] if reply[0] == 4 else reply[2].get('status')}"] += 1
+                return None
+            self.booted += 1
+            self.last_boot = max(self.last_boot, time.monotonic())
+        return station
+
+    async def _drive(self, station_id: str, gate: asyncio.Semaphore) -> None:
+        try:
+            station = await self._connect_and_boot(station_id, gate)
+            if station is None:
+                return
+            try:
+                reply = await station.call("StatusNotification", status_payload(ocpp_now()))
+            except Exception as exc:
+                self.errors[f"status:{type(exc).__name__}"] += 1
+                return
+            if reply[0] != 3:
+                self.errors[f"status:{reply[2]}"] += 1
+                return
+            self.ready += 1
+            self.last_ready = max(self.last_ready, time.monotonic())
+        finally:
+            self._phase1_finished()
+        await self.go_load.wait()
+        await self._meter_loop(station)
+
+    async def _meter_loop(self, station: _Station) -> None:
+        t_start, t_end = self.ctl.t_start.value, self.ctl.t_end.value
+        interval = self.cfg.interval_s
+        now_text = self.now_text
+        payload = meter_values_payload(0, now_text())
+        for seq in itertools.count():
+            sent = time.monotonic()
+            if sent >= t_end:
+                return
+            advance_meter_values(payload, seq, now_text())
+            in_window = sent >= t_start
+            self.unfinished += in_window
+            try:
+                reply = await station.call("MeterValues", payload, bounded=False)
+            except Exception as exc:
+                self.errors[f"metervalues:{type(exc).__name__}"] += 1
+                return
+            finally:
+                self.unfinished -= in_window
+            done = time.monotonic()
+            if reply[0] != 3:
+                self.errors[f"metervalues:{reply[2]}"] += 1
+            elif t_start <= done <= t_end:
+                self.messages += 1
+            if reply[0] == 3 and in_window:
+                self.latencies.append(done - sent)
+            if interval > 0:
+                await asyncio.sleep(interval)
+
+    async def _sample_cpu(self) -> None:
+        t_start, t_end = self.ctl.t_start.value, self.ctl.t_end.value
+        await asyncio.sleep(max(0.0, t_start - time.monotonic()))
+        before = os.times()
+        await asyncio.sleep(max(0.0, t_end - time.monotonic()))
+        after = os.times()
+        self.cpu_window = (after.user + after.system) - (before.user + before.system)
+
+    async def run(self) -> None:
+        cfg, ctl = self.cfg, self.ctl
+        await self._wait_mp(ctl.go_connect, cfg.phase_timeout_s)
+        gate = asyncio.Semaphore(max(1, cfg.connect_concurrency))
+        tasks = [asyncio.create_task(self._drive(sid, gate)) for sid in self.station_ids]
+        if tasks:
+            async with asyncio.timeout(cfg.phase_timeout_s):
+                await self.phase1_done.wait()
+        ctl.results.put(("ready", self.index, {
+            "booted": self.booted, "ready": self.ready, "last_connected": self.last_connected,
+            "last_boot": self.last_boot, "last_ready": self.last_ready, "errors": dict(self.errors)}))
+        await self._wait_mp(ctl.go_load, cfg.phase_timeout_s)
+        self.go_load.set()
+        sampler = asyncio.create_task(self._sample_cpu())
+        window_left = ctl.t_end.value - time.monotonic()
+        if tasks:  # replies to what was sent inside the window may take up to `drain_s` more
+            await asyncio.wait(tasks, timeout=window_left + cfg.drain_s)
+        await sampler
+        unfinished = self.unfinished
+        for task in tasks:
+            task.cancel()
+        ctl.results.put(("done", self.index, {
+            "loading": self.ready, "messages": self.messages, "latencies": self.latencies.tobytes(),
+            "unfinished": unfinished,
+            "calls_answered": self.calls_answered, "cpu_window_s": self.cpu_window, "errors": dict(self.errors)}))
+        await self._wait_mp(ctl.go_close, cfg.phase_timeout_s)
+        closing = [asyncio.create_task(s.ws.close()) for s in self.stations]
+        if closing:
+            await asyncio.wait(closing, timeout=15.0)
+        for station in self.stations:
+            station.reader.cancel()
+
+
+def _worker_main(cfg: LoadConfig, index: int, station_ids: list[str], ctl: _Control) -> None:
+    try:
+        asyncio.run(_Worker(cfg, index, station_ids, ctl).run())
+    except BaseException:
+        ctl.results.put(("error", index, traceback.format_exc()))
+
+
+# ---- parent --------------------------------------------------------------------------------------------
+
+
+class LoadRun:
+    """Runs `cfg` in worker processes, one phase per method call (use as a context manager)."""
+
+    def __init__(self, cfg: LoadConfig) -> None:
+        self.cfg = cfg
+        self._ctx = mp.get_context("fork")
+        self._ctl = _Control(self._ctx)
+        self._procs: list[BaseProcess] = []
+
+    def __enter__(self) -> LoadRun:
+        ids = self.cfg.station_ids()
+        n = max(1, min(self.cfg.processes, max(1, len(ids))))
+        for index in range(n):
+            proc = self._ctx.Process(target=_worker_main, args=(self.cfg, index, ids[index::n], self._ctl),
+                                     name=f"load-worker-{index}", daemon=True)
+            proc.start()
+            self._procs.append(proc)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _collect(self, kind: str, timeout_s: float) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout_s
+        found: dict[int, dict[str, Any]] = {}
+        while len(found) < len(self._procs):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"load workers did not report {kind!r} within {timeout_s:.0f} s")
+            try:
+                got, index, data = self._ctl.results.get(timeout=min(left, 1.0))
+            except queue.Empty:
+                dead = [p.name for p in self._procs if not p.is_alive() and p.exitcode not in (0, None)]
+                if dead:
+                    raise RuntimeError(f"load workers died: {dead}") from None
+                continue
+            if got == "error":
+                raise RuntimeError(f"load worker {index} failed:\n{data}")
+            if got == kind:
+                found[index] = data
+        return list(found.values())
+
+    def connect_and_boot(self) -> BootSummary:
+        t0 = time.monotonic()
+        self._ctl.t0.value = t0
+        self._ctl.go_connect.set()
+        parts = self._collect("ready", self.cfg.phase_timeout_s + 10.0)
+        errors: Counter[str] = Counter()
+        for part in parts:
+            errors.update(part["errors"])
+        booted = sum(p["booted"] for p in parts)
+        ready = sum(p["ready"] for p in parts)
+
+        def span(key: str, ok: bool) -> float | None:
+            return max(p[key] for p in parts) - t0 if ok else None
+
+        return BootSummary(
+            stations=self.cfg.stations, booted=booted, ready=ready,
+            all_connected_s=span("last_connected", booted > 0 and not any(k.startswith("connect:") for k in errors)),
+            boot_storm_s=span("last_boot", booted == self.cfg.stations),
+            all_ready_s=span("last_ready", ready == self.cfg.stations),
+            errors=dict(errors),
+        )
+
+    def run_load(self, during_window: Callable[[float, float], None] | None = None) -> LoadSummary:
+        """Start the load; `during_window(t_start, t_end)` runs in the parent meanwhile (e.g. to sample the
+        server's CPU over exactly the window)."""
+        t_start = time.monotonic() + self.cfg.warmup_s
+        self._ctl.t_start.value = t_start
+        self._ctl.t_end.value = t_start + self.cfg.duration_s
+        self._ctl.go_load.set()
+        if during_window is not None:
+            during_window(t_start, t_start + self.cfg.duration_s)
+        parts = self._collect("done", self.cfg.warmup_s + self.cfg.duration_s + self.cfg.call_timeout_s + 30.0)
+        errors: Counter[str] = Counter()
+        latencies: list[float] = []
+        for part in parts:
+            errors.update(part["errors"])
+            latencies.extend(array.array("d", part["latencies"]))
+        latencies.sort()
+        messages = sum(p["messages"] for p in parts)
+        unfinished = sum(p["unfinished"] for p in parts)
+
+        def ms(value: float | None) -> float | None:
+            return None if value is None else value * 1000.0
+
+        return LoadSummary(
+            stations_loading=sum(p["loading"] for p in parts), duration_s=self.cfg.duration_s, messages=messages,
+            msgs_per_s=messages / self.cfg.duration_s, latency_samples=len(latencies), unfinished=unfinished,
+            p50_ms=ms(percentile(latencies, 50, unfinished)), p99_ms=ms(percentile(latencies, 99, unfinished)),
+            max_ms=ms(math.inf if unfinished else latencies[-1] if latencies else None),
+            calls_answered=sum(p["calls_answered"] for p in parts),
+            client_cpu_pct=100.0 * sum(p["cpu_window_s"] for p in parts) / self.cfg.duration_s,
+            errors=dict(errors),
+        )
+
+    def close(self) -> None:
+        """Close every connection and stop every worker process (by its own handle), bounded in time."""
+        self._ctl.go_connect.set()  # a worker still waiting for a phase must not hang on it
+        self._ctl.go_load.set()
+        self._ctl.go_close.set()
+        deadline = time.monotonic() + 20.0
+        for proc in self._procs:
+            proc.join(timeout=max(0.1, deadline - time.monotonic()))
+        for proc in self._procs:
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=5.0)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5.0)
+        self._procs.clear()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="OCPP 2.0.1 MeterValues load against a running CSMS")
+    parser.add_argument("--url", default="ws://127.0.0.1:9000/ocpp", help="endpoint; the station id is appended")
+    parser.add_argument("--stations", type=int, default=100)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--duration", type=float, default=10.0, help="measurement window, s")
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--connect-concurrency", type=int, default=500, help="per worker process")
+    parser.add_argument("--interval", type=float, default=0.0, help="pause between MeterValues (0 = closed loop)")
+    parser.add_argument("--compression", action="store_true", help="offer permessage-deflate")
+    parser.add_argument("--id-prefix", default="LOAD")
+    args = parser.parse_args(argv)
+    cfg = LoadConfig(url=args.url, stations=args.stations, processes=args.processes, duration_s=args.duration,
+                     warmup_s=args.warmup, connect_concurrency=args.connect_concurrency, interval_s=args.interval,
+                     compression=args.compression, id_prefix=args.id_prefix)
+    with LoadRun(cfg) as run:
+        boot = run.connect_and_boot()
+        print(boot, flush=True)
+        print(run.run_load(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
