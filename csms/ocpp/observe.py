@@ -27,7 +27,7 @@ def record_exchange(station_id: str, action: str, direction: str, duration_ms: f
     """Record one finished OCPP exchange. `direction` is "in" (peer called us) or "out" (we called the peer)."""
     if log.isEnabledFor(logging.INFO):
         log.info(
-            "ocpp exchange",
+            "%s %s %s %s %.1f ms", station_id, direction, action, outcome, duration_ms,
             extra={"station_id": station_id, "action": action, "direction": direction,
                    "duration_ms": round(duration_ms, 3), "outcome": outcome},
         )
