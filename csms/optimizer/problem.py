@@ -56,7 +56,8 @@ class EvSpec:
     target_soc: float | None = None
     """SoC wanted at departure; combined with ``target_added_energy_wh`` by taking the larger need."""
     target_added_energy_wh: float = 0.0
-    """Energy to add to the battery from ``soc_initial`` by departure (e.g. an ACN 'requested energy')."""
+    """Energy to add to the battery from ``soc_initial`` by departure (e.g. an ACN 'requested energy').
+    With neither target set, the need is to leave with at least the energy the EV arrived with."""
     charge_efficiency: float = 0.95
     discharge_efficiency: float = 0.95
     degradation_cost_per_kwh: float = 0.0
