@@ -1,14 +1,18 @@
-"""Composition root: the ONLY place that picks concrete classes (store, server, API) and wires them."""
+"""Composition root: the ONLY place that picks concrete classes (store, gateway, server, API) and wires them."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import uvicorn
+from redis.asyncio import Redis
 
+from csms.cluster.directory import StationDirectory
+from csms.cluster.gateway import ClusterGateway
+from csms.cluster.leader import LeaderLease
+from csms.cluster.membership import DirectoryMembership
 from csms.domain.clock import Clock, SystemClock
 from csms.domain.records import BootPolicy
 from csms.handlers import build_handlers
@@ -16,20 +20,24 @@ from csms.handlers.deps import HandlerDeps
 from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.server.connections import ConnectionRegistry
-from csms.server.ocpp_server import OcppServer
+from csms.server.ocpp_server import ConnectionListener, OcppServer
 from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
 from csms.services.envelope import SiteLimits
 from csms.services.events import EventBus
+from csms.services.gateway import StationGateway
 from csms.settings import Settings
 from csms.store.base import StateStore
+from csms.store.keys import KeySchema
 
 log = logging.getLogger("csms.app")
 
 # Compiled at startup so the first messages of a boot storm do not pay for schema compilation.
 _HOT_ACTIONS = ("BootNotification", "Heartbeat", "StatusNotification", "TransactionEvent", "MeterValues",
                 "Authorize", "NotifyReport")
+
+FLEET_CONTROLLER_ROLE = "fleet-controller"
 
 
 def build_store(settings: Settings) -> StateStore:
@@ -44,6 +52,17 @@ def build_store(settings: Settings) -> StateStore:
 
 
 @dataclass
+class ClusterParts:
+    """What a node needs to share stations and leadership with other nodes over Redis."""
+
+    redis: Redis
+    gateway: ClusterGateway
+    membership: DirectoryMembership
+    leader: LeaderLease
+    leader_task: asyncio.Task[None] | None = None
+
+
+@dataclass
 class CsmsApp:
     """A running (or runnable) CSMS node: OCPP endpoint + operator API over one store."""
 
@@ -52,15 +71,16 @@ class CsmsApp:
     store: StateStore
     events: EventBus
     registry: ConnectionRegistry
+    gateway: StationGateway
     credentials: CredentialService
     commands: CommandService
     charging: ChargingService
     deps: HandlerDeps
     ocpp_server: OcppServer
+    cluster: ClusterParts | None = None
     serve_api: bool = True
     _api_server: uvicorn.Server | None = None
-    _api_task: asyncio.Task[Any] | None = None
-    _extra: dict[str, Any] = field(default_factory=dict)
+    _api_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_port(self) -> int:
@@ -73,34 +93,72 @@ class CsmsApp:
         port: int = self._api_server.servers[0].sockets[0].getsockname()[1]
         return port
 
+    @property
+    def is_leader(self) -> bool:
+        """Whether this node runs the fleet controller (always, without a cluster)."""
+        return self.cluster is None or self.cluster.leader.is_leader
+
+    def node_info(self) -> dict[str, object]:
+        return {"node_id": self.settings.node_id, "is_leader": self.is_leader,
+                "leader_token": None if self.cluster is None else self.cluster.leader.token,
+                "stations_connected": len(self.registry), "cluster": self.cluster is not None}
+
     async def start(self) -> None:
         for version in (OcppVersion(v) for v in self.settings.ocpp.versions):
             for action in _HOT_ACTIONS:
                 compiled_validator(version, action, "Request")
                 compiled_validator(version, action, "Response")
+        if self.cluster is not None:
+            await self.cluster.gateway.start()
+            self.cluster.membership.start()
+            self.cluster.leader_task = asyncio.create_task(self.cluster.leader.run(), name="leader-lease")
         await self.ocpp_server.start()
         if self.serve_api:
-            from csms.api.app import ApiServices, create_api
+            await self._start_api()
 
-            services = ApiServices(store=self.store, gateway=self.registry, commands=self.commands,
-                                   charging=self.charging, credentials=self.credentials, clock=self.clock,
-                                   api_token=self.settings.api.token)
-            config = uvicorn.Config(create_api(services), host=self.settings.api.host, port=self.settings.api.port,
-                                    log_level="warning", lifespan="off")
-            self._api_server = uvicorn.Server(config)
-            self._api_task = asyncio.create_task(self._api_server.serve(), name="api")
-            while not self._api_server.started:
-                if self._api_task.done():
-                    self._api_task.result()  # re-raise the startup error (e.g. port in use)
-                await asyncio.sleep(0.01)
-            log.info("operator API on http://%s:%d (OpenAPI at /docs)", self.settings.api.host, self.api_port)
+    async def _start_api(self) -> None:
+        from csms.api.app import ApiServices, create_api
+
+        services = ApiServices(store=self.store, gateway=self.gateway, commands=self.commands,
+                               charging=self.charging, credentials=self.credentials, clock=self.clock,
+                               api_token=self.settings.api.token, node_info=self.node_info)
+        config = uvicorn.Config(create_api(services), host=self.settings.api.host, port=self.settings.api.port,
+                                log_level="warning", lifespan="off")
+        self._api_server = uvicorn.Server(config)
+        self._api_task = asyncio.create_task(self._api_server.serve(), name="api")
+        while not self._api_server.started:
+            if self._api_task.done():
+                self._api_task.result()  # re-raise the startup error (e.g. port in use)
+            await asyncio.sleep(0.01)
+        log.info("operator API on http://%s:%d (OpenAPI at /docs)", self.settings.api.host, self.api_port)
 
     async def stop(self) -> None:
         if self._api_server is not None and self._api_task is not None:
             self._api_server.should_exit = True
             await self._api_task
         await self.ocpp_server.stop()
+        if self.cluster is not None:
+            await self.cluster.leader.stop()
+            if self.cluster.leader_task is not None:
+                await self.cluster.leader_task
+            await self.cluster.membership.stop()
+            await self.cluster.gateway.stop()
+            await self.cluster.redis.aclose()
         await self.store.close()
+
+
+def _build_cluster(settings: Settings, registry: ConnectionRegistry) -> ClusterParts:
+    if settings.store.backend != "redis":
+        raise ValueError("cluster.enabled needs store.backend = 'redis'")
+    redis = Redis.from_url(settings.store.redis_url)
+    keys = KeySchema(settings.store.redis_prefix)
+    directory = StationDirectory(redis, keys, settings.node_id, settings.cluster.station_lease_ms)
+    return ClusterParts(
+        redis=redis,
+        gateway=ClusterGateway(registry, redis, keys, directory, settings.node_id),
+        membership=DirectoryMembership(directory, registry),
+        leader=LeaderLease(redis, keys, FLEET_CONTROLLER_ROLE, settings.node_id, settings.cluster.leader_ttl_ms),
+    )
 
 
 def build_app(
@@ -109,7 +167,10 @@ def build_app(
     clock = clock or SystemClock()
     store = store or build_store(settings)
     events = EventBus()
-    registry = ConnectionRegistry()
+    registry = ConnectionRegistry(settings.node_id)
+    cluster = _build_cluster(settings, registry) if settings.cluster.enabled else None
+    gateway: StationGateway = registry if cluster is None else cluster.gateway
+    listeners: list[ConnectionListener] = [] if cluster is None else [cluster.membership]
     credentials = CredentialService(store, clock, settings.security.registration)
     deps = HandlerDeps(
         store=store,
@@ -127,10 +188,11 @@ def build_app(
         registry=registry,
         deps=deps,
         handlers=build_handlers(deps),
+        listeners=listeners,
     )
     v2g = settings.v2g
     charging = ChargingService(
-        registry, store, clock, events,
+        gateway, store, clock, events,
         site=SiteLimits(v2g.site_import_limit_w, v2g.site_export_limit_w),
         min_update_interval_s=v2g.min_update_interval_s,
         max_discharge_validity_s=v2g.max_discharge_validity_s,
@@ -138,7 +200,7 @@ def build_app(
         max_offline_duration_s=v2g.max_offline_duration_s,
     )
     return CsmsApp(
-        settings=settings, clock=clock, store=store, events=events, registry=registry, credentials=credentials,
-        commands=CommandService(registry, settings.ocpp.call_timeout_s), charging=charging, deps=deps,
-        ocpp_server=ocpp_server, serve_api=serve_api,
+        settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,
+        credentials=credentials, commands=CommandService(gateway, settings.ocpp.call_timeout_s), charging=charging,
+        deps=deps, ocpp_server=ocpp_server, cluster=cluster, serve_api=serve_api,
     )

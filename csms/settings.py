@@ -30,6 +30,7 @@ class OcppSettings(BaseModel):
     ping_timeout_s: float | None = 30.0
     call_timeout_s: float = Field(30.0, gt=0)
     compression: bool = True
+    reuse_port: bool = False  # SO_REUSEPORT: several worker processes share the OCPP port (Linux)
 
 
 class SecuritySettings(BaseModel):
@@ -50,6 +51,14 @@ class StoreSettings(BaseModel):
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "csms"
     redis_max_connections: int = Field(64, ge=1)
+
+
+class ClusterSettings(BaseModel):
+    """Several CSMS nodes sharing one Redis (needs store.backend = "redis")."""
+
+    enabled: bool = False
+    station_lease_ms: int = Field(15_000, ge=1000)
+    leader_ttl_ms: int = Field(5_000, ge=500)
 
 
 class V2gSettings(BaseModel):
@@ -73,6 +82,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     store: StoreSettings = StoreSettings()
     v2g: V2gSettings = V2gSettings()
+    cluster: ClusterSettings = ClusterSettings()
 
     @classmethod
     def settings_customise_sources(

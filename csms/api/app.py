@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -47,6 +48,7 @@ class ApiServices:
     credentials: CredentialService
     clock: Clock
     api_token: str
+    node_info: Callable[[], dict[str, Any]] = lambda: {}
 
 
 # ---- schemas ------------------------------------------------------------------------------------------
@@ -62,6 +64,7 @@ class ConnectorOut(BaseModel):
 class StationOut(BaseModel):
     station_id: str
     connected: bool
+    node_id: str | None = Field(None, description="the CSMS node holding the station's connection")
     vendor: str
     model: str
     serial_number: str
@@ -228,9 +231,10 @@ def _tx_out(tx: TransactionRecord) -> TransactionOut:
     )
 
 
-def _station_out(station: StationRecord, connected: bool, connectors: list[ConnectorOut]) -> StationOut:
+def _station_out(station: StationRecord, node_id: str | None, connectors: list[ConnectorOut]) -> StationOut:
     return StationOut(
-        station_id=station.station_id, connected=connected, vendor=station.vendor, model=station.model,
+        station_id=station.station_id, connected=node_id is not None, node_id=node_id, vendor=station.vendor,
+        model=station.model,
         serial_number=station.serial_number, firmware_version=station.firmware_version,
         ocpp_version=station.ocpp_version, registration_status=station.registration_status,
         boot_policy=None if station.boot_policy is None else station.boot_policy.value,
@@ -283,17 +287,24 @@ def create_api(services: ApiServices) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @api.get("/api/v1/node", dependencies=auth)
+    async def node() -> dict[str, Any]:
+        """This CSMS node: its id, whether it leads fleet control, how many stations it holds."""
+        return services.node_info()
+
     @api.get("/api/v1/stations", dependencies=auth)
     async def list_stations(connected: bool | None = None) -> list[StationOut]:
         result = []
-        for station in sorted(await services.store.list_stations(), key=lambda s: s.station_id):
-            is_connected = services.gateway.is_connected(station.station_id)
-            if connected is not None and connected != is_connected:
+        stations = sorted(await services.store.list_stations(), key=lambda s: s.station_id)
+        nodes = await services.gateway.locate([s.station_id for s in stations])
+        for station in stations:
+            node_id = nodes[station.station_id]
+            if connected is not None and connected != (node_id is not None):
                 continue
             connectors = [ConnectorOut(evse_id=c.evse_id, connector_id=c.connector_id, status=c.status,
                                        updated_at=c.updated_at)
                           for c in await services.store.list_connector_statuses(station.station_id)]
-            result.append(_station_out(station, is_connected, connectors))
+            result.append(_station_out(station, node_id, connectors))
         return result
 
     @api.get("/api/v1/stations/{station_id}", dependencies=auth)
@@ -305,7 +316,7 @@ def create_api(services: ApiServices) -> FastAPI:
         connectors = [ConnectorOut(evse_id=c.evse_id, connector_id=c.connector_id, status=c.status,
                                    updated_at=c.updated_at)
                       for c in await services.store.list_connector_statuses(sid)]
-        return _station_out(station, services.gateway.is_connected(sid), connectors)
+        return _station_out(station, (await services.gateway.locate([sid]))[sid], connectors)
 
     @api.get("/api/v1/stations/{station_id}/variables", dependencies=auth)
     async def get_station_variables(station_id: str) -> list[dict[str, Any]]:
@@ -335,7 +346,7 @@ def create_api(services: ApiServices) -> FastAPI:
         station = await services.store.get_station(sid) or StationRecord(station_id=sid)
         station = dataclasses.replace(station, boot_policy=body.policy)
         await services.store.put_station(station)
-        return _station_out(station, services.gateway.is_connected(sid), [])
+        return _station_out(station, (await services.gateway.locate([sid]))[sid], [])
 
     @api.put("/api/v1/stations/{station_id}/credential", dependencies=auth)
     async def set_credential(station_id: str, body: CredentialIn) -> CredentialOut:

@@ -21,7 +21,8 @@ class StationConnection:
 class ConnectionRegistry:
     """station id -> its one live connection. Implements `csms.services.gateway.StationGateway`."""
 
-    def __init__(self) -> None:
+    def __init__(self, node_id: str = "") -> None:
+        self.node_id = node_id
         self._connections: dict[str, StationConnection] = {}
 
     def register(self, connection: StationConnection) -> StationConnection | None:
@@ -46,6 +47,9 @@ class ConnectionRegistry:
 
     def connected_station_ids(self) -> list[str]:
         return list(self._connections)
+
+    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+        return {sid: (self.node_id if sid in self._connections else None) for sid in station_ids}
 
     def __len__(self) -> int:
         return len(self._connections)

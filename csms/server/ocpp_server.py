@@ -14,9 +14,9 @@ import base64
 import binascii
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -38,6 +38,14 @@ log = logging.getLogger("csms.server")
 
 CLOSE_PROTOCOL_ERROR = 1002
 CLOSE_GOING_AWAY = 1001
+
+
+class ConnectionListener(Protocol):
+    """Told when a station becomes (or stops being) connected to this node."""
+
+    async def on_connected(self, station_id: str) -> None: ...
+
+    async def on_disconnected(self, station_id: str) -> None: ...
 
 
 def parse_basic_auth(header: str | None) -> tuple[str, str] | None:
@@ -65,7 +73,7 @@ class OcppServer:
         registry: ConnectionRegistry,
         deps: HandlerDeps,
         handlers: dict[str, Handler],
-        on_connect: Sequence[Callable[[RpcSession], None]] = (),
+        listeners: Sequence[ConnectionListener] = (),
     ) -> None:
         self._settings = settings
         self._node_id = node_id
@@ -74,7 +82,7 @@ class OcppServer:
         self._registry = registry
         self._deps = deps
         self._handlers = handlers
-        self._on_connect = list(on_connect)
+        self._listeners = list(listeners)
         self._versions = tuple(OcppVersion(v) for v in settings.versions)
         self._server: Server | None = None
         self._prefix = "/" + settings.path_prefix.strip("/") + "/" if settings.path_prefix.strip("/") else "/"
@@ -96,6 +104,7 @@ class OcppServer:
             select_subprotocol=self._select_subprotocol,
             subprotocols=[v.value for v in self._versions],  # type: ignore[misc]
             max_size=self._settings.max_message_bytes,
+            reuse_port=self._settings.reuse_port or None,
             ping_interval=self._settings.ping_interval_s,
             ping_timeout=self._settings.ping_timeout_s,
             compression="deflate" if self._settings.compression else None,
@@ -169,8 +178,8 @@ class OcppServer:
             session.spawn(previous.websocket.close(CLOSE_GOING_AWAY, "replaced by a new connection"),
                           name=f"{station_id}:close-replaced")
         await self._mark_connected(station_id, version)
-        for callback in self._on_connect:
-            callback(session)
+        for listener in self._listeners:
+            await listener.on_connected(station_id)
         try:
             async for message in websocket:
                 await session.feed(message)
@@ -181,6 +190,11 @@ class OcppServer:
             if self._registry.unregister(connection):
                 self._deps.registration.pop(station_id, None)
                 await self._mark_disconnected(station_id)
+                for listener in self._listeners:
+                    try:
+                        await listener.on_disconnected(station_id)
+                    except Exception:  # e.g. Redis down: the lease simply expires
+                        log.exception("%s: disconnect listener failed", station_id)
 
     async def _mark_connected(self, station_id: StationId, version: OcppVersion) -> None:
         now = self._clock.now()

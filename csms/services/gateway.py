@@ -6,9 +6,17 @@ from typing import Any, Protocol
 
 
 class StationGateway(Protocol):
-    def is_connected(self, station_id: str) -> bool: ...
+    def is_connected(self, station_id: str) -> bool:
+        """Connected to this node."""
+        ...
 
-    def connected_station_ids(self) -> list[str]: ...
+    def connected_station_ids(self) -> list[str]:
+        """Stations connected to this node."""
+        ...
+
+    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+        """station -> id of the node holding its connection, anywhere in the cluster (None: not connected)."""
+        ...
 
     async def call(
         self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None

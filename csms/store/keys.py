@@ -13,6 +13,18 @@ and one MULTI can touch all of them::
     <prefix>:{st:<id>}:tx:open          set     ids of the station's open transactions
     <prefix>:{st:<id>}:meter:<tx id>    list    MeterSample, oldest first, LTRIMmed to max_samples
 
+Cluster coordination (csms/cluster), per station in the station's slot::
+
+    <prefix>:{st:<id>}:owner            string  "<node id>|<epoch>" with a PX lease: which node holds the socket
+    <prefix>:{st:<id>}:epoch            counter fencing token, INCRemented by every claim
+
+and per node / per role::
+
+    <prefix>:node:<node id>:rpc         pub/sub channel: commands for stations whose socket is on that node
+    <prefix>:node:<node id>:reply       pub/sub channel: answers to the commands that node routed
+    <prefix>:leader:<role>              string  "<node id>|<token>" with a PX lease (one leader per role)
+    <prefix>:leader:<role>:token        counter fencing token of the role's leadership
+
 Global keys (no hash tag, each in its own slot)::
 
     <prefix>:tokens                     hash    id token -> TokenRecord
@@ -96,6 +108,25 @@ class KeySchema:
             self.credential(station_id),
             self.charging_needs(station_id),
         )
+
+    # cluster coordination
+    def station_owner(self, station_id: StationId) -> str:
+        return f"{self.prefix}:{_tag(station_id)}:owner"
+
+    def station_epoch(self, station_id: StationId) -> str:
+        return f"{self.prefix}:{_tag(station_id)}:epoch"
+
+    def node_rpc_channel(self, node_id: str) -> str:
+        return f"{self._global}node:{node_id}:rpc"
+
+    def node_reply_channel(self, node_id: str) -> str:
+        return f"{self._global}node:{node_id}:reply"
+
+    def leader(self, role: str) -> str:
+        return f"{self._global}leader:{role}"
+
+    def leader_token(self, role: str) -> str:
+        return f"{self._global}leader:{role}:token"
 
     # global keys
     @property

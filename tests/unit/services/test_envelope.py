@@ -32,6 +32,9 @@ class RecordingGateway:
     def connected_station_ids(self) -> list[str]:
         return []
 
+    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+        return dict.fromkeys(station_ids, "test-node")
+
     async def call(self, station_id: str, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent.append((station_id, action, payload))

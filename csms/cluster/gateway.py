@@ -1,0 +1,168 @@
+"""`ClusterGateway`: a `StationGateway` that reaches a station on whichever node holds its socket.
+
+A call for a station connected here goes straight to the local session. Otherwise the directory names the
+owner node and the call is published on that node's command channel; the owner runs it on its local session
+and publishes the answer (or the error, by type) on the caller's reply channel. If no node is subscribed
+(the owner died) or the owner no longer has the station, the caller gets StationNotConnected. Errors keep
+their class across nodes: CallError (with the station's code), CallTimeout, SessionClosed,
+StationNotConnected, RpcError subclasses (our payload failed the schema).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+
+from csms.cluster.directory import StationDirectory
+from csms.errors import (
+    RPC_ERRORS_BY_CODE,
+    CallError,
+    CallTimeout,
+    CsmsError,
+    RpcError,
+    SessionClosed,
+    StationNotConnected,
+)
+from csms.server.connections import ConnectionRegistry
+from csms.store.keys import KeySchema
+
+log = logging.getLogger("csms.cluster.gateway")
+
+_ROUTING_MARGIN_S = 2.0
+
+
+def _encode_error(exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, CallError):
+        return {"type": "CallError", "code": exc.code, "description": exc.description, "details": exc.details}
+    if isinstance(exc, RpcError):
+        return {"type": "RpcError", "code": exc.code, "description": exc.description, "details": exc.details}
+    return {"type": type(exc).__name__, "description": str(exc)}
+
+
+def _decode_error(action: str, error: dict[str, Any]) -> Exception:
+    kind = error.get("type")
+    if kind == "CallError":
+        return CallError(action, error["code"], error["description"], error.get("details", {}))
+    if kind == "RpcError":
+        return RPC_ERRORS_BY_CODE.get(error["code"], RpcError)(error["description"], error.get("details"))
+    cls = {"CallTimeout": CallTimeout, "SessionClosed": SessionClosed,
+           "StationNotConnected": StationNotConnected}.get(str(kind), CsmsError)
+    return cls(error.get("description", ""))
+
+
+class ClusterGateway:
+    def __init__(self, local: ConnectionRegistry, redis: Redis, keys: KeySchema, directory: StationDirectory,
+                 node_id: str) -> None:
+        self._local = local
+        self._redis = redis
+        self._keys = keys
+        self._directory = directory
+        self.node_id = node_id
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._ids = itertools.count(1)
+        self._pubsub: PubSub | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> None:
+        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        await self._pubsub.subscribe(self._keys.node_rpc_channel(self.node_id),
+                                     self._keys.node_reply_channel(self.node_id))
+        self._listener = asyncio.create_task(self._listen(), name="cluster-gateway")
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+        for task in list(self._tasks):
+            task.cancel()
+        if self._pubsub is not None:
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(SessionClosed("node shutting down"))
+
+    # ---- StationGateway -------------------------------------------------------------------------------
+
+    def is_connected(self, station_id: str) -> bool:
+        """Connected to THIS node (use `locate` for the cluster-wide answer)."""
+        return self._local.is_connected(station_id)
+
+    def connected_station_ids(self) -> list[str]:
+        return self._local.connected_station_ids()
+
+    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+        return await self._directory.owners(station_ids)
+
+    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> dict[str, Any]:
+        if self._local.is_connected(station_id):
+            return await self._local.call(station_id, action, payload, timeout_s)
+        owner = (await self._directory.owners([station_id]))[station_id]
+        if owner is None or owner == self.node_id:
+            raise StationNotConnected(f"station {station_id} is not connected to any node")
+        return await self._remote_call(owner, station_id, action, payload, timeout_s or 30.0)
+
+    async def _remote_call(self, owner: str, station_id: str, action: str, payload: dict[str, Any],
+                           timeout_s: float) -> dict[str, Any]:
+        request_id = f"{self.node_id}:{next(self._ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        try:
+            message = orjson.dumps({"id": request_id, "reply_to": self.node_id, "station": station_id,
+                                    "action": action, "payload": payload, "timeout_s": timeout_s})
+            receivers = await self._redis.publish(self._keys.node_rpc_channel(owner), message)
+            if receivers == 0:
+                raise StationNotConnected(f"station {station_id}: its node {owner} is not listening")
+            async with asyncio.timeout(timeout_s + _ROUTING_MARGIN_S):
+                reply = await future
+        except TimeoutError:
+            raise CallTimeout(f"{station_id}: {action} routed to {owner} not answered in time") from None
+        finally:
+            self._pending.pop(request_id, None)
+        if "error" in reply:
+            raise _decode_error(action, reply["error"])
+        result: dict[str, Any] = reply["result"]
+        return result
+
+    # ---- serving other nodes ----------------------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        assert self._pubsub is not None
+        rpc_channel = self._keys.node_rpc_channel(self.node_id).encode()
+        while True:
+            try:
+                message = await self._pubsub.get_message(timeout=1.0)
+                if message is None:
+                    continue
+                data = orjson.loads(message["data"])
+                if message["channel"] == rpc_channel:
+                    task = asyncio.create_task(self._serve(data))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                else:
+                    future = self._pending.get(data.get("id", ""))
+                    if future is not None and not future.done():
+                        future.set_result(data)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bad message or a Redis hiccup must not end the listener
+                log.exception("%s: cluster listener error", self.node_id)
+                await asyncio.sleep(0.5)
+
+    async def _serve(self, request: dict[str, Any]) -> None:
+        reply: dict[str, Any] = {"id": request["id"]}
+        try:
+            reply["result"] = await self._local.call(request["station"], request["action"], request["payload"],
+                                                     request.get("timeout_s"))
+        except Exception as exc:
+            reply["error"] = _encode_error(exc)
+        await self._redis.publish(self._keys.node_reply_channel(request["reply_to"]), orjson.dumps(reply))
