@@ -1,0 +1,47 @@
+"""Regulation performance scoring: perfect, delayed, noisy and idle responses score as PJM's rules imply."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from csms.services.scoring import regulation_score, tracking_error
+
+STEP_S = 2.0
+
+
+def pjm_like_signal(minutes: int = 60, seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    steps = rng.normal(0, 0.03, int(minutes * 60 / STEP_S))
+    return np.clip(np.cumsum(steps) * 0.5 + 0.3 * np.sin(np.arange(len(steps)) / 40.0), -1, 1)
+
+
+def test_perfect_response_scores_one() -> None:
+    signal = pjm_like_signal()
+    score = regulation_score(signal, signal.copy(), STEP_S)
+    assert score.composite > 0.999 and score.windows == 12
+
+
+def test_a_response_delayed_by_one_minute_loses_delay_score() -> None:
+    signal = pjm_like_signal()
+    delayed = np.concatenate([np.zeros(30), signal[:-30]])  # 60 s late
+    score = regulation_score(signal, delayed, STEP_S)
+    assert 0.75 < score.delay < 0.85  # |(60 - 300)/300| = 0.8
+    assert score.accuracy > 0.9
+
+
+def test_an_idle_fleet_scores_far_below_qualification() -> None:
+    signal = pjm_like_signal()
+    score = regulation_score(signal, np.zeros_like(signal), STEP_S)
+    assert score.composite < 0.4  # PJM requires 0.75 to qualify
+
+
+def test_noise_lowers_precision_but_keeps_a_passing_score() -> None:
+    signal = pjm_like_signal()
+    noisy = signal + np.random.default_rng(2).normal(0, 0.05, len(signal))
+    score = regulation_score(signal, noisy, STEP_S)
+    assert 0.75 < score.composite < 0.99
+    assert score.precision < 0.99
+
+
+def test_tracking_error_is_relative() -> None:
+    assert tracking_error(np.array([1000.0, -1000.0]), np.array([900.0, -1100.0])) == 0.1
