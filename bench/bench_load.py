@@ -59,6 +59,7 @@ class RunResult:
     server_cpu_pct: float
     server_cpu_us_per_msg: float | None
     storm_cpu_ms_per_station: float
+    storm_client_cpu_ms_per_station: float
     other_cpu_pct: float
     load_avg: float
 
@@ -178,6 +179,7 @@ def run_one(kind: str, stations: int, args: argparse.Namespace, log_dir: Path) -
             server_cpu_pct=100.0 * cpu_used[0] / args.duration,
             server_cpu_us_per_msg=1e6 * cpu_used[0] / load.messages if load.messages else None,
             storm_cpu_ms_per_station=1000.0 * storm_cpu / stations,
+            storm_client_cpu_ms_per_station=1000.0 * boot.client_cpu_s / stations,
             other_cpu_pct=100.0 * (cpu_used[1] - cpu_used[0]) / args.duration - load.client_cpu_pct,
             load_avg=os.getloadavg()[0],
         )
@@ -204,6 +206,8 @@ def _ratio(ours: float | None, base: float | None) -> str:
 ROWS: tuple[tuple[str, str, int], ...] = (
     ("boot storm s", "boot_storm_s", 2),
     ("storm CPU ms/st", "storm_cpu_ms_per_station", 2),
+    ("  client ms/st", "storm_client_cpu_ms_per_station", 2),
+    ("first MV all s", "steady_after_s", 2),
     ("msg/s", "msgs_per_s", 0),
     ("srv CPU us/msg", "server_cpu_us_per_msg", 0),
     ("p50 ms", "p50_ms", 1),
@@ -251,7 +255,8 @@ def describe(result: RunResult) -> str:
     boot, load = result.boot, result.load
     errors = {**boot.errors, **{f"load {k}": v for k, v in load.errors.items()}}
     return (f"booted {boot.booted}/{boot.stations}, storm {_fmt(boot.boot_storm_s, 2)} s (all connected "
-            f"{_fmt(boot.all_connected_s, 2)} s, all ready {_fmt(boot.all_ready_s, 2)} s); {load.msgs_per_s:,.0f} "
+            f"{_fmt(boot.all_connected_s, 2)} s, all ready {_fmt(boot.all_ready_s, 2)} s); first MeterValues of all "
+            f"answered after {_fmt(load.steady_after_s, 2)} s; {load.msgs_per_s:,.0f} "
             f"msg/s, p50 {_fmt(load.p50_ms, 1)} ms, p99 {_fmt(load.p99_ms, 1)} ms, max {_fmt(load.max_ms, 1)} ms "
             f"({load.latency_samples} samples, {load.unfinished} unanswered after the drain); RSS "
             f"{result.rss_before_mb:.1f} -> {result.rss_booted_mb:.1f} (booted) -> {result.rss_after_load_mb:.1f} "

@@ -9,10 +9,12 @@ Every CALL the CSMS sends (e.g. GetBaseReport after boot) is answered at once wi
 Phases, driven by the parent (`LoadRun`) so it can measure the server between them:
 1. connect + boot storm: every station connects (at most `connect_concurrency` handshakes + boots in flight
    per worker process) and boots; the storm time is until the last station has an Accepted boot;
-2. load: closed loop (send, await the reply, repeat; `interval_s` > 0 paces each station instead) from
-   `warmup_s` after the go, measured over `duration_s`: msg/s = MeterValues replies received inside the
-   window; latency = round trip of every MeterValues sent inside the window, waiting up to `drain_s` after
-   the window for the last replies (one still unanswered then counts as infinitely slow: `unfinished`);
+2. load: closed loop (send, await the reply, repeat; `interval_s` > 0 paces each station instead). The
+   window opens `warmup_s` after every station has had its first MeterValues answered (steady state: the
+   burst of N simultaneous first messages is served; bounded by `max_warmup_s`) and lasts `duration_s`:
+   msg/s = MeterValues replies received inside the window; latency = round trip of every MeterValues sent
+   inside the window, waiting up to `drain_s` after the window for the last replies (one still unanswered
+   then counts as infinitely slow: `unfinished`);
 3. close.
 Every wait is bounded in time; only loopback URLs are expected. Times are `time.monotonic()` (one clock for
 all processes on Linux).
@@ -26,6 +28,7 @@ import argparse
 import array
 import asyncio
 import base64
+import contextlib
 import itertools
 import math
 import multiprocessing as mp
@@ -122,6 +125,7 @@ class LoadConfig:
     processes: int = 1
     duration_s: float = 10.0
     warmup_s: float = 1.0
+    max_warmup_s: float = 90.0
     connect_concurrency: int = 500
     interval_s: float = 0.0
     compression: bool = False
@@ -143,6 +147,7 @@ class BootSummary:
     all_connected_s: float | None
     boot_storm_s: float | None
     all_ready_s: float | None
+    client_cpu_s: float  # the load workers' CPU time over the storm
     errors: dict[str, int]
 
 
@@ -154,6 +159,7 @@ class LoadSummary:
     msgs_per_s: float
     latency_samples: int
     unfinished: int
+    steady_after_s: float | None  # from the go until every station had its first MeterValues answered
     p50_ms: float | None
     p99_ms: float | None
     max_ms: float | None
@@ -181,6 +187,7 @@ class _Control:
     def __init__(self, ctx: Any) -> None:
         self.go_connect: MpEvent = ctx.Event()
         self.go_load: MpEvent = ctx.Event()
+        self.go_measure: MpEvent = ctx.Event()
         self.go_close: MpEvent = ctx.Event()
         self.t0: Synchronized[float] = ctx.Value("d", 0.0)
         self.t_start: Synchronized[float] = ctx.Value("d", 0.0)
@@ -250,6 +257,11 @@ class _Worker:
         self.phase1_left = len(station_ids)
         self.phase1_done = asyncio.Event()
         self.go_load = asyncio.Event()
+        self.first_left = 0  # loading stations still waiting for their first MeterValues reply
+        self.last_first = 0.0
+        self.steady = asyncio.Event()
+        self.t_start = math.inf  # the window, known once the parent opens it
+        self.t_end = math.inf
         self.messages = 0
         self.latencies = array.array("d")
         self.unfinished = 0  # MeterValues sent inside the window and not (yet) answered
@@ -318,37 +330,50 @@ class _Worker:
         await self.go_load.wait()
         await self._meter_loop(station)
 
+    def _first_answered(self) -> None:
+        self.first_left -= 1
+        self.last_first = time.monotonic()
+        if self.first_left == 0:
+            self.steady.set()
+
     async def _meter_loop(self, station: _Station) -> None:
-        t_start, t_end = self.ctl.t_start.value, self.ctl.t_end.value
         interval = self.cfg.interval_s
         now_text = self.now_text
         payload = meter_values_payload(0, now_text())
-        for seq in itertools.count():
-            sent = time.monotonic()
-            if sent >= t_end:
-                return
-            advance_meter_values(payload, seq, now_text())
-            in_window = sent >= t_start
-            self.unfinished += in_window
-            try:
-                reply = await station.call("MeterValues", payload, bounded=False)
-            except Exception as exc:
-                self.errors[f"metervalues:{type(exc).__name__}"] += 1
-                return
-            finally:
-                self.unfinished -= in_window
-            done = time.monotonic()
-            if reply[0] != 3:
-                self.errors[f"metervalues:{reply[2]}"] += 1
-            elif t_start <= done <= t_end:
-                self.messages += 1
-            if reply[0] == 3 and in_window:
-                self.latencies.append(done - sent)
-            if interval > 0:
-                await asyncio.sleep(interval)
+        first = True
+        try:
+            for seq in itertools.count():
+                sent = time.monotonic()
+                if sent >= self.t_end:
+                    return
+                advance_meter_values(payload, seq, now_text())
+                in_window = sent >= self.t_start
+                self.unfinished += in_window
+                try:
+                    reply = await station.call("MeterValues", payload, bounded=False)
+                except Exception as exc:
+                    self.errors[f"metervalues:{type(exc).__name__}"] += 1
+                    return
+                finally:
+                    self.unfinished -= in_window
+                done = time.monotonic()
+                if first:
+                    first = False
+                    self._first_answered()
+                if reply[0] != 3:
+                    self.errors[f"metervalues:{reply[2]}"] += 1
+                elif self.t_start <= done <= self.t_end:
+                    self.messages += 1
+                if reply[0] == 3 and in_window:
+                    self.latencies.append(done - sent)
+                if interval > 0:
+                    await asyncio.sleep(interval)
+        finally:
+            if first:
+                self._first_answered()
 
     async def _sample_cpu(self) -> None:
-        t_start, t_end = self.ctl.t_start.value, self.ctl.t_end.value
+        t_start, t_end = self.t_start, self.t_end
         await asyncio.sleep(max(0.0, t_start - time.monotonic()))
         before = os.times()
         await asyncio.sleep(max(0.0, t_end - time.monotonic()))
@@ -358,18 +383,30 @@ class _Worker:
     async def run(self) -> None:
         cfg, ctl = self.cfg, self.ctl
         await self._wait_mp(ctl.go_connect, cfg.phase_timeout_s)
+        cpu_before = os.times()
         gate = asyncio.Semaphore(max(1, cfg.connect_concurrency))
         tasks = [asyncio.create_task(self._drive(sid, gate)) for sid in self.station_ids]
         if tasks:
             async with asyncio.timeout(cfg.phase_timeout_s):
                 await self.phase1_done.wait()
+        cpu_after = os.times()
         ctl.results.put(("ready", self.index, {
+            "cpu_s": (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system),
             "booted": self.booted, "ready": self.ready, "last_connected": self.last_connected,
             "last_boot": self.last_boot, "last_ready": self.last_ready, "errors": dict(self.errors)}))
         await self._wait_mp(ctl.go_load, cfg.phase_timeout_s)
+        self.first_left = self.ready
+        if self.first_left == 0:
+            self.steady.set()
         self.go_load.set()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(cfg.max_warmup_s):
+                await self.steady.wait()
+        ctl.results.put(("steady", self.index, {"last_first": self.last_first if self.steady.is_set() else None}))
+        await self._wait_mp(ctl.go_measure, cfg.phase_timeout_s)
+        self.t_start, self.t_end = ctl.t_start.value, ctl.t_end.value
         sampler = asyncio.create_task(self._sample_cpu())
-        window_left = ctl.t_end.value - time.monotonic()
+        window_left = self.t_end - time.monotonic()
         if tasks:  # replies to what was sent inside the window may take up to `drain_s` more
             await asyncio.wait(tasks, timeout=window_left + cfg.drain_s)
         await sampler
@@ -459,19 +496,25 @@ class LoadRun:
             all_connected_s=span("last_connected", booted > 0 and not any(k.startswith("connect:") for k in errors)),
             boot_storm_s=span("last_boot", booted == self.cfg.stations),
             all_ready_s=span("last_ready", ready == self.cfg.stations),
+            client_cpu_s=sum(p["cpu_s"] for p in parts),
             errors=dict(errors),
         )
 
     def run_load(self, during_window: Callable[[float, float], None] | None = None) -> LoadSummary:
-        """Start the load; `during_window(t_start, t_end)` runs in the parent meanwhile (e.g. to sample the
-        server's CPU over exactly the window)."""
+        """Start the load, open the window once it is steady; `during_window(t_start, t_end)` runs in the
+        parent meanwhile (e.g. to sample the server's CPU over exactly the window)."""
+        t_go = time.monotonic()
+        self._ctl.go_load.set()
+        steady = self._collect("steady", self.cfg.max_warmup_s + 10.0)
+        firsts = [p["last_first"] for p in steady]
+        steady_after = None if None in firsts else max([t_go, *firsts]) - t_go
         t_start = time.monotonic() + self.cfg.warmup_s
         self._ctl.t_start.value = t_start
         self._ctl.t_end.value = t_start + self.cfg.duration_s
-        self._ctl.go_load.set()
+        self._ctl.go_measure.set()
         if during_window is not None:
             during_window(t_start, t_start + self.cfg.duration_s)
-        parts = self._collect("done", self.cfg.warmup_s + self.cfg.duration_s + self.cfg.call_timeout_s + 30.0)
+        parts = self._collect("done", self.cfg.warmup_s + self.cfg.duration_s + self.cfg.drain_s + 30.0)
         errors: Counter[str] = Counter()
         latencies: list[float] = []
         for part in parts:
@@ -487,6 +530,7 @@ class LoadRun:
         return LoadSummary(
             stations_loading=sum(p["loading"] for p in parts), duration_s=self.cfg.duration_s, messages=messages,
             msgs_per_s=messages / self.cfg.duration_s, latency_samples=len(latencies), unfinished=unfinished,
+            steady_after_s=steady_after,
             p50_ms=ms(percentile(latencies, 50, unfinished)), p99_ms=ms(percentile(latencies, 99, unfinished)),
             max_ms=ms(math.inf if unfinished else latencies[-1] if latencies else None),
             calls_answered=sum(p["calls_answered"] for p in parts),
@@ -498,6 +542,7 @@ class LoadRun:
         """Close every connection and stop every worker process (by its own handle), bounded in time."""
         self._ctl.go_connect.set()  # a worker still waiting for a phase must not hang on it
         self._ctl.go_load.set()
+        self._ctl.go_measure.set()
         self._ctl.go_close.set()
         deadline = time.monotonic() + 20.0
         for proc in self._procs:
