@@ -26,6 +26,7 @@ from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
 from csms.services.envelope import SiteLimits
 from csms.services.events import EventBus
+from csms.services.fleet_controller import FleetController
 from csms.services.gateway import StationGateway
 from csms.settings import Settings
 from csms.store.base import StateStore
@@ -77,10 +78,12 @@ class CsmsApp:
     charging: ChargingService
     deps: HandlerDeps
     ocpp_server: OcppServer
+    fleet: FleetController | None = None
     cluster: ClusterParts | None = None
     serve_api: bool = True
     _api_server: uvicorn.Server | None = None
     _api_task: asyncio.Task[None] | None = None
+    _leadership_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_port(self) -> int:
@@ -111,10 +114,22 @@ class CsmsApp:
         if self.cluster is not None:
             await self.cluster.gateway.start()
             self.cluster.membership.start()
+            self.cluster.leader.on_change = self._on_leadership
             self.cluster.leader_task = asyncio.create_task(self.cluster.leader.run(), name="leader-lease")
+        elif self.fleet is not None:
+            self.fleet.start()
         await self.ocpp_server.start()
         if self.serve_api:
             await self._start_api()
+
+    def _on_leadership(self, leader: bool) -> None:
+        """Run the fleet controller only while this node leads (the lease hands it over on failure)."""
+        if self.fleet is None:
+            return
+        if leader:
+            self.fleet.start()
+        else:
+            self._leadership_task = asyncio.get_running_loop().create_task(self.fleet.stop())
 
     async def _start_api(self) -> None:
         from csms.api.app import ApiServices, create_api
@@ -136,6 +151,8 @@ class CsmsApp:
         if self._api_server is not None and self._api_task is not None:
             self._api_server.should_exit = True
             await self._api_task
+        if self.fleet is not None:
+            await self.fleet.stop()
         await self.ocpp_server.stop()
         if self.cluster is not None:
             await self.cluster.leader.stop()
@@ -199,8 +216,11 @@ def build_app(
         default_min_soc=v2g.default_min_soc,
         max_offline_duration_s=v2g.max_offline_duration_s,
     )
+    fleet = None
+    if settings.fleet.enabled:
+        fleet = FleetController(store, charging, clock, events, settings.fleet, default_min_soc=v2g.default_min_soc)
     return CsmsApp(
         settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,
         credentials=credentials, commands=CommandService(gateway, settings.ocpp.call_timeout_s), charging=charging,
-        deps=deps, ocpp_server=ocpp_server, cluster=cluster, serve_api=serve_api,
+        deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api,
     )

@@ -72,6 +72,29 @@ class V2gSettings(BaseModel):
     max_offline_duration_s: int = Field(300, ge=10)
 
 
+class FleetSettings(BaseModel):
+    """The fleet controller (csms/services/fleet_controller.py): plan loop and real-time dispatch."""
+
+    enabled: bool = False
+    step_s: int = Field(900, ge=60)
+    horizon_steps: int = Field(96, ge=1, le=2000)
+    replan_interval_s: float = Field(900.0, gt=0)
+    dispatch_interval_s: float = Field(4.0, gt=0, description="real-time tick when no signal drives it")
+    setpoint_deadband_w: float = Field(200.0, ge=0)
+    setpoint_validity_s: int = Field(120, ge=10)
+    default_capacity_wh: float = Field(60_000.0, gt=0)
+    default_dwell_s: float = Field(8 * 3600.0, gt=0)
+    default_soc: float = Field(0.5, ge=0, le=1)
+    charge_efficiency: float = Field(0.92, gt=0, le=1)
+    discharge_efficiency: float = Field(0.92, gt=0, le=1)
+    degradation_cost_per_kwh: float = Field(0.05, ge=0)
+    import_price_per_mwh: float = 60.0
+    export_price_per_mwh: float = 40.0
+    reg_up_price_per_mwh: float = Field(0.0, ge=0, description="capacity price; > 0 makes the fleet offer regulation")
+    reg_down_price_per_mwh: float = Field(0.0, ge=0)
+    dr_baseline_window_s: float = Field(900.0, gt=0, description="meter-before baseline for DR events")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSMS_", env_nested_delimiter="__", extra="ignore")
 
@@ -83,6 +106,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     v2g: V2gSettings = V2gSettings()
     cluster: ClusterSettings = ClusterSettings()
+    fleet: FleetSettings = FleetSettings()
 
     @classmethod
     def settings_customise_sources(

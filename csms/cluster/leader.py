@@ -40,7 +40,7 @@ class LeaderLease:
         self.role = role
         self.node_id = node_id
         self.ttl_ms = ttl_ms
-        self._on_change = on_change
+        self.on_change = on_change
         self._renew = redis.register_script(_RENEW)
         self._resign = redis.register_script(_RESIGN)
         self.is_leader = False
@@ -53,8 +53,8 @@ class LeaderLease:
             self.is_leader = leader
             log.info("%s: %s leadership of %s (token %d)", self.node_id, "took" if leader else "lost",
                      self.role, self.token)
-            if self._on_change is not None:
-                self._on_change(leader)
+            if self.on_change is not None:
+                self.on_change(leader)
 
     async def _try_acquire(self) -> bool:
         token = int(await self._redis.incr(self._token_key))

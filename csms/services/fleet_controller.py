@@ -1,0 +1,319 @@
+"""The fleet controller: turns grid signals into charge/discharge setpoints for every plugged EV.
+
+Two loops (only on the node that leads fleet control):
+- plan loop (MPC): on a period and on events (arrival, departure, new needs, new prices or DR events), build
+  the fleet problem from the store and the latest grid signals and solve it with the optimizer (in a worker
+  thread, so the event loop keeps serving stations);
+- real-time loop: on every regulation signal sample (or every `dispatch_interval_s` without one), allocate
+  fleet setpoint = baseline + signal x reserved capacity across EVs within their headroom
+  (`csms.optimizer.dispatch`), and send the setpoints that changed by more than the deadband through the
+  `ChargingService` (safety envelope, coalescing, one slow station never delays the others: each send is its
+  own task).
+Metering comes back through domain events (TransactionEvent / MeterValues power and SoC); the controller keeps
+the latest value per EV and records, per tick, the signal, the fleet's baseline and reserves, and the metered
+fleet power, from which `regulation_trace` computes the normalised response for scoring.
+
+Regulation sign convention: `csms.optimizer.dispatch` (signal > 0 = regulation up = less net import).
+DR baseline: "meter before" - the metered fleet power averaged over `dr_baseline_window_s` before the event
+was received (stated in each commitment); the planner must keep net import at baseline - reduction.
+Cluster note: metering events are published on the node that holds each station; a leader on another node
+sees them only through the store at each re-plan (live metering across nodes is future work).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from csms.domain.clock import Clock
+from csms.domain.schedule import constant_schedule
+from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan
+from csms.optimizer.dispatch import FleetSnapshot, dispatch_regulation, snapshot_from_plan
+from csms.services.charging import ApplyResult, ChargingService
+from csms.services.events import DomainEvent, EventBus
+from csms.services.fleet_view import PluggedEv, ev_id_of, plugged_evs
+from csms.settings import FleetSettings
+from csms.store.base import StateStore
+
+log = logging.getLogger("csms.fleet")
+
+_REPLAN_EVENTS = frozenset({"transaction.started", "transaction.ended", "ev.needs"})
+
+
+@dataclass(frozen=True, slots=True)
+class TracePoint:
+    """One real-time tick: what was asked and what the meters said (W, + import)."""
+
+    at: datetime
+    signal: float
+    baseline_w: float
+    reserve_up_w: float
+    reserve_down_w: float
+    requested_w: float
+    metered_w: float
+
+
+@dataclass(slots=True)
+class ActivePlan:
+    problem: FleetProblem
+    result: FleetPlan
+    evs: list[PluggedEv]
+    made_at: datetime
+
+
+@dataclass(slots=True)
+class _EvLive:
+    power_w: float | None = None
+    soc: float | None = None
+    last_sent_w: float | None = None
+
+
+@dataclass(slots=True)
+class _DrState:
+    commitment: DrCommitment
+    received_at: datetime
+
+
+@dataclass(slots=True)
+class FleetInputs:
+    """Grid-side inputs the planner uses; the latest known value wins."""
+
+    import_price_per_mwh: dict[datetime, float] = field(default_factory=dict)  # by interval start
+    export_price_per_mwh: dict[datetime, float] = field(default_factory=dict)
+    reg_up_price_per_mwh: float | None = None
+    reg_down_price_per_mwh: float | None = None
+    dr: dict[str, _DrState] = field(default_factory=dict)
+
+
+class FleetController:
+    def __init__(self, store: StateStore, charging: ChargingService, clock: Clock, events: EventBus,
+                 settings: FleetSettings, *, default_min_soc: float = 0.2,
+                 site: Site | None = None, planner_options: PlannerOptions | None = None) -> None:
+        self._store = store
+        self._charging = charging
+        self._clock = clock
+        self._events = events
+        self.settings = settings
+        self._default_min_soc = default_min_soc
+        self._site_limits = site
+        self._options = planner_options or PlannerOptions()
+        self.inputs = FleetInputs()
+        self.plan: ActivePlan | None = None
+        self._live: dict[str, _EvLive] = {}
+        self._signal = 0.0
+        self._signal_event = asyncio.Event()
+        self._replan_event = asyncio.Event()
+        self.trace: deque[TracePoint] = deque(maxlen=200_000)
+        self._fleet_power_history: deque[tuple[datetime, float]] = deque(maxlen=10_000)
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._sends: set[asyncio.Task[ApplyResult]] = set()
+        self.replans = 0
+        events.subscribe(self._on_event)
+
+    # ---- inputs ---------------------------------------------------------------------------------------
+
+    def on_regulation(self, signal: float) -> None:
+        """A new regulation signal sample in [-1, 1]; the real-time loop dispatches it at once."""
+        self._signal = min(max(float(signal), -1.0), 1.0)
+        self._signal_event.set()
+
+    def on_prices(self, interval_start_at: datetime, import_price_per_mwh: float,
+                  export_price_per_mwh: float | None = None) -> None:
+        self.inputs.import_price_per_mwh[interval_start_at] = import_price_per_mwh
+        if export_price_per_mwh is not None:
+            self.inputs.export_price_per_mwh[interval_start_at] = export_price_per_mwh
+
+    def on_regulation_prices(self, up_price_per_mwh: float, down_price_per_mwh: float) -> None:
+        self.inputs.reg_up_price_per_mwh = up_price_per_mwh
+        self.inputs.reg_down_price_per_mwh = down_price_per_mwh
+        self.request_replan("regulation prices")
+
+    def on_dr_event(self, event_id: str, start_at: datetime, end_at: datetime, reduction_w: float,
+                    baseline_w: float | None = None) -> DrCommitment:
+        """Commit to reduce net load by `reduction_w` in [start_at, end_at) against a stated baseline (default:
+        the metered fleet power averaged over `dr_baseline_window_s` before now)."""
+        now = self._clock.now()
+        if baseline_w is None:
+            baseline_w = self.metered_average_w(now - timedelta(seconds=self.settings.dr_baseline_window_s), now)
+        commitment = DrCommitment(event_id, start_at, end_at, reduction_w, baseline_w)
+        self.inputs.dr[event_id] = _DrState(commitment, now)
+        self.request_replan(f"DR event {event_id}")
+        return commitment
+
+    def cancel_dr_event(self, event_id: str) -> None:
+        if self.inputs.dr.pop(event_id, None) is not None:
+            self.request_replan(f"DR event {event_id} cancelled")
+
+    def request_replan(self, reason: str) -> None:
+        log.debug("re-plan requested: %s", reason)
+        self._replan_event.set()
+
+    def _on_event(self, event: DomainEvent) -> None:
+        evse_id = event.data.get("evse_id")
+        if evse_id is not None and event.kind in ("transaction.started", "transaction.updated", "meter.values"):
+            live = self._live.setdefault(ev_id_of(event.station_id, int(evse_id)), _EvLive())
+            if event.data.get("power_w") is not None:
+                live.power_w = float(event.data["power_w"])
+            if event.data.get("soc") is not None:
+                live.soc = float(event.data["soc"])
+        if event.kind == "transaction.ended" and evse_id is not None:
+            self._live.pop(ev_id_of(event.station_id, int(evse_id)), None)
+        if event.kind in _REPLAN_EVENTS:
+            self.request_replan(event.kind)
+
+    # ---- planning -------------------------------------------------------------------------------------
+
+    def _market(self, start_at: datetime, n: int, step_s: int) -> Market:
+        def price(table: dict[datetime, float], default: float, at: datetime) -> float:
+            known = [t for t in table if t <= at]
+            return table[max(known)] if known else default
+
+        starts = [start_at + timedelta(seconds=k * step_s) for k in range(n)]
+        imp = tuple(price(self.inputs.import_price_per_mwh, self.settings.import_price_per_mwh, t) for t in starts)
+        exp = tuple(min(price(self.inputs.export_price_per_mwh, self.settings.export_price_per_mwh, t), i)
+                    for t, i in zip(starts, imp, strict=True))
+        up = self.inputs.reg_up_price_per_mwh
+        down = self.inputs.reg_down_price_per_mwh
+        return Market(imp, exp, (self.settings.reg_up_price_per_mwh if up is None else up,) * n,
+                      (self.settings.reg_down_price_per_mwh if down is None else down,) * n)
+
+    async def replan(self) -> ActivePlan | None:
+        """Solve the fleet problem from the current state; keeps the previous plan if there is nothing to plan."""
+        now = self._clock.now()
+        evs = await plugged_evs(self._store, self._charging, now, self.settings, self._default_min_soc)
+        for ev in evs:
+            live = self._live.setdefault(ev.ev_id, _EvLive())
+            if live.power_w is None:
+                live.power_w = ev.metered_power_w
+        if not evs:
+            self.plan = None
+            return None
+        step_s, n = self.settings.step_s, self.settings.horizon_steps
+        site = self._site_limits or Site(import_limit_w=1e12, export_limit_w=1e12, other_load_w=(0.0,) * n)
+        if len(site.other_load_w) != n:
+            site = Site(site.import_limit_w, site.export_limit_w, (0.0,) * n, site.demand_charge_per_kw)
+        horizon_end = now + timedelta(seconds=step_s * n)
+        dr = tuple(s.commitment for s in self.inputs.dr.values() if s.commitment.end_at > now
+                   and s.commitment.start_at < horizon_end)
+        problem = FleetProblem(start_at=now, step_s=step_s, n_intervals=n, evs=tuple(ev.spec for ev in evs),
+                               site=site, market=self._market(now, n, step_s), dr_commitments=dr,
+                               options=self._options)
+        result = await asyncio.to_thread(plan, problem)
+        self.plan = ActivePlan(problem, result, evs, now)
+        self.replans += 1
+        log.info("fleet plan %s: %d EVs, status %s, solve %.2f s, EV shortfall %.0f Wh, DR shortfall %s",
+                 self.replans, len(evs), result.status, result.solve_time_s, float(result.ev_shortfall_wh.sum()),
+                 {k: round(v) for k, v in result.dr_shortfall_wh.items()})
+        self._events.publish(DomainEvent("fleet.planned", "", now, {"evs": len(evs), "status": result.status}))
+        return self.plan
+
+    # ---- real-time dispatch ---------------------------------------------------------------------------
+
+    def _snapshot(self, active: ActivePlan, now: datetime) -> tuple[FleetSnapshot, int] | None:
+        step_s = active.problem.step_s
+        elapsed_s = (now - active.problem.start_at).total_seconds()
+        k = int(elapsed_s // step_s)
+        if k < 0 or k >= active.problem.n_intervals:
+            return None
+        energy_wh = np.array([self._soc(ev) * ev.spec.capacity_wh for ev in active.evs])
+        remaining_s = (k + 1) * step_s - elapsed_s
+        return snapshot_from_plan(active.problem, active.result, k, energy_wh, remaining_s), k
+
+    def _soc(self, ev: PluggedEv) -> float:
+        live = self._live.get(ev.ev_id)
+        return live.soc if live is not None and live.soc is not None else ev.spec.soc_initial
+
+    def metered_fleet_w(self) -> float:
+        return float(sum(live.power_w or 0.0 for live in self._live.values()))
+
+    def metered_average_w(self, since: datetime, until: datetime) -> float:
+        values = [w for at, w in self._fleet_power_history if since <= at <= until]
+        return float(np.mean(values)) if values else self.metered_fleet_w()
+
+    async def dispatch_once(self) -> TracePoint | None:
+        """Allocate the current signal across the fleet and send changed setpoints."""
+        now = self._clock.now()
+        metered = self.metered_fleet_w()
+        self._fleet_power_history.append((now, metered))
+        active = self.plan
+        if active is None:
+            return None
+        snap = self._snapshot(active, now)
+        if snap is None:
+            self.request_replan("plan horizon passed")
+            return None
+        snapshot, _ = snap
+        result = dispatch_regulation(snapshot, self._signal)
+        for ev, setpoint_w in zip(active.evs, result.setpoint_w, strict=True):
+            live = self._live.setdefault(ev.ev_id, _EvLive())
+            if live.last_sent_w is not None and abs(setpoint_w - live.last_sent_w) <= self.settings.setpoint_deadband_w:
+                continue
+            live.last_sent_w = float(setpoint_w)
+            schedule = constant_schedule(ev.evse_id, now, float(setpoint_w), self.settings.setpoint_validity_s,
+                                         transaction_id=ev.transaction_id)
+            task = asyncio.create_task(self._charging.apply(ev.station_id, schedule, requester="fleet"))
+            self._sends.add(task)
+            task.add_done_callback(self._sends.discard)
+        point = TracePoint(now, self._signal, float(snapshot.baseline_power_w.sum()),
+                           float(snapshot.reserve_up_w.sum()), float(snapshot.reserve_down_w.sum()),
+                           result.requested_w, metered)
+        self.trace.append(point)
+        return point
+
+    # ---- loops ----------------------------------------------------------------------------------------
+
+    async def _plan_loop(self) -> None:
+        while True:
+            try:
+                await self.replan()
+            except Exception:  # a failed plan must not stop the controller: keep the last plan, retry later
+                log.exception("fleet re-plan failed")
+            self._replan_event.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._replan_event.wait(), self.settings.replan_interval_s / self._clock.speed)
+            await asyncio.sleep(0.05)  # let bursts of events (a boot storm of arrivals) coalesce into one re-plan
+
+    async def _dispatch_loop(self) -> None:
+        period_s = self.settings.dispatch_interval_s / self._clock.speed
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._signal_event.wait(), period_s)
+            self._signal_event.clear()
+            try:
+                await self.dispatch_once()
+            except Exception:
+                log.exception("fleet dispatch failed")
+
+    def start(self) -> None:
+        """Start the plan and dispatch loops (metering is tracked from construction on)."""
+        if self._tasks:
+            return
+        self._tasks = [asyncio.create_task(self._plan_loop(), name="fleet-plan"),
+                       asyncio.create_task(self._dispatch_loop(), name="fleet-dispatch")]
+
+    async def stop(self) -> None:
+        for task in [*self._tasks, *self._sends]:
+            task.cancel()
+        await asyncio.gather(*self._tasks, *self._sends, return_exceptions=True)
+        self._tasks = []
+
+
+def regulation_trace(points: list[TracePoint]) -> tuple[np.ndarray, np.ndarray]:
+    """(signal, response) normalised to the reserved capacity: response = (baseline - metered) / reserve on
+    the side the fleet moved to (up when below baseline), the same sign convention as the signal."""
+    signal = np.array([p.signal for p in points])
+    deviation = np.array([p.baseline_w - p.metered_w for p in points])
+    up = np.array([p.reserve_up_w for p in points])
+    down = np.array([p.reserve_down_w for p in points])
+    scale = np.where(deviation >= 0, up, down)
+    response = np.divide(deviation, scale, out=np.zeros_like(deviation), where=scale > 1e-9)
+    return signal, np.clip(response, -1.5, 1.5)
+
+
