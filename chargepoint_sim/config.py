@@ -3,6 +3,10 @@
 Ranges are `[low, high]` pairs drawn uniformly per EV visit with a seeded RNG (see `visits.py`). Durations
 named `*_s` are simulated seconds, except in `[link]` and `summary_interval_s`/`connect_spread_s`, which are
 real seconds (network pacing and logging).
+
+Station kinds (`kinds.py`): `[station] kind` for every station, `kind_shares` to mix kinds by ratio, and
+`station_kinds` to pick the kind of single stations by id (highest precedence). Without a kind, the station's
+versions and smart-charging features are the `[station]` settings themselves.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ import hashlib
 import hmac
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chargepoint_sim.kinds import StationKind
 from csms.domain.ids import StationId, parse_station_id
 from csms.errors import ConfigError
 from csms.ocpp.versions import OcppVersion
@@ -40,10 +45,28 @@ class EvseConfig(_Model):
     dc: bool = False
 
 
+class ControlConfig(_Model):
+    """How a station executes its charging profiles (simulated seconds)."""
+
+    response_delay_s: float = Field(0.0, ge=0)  # dead time between a change of the target and the output
+    ramp_w_per_s: float | None = Field(None, gt=0)  # None: the output steps at once
+    ramp_step_s: float = Field(1.0, gt=0)  # ramps are integrated as a staircase of this step
+    nominal_frequency_hz: float = Field(50.0, gt=0)
+    frequency_sample_s: float = Field(1.0, gt=0)  # LocalFrequency re-reads a frequency function this often
+
+
 class StationConfig(_Model):
+    kind: StationKind | None = None  # a preset of versions and features (see kinds.py); None: the settings below
     evses: int = Field(2, ge=1, le=32)
     evse: EvseConfig = EvseConfig()
     ocpp_versions: tuple[OcppVersion, ...] = (OcppVersion.V201,)
+    rate_units: tuple[Literal["A", "W"], ...] = ("A", "W")  # SmartChargingCtrlr.RateUnit
+    operation_modes: tuple[Literal["Idle", "ChargingOnly", "CentralSetpoint", "LocalFrequency"], ...] = (
+        "Idle", "ChargingOnly", "CentralSetpoint")  # OCPP 2.1 modes of bidirectional EVSEs
+    dynamic_profiles: bool = False  # SmartChargingCtrlr.SupportsDynamicProfiles (2.1)
+    max_offline_duration: bool = False  # SmartChargingCtrlr.SupportsMaxOfflineDuration (2.1)
+    send_charging_needs: bool = True  # NotifyEVChargingNeeds on plug-in
+    control: ControlConfig = ControlConfig()
     vendor_name: str = "V2G-Sim"
     model: str = "SimBidi"
     heartbeat_interval_s: int = Field(300, ge=1)
@@ -105,8 +128,17 @@ class FleetConfig(_Model):
     summary_interval_s: float = Field(10.0, gt=0)
     connect_spread_s: float = Field(0.0, ge=0)  # stagger first connects over this window (boot storm control)
     station: StationConfig = StationConfig()
+    kind_shares: dict[StationKind, float] = {}  # mix kinds by relative weight, e.g. {"v2x-2.1" = 3, ...}
+    station_kinds: dict[str, StationKind] = {}  # station id -> kind
     ev: EvConfig = EvConfig()
     link: LinkConfig = LinkConfig()
+
+    @field_validator("kind_shares")
+    @classmethod
+    def _non_negative(cls, value: dict[StationKind, float]) -> dict[StationKind, float]:
+        if any(w < 0 for w in value.values()):
+            raise ValueError("kind shares must be >= 0")
+        return value
 
     @field_validator("station_id_prefix")
     @classmethod

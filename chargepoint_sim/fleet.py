@@ -5,7 +5,8 @@ Usage from a test:
     await fleet.start()
     ...                                   # fleet.stations["SIM-0001"].transactions -> ground truth
     await fleet.stop()
-Each station runs as one task (`StationLink.run`) plus a reader task while connected.
+Each station runs as one task (`StationLink.run`) plus a reader task while connected. Station kinds come from
+the configuration (`station_spec`); `set_frequency` feeds every station's LocalFrequency response.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from datetime import timedelta
 
 from chargepoint_sim.config import FleetConfig
 from chargepoint_sim.evse import EvseSpec, Transaction
+from chargepoint_sim.kinds import PRESETS, StationKind, kind_by_share
 from chargepoint_sim.link import LinkOptions, StationLink
-from chargepoint_sim.power import PowerControl
+from chargepoint_sim.power import ControlSpec, FrequencyInput, PowerControl
+from chargepoint_sim.smart_charging import ChargingFeatures
 from chargepoint_sim.station import SimStation, StationSpec
 from chargepoint_sim.visits import VisitPlanner
 from csms.domain.clock import Clock
@@ -47,6 +50,48 @@ class FleetSummary:
                 f"export {self.export_wh / 1000:.1f} kWh queued {self.queued_events}")
 
 
+def station_kind(config: FleetConfig, index: int) -> StationKind | None:
+    """Kind of station number `index` (1-based): by id, else by share, else `[station] kind`."""
+    station_id = config.station_id(index)
+    if station_id in config.station_kinds:
+        return config.station_kinds[station_id]
+    return kind_by_share(index, config.stations, config.kind_shares) or config.station.kind
+
+
+def station_spec(config: FleetConfig, index: int) -> StationSpec:
+    """The StationSpec of station number `index` (1-based) under `config`."""
+    sc = config.station
+    station_id = config.station_id(index)
+    kind = station_kind(config, index)
+    preset = PRESETS[kind] if kind is not None else None
+    discharge_w = 0.0 if preset is not None and preset.charge_only else sc.evse.max_discharge_power_w
+    evses = tuple(EvseSpec(evse_id=n, max_power_w=sc.evse.max_power_w, max_discharge_power_w=discharge_w,
+                           phases=sc.evse.phases, voltage_v=sc.evse.voltage_v, dc=sc.evse.dc)
+                  for n in range(1, sc.evses + 1))
+    features = ChargingFeatures(rate_units=sc.rate_units, operation_modes=sc.operation_modes,
+                                dynamic_profiles=sc.dynamic_profiles, max_offline_duration=sc.max_offline_duration)
+    if preset is not None:
+        features = preset.features
+    c = sc.control
+    control = ControlSpec(response_delay_s=c.response_delay_s, ramp_w_per_s=c.ramp_w_per_s,
+                          ramp_step_s=c.ramp_step_s, nominal_frequency_hz=c.nominal_frequency_hz,
+                          frequency_sample_s=c.frequency_sample_s)
+    return StationSpec(
+        station_id=station_id, password=config.password_for(station_id),
+        versions=preset.versions if preset is not None else sc.ocpp_versions, evses=evses,
+        vendor_name=sc.vendor_name, model=sc.model, heartbeat_interval_s=sc.heartbeat_interval_s,
+        tx_updated_interval_s=sc.tx_updated_interval_s, reboot_s=sc.reboot_s,
+        charging=_with_needs(features, sc.send_charging_needs), control=control,
+    )
+
+
+def _with_needs(features: ChargingFeatures, send_charging_needs: bool) -> ChargingFeatures:
+    if features.send_charging_needs == send_charging_needs:
+        return features
+    return ChargingFeatures(features.rate_units, features.operation_modes, features.dynamic_profiles,
+                            features.max_offline_duration, send_charging_needs)
+
+
 class Fleet:
     """Simulated stations described by `config`, on `clock`."""
 
@@ -56,9 +101,6 @@ class Fleet:
         start_at = clock.now()
         planner = VisitPlanner(config.ev, config.seed, start_at)
         sc = config.station
-        evses = tuple(EvseSpec(evse_id=n, max_power_w=sc.evse.max_power_w,
-                               max_discharge_power_w=sc.evse.max_discharge_power_w, phases=sc.evse.phases,
-                               voltage_v=sc.evse.voltage_v, dc=sc.evse.dc) for n in range(1, sc.evses + 1))
         link = config.link
         options = LinkOptions(connect_timeout_s=link.connect_timeout_s, call_timeout_s=link.call_timeout_s,
                               reconnect_min_s=link.reconnect_min_s, reconnect_max_s=link.reconnect_max_s,
@@ -67,14 +109,9 @@ class Fleet:
         self.stations: dict[str, SimStation] = {}
         self.links: dict[str, StationLink] = {}
         for index in range(1, config.stations + 1):
-            station_id = config.station_id(index)
-            spec = StationSpec(
-                station_id=station_id, password=config.password_for(station_id), versions=sc.ocpp_versions,
-                evses=evses, vendor_name=sc.vendor_name, model=sc.model,
-                heartbeat_interval_s=sc.heartbeat_interval_s, tx_updated_interval_s=sc.tx_updated_interval_s,
-                reboot_s=sc.reboot_s,
-            )
-            registers = {e.evse_id: round(rng.uniform(*sc.initial_register_wh), 3) for e in evses}
+            spec = station_spec(config, index)
+            station_id = spec.station_id
+            registers = {e.evse_id: round(rng.uniform(*sc.initial_register_wh), 3) for e in spec.evses}
             station = SimStation(spec, clock, power_control=power_control,
                                  visit_source=planner.source_for(station_id), initial_registers_wh=registers)
             self.stations[station_id] = station
@@ -108,6 +145,11 @@ class Fleet:
                 with suppress(asyncio.CancelledError, Exception):
                     await task
         self._tasks.clear()
+
+    def set_frequency(self, source: FrequencyInput | None) -> None:
+        """Grid frequency (Hz, or a function of simulated time; None: nominal) for every station from now on."""
+        for station in self.stations.values():
+            station.set_frequency(source)
 
     def transactions(self) -> Iterator[tuple[str, Transaction]]:
         """(station_id, transaction) for every transaction so far: the simulator's ground truth."""

@@ -3,6 +3,9 @@
 Each handler answers from the station's real state and never awaits an outgoing call: messages that follow
 (TransactionEvent after a remote start, NotifyReport after GetBaseReport ...) are queued on the station or
 scheduled with `ctx.after_response`. Unknown actions get NotImplemented from the RPC session.
+Smart charging (K, Q): SetChargingProfile, ClearChargingProfile, GetChargingProfiles (answered, then the
+profiles follow as ReportChargingProfiles, one per EVSE), GetCompositeSchedule and, on 2.1,
+UpdateDynamicSchedule; the rules live in `smart_charging.py`.
 """
 
 from __future__ import annotations
@@ -67,6 +70,36 @@ def make_handlers(station: SimStation) -> dict[str, Handler]:
         evse_id = (payload.get("evse") or {}).get("id") or None
         return {"status": station.trigger(payload["requestedMessage"], evse_id)}
 
+    async def set_charging_profile(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+        return station.set_charging_profile(int(payload["evseId"]), payload["chargingProfile"], ctx.version)
+
+    async def clear_charging_profile(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+        return station.clear_charging_profile(payload)
+
+    async def update_dynamic_schedule(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+        return station.update_dynamic_schedule(payload)
+
+    async def get_composite_schedule(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+        return station.composite_schedule(int(payload["evseId"]), int(payload["duration"]),
+                                          payload.get("chargingRateUnit"), ctx.version)
+
+    async def get_charging_profiles(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+        found = station.profiles.matching(payload.get("evseId"), payload["chargingProfile"], ctx.version)
+        if not found:
+            return {"status": "NoProfiles"}
+        request_id = int(payload["requestId"])
+        session = ctx.session
+
+        async def send_reports() -> None:
+            groups = sorted(found.items())
+            for i, (evse_id, profiles) in enumerate(groups):
+                await session.call("ReportChargingProfiles", {
+                    "requestId": request_id, "chargingLimitSource": "CSO", "evseId": evse_id,
+                    "chargingProfile": profiles, "tbc": i < len(groups) - 1})
+
+        ctx.after_response(send_reports)
+        return {"status": "Accepted"}
+
     return {
         "GetVariables": get_variables,
         "SetVariables": set_variables,
@@ -77,6 +110,11 @@ def make_handlers(station: SimStation) -> dict[str, Handler]:
         "ChangeAvailability": change_availability,
         "UnlockConnector": unlock_connector,
         "TriggerMessage": trigger_message,
+        "SetChargingProfile": set_charging_profile,
+        "ClearChargingProfile": clear_charging_profile,
+        "GetChargingProfiles": get_charging_profiles,
+        "GetCompositeSchedule": get_composite_schedule,
+        "UpdateDynamicSchedule": update_dynamic_schedule,
     }
 
 

@@ -239,7 +239,7 @@ class StationLink:
         while st.outbox and not is_lost():
             msg = st.outbox[0]
             try:
-                await self._call(session, msg.action, msg.payload)
+                await self._call(session, msg.action, msg.payload_for(session.version))
             except CallError as exc:
                 log.warning("%s: CSMS refused %s: %s %s", st.station_id, msg.action, exc.code, exc.description)
             if st.outbox and st.outbox[0] is msg:

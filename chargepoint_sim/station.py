@@ -5,9 +5,14 @@ integration (exact for piecewise-constant setpoints: it never steps across an ev
 and charging-state changes. Everything the station has to tell the CSMS goes into `outbox` in timestamp
 order; TransactionEvents are durable (kept while offline, flagged `offline: true` when generated offline, sent
 in order later), other messages are dropped while offline (status is re-sent on every boot). The CSMS-initiated
-operations (remote start/stop, availability, reset, unlock, triggers) are methods here; `handlers.py` maps
-OCPP calls onto them and `link.py` runs the connection. Ground truth: `transactions` (every transaction,
-open or ended, with the energy really delivered).
+operations (remote start/stop, availability, reset, unlock, triggers, charging profiles) are methods here;
+`handlers.py` maps OCPP calls onto them and `link.py` runs the connection. Ground truth: `transactions` (every
+transaction, open or ended, with the energy really delivered).
+
+Smart charging: `profiles` (`smart_charging.ProfileStore`) holds the charging profiles and their stacking rules;
+the default `power_control` (`power.ProfilePowerControl`) executes them with the spec's response delay and
+ramp rate, LocalFrequency periods following `frequency` (set with `set_frequency`). On plug-in the station
+sends NotifyEVChargingNeeds (in the form of the OCPP version the connection speaks when it is sent).
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from chargepoint_sim.device_model import DeviceModel, VarKey
 from chargepoint_sim.ev import Ev
 from chargepoint_sim.ev import step as ev_step
 from chargepoint_sim.evse import AuthState, ChargingState, Evse, EvseSpec, Transaction
-from chargepoint_sim.power import DefaultPowerControl, PowerControl
-from csms.domain.clock import Clock
+from chargepoint_sim.power import DEFAULT_CONTROL, ControlSpec, FrequencyInput, PowerControl, ProfilePowerControl
+from chargepoint_sim.smart_charging import DEFAULT_FEATURES, ChargingFeatures, ProfileStore
+from csms.domain.clock import Clock, to_ocpp_time
 from csms.ocpp.versions import OcppVersion
 
 log = logging.getLogger("chargepoint_sim.station")
@@ -53,24 +59,35 @@ class StationSpec:
     tx_updated_interval_s: int = 60
     reboot_s: float = 5.0
     max_queued_events: int = 10_000
+    charging: ChargingFeatures = DEFAULT_FEATURES
+    control: ControlSpec = DEFAULT_CONTROL
 
 
 @dataclass(frozen=True, slots=True)
 class OutMsg:
-    """A station-initiated message waiting to be sent."""
+    """A station-initiated message waiting to be sent (`variants`: version-specific payloads)."""
 
     action: str
     payload: dict[str, Any]
     at: datetime
     durable: bool = False
+    variants: tuple[tuple[OcppVersion, dict[str, Any]], ...] = ()
+
+    def payload_for(self, version: OcppVersion) -> dict[str, Any]:
+        """The payload to send on a connection speaking `version`."""
+        for variant_version, payload in self.variants:
+            if variant_version is version:
+                return payload
+        return self.payload
 
 
 @dataclass(slots=True)
 class _Batch:
     items: list[OutMsg] = field(default_factory=list)
 
-    def add(self, action: str, payload: dict[str, Any], at: datetime, durable: bool = False) -> None:
-        self.items.append(OutMsg(action, payload, at, durable))
+    def add(self, action: str, payload: dict[str, Any], at: datetime, durable: bool = False,
+            variants: tuple[tuple[OcppVersion, dict[str, Any]], ...] = ()) -> None:
+        self.items.append(OutMsg(action, payload, at, durable, variants))
 
 
 class SimStation:
@@ -89,7 +106,6 @@ class SimStation:
             raise ValueError("a station needs at least one EVSE, with distinct ids")
         self.spec = spec
         self.clock = clock
-        self.power_control: PowerControl = power_control or DefaultPowerControl()
         self.visit_source = visit_source
         now = clock.now()
         self.evses: dict[int, Evse] = {}
@@ -97,7 +113,11 @@ class SimStation:
             evse = Evse(evse_spec, advanced_at=now)
             evse.import_register_wh = (initial_registers_wh or {}).get(evse_spec.evse_id, 0.0)
             self.evses[evse_spec.evse_id] = evse
-        self.device_model = DeviceModel(variables.station_schema(spec.evses), live=self._live_value)
+        self.profiles = ProfileStore({e.evse_id: e for e in spec.evses}, spec.charging, offline_since_at=now)
+        self.frequency: FrequencyInput | None = None  # None: nominal frequency
+        self.power_control: PowerControl = power_control or ProfilePowerControl(
+            self.profiles, spec.control, lambda: self.frequency)
+        self.device_model = DeviceModel(variables.station_schema(spec.evses, spec.charging), live=self._live_value)
         dm = self.device_model
         dm.set_value(variables.IDENTITY, spec.station_id)
         dm.set_value(variables.BASIC_AUTH_PASSWORD, spec.password)
@@ -264,6 +284,9 @@ class SimStation:
         evse.visits += 1
         evse.auth_state = AuthState.WAITING if ev.id_token else AuthState.WAITING_REMOTE
         self._status_if_changed(evse, t, batch)
+        if self.spec.charging.send_charging_needs:
+            variants = tuple((v, messages.charging_needs(evse.spec, ev, v)) for v in self.spec.versions)
+            batch.add("NotifyEVChargingNeeds", variants[0][1], t, durable=True, variants=variants)
 
     def _depart(self, evse: Evse, t: datetime, batch: _Batch) -> None:
         if evse.transaction is not None:
@@ -302,6 +325,7 @@ class SimStation:
         tx.ended_at, tx.stopped_reason = t, reason
         tx.charging_state = ChargingState.EV_CONNECTED if trigger != "EVCommunicationLost" else ChargingState.IDLE
         evse.transaction = None
+        self.profiles.transaction_ended(evse.evse_id)
         self._tx_event(batch, "Ended", t, trigger, tx, charging_state=tx.charging_state, stopped_reason=reason,
                        meter=meter)
         self._status_if_changed(evse, t, batch)
@@ -339,8 +363,14 @@ class SimStation:
             self.notify()
 
     def set_online(self, online: bool) -> None:
-        """Called by the connection: boot accepted (True) or connection lost (False: drop non-durable items)."""
+        """Called by the connection: boot accepted (True) or connection lost (False: drop non-durable items).
+
+        Charging profiles with a maxOfflineDuration count the offline time from the first False."""
+        now = self.clock.now()
+        if online and not self.online:
+            self.advance_to(now)  # simulate the offline stretch with the offline rules
         self.online = online
+        self.profiles.set_offline(not online, now)
         if not online:
             self.outbox = deque(m for m in self.outbox if m.durable)
 
@@ -507,6 +537,56 @@ class SimStation:
         for evse in self.evses.values():
             if evse.transaction is not None:
                 evse.transaction.next_sample_at = now + timedelta(seconds=interval_s) if interval_s > 0 else None
+        self.notify()
+
+    # ---- smart charging ---------------------------------------------------------------------------------
+
+    def _running_transactions(self) -> dict[int, str | None]:
+        return {n: (e.transaction.transaction_id if e.transaction is not None else None)
+                for n, e in self.evses.items()}
+
+    def set_charging_profile(self, evse_id: int, profile: dict[str, Any], version: OcppVersion) -> dict[str, Any]:
+        """SetChargingProfile: the SetChargingProfileResponse payload (see `smart_charging`)."""
+        now = self._now_advanced()
+        response = self.profiles.set_profile(evse_id, profile, version, self._running_transactions(), now)
+        self.notify()
+        return response
+
+    def clear_charging_profile(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self._now_advanced()
+        response = self.profiles.clear(payload)
+        self.notify()
+        return response
+
+    def update_dynamic_schedule(self, payload: dict[str, Any]) -> dict[str, Any]:
+        now = self._now_advanced()
+        response = self.profiles.update_dynamic(payload, now)
+        self.notify()
+        return response
+
+    def composite_schedule(self, evse_id: int, duration_s: int, rate_unit: str | None,
+                           version: OcppVersion) -> dict[str, Any]:
+        """GetCompositeSchedule: what the station will do by the stacking rules, from now (ms precision)."""
+        now = self._now_advanced()
+        if evse_id != 0 and evse_id not in self.evses:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "UnknownEvse"}}
+        if duration_s <= 0:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "InvalidValue",
+                                                         "additionalInfo": "duration must be positive"}}
+        start = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        unit = rate_unit or ("W" if "W" in self.spec.charging.rate_units else "A")
+        reference = self.evses[evse_id].spec if evse_id else self.spec.evses[0]
+        points = self.profiles.composite_w(evse_id, self._running_transactions(), start, duration_s)
+        return {"status": "Accepted", "schedule": {
+            "evseId": evse_id, "duration": duration_s, "scheduleStart": to_ocpp_time(start),
+            "chargingRateUnit": unit,
+            "chargingSchedulePeriod": [messages.composite_period(offset_s, value_w, unit, reference, version)
+                                       for offset_s, value_w in points]}}
+
+    def set_frequency(self, source: FrequencyInput | None) -> None:
+        """Grid frequency input (Hz, or a function of simulated time; None: nominal) from now on."""
+        self.advance_to(self.clock.now())
+        self.frequency = source
         self.notify()
 
     # ---- device-model live values ------------------------------------------------------------------------

@@ -7,6 +7,8 @@ Bidirectional capability is advertised per EVSE, as the OCPP 2.1 appendices (cha
   next to `EVSE.Power` (MaxSet and maxLimit = rated charge power).
 2.0.1 has no standardized V2X component; the simulator reports the same 2.1 names there (custom components
 are allowed) so a CSMS can learn "this 2.0.1 station accepts negative limits" from the device model.
+Smart charging (station tier, `smart_charging.ChargingFeatures`): `SmartChargingCtrlr.RateUnit` (the units a
+ChargingSchedule may use), `SupportsDynamicProfiles` and `SupportsMaxOfflineDuration` (2.1 booleans).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import lru_cache
 
 from chargepoint_sim.device_model import DeviceModelSchema, Mutability, VarDef, VarKey
 from chargepoint_sim.evse import CONNECTOR_ID, EvseSpec
+from chargepoint_sim.smart_charging import ALL_OPERATION_MODES, DEFAULT_FEATURES, ChargingFeatures
 
 RW = Mutability.READ_WRITE
 
@@ -32,13 +35,14 @@ TX_STOP_POINT = VarKey("TxCtrlr", "TxStopPoint")
 AUTHORIZE_REMOTE_START = VarKey("AuthCtrlr", "AuthorizeRemoteStart")
 SMART_CHARGING_ENABLED = VarKey("SmartChargingCtrlr", "Enabled")
 SMART_CHARGING_RATE_UNIT = VarKey("SmartChargingCtrlr", "RateUnit")
+SUPPORTS_DYNAMIC_PROFILES = VarKey("SmartChargingCtrlr", "SupportsDynamicProfiles")
+SUPPORTS_MAX_OFFLINE_DURATION = VarKey("SmartChargingCtrlr", "SupportsMaxOfflineDuration")
 VENDOR_NAME = VarKey("ChargingStation", "VendorName")
 MODEL = VarKey("ChargingStation", "Model")
 STATION_AVAILABILITY = VarKey("ChargingStation", "AvailabilityState")
 
 MEASURANDS = ("Energy.Active.Import.Register", "Energy.Active.Export.Register", "Power.Active.Import",
               "Power.Active.Export", "SoC")
-OPERATION_MODES_V2X = ("Idle", "ChargingOnly", "CentralSetpoint")
 
 
 def evse_power(evse_id: int) -> VarKey:
@@ -68,11 +72,11 @@ def _transfer_modes(spec: EvseSpec) -> tuple[str, ...]:
     return (ac, "AC_BPT") if spec.bidirectional else (ac,)
 
 
-def _evse_defs(spec: EvseSpec) -> tuple[list[VarDef], dict[tuple[VarKey, str], str]]:
+def _evse_defs(spec: EvseSpec, features: ChargingFeatures) -> tuple[list[VarDef], dict[tuple[VarKey, str], str]]:
     n = spec.evse_id
     power_attrs = ("Actual", "MaxSet")
     modes = _transfer_modes(spec)
-    op_modes = OPERATION_MODES_V2X if spec.bidirectional else ("ChargingOnly",)
+    op_modes = features.modes_for(spec)
     defs = [
         VarDef(evse_power(n), "decimal", attributes=power_attrs, unit="W", max_limit=spec.max_power_w, live=True),
         VarDef(evse_discharge_power(n), "decimal", attributes=power_attrs, unit="W",
@@ -87,7 +91,7 @@ def _evse_defs(spec: EvseSpec) -> tuple[list[VarDef], dict[tuple[VarKey, str], s
         VarDef(VarKey("V2XChargingCtrlr", "SupportedEnergyTransferModes", evse_id=n), "MemberList",
                values_list=modes),
         VarDef(VarKey("V2XChargingCtrlr", "SupportedOperationModes", evse_id=n), "MemberList",
-               values_list=op_modes),
+               values_list=ALL_OPERATION_MODES),
     ]
     defaults = {
         (evse_power(n), "MaxSet"): _fmt(spec.max_power_w),
@@ -107,8 +111,8 @@ def _fmt(number: float) -> str:
 
 
 @lru_cache(maxsize=256)
-def station_schema(evses: tuple[EvseSpec, ...]) -> DeviceModelSchema:
-    """The catalogue for a station with these EVSEs (cached: identical hardware shares one schema)."""
+def station_schema(evses: tuple[EvseSpec, ...], features: ChargingFeatures = DEFAULT_FEATURES) -> DeviceModelSchema:
+    """The catalogue for a station with these EVSEs and features (cached: identical stations share one)."""
     measurands = ",".join(MEASURANDS)
     defs = [
         VarDef(VENDOR_NAME, "string"),
@@ -128,6 +132,8 @@ def station_schema(evses: tuple[EvseSpec, ...]) -> DeviceModelSchema:
         VarDef(AUTHORIZE_REMOTE_START, "boolean"),
         VarDef(SMART_CHARGING_ENABLED, "boolean"),
         VarDef(SMART_CHARGING_RATE_UNIT, "MemberList", values_list=("A", "W")),
+        VarDef(SUPPORTS_DYNAMIC_PROFILES, "boolean"),
+        VarDef(SUPPORTS_MAX_OFFLINE_DURATION, "boolean"),
     ]
     defaults: dict[tuple[VarKey, str], str] = {
         (SECURITY_PROFILE, "Actual"): "1",
@@ -141,10 +147,12 @@ def station_schema(evses: tuple[EvseSpec, ...]) -> DeviceModelSchema:
         (TX_STOP_POINT, "Actual"): "EVConnected,Authorized",
         (AUTHORIZE_REMOTE_START, "Actual"): "false",
         (SMART_CHARGING_ENABLED, "Actual"): "true",
-        (SMART_CHARGING_RATE_UNIT, "Actual"): "W",
+        (SMART_CHARGING_RATE_UNIT, "Actual"): ",".join(features.rate_units),
+        (SUPPORTS_DYNAMIC_PROFILES, "Actual"): "true" if features.dynamic_profiles else "false",
+        (SUPPORTS_MAX_OFFLINE_DURATION, "Actual"): "true" if features.max_offline_duration else "false",
     }
     for spec in evses:
-        evse_defs, evse_defaults = _evse_defs(spec)
+        evse_defs, evse_defaults = _evse_defs(spec, features)
         defs.extend(evse_defs)
         defaults.update(evse_defaults)
     return DeviceModelSchema(defs, defaults)

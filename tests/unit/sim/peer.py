@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from csms.domain.clock import to_ocpp_time
+from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.session import Handler, HandlerContext, RpcSession
 from csms.ocpp.versions import OcppVersion
 
@@ -54,7 +55,18 @@ class CsmsPeer:
             "TransactionEvent": recorder("TransactionEvent", lambda p: {}),
             "MeterValues": recorder("MeterValues", lambda p: {}),
             "NotifyReport": recorder("NotifyReport", lambda p: {}),
+            "NotifyEVChargingNeeds": recorder("NotifyEVChargingNeeds", lambda p: {"status": "Accepted"}),
+            "ReportChargingProfiles": recorder("ReportChargingProfiles", lambda p: {}),
         }
+
+
+def warm_up(version: OcppVersion, actions: tuple[str, ...] = (
+        "BootNotification", "StatusNotification", "Heartbeat", "Authorize", "TransactionEvent",
+        "NotifyEVChargingNeeds")) -> None:
+    """Compile these schemas now, so a test under a fast ScaledClock does not lose simulated minutes to it."""
+    for action in actions:
+        compiled_validator(version, action, "Request")
+        compiled_validator(version, action, "Response")
 
 
 class SessionPair:

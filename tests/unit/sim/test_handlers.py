@@ -18,7 +18,7 @@ from chargepoint_sim.station import SimStation, StationSpec
 from csms.domain.clock import ManualClock, ScaledClock, parse_ocpp_time
 from csms.ocpp.versions import OcppVersion
 
-from .peer import CsmsPeer, SessionPair
+from .peer import CsmsPeer, SessionPair, warm_up
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 PASSWORD = "0123456789abcdef0123"
@@ -157,6 +157,7 @@ async def test_unknown_action_gets_a_call_error_and_the_session_keeps_working(pa
 
 @pytest.mark.parametrize("version", list(OcppVersion))
 async def test_driver_boots_reports_status_authorizes_and_runs_a_transaction_in_memory(version: OcppVersion) -> None:
+    warm_up(version)
     clock = ScaledClock(T0, speed=600.0)  # 10 simulated minutes per real second
     station = make_station(clock, version)
     peer = CsmsPeer(boot_status="Pending", interval_s=1)

@@ -36,12 +36,13 @@ def ev(**kwargs: Any) -> Ev:
 
 
 def drain(station: SimStation) -> list[tuple[str, dict[str, Any]]]:
-    out = [(m.action, m.payload) for m in station.outbox]
+    """The queued messages (the first version's form); every version's form must be schema-valid."""
+    messages = list(station.outbox)
     station.outbox.clear()
-    for action, payload in out:  # everything a station queues must be schema-valid in both versions
-        for version in OcppVersion:  # (validation fills in schema defaults: check copies)
-            validate_payload(version, action, copy.deepcopy(payload), is_request=True)
-    return out
+    for msg in messages:
+        for version in OcppVersion:
+            validate_payload(version, msg.action, copy.deepcopy(msg.payload_for(version)), is_request=True)
+    return [(m.action, m.payload) for m in messages]
 
 
 def sampled(payload: dict[str, Any], measurand: str) -> float:
@@ -55,8 +56,10 @@ def test_plugged_ev_is_authorized_charged_metered_and_ended_at_departure() -> No
     station.schedule_ev(1, ev())
     clock.advance(10)
     station.advance_to(clock.now())
-    assert drain(station) == [("StatusNotification", {"timestamp": "2025-03-01T08:00:10.000Z",
-                                                      "connectorStatus": "Occupied", "evseId": 1, "connectorId": 1})]
+    (status, needs) = drain(station)
+    assert status == ("StatusNotification", {"timestamp": "2025-03-01T08:00:10.000Z",
+                                             "connectorStatus": "Occupied", "evseId": 1, "connectorId": 1})
+    assert needs[0] == "NotifyEVChargingNeeds"
     assert station.pending_authorizations() == [(1, "TOKEN-1")]
 
     tx = station.authorization_result(1, "TOKEN-1", "Accepted")
