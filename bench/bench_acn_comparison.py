@@ -16,7 +16,8 @@ same events, the same network and the same metrics code (``acnportal.acnsim.anal
   * network: one 208 V EVSE (0..32 A, continuous) per station id and a single aggregate current limit,
     the site limit. EDF and LLF (``SortedSchedulingAlgo``) respect it; uncontrolled charging ignores
     it by design (acnportal's docs), so its peak can exceed it;
-  * ours_dc_weight_0.1 / ours_energy_only: the same with the demand charge weighted 0.1 / 0 in the
+  * ours_dc_weight_0.02 / ours_energy_only: the same with the demand charge weighted 0.02 (about a 12 h
+    horizon's share of a month) / 0 in the
     objective (points on the energy-cost vs peak trade-off; the bill is still scored in full);
   * ours: ``csms.optimizer.plan`` on the active sessions every 3 periods and on every plug-in/unplug,
     horizon = until the last departure (cap 12 h, need beyond the cap carried by the terminal rule),
@@ -184,7 +185,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--site-limit-kw", type=float, default=150.0)
     parser.add_argument("--only", nargs="*", default=None,
-                        help="subset of: ours ours_dc_weight_0.1 ours_energy_only uncontrolled edf llf")
+                        help="subset of: ours ours_dc_weight_0.02 ours_energy_only uncontrolled edf llf")
     args = parser.parse_args(argv)
     start = datetime.fromisoformat(args.start).replace(tzinfo=LOCAL)
     end = start + timedelta(days=args.days)
@@ -194,7 +195,7 @@ def main(argv: list[str]) -> int:
     ours = OursMpc(start, args.site_limit_kw)
     algos: dict[str, BaseAlgorithm] = {
         "ours": ours,
-        "ours_dc_weight_0.1": OursMpc(start, args.site_limit_kw, demand_weight=0.1),
+        "ours_dc_weight_0.02": OursMpc(start, args.site_limit_kw, demand_weight=0.02),
         "ours_energy_only": OursMpc(start, args.site_limit_kw, demand_weight=0.0),
         "uncontrolled": UncontrolledCharging(),
         "edf": SortedSchedulingAlgo(earliest_deadline_first),

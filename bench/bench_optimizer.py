@@ -200,7 +200,7 @@ def main(argv: list[str]) -> int:
               f"all_plugged={r['all_plugged']}, {r['plugged_ev_intervals']} plugged EV-intervals): "
               f"status {r['status']}, build {r['build_s']:.2f} s, solve {r['solve_s']:.2f} s, "
               f"check {r['check_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB, LP {r['cols']} cols x "
-              f"{r['rows']} rows, {r['nnz']} nnz; violations {r['violations']}, "
+              f"{r['rows']} rows, {r['nnz']} nnz; violations {r['violations']} (safe={r['safe']}), "
               f"shortfall {r['shortfall_kwh']:.1f} kWh, net cost {r['net_cost']:.2f}")
     if args.dispatch:
         bench_dispatch(args.dispatch, args.repeats)
