@@ -40,16 +40,28 @@ class SystemClock:
 
 
 class ScaledClock:
-    """Simulated time starting at `start_at`, running `speed` times faster than real time."""
+    """Simulated time starting at `start_at`, running `speed` times faster than real time.
 
-    def __init__(self, start_at: datetime, speed: float = 1.0) -> None:
+    `anchor_monotonic_s` is the `time.monotonic()` reading at which the clock reads `start_at` (default: now).
+    On Linux the monotonic clock is system-wide, so two processes given the same anchor share one simulated
+    time (the scenario runner and the simulator it starts)."""
+
+    def __init__(self, start_at: datetime, speed: float = 1.0, anchor_monotonic_s: float | None = None) -> None:
         if start_at.tzinfo is None:
             raise ValueError("start_at must be timezone-aware")
         if speed <= 0:
             raise ValueError("speed must be > 0")
         self._start_at = start_at
-        self._t0 = time.monotonic()
+        self._t0 = time.monotonic() if anchor_monotonic_s is None else anchor_monotonic_s
         self._speed = speed
+
+    @property
+    def anchor_monotonic_s(self) -> float:
+        return self._t0
+
+    @property
+    def start_at(self) -> datetime:
+        return self._start_at
 
     @property
     def speed(self) -> float:
