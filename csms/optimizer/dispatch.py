@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csms.optimizer.problem import FleetProblem, FloatArray, fleet_arrays
+from csms.optimizer.problem import FleetArrays, FleetProblem, FloatArray, fleet_arrays
 from csms.optimizer.result import FleetPlan
 
 
@@ -75,9 +75,10 @@ def headroom_w(energy_wh: FloatArray, energy_min_wh: FloatArray, energy_max_wh: 
 
 
 def snapshot_from_plan(problem: FleetProblem, plan: FleetPlan, interval: int, energy_wh: FloatArray,
-                       remaining_s: float) -> FleetSnapshot:
-    """Snapshot for ``interval`` of ``plan`` given each EV's measured battery energy now."""
-    fa = fleet_arrays(problem)
+                       remaining_s: float, arrays: FleetArrays | None = None) -> FleetSnapshot:
+    """Snapshot for ``interval`` of ``plan`` given each EV's measured battery energy now.
+    Pass ``arrays`` (``fleet_arrays(problem)``, computed once per plan) to keep a tick O(N) in numpy only."""
+    fa = arrays if arrays is not None else fleet_arrays(problem)
     plugged = (interval >= fa.arrival_index) & (interval < fa.departure_index)
     min_w, max_w = headroom_w(energy_wh, fa.energy_min_wh, fa.energy_max_wh, fa.max_charge_power_w,
                               fa.max_discharge_power_w, fa.charge_efficiency, fa.discharge_efficiency,
