@@ -14,6 +14,7 @@ import asyncio
 import logging
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from chargepoint_sim.config import FleetConfig, load_config
@@ -32,11 +33,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="seed for EV visits and registers")
     parser.add_argument("--password", help="one Basic-auth password for every station (else derived per station)")
     parser.add_argument("--log-level", default="INFO", help="DEBUG logs every OCPP exchange")
+    parser.add_argument("--start-at", type=datetime.fromisoformat,
+                        help="simulated time at start (ISO 8601 with offset; default: now)")
+    parser.add_argument("--clock-anchor", type=float,
+                        help="time.monotonic() reading at which the clock reads --start-at (share a clock with "
+                             "another process on this machine)")
     return parser.parse_args(argv)
 
 
-async def _run(config: FleetConfig, speed: float, duration_s: float | None) -> None:
-    clock = ScaledClock(SystemClock().now(), speed)
+async def _run(config: FleetConfig, speed: float, duration_s: float | None, start_at: datetime | None = None,
+               clock_anchor: float | None = None) -> None:
+    clock = ScaledClock(start_at or SystemClock().now(), speed, anchor_monotonic_s=clock_anchor)
     fleet = Fleet(config, clock)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -60,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"chargepoint_sim: {exc}", file=sys.stderr)
         return 2
-    asyncio.run(_run(config, args.speed, args.duration_s))
+    if args.start_at is not None and args.start_at.tzinfo is None:
+        print("chargepoint_sim: --start-at needs a UTC offset", file=sys.stderr)
+        return 2
+    asyncio.run(_run(config, args.speed, args.duration_s, args.start_at, args.clock_anchor))
     return 0
 
 

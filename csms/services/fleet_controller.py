@@ -115,6 +115,7 @@ class FleetController:
         self._tasks: list[asyncio.Task[Any]] = []
         self._sends: set[asyncio.Task[ApplyResult]] = set()
         self.replans = 0
+        self.send_setpoints = True  # False: plan and record only (a fleet that does not respond, for tests)
         events.subscribe(self._on_event)
 
     # ---- inputs ---------------------------------------------------------------------------------------
@@ -256,6 +257,8 @@ class FleetController:
             if live.last_sent_w is not None and abs(setpoint_w - live.last_sent_w) <= self.settings.setpoint_deadband_w:
                 continue
             live.last_sent_w = float(setpoint_w)
+            if not self.send_setpoints:
+                continue
             schedule = constant_schedule(ev.evse_id, now, float(setpoint_w), self.settings.setpoint_validity_s,
                                          transaction_id=ev.transaction_id)
             task = asyncio.create_task(self._charging.apply(ev.station_id, schedule, requester="fleet"))

@@ -1,0 +1,148 @@
+"""Regulation replay: a recorded regulation signal drives the fleet controller over real websockets, and the
+run is scored the way the market would (PJM performance score, `csms.services.scoring`).
+
+The signal is replayed on the shared accelerated clock from `signal_start_at` (after a warm-up in which the EVs
+arrive, announce their needs and the first plan reserves capacity). Each signal sample triggers one dispatch;
+the trace records the signal, the plan's baseline and reserves, and the metered fleet power, and the response
+is normalised to the reserved capacity (`regulation_trace`). For an independent check, `write_trace_csv`
+writes `t_s, signal, response` on the signal's own grid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from csms.domain.ids import StationId
+from csms.grid.replay import RegulationReplay
+from csms.grid.signals import RegulationSeries
+from csms.scenario.fleet_run import FleetRun, FleetRunSpec
+from csms.services.fleet_controller import TracePoint, regulation_trace
+from csms.services.scoring import RegulationScore, regulation_score
+from csms.settings import Settings
+
+log = logging.getLogger("csms.scenario.regulation")
+
+
+@dataclass(frozen=True, slots=True)
+class DepartureCheck:
+    station_id: str
+    transaction_id: str
+    requested_wh: float | None
+    target_soc: float | None
+    delivered_wh: float
+    final_soc: float | None
+    met: bool
+
+
+@dataclass(frozen=True)
+class RegulationRunResult:
+    score: RegulationScore
+    t_s: np.ndarray
+    signal: np.ndarray
+    response: np.ndarray
+    mean_reserve_up_w: float
+    mean_reserve_down_w: float
+    departures: list[DepartureCheck]
+    trace: list[TracePoint]
+
+    @property
+    def all_departures_met(self) -> bool:
+        return all(d.met for d in self.departures)
+
+
+def resample(points: list[TracePoint], start_at: datetime, step_s: float, count: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(t_s, signal, response) on the grid start_at + i * step_s, interpolated from the recorded ticks."""
+    signal, response = regulation_trace(points)
+    at_s = np.array([(p.at - start_at).total_seconds() for p in points])
+    grid = np.arange(count) * step_s
+    return grid, np.interp(grid, at_s, signal), np.interp(grid, at_s, response)
+
+
+async def departure_checks(run: FleetRun, since: datetime, soc_tolerance: float = 0.01,
+                           energy_tolerance: float = 0.01) -> list[DepartureCheck]:
+    """For every transaction that ended after `since`: did the EV leave with what its needs asked for?"""
+    store = run.app.store
+    checks = []
+    for tx in await store.list_transactions():
+        if tx.ended_at is None or tx.ended_at < since or tx.evse_id is None:
+            continue
+        needs = await store.get_charging_needs(StationId(tx.station_id), tx.evse_id)
+        delivered_wh = tx.energy_import_wh - tx.energy_export_wh
+        requested = needs.energy_request_wh if needs else None
+        target_soc = needs.target_soc if needs else None
+        met = True
+        if target_soc is not None and tx.last_soc is not None:
+            met = tx.last_soc >= target_soc - soc_tolerance
+        elif requested is not None:
+            met = delivered_wh >= requested * (1 - energy_tolerance)
+        checks.append(DepartureCheck(tx.station_id, tx.transaction_id, requested, target_soc, delivered_wh,
+                                     tx.last_soc, met))
+    return checks
+
+
+async def run_regulation(series: RegulationSeries, settings: Settings, spec: FleetRunSpec, *,
+                         signal_start_at: datetime, duration_s: float, respond: bool = True) -> RegulationRunResult:
+    """Run the fleet against `series` for `duration_s` of signal starting at `signal_start_at` (the run's clock
+    starts at `spec.start_at`, before it, for the warm-up)."""
+    settings = settings.model_copy(update={"fleet": settings.fleet.model_copy(update={"enabled": True})})
+    async with FleetRun(settings, spec) as run:
+        controller = run.app.fleet
+        assert controller is not None
+        if not respond:
+            controller.send_setpoints = False
+        await run.wait_sim_time(signal_start_at)
+        controller.request_replan("signal starts")
+        replay = RegulationReplay(series, run.clock, start_at=signal_start_at)
+        end_at = signal_start_at + timedelta(seconds=duration_s)
+
+        async def pump() -> None:
+            async for sample in replay.signals():
+                if sample.sampled_at >= end_at:
+                    return
+                controller.on_regulation(sample.value)
+
+        task = asyncio.create_task(pump())
+        try:
+            await run.wait_sim_time(end_at)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        points = [p for p in controller.trace if signal_start_at <= p.at < end_at]
+        departures = await departure_checks(run, signal_start_at)
+    return _result(points, series, signal_start_at, duration_s, departures)
+
+
+def _result(points: list[TracePoint], series: RegulationSeries, start_at: datetime, duration_s: float,
+            departures: list[DepartureCheck]) -> RegulationRunResult:
+    if len(points) < 3:
+        raise RuntimeError(f"only {len(points)} dispatch ticks were recorded: did the fleet get a plan?")
+    count = int(duration_s // series.interval_s)
+    t_s, signal, response = resample(points, start_at, series.interval_s, count)
+    score = regulation_score(signal, response, series.interval_s)
+    return RegulationRunResult(
+        score=score, t_s=t_s, signal=signal, response=response,
+        mean_reserve_up_w=float(np.mean([p.reserve_up_w for p in points])),
+        mean_reserve_down_w=float(np.mean([p.reserve_down_w for p in points])),
+        departures=departures, trace=points,
+    )
+
+
+def write_trace_csv(result: RegulationRunResult, path: Path) -> None:
+    """`t_s, signal, response`: seconds since the first signal sample, both normalised to the reserve."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["t_s", "signal", "response"])
+        for t, s, r in zip(result.t_s, result.signal, result.response, strict=True):
+            writer.writerow([f"{t:.1f}", f"{s:.5f}", f"{r:.5f}"])
+
+
