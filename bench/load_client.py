@@ -9,7 +9,8 @@ Every CALL the CSMS sends (e.g. GetBaseReport after boot) is answered at once wi
 Phases, driven by the parent (`LoadRun`) so it can measure the server between them:
 1. connect + boot storm: every station connects (at most `connect_concurrency` handshakes + boots in flight
    per worker process) and boots; the storm time is until the last station has an Accepted boot;
-2. load: closed loop (send, await the reply, repeat; `interval_s` > 0 paces each station instead). The
+2. load: closed loop (send, await the reply, repeat; `interval_s` > 0 instead paces each station: a pause of
+   `interval_s` after each reply, from a random initial phase, i.e. an offered N / interval_s msg/s). The
    window opens `warmup_s` after every station has had its first MeterValues answered (steady state: the
    burst of N simultaneous first messages is served; bounded by `max_warmup_s`) and lasts `duration_s`:
    msg/s = MeterValues replies received inside the window; latency = round trip of every MeterValues sent
@@ -34,6 +35,7 @@ import math
 import multiprocessing as mp
 import os
 import queue
+import random
 import time
 import traceback
 from collections import Counter
@@ -342,6 +344,8 @@ class _Worker:
         payload = meter_values_payload(0, now_text())
         first = True
         try:
+            if interval > 0:  # a random phase, so paced stations do not all send in the same instant
+                await asyncio.sleep(random.uniform(0.0, interval))
             for seq in itertools.count():
                 sent = time.monotonic()
                 if sent >= self.t_end:
