@@ -9,7 +9,8 @@ import pytest
 
 from chargepoint_sim.__main__ import parse_args
 from chargepoint_sim.config import EvConfig, FleetConfig, derive_password, load_config
-from chargepoint_sim.fleet import Fleet
+from chargepoint_sim.fleet import Fleet, station_kind, station_spec
+from chargepoint_sim.kinds import StationKind
 from chargepoint_sim.visits import VisitPlanner
 from csms.domain.clock import ManualClock
 from csms.errors import ConfigError
@@ -19,7 +20,7 @@ CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "sim"
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("name", ["demo.toml", "v2x-21.toml"])
+@pytest.mark.parametrize("name", ["demo.toml", "v2x-21.toml", "mixed-kinds.toml"])
 def test_example_configs_load(name: str) -> None:
     config = load_config(CONFIG_DIR / name)
     assert config.stations > 0
@@ -28,7 +29,19 @@ def test_example_configs_load(name: str) -> None:
 def test_cli_values_override_the_file() -> None:
     config = load_config(CONFIG_DIR / "v2x-21.toml", stations=3, csms_url="ws://h:1/ocpp", seed=None)
     assert (config.stations, config.csms_url, config.seed) == (3, "ws://h:1/ocpp", 7)
-    assert config.station.ocpp_versions == (OcppVersion.V21, OcppVersion.V201)
+    assert station_spec(config, 1).versions == (OcppVersion.V21, OcppVersion.V201)
+
+
+def test_mixed_kinds_file_builds_stations_of_each_kind_by_ratio_and_by_id() -> None:
+    config = load_config(CONFIG_DIR / "mixed-kinds.toml")
+    kinds = [station_kind(config, i) for i in range(1, config.stations + 1)]
+    assert kinds == [StationKind.V2X_21] * 3 + [StationKind.A_ONLY_201] + [StationKind.BIDIRECTIONAL_201] * 2 + [
+        StationKind.CHARGE_ONLY_201, StationKind.A_ONLY_201]
+    specs = [station_spec(config, i) for i in range(1, config.stations + 1)]
+    charge_only = [s for s, k in zip(specs, kinds, strict=True) if k is StationKind.CHARGE_ONLY_201]
+    assert charge_only and all(not e.bidirectional for s in charge_only for e in s.evses)
+    assert {s.charging.rate_units for s, k in zip(specs, kinds, strict=True) if k is StationKind.A_ONLY_201} == {("A",)}
+    assert all(s.control.response_delay_s == 2.0 for s in specs)
 
 
 @pytest.mark.parametrize("toml", ["stations = -1", 'station_id_prefix = "bad id/"', "[ev]\ndwell_s = [10.0, 1.0]",
