@@ -1,21 +1,24 @@
 """Load benchmark (issue 2): our CSMS vs the `ocpp` library's documented pattern, same load, same run.
 
-    .venv/bin/python bench/bench_load.py                      # 100 and 1,000 stations (`make bench`)
+    .venv/bin/python bench/bench_load.py                      # 100 and 1,000 stations (`make bench`), ~75 s
     .venv/bin/python bench/bench_load.py --stations 5000      # the big one (needs ~2 x 5,000 file handles)
+    .venv/bin/python bench/bench_load.py --repeat 3           # medians of 3 runs per (N, server)
 
 For each N and each server, a fresh server process is started on free loopback ports (ours: `python -m csms
 serve --store memory`, API included, at CSMS_LOG_LEVEL=WARNING unless --log-level; the baseline:
 bench/baseline_csms.py at the same level), then `bench/load_client.py` drives N stations from its worker
-process(es): connect + boot storm, then closed-loop ~1.5 kB MeterValues for --duration seconds after
---warmup. The server's RSS (psutil, on its PID) is read before the stations connect and after all of them
-have booted (RSS per connection = difference / N, which includes each station's state) and its CPU time over
-the measurement window. Prints figures, never pass/fail. Every process it starts is stopped by PID, also on
-error.
+process(es): connect + boot storm, then closed-loop ~1.5 kB MeterValues; the --duration window opens
+--warmup seconds after every station has had its first MeterValues answered. The server's RSS (psutil, on
+its PID) is read before the stations connect and after all of them have booted (RSS per connection =
+difference / N, which includes each station's state), and its CPU time over the storm and over the window.
+Prints figures, never pass/fail. Every process it starts is stopped by PID, also on error.
 
 Reading the figures: in a closed loop every station has one MeterValues in flight, so at saturation latency is
-about N / throughput (Little's law); p50/p99 compare queueing, msg/s compares capacity. "srv CPU" near 100 %
-means the (single-process) server was the bottleneck; "client CPU" near 100 % means the load client was (then
-the server's msg/s is a lower bound). RSS per connection at N=100 is dominated by allocator noise.
+about N / throughput (Little's law); p50/p99 compare queueing, msg/s compares capacity (--interval paces the
+stations to compare service latency instead). "srv CPU" near 100 % means the (single-process) server was the
+bottleneck; "client CPU" near 100 % means the load client was; "other CPU" is what else the host ran. On a
+shared machine "srv CPU us/msg" is the steadiest capacity figure. RSS per connection at N=100 is dominated by
+allocator noise. Results and their reading: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -263,6 +266,10 @@ def describe(result: RunResult) -> str:
             f"MB (after load); CSMS calls answered {load.calls_answered}; errors {errors or 0}")
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     cpus = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -284,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="run each (N, server) pair this many times, alternating servers; the table shows medians")
     parser.add_argument("--json", type=Path, help="also write every result to this file")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # unwind the try/finally blocks that stop our processes
     stations = [int(s) for s in args.stations.split(",") if s.strip()]
     servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     if unknown := set(servers) - set(SERVERS):

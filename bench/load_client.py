@@ -410,10 +410,14 @@ class _Worker:
         await self._wait_mp(ctl.go_measure, cfg.phase_timeout_s)
         self.t_start, self.t_end = ctl.t_start.value, ctl.t_end.value
         sampler = asyncio.create_task(self._sample_cpu())
-        window_left = self.t_end - time.monotonic()
-        if tasks:  # replies to what was sent inside the window may take up to `drain_s` more
-            await asyncio.wait(tasks, timeout=window_left + cfg.drain_s)
-        await sampler
+        deadline = self.t_end + cfg.drain_s  # replies to what was sent inside the window may take that long
+        pending = set(tasks)
+        while pending and time.monotonic() < deadline and not ctl.go_close.is_set():
+            _, pending = await asyncio.wait(pending, timeout=min(0.1, max(0.0, deadline - time.monotonic())))
+        if ctl.go_close.is_set():  # the parent gave up (error or signal): stop at once
+            sampler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sampler
         unfinished = self.unfinished
         for task in tasks:
             task.cancel()
