@@ -8,6 +8,7 @@ capabilities, the EV's needs and the running transaction with its SoC, then comm
   response delay and ramp included), on the 2.1 V2X, 2.0.1 bidirectional and A-only kinds, and the CSMS's
   transaction export equals the simulator's; a charge-only station never receives a discharge;
 - an A-only station charges by a schedule the CSMS sends in A;
+- a 2.1 V2X station follows a LocalFrequency period sent by the CSMS from the frequency injected into the fleet;
 - when the CSMS dies, a station stops discharging when the profile's validity ends (2.0.1) or after
   maxOfflineDuration offline (2.1, sooner);
 - the station's GetCompositeSchedule equals `csms.services.composite.expected_composite` for what it received.
@@ -34,7 +35,14 @@ from csms.app import CsmsApp, build_app
 from csms.domain.clock import ScaledClock
 from csms.domain.ids import StationId
 from csms.domain.records import TransactionRecord
-from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod, constant_schedule
+from csms.domain.schedule import (
+    FreqWattPoint,
+    OperationMode,
+    PowerSchedule,
+    ProfilePurpose,
+    SchedulePeriod,
+    constant_schedule,
+)
 from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.services.charging import ApplyStatus
@@ -257,6 +265,30 @@ async def test_a_only_station_charges_by_a_schedule_sent_in_amps() -> None:
         assert commanded_w(station) == pytest.approx(charge_w, abs=5.0)
         assert soc_b - soc_a == pytest.approx(commanded_w(station) * hours * EFFICIENCY / CAPACITY_WH, rel=1e-3)
         assert station.evses[1].export_register_wh == 0.0
+
+
+async def test_v2x_station_follows_a_local_frequency_period_from_the_injected_frequency() -> None:
+    async with csms_and_fleet([StationKind.V2X_21]) as (app, fleet, clock):
+        [sid] = fleet.stations
+        station = fleet.stations[sid]
+        tx = await ready_transaction(app, sid)
+        t0 = next_whole_second(clock.now(), LEAD_S)
+        curve = (FreqWattPoint(49.8, -6_000.0), FreqWattPoint(50.0, 0.0), FreqWattPoint(50.2, 6_000.0))
+        period = SchedulePeriod(0, 0.0, mode=OperationMode.LOCAL_FREQUENCY, baseline_w=1_000.0, freq_watt_curve=curve)
+        schedule = PowerSchedule(1, t0, WINDOW_S, (period,), transaction_id=tx.transaction_id)
+        result = await app.charging.apply(sid, schedule)
+        assert result.status is ApplyStatus.ACCEPTED, result
+        _, sent = received_periods(station)[-1]
+        assert sent["operationMode"] == "LocalFrequency" and sent["v2xBaseline"] == 1_000.0
+
+        settle = timedelta(seconds=DELAY_S + 2 * EVSE_W / RAMP_W_PER_S + 2)
+        # baseline 1 kW + the curve, linear between its points and flat beyond them
+        for frequency_hz, expected_w in ((49.9, -2_000.0), (50.1, 4_000.0), (49.7, -5_000.0)):
+            fleet.set_frequency(frequency_hz)
+            await sleep_until(clock, max(clock.now(), t0) + settle)
+            station.advance_to(clock.now())
+            assert station.evses[1].power_w == pytest.approx(expected_w), frequency_hz
+        assert station.evses[1].export_register_wh > 0
 
 
 async def test_station_whose_csms_dies_stops_discharging_at_validity_end_or_after_max_offline_duration() -> None:
