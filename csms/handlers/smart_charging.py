@@ -23,6 +23,7 @@ from csms.services.events import DomainEvent
 log = logging.getLogger("csms.handlers.smart_charging")
 
 VENDOR_ID = "org.v2g-csms"
+_AC_PHASES = {"AC_single_phase": 1, "AC_two_phase": 2, "AC_three_phase": 3}
 _BIDIRECTIONAL_TRANSFERS = frozenset({"AC_BPT", "AC_BPT_DER", "DC_BPT", "DC_BPT_DER", "DC_ACDP_BPT"})
 
 
@@ -38,8 +39,9 @@ def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: An
     v2x = needs.get("v2xChargingParameters", {})
     custom = needs.get("customData", {}) if needs.get("customData", {}).get("vendorId") == VENDOR_ID else {}
     max_charge_w = _f(v2x.get("maxChargePower")) or _f(dc.get("evMaxPower"))
-    if max_charge_w is None and ac:
-        max_charge_w = float(ac["evMaxCurrent"]) * float(ac["evMaxVoltage"])
+    if max_charge_w is None and ac:  # evMaxCurrent is per phase; the transfer mode says how many phases
+        max_charge_w = float(ac["evMaxCurrent"]) * float(ac["evMaxVoltage"]) * _AC_PHASES.get(
+            needs["requestedEnergyTransfer"], 1)
     max_discharge_w = _f(v2x.get("maxDischargePower")) or _f(custom.get("maxDischargePower"))
     transfer = needs["requestedEnergyTransfer"]
     discharge_allowed = bool(custom.get("dischargeAllowed", False)) or (

@@ -36,9 +36,22 @@ def profile_id(evse_id: int, purpose: ProfilePurpose) -> int:
 
 
 def _rate(power_w: float, caps: StationCapabilities) -> float:
+    """W in the station's charging rate unit (never -0.0 on the wire)."""
     if caps.rate_unit == "W":
-        return round(power_w, 1)
-    return round(power_w / (caps.voltage_v * caps.phases), 2)
+        return round(power_w, 1) + 0.0
+    return round(power_w / (caps.voltage_v * caps.phases), 2) + 0.0
+
+
+def _station_max_period_21(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, Any]:
+    """A ChargingStationMaxProfile period caps both directions: `limit` for charge, `dischargeLimit` for
+    discharge (`max_discharge_w`, else the same magnitude), no operation mode or setpoint."""
+    limit_w = max(0.0, period.power_w)
+    discharge_w = period.max_discharge_w if period.max_discharge_w is not None else limit_w
+    out: dict[str, Any] = {"startPeriod": period.start_offset_s, "limit": _rate(limit_w, caps),
+                           "dischargeLimit": -_rate(discharge_w, caps) + 0.0}
+    if caps.rate_unit == "A":
+        out["numberPhases"] = caps.phases
+    return out
 
 
 def _period_201(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, Any]:
@@ -75,7 +88,8 @@ def _period_21(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, A
             raise EncodeError("LocalFrequency needs a frequency-watt curve of 2..20 points")
         if period.discharges and not caps.discharge_supported:
             raise EncodeError("station does not support discharge")
-        out["v2xFreqWattCurve"] = [{"frequency": p.frequency_hz, "power": _rate(p.power_w, caps)}
+        # the curve's power is in W whatever the schedule's rate unit (V2XFreqWattPointType)
+        out["v2xFreqWattCurve"] = [{"frequency": p.frequency_hz, "power": round(p.power_w, 1) + 0.0}
                                    for p in sorted(period.freq_watt_curve, key=lambda p: p.frequency_hz)]
         if period.baseline_w is not None:
             out["v2xBaseline"] = _rate(period.baseline_w, caps)
@@ -93,6 +107,8 @@ def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
     """The ChargingProfileType for `schedule`, in the wire form of `caps.ocpp_version`."""
     is_21 = caps.ocpp_version == "ocpp2.1"
     encode_period = _period_21 if is_21 else _period_201
+    if is_21 and schedule.purpose is ProfilePurpose.STATION_MAX:
+        encode_period = _station_max_period_21
     periods = [encode_period(p, caps) for p in schedule.periods]
     schedule_id = profile_id(schedule.evse_id, schedule.purpose)
     profile: dict[str, Any] = {

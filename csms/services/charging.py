@@ -110,6 +110,10 @@ class ChargingService:
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""
         clamped, caps = await self.prepare(station_id, schedule)
+        if schedule.discharges and not caps.discharge_supported:
+            detail = "station cannot discharge: a discharge schedule is refused, not sent"
+            log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
+            return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
         try:
             payload = profiles.set_charging_profile_request(
                 clamped.schedule, caps, max_offline_duration_s=self._max_offline_duration_s)

@@ -99,8 +99,10 @@ def power_at(installed: list[InstalledProfile], evse_id: int, transaction_id: st
         cap_w = abs(period_power_w({**period, "operationMode": None}, schedule["chargingRateUnit"], hw))
         discharge_cap_w = cap_w
         if "dischargeLimit" in period:
-            discharge_cap_w = abs(period_power_w({"limit": period["dischargeLimit"]},
-                                                 schedule["chargingRateUnit"], hw))
+            limit_period = {"limit": period["dischargeLimit"]}
+            if "numberPhases" in period:
+                limit_period["numberPhases"] = period["numberPhases"]
+            discharge_cap_w = abs(period_power_w(limit_period, schedule["chargingRateUnit"], hw))
         value = min(max(value, -discharge_cap_w), cap_w)
     return min(max(value, -hw.max_discharge_w), hw.max_charge_w)
 

@@ -118,13 +118,22 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
         end_s = kept[i + 1].start_offset_s if i + 1 < len(kept) else duration_s
         new = period
         if period.mode is OperationMode.LOCAL_FREQUENCY:
-            curve = tuple(FreqWattPoint(p.frequency_hz, _clamp_power(p.power_w, low_w, high_w))
-                          for p in period.freq_watt_curve)
-            baseline = None if period.baseline_w is None else _clamp_power(period.baseline_w, low_w, high_w)
-            new = dataclasses.replace(period, freq_watt_curve=curve, baseline_w=baseline,
-                                      max_charge_w=min(period.max_charge_w or high_w, high_w),
-                                      max_discharge_w=min(period.max_discharge_w or -low_w, -low_w))
-            worst_w = min([p.power_w for p in curve] + [baseline or 0.0])
+            # the station exchanges baseline + curve(f): bound that sum, and its worst discharge by the energy
+            # left above the reserve over this period
+            low_lf_w = low_w
+            if energy_left_wh is not None:
+                low_lf_w = max(low_w, -energy_left_wh * 3600.0 / (end_s - period.start_offset_s))
+            baseline_w = _clamp_power(period.baseline_w or 0.0, low_lf_w, high_w)
+            curve = tuple(FreqWattPoint(p.frequency_hz, _clamp_power(baseline_w + p.power_w, low_lf_w, high_w)
+                                        - baseline_w) for p in period.freq_watt_curve)
+            new = dataclasses.replace(
+                period, freq_watt_curve=curve,
+                baseline_w=None if period.baseline_w is None and baseline_w == 0.0 else baseline_w,
+                max_charge_w=high_w if period.max_charge_w is None else min(period.max_charge_w, high_w),
+                max_discharge_w=-low_lf_w if period.max_discharge_w is None else min(period.max_discharge_w,
+                                                                                     -low_lf_w),
+            )
+            worst_w = baseline_w + min([p.power_w for p in curve] + [0.0])
         elif period.mode is OperationMode.IDLE:
             worst_w = 0.0
         else:

@@ -73,6 +73,7 @@ class _EvLive:
     power_w: float | None = None
     soc: float | None = None
     last_sent_w: float | None = None
+    last_sent_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -252,11 +253,14 @@ class FleetController:
             return None
         snapshot, _ = snap
         result = dispatch_regulation(snapshot, self._signal)
+        refresh_before = now - timedelta(seconds=self.settings.setpoint_validity_s / 2)
         for ev, setpoint_w in zip(active.evs, result.setpoint_w, strict=True):
             live = self._live.setdefault(ev.ev_id, _EvLive())
-            if live.last_sent_w is not None and abs(setpoint_w - live.last_sent_w) <= self.settings.setpoint_deadband_w:
-                continue
-            live.last_sent_w = float(setpoint_w)
+            fresh = live.last_sent_at is not None and live.last_sent_at > refresh_before
+            if fresh and live.last_sent_w is not None and \
+                    abs(setpoint_w - live.last_sent_w) <= self.settings.setpoint_deadband_w:
+                continue  # unchanged, and the profile on the station is still far from expiring
+            live.last_sent_w, live.last_sent_at = float(setpoint_w), now
             if not self.send_setpoints:
                 continue
             schedule = constant_schedule(ev.evse_id, now, float(setpoint_w), self.settings.setpoint_validity_s,

@@ -226,9 +226,6 @@ async def test_discharge_moves_soc_down_and_export_up_on_every_kind_and_never_re
         assert after[charge_only][1] >= before[charge_only][1]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="CSMS bug: the envelope clamps a discharge for a charge-only station to 0 W and sends it "
-                          "(Accepted) instead of refusing it (see the issue-3 report)")
 async def test_csms_refuses_a_discharge_for_a_charge_only_station() -> None:
     async with csms_and_fleet([StationKind.CHARGE_ONLY_201]) as (app, fleet, clock):
         [sid] = fleet.stations
@@ -364,5 +361,5 @@ async def test_composite_schedule_from_the_station_equals_the_csms_expectation()
                 got = composite_from_response(response, hw)
                 assert got == expected, (sid, unit)
                 assert len(got) >= 5, got  # fallback, TxDefault, the three Tx periods, TxDefault again
-                # on 2.1 the CSMS's station-max profile carries dischargeLimit 0, which forbids discharging
-                assert any(value < 0 for _, value in got) == (station.spec.versions[0].value == "ocpp2.0.1"), got
+                # the station-max profile caps both directions on both versions: the discharge periods survive
+                assert any(value < 0 for _, value in got), got

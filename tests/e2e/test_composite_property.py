@@ -17,7 +17,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -110,8 +109,8 @@ def charging_profile(draw: st.DrawFn, version: OcppVersion) -> tuple[int, dict[s
     periods = []
     for start in starts:
         period = {"startPeriod": start, **draw(make_period(unit, purpose))}
-        # numberPhases on A periods, except where the CSMS is known to ignore it (see the xfail test below)
-        if unit == "A" and "dischargeLimit" not in period and draw(st.booleans()):
+        # numberPhases on A periods
+        if unit == "A" and draw(st.booleans()):
             period["numberPhases"] = draw(st.integers(1, 3))
         periods.append(period)
     schedule: dict[str, Any] = {"id": 1, "chargingRateUnit": unit, "chargingSchedulePeriod": periods,
@@ -261,9 +260,6 @@ def test_station_composite_schedule_equals_the_csms_expectation(sc: dict[str, An
     assert composite_from_response(response, hw) == expected
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="CSMS bug: composite.power_at converts a station-max dischargeLimit in A with the EVSE's "
-                          "phases, ignoring the period's numberPhases (rule 3); see the issue-3 report")
 def test_station_max_discharge_limit_in_amps_uses_the_periods_number_of_phases() -> None:
     station_max = {"id": 1, "stackLevel": 0, "chargingProfilePurpose": "ChargingStationMaxProfile",
                    "chargingProfileKind": "Absolute", "chargingSchedule": [{

@@ -142,3 +142,23 @@ async def _check_envelope(sc: dict[str, Any]) -> None:
         assert valid_to <= T0 + timedelta(seconds=900)
         if sc["capacity_wh"] is not None:
             assert energy_out_wh <= (sc["soc"] - sc["min_soc"]) * sc["capacity_wh"] + 1.0
+
+
+def test_local_frequency_bounds_baseline_plus_curve_by_the_energy_above_reserve() -> None:
+    from csms.domain.schedule import FreqWattPoint, OperationMode
+
+    env = EvseEnvelope(max_charge_w=11000, max_discharge_w=11000, discharge_energy_wh=500)
+    curve = (FreqWattPoint(49.8, -3000), FreqWattPoint(50.0, 0), FreqWattPoint(50.2, 3000))
+    period = SchedulePeriod(0, 0, OperationMode.LOCAL_FREQUENCY, baseline_w=-3000, freq_watt_curve=curve)
+    clamped = clamp_schedule(PowerSchedule(1, T0, 600, (period,)), env).schedule.periods[0]
+    worst_w = (clamped.baseline_w or 0.0) + min(p.power_w for p in clamped.freq_watt_curve)
+    assert worst_w * 600 / 3600 >= -500 - 1e-6  # never more than the 500 Wh above the reserve
+    assert clamped.max_discharge_w == 3000
+
+
+def test_ac_needs_count_every_phase() -> None:
+    from csms.handlers.smart_charging import needs_from_payload
+
+    payload = {"evseId": 1, "chargingNeeds": {"requestedEnergyTransfer": "AC_three_phase", "acChargingParameters": {
+        "energyAmount": 20000, "evMinCurrent": 6, "evMaxCurrent": 16, "evMaxVoltage": 230}}}
+    assert needs_from_payload("S", payload, T0).max_charge_power_w == 16 * 230 * 3
