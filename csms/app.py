@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import uvicorn
 from redis.asyncio import Redis
@@ -26,11 +27,13 @@ from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
 from csms.services.envelope import SiteLimits
 from csms.services.events import EventBus
-from csms.services.fleet_controller import FleetController
 from csms.services.gateway import StationGateway
 from csms.settings import Settings
 from csms.store.base import StateStore
 from csms.store.keys import KeySchema
+
+if TYPE_CHECKING:  # the fleet controller pulls in numpy/scipy/highspy: imported only when enabled
+    from csms.services.fleet_controller import FleetController
 
 log = logging.getLogger("csms.app")
 
@@ -196,6 +199,7 @@ def build_app(
         default_boot_policy=BootPolicy(settings.security.default_boot_policy),
         heartbeat_interval_s=settings.security.heartbeat_interval_s,
         accept_unknown_tokens=settings.security.accept_unknown_tokens,
+        fetch_device_model_on_boot=settings.ocpp.fetch_device_model_on_boot,
     )
     ocpp_server = OcppServer(
         settings=settings.ocpp,
@@ -218,6 +222,8 @@ def build_app(
     )
     fleet = None
     if settings.fleet.enabled:
+        from csms.services.fleet_controller import FleetController
+
         fleet = FleetController(store, charging, clock, events, settings.fleet, default_min_soc=v2g.default_min_soc)
     return CsmsApp(
         settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,

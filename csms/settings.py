@@ -31,6 +31,7 @@ class OcppSettings(BaseModel):
     call_timeout_s: float = Field(30.0, gt=0)
     compression: bool = True
     reuse_port: bool = False  # SO_REUSEPORT: several worker processes share the OCPP port (Linux)
+    fetch_device_model_on_boot: bool = True  # GetBaseReport(FullInventory) after an Accepted boot
 
 
 class SecuritySettings(BaseModel):
