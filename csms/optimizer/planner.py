@@ -88,7 +88,11 @@ class _Lp:
         self._c.append(cols[keep])
         self._v.append(vals_b[keep])
 
-    def solve(self, highs: highspy.Highs) -> None:
+    def cost(self) -> FloatArray:
+        return np.concatenate(self._cost) if self._cost else np.zeros(0)
+
+    def model(self) -> highspy.HighsLp:
+        """The accumulated LP as a HiGHS model (column-wise sparse matrix); the entry lists are released."""
         matrix = sp.csc_matrix(
             (np.concatenate(self._v), (np.concatenate(self._r), np.concatenate(self._c))),
             shape=(self.n_rows, self.n_cols),
@@ -99,7 +103,7 @@ class _Lp:
         model = highspy.HighsLp()
         model.num_col_ = self.n_cols
         model.num_row_ = self.n_rows
-        model.col_cost_ = np.concatenate(self._cost)
+        model.col_cost_ = self.cost()
         model.col_lower_ = np.concatenate(self._col_lo)
         model.col_upper_ = np.concatenate(self._col_hi)
         model.row_lower_ = np.concatenate(self._row_lo)
@@ -110,9 +114,11 @@ class _Lp:
         model.a_matrix_.start_ = matrix.indptr.astype(np.int32)
         model.a_matrix_.index_ = matrix.indices.astype(np.int32)
         model.a_matrix_.value_ = matrix.data
-        del matrix
-        highs.passModel(model)
         self._r, self._c, self._v = [], [], []
+        return model
+
+    def solve(self, highs: highspy.Highs) -> None:
+        highs.passModel(self.model())
         highs.run()
 
 
@@ -152,34 +158,65 @@ def _previous(cols: IntArray, is_first: np.ndarray) -> IntArray:
     return np.where(is_first, -1, prev)
 
 
-def plan(problem: FleetProblem) -> FleetPlan:
-    """Solve the fleet problem; always returns a plan (status says how good it is)."""
-    t0 = time.perf_counter()
+@dataclass(frozen=True, slots=True, eq=False)
+class _EvBlock:
+    """Columns of the per-EV part of an LP, one entry per plugged (EV, interval) pair (-1 = absent)."""
+
+    ev: IntArray
+    k: IntArray
+    p_ch: IntArray
+    p_dis: IntArray
+    r_up: IntArray
+    r_dn: IntArray
+
+    def schedule(self, x: FloatArray, n_evs: int, n_k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(net power, reserve up, reserve down) in W, (n_evs, n_k), from the LP solution ``x``."""
+        power_w, up_w, dn_w = np.zeros((n_evs, n_k)), np.zeros((n_evs, n_k)), np.zeros((n_evs, n_k))
+        net, up, dn = self.pair_values(x)
+        power_w[self.ev, self.k] = net * 1e3
+        up_w[self.ev, self.k] = up * 1e3
+        dn_w[self.ev, self.k] = dn * 1e3
+        return power_w, up_w, dn_w
+
+    def pair_values(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(net power, reserve up, reserve down) in kW per pair."""
+        net = x[self.p_ch] - np.where(self.p_dis >= 0, x[self.p_dis], 0.0)
+        up = np.where(self.r_up >= 0, np.maximum(x[self.r_up], 0.0), 0.0)
+        dn = np.where(self.r_dn >= 0, np.maximum(x[self.r_dn], 0.0), 0.0)
+        return net, up, dn
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _SiteBlock:
+    """Fleet aggregate columns (kW per interval) and, when linked, the rows that define them."""
+
+    agg_p: IntArray
+    agg_up: IntArray
+    agg_dn: IntArray
+    row_p: IntArray
+    row_up: IntArray
+    row_dn: IntArray
+
+
+def _ev_block(lp: _Lp, problem: FleetProblem, fa: FleetArrays) -> _EvBlock:
+    """Add the EV columns and rows (power bounds under calls, E/H dynamics, call energy, departure need)."""
     opt = problem.options
-    fa = fleet_arrays(problem)
     pr = _pairs(fa)
-    n_k = problem.n_intervals
     dt = problem.step_h
     alpha = opt.call_fraction
     m = pr.ev.size
     ev, kk = pr.ev, pr.k
     is_first = np.zeros(m, dtype=bool)
     is_first[pr.first] = True
+    mk = problem.market
+    up_price = np.asarray(mk.reg_up_price_per_mwh, dtype=np.float64) / 1e3  # per kW·h
+    dn_price = np.asarray(mk.reg_down_price_per_mwh, dtype=np.float64) / 1e3
 
     p_ch_max = fa.max_charge_power_w / 1e3
     p_dis_max = fa.max_discharge_power_w / 1e3
     eta_ch, eta_dis = fa.charge_efficiency, fa.discharge_efficiency
     e0, e_min, e_max = fa.energy_initial_wh / 1e3, fa.energy_min_wh / 1e3, fa.energy_max_wh / 1e3
     c_up = np.where(p_dis_max > 0, 1.0 / eta_dis, eta_ch)  # worst energy rate of an up call, per kW
-    site = problem.site
-    other = np.asarray(site.other_load_w, dtype=np.float64) / 1e3
-    mk = problem.market
-    imp_price = np.asarray(mk.import_price_per_mwh, dtype=np.float64) / 1e3  # per kWh
-    exp_price = np.asarray(mk.export_price_per_mwh, dtype=np.float64) / 1e3
-    up_price = np.asarray(mk.reg_up_price_per_mwh, dtype=np.float64) / 1e3  # per kW·h
-    dn_price = np.asarray(mk.reg_down_price_per_mwh, dtype=np.float64) / 1e3
-
-    lp = _Lp()
     deg = fa.degradation_cost_per_kwh[ev] * dt
     p_ch = lp.cols(m, deg, 0.0, p_ch_max[ev])
     dis_mask = p_dis_max[ev] > 0
@@ -243,21 +280,41 @@ def plan(problem: FleetProblem) -> FleetPlan:
         window_of_ev = np.full(fa.n_plugged.size, -1, dtype=np.int64)
         window_of_ev[pr.evs_with_window] = dep_rows
         lp.entries(window_of_ev[ev], r_up, alpha * dt * c_up[ev])
+    return _EvBlock(ev=ev, k=kk, p_ch=p_ch, p_dis=p_dis, r_up=r_up, r_dn=r_dn)
 
-    # Fleet aggregates per interval and site constraints.
-    agg_p = lp.cols(n_k, 0.0, -_INF, _INF)
-    agg_up = lp.cols(n_k, 0.0, 0.0, _INF)
-    agg_dn = lp.cols(n_k, 0.0, 0.0, _INF)
-    rows = lp.rows(n_k, 0.0, 0.0)
-    lp.entries(rows[kk], p_ch, 1.0)
-    lp.entries(rows[kk], p_dis, -1.0)
-    lp.entries(rows, agg_p, -1.0)
-    rows = lp.rows(n_k, 0.0, 0.0)
-    lp.entries(rows[kk], r_up, 1.0)
-    lp.entries(rows, agg_up, -1.0)
-    rows = lp.rows(n_k, 0.0, 0.0)
-    lp.entries(rows[kk], r_dn, 1.0)
-    lp.entries(rows, agg_dn, -1.0)
+
+def _site_block(lp: _Lp, problem: FleetProblem, *, link: bool = True,
+                agg_bounds: tuple[FloatArray, FloatArray, FloatArray] | None = None) -> _SiteBlock:
+    """Add the fleet aggregates and the site part: import/export split and prices, site limits with full
+    calls, DR commitments, demand-charge peak. ``link`` adds rows ``aggregate = Σ contributions`` (the
+    caller adds the contributions); ``agg_bounds`` = (P lower, P upper, RU/RD upper) per interval bounds
+    the aggregates (the stand-alone site LP of the decomposition's Lagrangian bound)."""
+    opt = problem.options
+    n_k = problem.n_intervals
+    dt = problem.step_h
+    site = problem.site
+    other = np.asarray(site.other_load_w, dtype=np.float64) / 1e3
+    mk = problem.market
+    imp_price = np.asarray(mk.import_price_per_mwh, dtype=np.float64) / 1e3  # per kWh
+    exp_price = np.asarray(mk.export_price_per_mwh, dtype=np.float64) / 1e3
+    if agg_bounds is None:
+        agg_p = lp.cols(n_k, 0.0, -_INF, _INF)
+        agg_up = lp.cols(n_k, 0.0, 0.0, _INF)
+        agg_dn = lp.cols(n_k, 0.0, 0.0, _INF)
+    else:
+        p_lo, p_hi, swing = agg_bounds
+        agg_p = lp.cols(n_k, 0.0, p_lo, p_hi)
+        agg_up = lp.cols(n_k, 0.0, 0.0, swing)
+        agg_dn = lp.cols(n_k, 0.0, 0.0, swing)
+    empty = np.zeros(0, dtype=np.int64)
+    row_p, row_up, row_dn = empty, empty, empty
+    if link:
+        row_p = lp.rows(n_k, 0.0, 0.0)
+        lp.entries(row_p, agg_p, -1.0)
+        row_up = lp.rows(n_k, 0.0, 0.0)
+        lp.entries(row_up, agg_up, -1.0)
+        row_dn = lp.rows(n_k, 0.0, 0.0)
+        lp.entries(row_dn, agg_dn, -1.0)
 
     g_imp = lp.cols(n_k, imp_price * dt, 0.0, _INF)
     g_exp = lp.cols(n_k, -exp_price * dt, 0.0, _INF)
@@ -293,6 +350,39 @@ def plan(problem: FleetProblem) -> FleetPlan:
         rows = lp.rows(n_k, -_INF, -other)
         lp.entries(rows, agg_p, 1.0)
         lp.entries(rows, np.repeat(peak, n_k), -1.0)
+    return _SiteBlock(agg_p, agg_up, agg_dn, row_p, row_up, row_dn)
+
+
+def _link(lp: _Lp, site: _SiteBlock, blk: _EvBlock) -> None:
+    """Add the EV columns' contributions to the aggregate-defining rows."""
+    lp.entries(site.row_p[blk.k], blk.p_ch, 1.0)
+    lp.entries(site.row_p[blk.k], blk.p_dis, -1.0)
+    lp.entries(site.row_up[blk.k], blk.r_up, 1.0)
+    lp.entries(site.row_dn[blk.k], blk.r_dn, 1.0)
+
+
+def plan(problem: FleetProblem) -> FleetPlan:
+    """Solve the fleet problem; always returns a plan (status says how good it is).
+
+    ``problem.options.method`` picks the monolithic LP or the decomposition over EV chunks
+    (``csms.optimizer.decomposition``); "auto" decomposes fleets larger than one chunk."""
+    opt = problem.options
+    if opt.method == "decomposed" or (opt.method == "auto" and len(problem.evs) > opt.chunk_evs):
+        from csms.optimizer.decomposition import plan_decomposed
+
+        return plan_decomposed(problem)
+    return plan_monolithic(problem)
+
+
+def plan_monolithic(problem: FleetProblem) -> FleetPlan:
+    """One LP over the whole fleet (the reference the decomposition is measured against)."""
+    t0 = time.perf_counter()
+    fa = fleet_arrays(problem)
+    n_k = problem.n_intervals
+    lp = _Lp()
+    blk = _ev_block(lp, problem, fa)
+    site = _site_block(lp, problem)
+    _link(lp, site, blk)
 
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     _configure(highs, problem)
@@ -308,10 +398,7 @@ def plan(problem: FleetProblem) -> FleetPlan:
     objective = float("nan")
     if highs.getInfo().primal_solution_status == 2:  # a feasible primal solution is available
         x = np.asarray(highs.getSolution().col_value)
-        net = x[p_ch] - np.where(p_dis >= 0, x[p_dis], 0.0)
-        power_w[ev, kk] = net * 1e3
-        up_w[ev, kk] = np.where(r_up >= 0, np.maximum(x[r_up], 0.0), 0.0) * 1e3
-        dn_w[ev, kk] = np.where(r_dn >= 0, np.maximum(x[r_dn], 0.0), 0.0) * 1e3
+        power_w, up_w, dn_w = blk.schedule(x, n_evs, n_k)
         objective = float(highs.getInfo().objective_function_value)
     elif status == "optimal":
         status = "solver_error"

@@ -141,6 +141,7 @@ class DrCommitment:
 
 
 SOLVERS = ("ipm", "simplex", "pdlp", "choose")
+METHODS = ("auto", "monolithic", "decomposed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +163,28 @@ class PlannerOptions:
     time_limit_s: float = 600.0
     crossover: bool = False
     """IPM crossover gives a vertex solution; off is much faster on large fleets."""
+    method: str = "auto"
+    """'monolithic': one LP. 'decomposed': Dantzig–Wolfe over chunks of EVs (see
+    ``csms.optimizer.decomposition``). 'auto': decomposed when the fleet is larger than one chunk."""
+    chunk_evs: int = 32
+    """EVs per chunk LP in the decomposition."""
+    max_rounds: int = 60
+    """Pricing rounds of the decomposition before it returns its best plan with status 'round_limit'."""
+    gap_abs_per_ev: float = 1e-3
+    """Decomposition stops when its certified optimality gap (objective − Lagrangian lower bound) is at most
+    max(gap_abs_per_ev · n_evs, gap_rel · |objective|) currency."""
+    gap_rel: float = 1e-6
+    workers: int = 2
+    """Threads solving the decomposition's chunk LPs in parallel (HiGHS releases the GIL); the plan does
+    not depend on it (each chunk keeps its own HiGHS instance and results are combined in chunk order)."""
 
     def __post_init__(self) -> None:
         _require(0.0 <= self.call_fraction <= 1.0, "call_fraction must be in [0, 1]")
         _require(self.solver in SOLVERS, f"solver must be one of {SOLVERS}")
+        _require(self.method in METHODS, f"method must be one of {METHODS}")
+        _require(self.chunk_evs >= 1 and self.max_rounds >= 1 and self.workers >= 1,
+                 "chunk_evs, max_rounds and workers must be >= 1")
+        _require(self.gap_abs_per_ev >= 0 and self.gap_rel >= 0, "gap tolerances must be >= 0")
         for name in ("ev_shortfall_penalty_per_kwh", "dr_shortfall_penalty_per_kwh",
                      "site_violation_penalty_per_kwh"):
             _require(getattr(self, name) > 0, f"{name} must be > 0")

@@ -33,7 +33,9 @@ class CostBreakdown:
 @dataclass(frozen=True, slots=True, eq=False)
 class FleetPlan:
     status: str
-    """'optimal', 'time_limit', 'solver_error' (then the plan is all-idle) or another HiGHS status name."""
+    """'optimal', 'time_limit', 'solver_error' (then the plan is all-idle) or another HiGHS status name;
+    decomposition: 'round_limit' = a feasible plan whose certified gap (objective − lower_bound) is above
+    the tolerance."""
     ev_ids: tuple[str, ...]
     power_w: FloatArray
     reserve_up_w: FloatArray
@@ -58,6 +60,11 @@ class FleetPlan:
     n_variables: int
     n_constraints: int
     n_nonzeros: int
+    method: str = "monolithic"
+    lower_bound: float = float("nan")
+    """Decomposition: a proven lower bound on the optimal objective (Lagrangian); nan for monolithic."""
+    rounds: int = 0
+    """Decomposition: pricing rounds run (chunk LP passes)."""
 
     @property
     def is_optimal(self) -> bool:

@@ -1,0 +1,119 @@
+"""The decomposed planner (Dantzig–Wolfe over EV chunks) against the monolithic LP."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csms.optimizer import DrCommitment, FleetProblem, PlannerOptions, Site, check_plan, is_safe, plan
+from csms.optimizer.decomposition import coupling_can_bind
+from tests.unit.optimizer.helpers import at, ev, problem
+from tests.unit.optimizer.test_properties import fleet_problems
+
+MODEST = settings(max_examples=25, deadline=None)
+
+
+def _with(pb: FleetProblem, **changes: object) -> FleetProblem:
+    return replace(pb, options=replace(pb.options, **changes))
+
+
+def _tolerance(pb: FleetProblem) -> float:
+    opt = pb.options
+    return opt.gap_abs_per_ev * len(pb.evs) + 1e-6
+
+
+def _decoupled(pb: FleetProblem) -> FleetProblem:
+    """Same fleet, but a site that always imports (other load above any fleet discharge), never reaches a
+    limit, and has no DR or demand charge: no coupling row can bind."""
+    n = pb.n_intervals
+    site = Site(import_limit_w=1e9, export_limit_w=1e9, other_load_w=(1e6,) * n)
+    return replace(pb, site=site, dr_commitments=())
+
+
+def _assert_checker_passes(pb: FleetProblem, result: object) -> None:
+    violations = check_plan(pb, result)  # type: ignore[arg-type]
+    assert is_safe(violations), violations
+    assert [v for v in violations if v.kind == "report"] == []
+
+
+@MODEST
+@given(fleet_problems(), st.sampled_from([1, 2]))
+def test_decomposed_equals_monolithic_in_one_pass_when_coupling_cannot_bind(pb: FleetProblem, chunk: int) -> None:
+    pb = _decoupled(pb)
+    assert not coupling_can_bind(pb)
+    mono = plan(_with(pb, method="monolithic"))
+    dec = plan(_with(pb, method="decomposed", chunk_evs=chunk))
+    assert mono.status == dec.status == "optimal"
+    assert dec.method == "decomposed" and dec.rounds == 1
+    assert dec.objective == pytest.approx(mono.objective, abs=1e-6 * max(1.0, abs(mono.objective)))
+    assert dec.total_ev_shortfall_wh == pytest.approx(mono.total_ev_shortfall_wh, abs=1e-3)
+    _assert_checker_passes(pb, dec)
+
+
+@MODEST
+@given(fleet_problems(), st.sampled_from([1, 2]))
+def test_decomposed_plan_passes_the_checker_and_is_within_its_gap_when_coupling_binds(
+        pb: FleetProblem, chunk: int) -> None:
+    mono = plan(_with(pb, method="monolithic"))
+    dec = plan(_with(pb, method="decomposed", chunk_evs=chunk))
+    assert dec.status == "optimal"
+    _assert_checker_passes(pb, dec)
+    tol = _tolerance(pb) + 1e-6 * abs(mono.objective)
+    assert dec.lower_bound <= mono.objective + tol
+    assert mono.objective - tol <= dec.objective <= dec.lower_bound + 2 * tol
+    assert dec.objective <= mono.objective + tol
+
+
+@MODEST
+@given(fleet_problems())
+def test_decomposed_plan_with_one_round_is_still_safe_and_reports_its_bound(pb: FleetProblem) -> None:
+    dec = plan(_with(pb, method="decomposed", chunk_evs=1, max_rounds=1))
+    assert dec.status in ("optimal", "round_limit")
+    _assert_checker_passes(pb, dec)
+    mono = plan(_with(pb, method="monolithic"))
+    assert dec.lower_bound <= mono.objective + 1e-6 * max(1.0, abs(mono.objective))
+    assert dec.objective >= mono.objective - 1e-6 * max(1.0, abs(mono.objective))
+
+
+def test_dr_window_met_by_evs_in_different_chunks() -> None:
+    # Site draws 9 kW; commitment: 6 kW below a 9 kW baseline in hour 1. Each EV can give 4 kW.
+    dr = DrCommitment("evt", at(1), at(2), reduction_w=6_000, baseline_w=9_000)
+    evs = [ev(f"ev{i}", v2g=True, p_dis_w=4_000, p_ch_w=4_000, depart_h=3, soc=0.5) for i in range(2)]
+    pb = problem(evs, n=3, other_w=9_000, dr=(dr,), options=PlannerOptions(method="decomposed", chunk_evs=1))
+    assert coupling_can_bind(pb)
+    result = plan(pb)
+    assert result.status == "optimal" and result.method == "decomposed"
+    assert result.site_net_power_w[1] == pytest.approx(3_000.0, abs=1.0)
+    assert result.dr_shortfall_w == {"evt": 0.0}
+    assert check_plan(pb, result) == []
+
+
+def test_shared_import_limit_goes_to_the_ev_that_needs_it_most() -> None:
+    # 10 kW site, two hours, two 10 kW chargers: EV a needs 12 kWh, EV b 8 kWh; both fit only if shared.
+    evs = [ev("a", p_ch_w=10_000, add_wh=12_000), ev("b", p_ch_w=10_000, add_wh=8_000)]
+    pb = problem(evs, n=2, import_limit_w=10_000, options=PlannerOptions(method="decomposed", chunk_evs=1))
+    result = plan(pb)
+    assert result.status == "optimal"
+    assert result.total_ev_shortfall_wh == pytest.approx(0.0, abs=1.0)
+    assert np.all(result.site_net_power_w <= 10_000 + 1.0)
+    assert check_plan(pb, result) == []
+
+
+@settings(max_examples=10, deadline=None)
+@given(fleet_problems())
+def test_decomposed_plan_does_not_depend_on_the_number_of_workers(pb: FleetProblem) -> None:
+    one = plan(_with(pb, method="decomposed", chunk_evs=1, workers=1))
+    two = plan(_with(pb, method="decomposed", chunk_evs=1, workers=2))
+    assert np.array_equal(one.power_w, two.power_w)
+    assert np.array_equal(one.reserve_up_w, two.reserve_up_w)
+    assert one.objective == two.objective and one.rounds == two.rounds
+
+
+def test_auto_method_keeps_small_fleets_monolithic_and_decomposes_large_ones() -> None:
+    evs = [ev(f"ev{i}", add_wh=2_000) for i in range(3)]
+    assert plan(problem(evs, options=PlannerOptions(chunk_evs=3))).method == "monolithic"
+    assert plan(problem(evs, options=PlannerOptions(chunk_evs=2))).method == "decomposed"
