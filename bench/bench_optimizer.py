@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/bench_optimizer.py                 # 100 and 1,000 EVs, dispatch of 10,000
     .venv/bin/python bench/bench_optimizer.py --sizes 100 1000 10000 --dispatch 10000
+    .venv/bin/python bench/bench_optimizer.py --sizes 100 1000 --dispatch 0 --compare   # + monolithic gap
+
+``--method`` picks the planner (auto = Dantzig–Wolfe decomposition over EV chunks for fleets larger than
+one chunk, see csms/optimizer/decomposition.py; monolithic = one LP). ``--compare`` also solves the same
+problem with the monolithic LP in the same subprocess and prints the decomposition's optimality gap.
 
 Each planner size runs in its own subprocess so the peak RSS (resource.getrusage) is that solve's.
 The fleet is synthetic but priced with real data from $CSMS_DATA_DIR (default ../shared/data): CAISO
@@ -24,6 +29,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +74,8 @@ def real_prices() -> tuple[tuple[float, ...], tuple[float, ...]]:
 
 
 def make_problem(n_evs: int, seed: int = 1, *, all_plugged: bool = False, solver: str = "simplex",
-                 threads: int = 0, regulation: bool = True, time_limit_s: float = 600.0) -> FleetProblem:
+                 threads: int = 0, regulation: bool = True, time_limit_s: float = 600.0,
+                 options: dict[str, Any] | None = None) -> FleetProblem:
     rng = np.random.default_rng(seed)
     energy, reg = real_prices()
     horizon_h = N_INTERVALS * STEP_S / 3600
@@ -113,20 +120,29 @@ def make_problem(n_evs: int, seed: int = 1, *, all_plugged: bool = False, solver
     dr = DrCommitment("dr-evening", START_AT + timedelta(hours=17), START_AT + timedelta(hours=19),
                       reduction_w=n_evs * 1.0e3, baseline_w=float(other_w[17 * 4:19 * 4].max()))
     return FleetProblem(START_AT, STEP_S, N_INTERVALS, evs, site, market, (dr,),
-                        PlannerOptions(solver=solver, threads=threads, time_limit_s=time_limit_s))
+                        PlannerOptions(solver=solver, threads=threads, time_limit_s=time_limit_s,
+                                       **(options or {})))
 
 
 def run_planner(n_evs: int, all_plugged: bool, solver: str, threads: int, regulation: bool,
-                time_limit_s: float) -> dict[str, object]:
+                time_limit_s: float, options: dict[str, object], compare: bool) -> dict[str, object]:
     t0 = time.perf_counter()
     problem = make_problem(n_evs, all_plugged=all_plugged, solver=solver, threads=threads, regulation=regulation,
-                           time_limit_s=time_limit_s)
+                           time_limit_s=time_limit_s, options=options)
     t1 = time.perf_counter()
     result = plan(problem)
     t2 = time.perf_counter()
     violations = check_plan(problem, result)
     t3 = time.perf_counter()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    mono: dict[str, object] = {}
+    if compare:
+        from dataclasses import replace
+        t4 = time.perf_counter()
+        ref = plan(replace(problem, options=replace(problem.options, method="monolithic")))
+        mono = {"mono_status": ref.status, "mono_total_s": time.perf_counter() - t4, "mono_objective": ref.objective,
+                "mono_net_cost": ref.costs.net_cost,
+                "gap_vs_mono": result.objective - ref.objective}
     from csms.optimizer.problem import fleet_arrays
     plugged = int(fleet_arrays(problem).n_plugged.sum())
     return {
@@ -136,7 +152,8 @@ def run_planner(n_evs: int, all_plugged: bool, solver: str, threads: int, regula
         "cols": result.n_variables, "rows": result.n_constraints, "nnz": result.n_nonzeros,
         "violations": len(violations), "safe": is_safe(violations),
         "shortfall_kwh": result.total_ev_shortfall_wh / 1e3, "net_cost": result.costs.net_cost,
-        "plugged_ev_intervals": plugged,
+        "plugged_ev_intervals": plugged, "method": result.method, "rounds": result.rounds,
+        "objective": result.objective, "lower_bound": result.lower_bound, **mono,
     }
 
 
@@ -177,15 +194,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--all-plugged", action="store_true")
     parser.add_argument("--no-regulation", action="store_true", help="zero regulation prices (energy-only plan)")
     parser.add_argument("--time-limit-s", type=float, default=600.0)
+    parser.add_argument("--method", default="auto", choices=["auto", "monolithic", "decomposed"])
+    parser.add_argument("--workers", type=int, default=2, help="threads for the decomposition's chunk LPs")
+    parser.add_argument("--chunk-evs", type=int, default=32)
+    parser.add_argument("--group-evs", type=int, default=4)
+    parser.add_argument("--compare", action="store_true", help="also solve monolithically; print the gap")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    options: dict[str, object] = {"method": args.method, "workers": args.workers, "chunk_evs": args.chunk_evs,
+                                  "group_evs": args.group_evs}
     if args.one is not None:
         print(json.dumps(run_planner(args.one, args.all_plugged, args.solver, args.threads,
-                                     not args.no_regulation, args.time_limit_s)))
+                                     not args.no_regulation, args.time_limit_s, options, args.compare)))
         return 0
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--solver", args.solver, "--threads", str(args.threads),
-               "--time-limit-s", str(args.time_limit_s)]
+               "--time-limit-s", str(args.time_limit_s), "--method", args.method, "--workers", str(args.workers),
+               "--chunk-evs", str(args.chunk_evs), "--group-evs", str(args.group_evs)]
+        if args.compare:
+            cmd.append("--compare")
         if args.all_plugged:
             cmd.append("--all-plugged")
         if args.no_regulation:
@@ -202,6 +229,13 @@ def main(argv: list[str]) -> int:
               f"check {r['check_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB, LP {r['cols']} cols x "
               f"{r['rows']} rows, {r['nnz']} nnz; violations {r['violations']} (safe={r['safe']}), "
               f"shortfall {r['shortfall_kwh']:.1f} kWh, net cost {r['net_cost']:.2f}")
+        print(f"    method {r['method']}, total plan {r['plan_total_s']:.2f} s, rounds {r['rounds']}, "
+              f"objective {r['objective']:.3f}, lower bound {r['lower_bound']:.3f}, certified gap "
+              f"{r['objective'] - r['lower_bound']:.3f}")
+        if "mono_status" in r:
+            print(f"    monolithic: status {r['mono_status']}, total {r['mono_total_s']:.2f} s, objective "
+                  f"{r['mono_objective']:.3f}, net cost {r['mono_net_cost']:.2f}; decomposed − monolithic "
+                  f"objective {r['gap_vs_mono']:.4f} ({r['gap_vs_mono'] / abs(r['mono_objective']):.2e} relative)")
     if args.dispatch:
         bench_dispatch(args.dispatch, args.repeats)
     return 0

@@ -113,7 +113,8 @@ def _initial_price(problem: FleetProblem, b: _Bounds) -> FloatArray:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Column:
-    """One chunk solution: per-pair kW (net, up, down), its aggregates per interval and its own cost."""
+    """One group's part of a chunk solution: per-pair kW (net, up, down), the group's aggregates per
+    interval and its own cost (degradation, capacity revenue, shortfall penalty)."""
 
     net: FloatArray
     up: FloatArray
@@ -121,14 +122,25 @@ class _Column:
     agg: FloatArray
     """(3, n_intervals): P, RU, RD."""
     cost: float
-    priced_value: float
-    """Chunk objective at the prices it was solved with (a term of the Lagrangian bound)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Group:
+    """EVs that share one convexity row of the master (a slice of a chunk): their plugged pairs."""
+
+    pairs: IntArray
+    """Pair indices into the chunk's block."""
+    ev: IntArray
+    """Global EV index of each pair."""
+    k: IntArray
 
 
 class _Chunk:
-    """A chunk's EV LP, kept alive across rounds so that re-solves start from the previous basis."""
+    """A chunk's EV LP, kept alive across rounds so that re-solves start from the previous basis. Its EVs
+    are independent in this LP, so each solution splits into one column per group of ``group_evs`` EVs:
+    the master can then mix groups independently (more freedom per pricing pass, fewer rounds)."""
 
-    def __init__(self, problem: FleetProblem, fa: FleetArrays, idx: IntArray) -> None:
+    def __init__(self, problem: FleetProblem, fa: FleetArrays, idx: IntArray, group_evs: int) -> None:
         self.idx = idx
         self.n_k = problem.n_intervals
         lp = _Lp()
@@ -140,19 +152,29 @@ class _Chunk:
         self.highs.passModel(lp.model())
         self.n_nonzeros = lp.n_nonzeros
         self.status = "not_solved"
+        local_group = np.arange(idx.size) // group_evs
+        self.n_groups = int(local_group[-1]) + 1
+        self.col_group = local_group[self.blk.col_ev]
+        pair_group = local_group[self.blk.ev]
+        self.groups = []
+        for g in range(self.n_groups):
+            pairs = np.flatnonzero(pair_group == g)
+            self.groups.append(_Group(pairs=pairs, ev=idx[self.blk.ev[pairs]], k=self.blk.k[pairs]))
+        missing_kwh = np.maximum(fa.required_energy_wh[idx] - fa.energy_initial_wh[idx], 0.0) / 1e3
+        self.idle_cost = problem.options.ev_shortfall_penalty_per_kwh * np.bincount(
+            local_group, weights=missing_kwh, minlength=self.n_groups)
 
-    def idle_column(self, problem: FleetProblem, fa: FleetArrays) -> _Column:
-        """The chunk doing nothing: always chunk-LP-feasible (energy stays at its initial value, which is
-        within its bounds), costing only the shortfall penalties. With it in the master, the decomposition
-        can always fall back to idling a chunk, so a round-limited plan is as safe as idling."""
-        m = self.blk.ev.size
-        missing_kwh = np.maximum(fa.required_energy_wh[self.idx] - fa.energy_initial_wh[self.idx], 0.0) / 1e3
-        cost = problem.options.ev_shortfall_penalty_per_kwh * float(missing_kwh.sum())
-        zeros = np.zeros(m)
-        return _Column(net=zeros, up=zeros, dn=zeros, agg=np.zeros((3, self.n_k)), cost=cost, priced_value=cost)
+    def idle_columns(self) -> list[_Column]:
+        """Each group doing nothing: always chunk-LP-feasible (energy stays at its initial value, which is
+        within its bounds), costing only the shortfall penalties. With them in the master the decomposition
+        can always fall back to idling, so even a round-limited plan is as safe as idling."""
+        return [_Column(net=np.zeros(g.pairs.size), up=np.zeros(g.pairs.size), dn=np.zeros(g.pairs.size),
+                        agg=np.zeros((3, self.n_k)), cost=float(self.idle_cost[i]))
+                for i, g in enumerate(self.groups)]
 
-    def solve(self, prices: FloatArray) -> _Column | None:
-        """Solve at ``prices`` (3, n_intervals) on (P, RU, RD); None if HiGHS gives no feasible point."""
+    def solve(self, prices: FloatArray) -> tuple[list[_Column], float] | None:
+        """Solve at ``prices`` (3, n_intervals) on (P, RU, RD): one column per group and the chunk's priced
+        objective; None if HiGHS gives no optimal point."""
         blk, k = self.blk, self.blk.k
         cost = self.base_cost.copy()
         np.add.at(cost, blk.p_ch, prices[0, k])
@@ -169,9 +191,14 @@ class _Chunk:
             return None
         x = np.asarray(self.highs.getSolution().col_value)
         net, up, dn = blk.pair_values(x)
-        agg = np.stack([np.bincount(k, weights=v, minlength=self.n_k) for v in (net, up, dn)]).astype(np.float64)
-        return _Column(net=net, up=up, dn=dn, agg=agg, cost=float(self.base_cost @ x),
-                       priced_value=float(cost @ x))
+        own_cost = np.bincount(self.col_group, weights=self.base_cost * x, minlength=self.n_groups)
+        columns = []
+        for i, g in enumerate(self.groups):
+            gk = g.k
+            agg = np.stack([np.bincount(gk, weights=v[g.pairs], minlength=self.n_k) for v in (net, up, dn)])
+            columns.append(_Column(net=net[g.pairs], up=up[g.pairs], dn=dn[g.pairs],
+                                   agg=agg.astype(np.float64), cost=float(own_cost[i])))
+        return columns, float(cost @ x)
 
 
 class _SiteLp:
@@ -271,36 +298,38 @@ def plan_decomposed(problem: FleetProblem) -> FleetPlan:
     n_evs, n_k = fa.n_plugged.size, problem.n_intervals
     b = _fleet_bounds(problem, fa)
     active = np.flatnonzero(fa.n_plugged > 0)
-    chunks = [_Chunk(problem, fa, active[i:i + opt.chunk_evs]) for i in range(0, active.size, opt.chunk_evs)]
+    chunks = [_Chunk(problem, fa, active[i:i + opt.chunk_evs], min(opt.group_evs, opt.chunk_evs))
+              for i in range(0, active.size, opt.chunk_evs)]
+    groups = [g for chunk in chunks for g in chunk.groups]
     site_lp = _SiteLp(problem, b)
     build_s = time.perf_counter() - t0
     pool = ThreadPoolExecutor(opt.workers) if opt.workers > 1 and len(chunks) > 1 else None
 
-    def price_all(prices: FloatArray) -> list[_Column | None]:
+    def price_all(prices: FloatArray) -> tuple[list[_Column], float] | None:
+        """Every group's column at ``prices`` and the Lagrangian bound L(prices); None if a solve failed."""
         if pool is None:
-            return [chunk.solve(prices) for chunk in chunks]
-        return list(pool.map(lambda chunk: chunk.solve(prices), chunks))
-
-    def lagrangian(prices: FloatArray, cols: list[_Column | None]) -> float | None:
+            results = [chunk.solve(prices) for chunk in chunks]
+        else:
+            results = list(pool.map(lambda chunk: chunk.solve(prices), chunks))
         site_value = site_lp.value(prices)
-        if site_value is None or any(c is None for c in cols):
+        if site_value is None or any(r is None for r in results):
             return None
-        return site_value + sum(c.priced_value for c in cols if c is not None)
+        done = [r for r in results if r is not None]
+        return [col for cols, _ in done for col in cols], site_value + sum(value for _, value in done)
 
     tol = opt.gap_abs_per_ev * n_evs
     center = np.zeros((3, n_k))
     center[0] = _initial_price(problem, b)
     try:
         first = price_all(center)
-        failed = [chunk.status for chunk, col in zip(chunks, first, strict=True) if col is None]
-        if failed:
+        if first is None:
+            failed = [chunk.status for chunk in chunks if chunk.status != "optimal"] or ["solver_error"]
             return _idle(problem, fa, failed[0], build_s, time.perf_counter() - t0 - build_s)
-        columns = [[chunk.idle_column(problem, fa), col] for chunk, col in zip(chunks, first, strict=True)
-                   if col is not None]
-        master_lp = _MasterLp(problem, len(chunks))
-        master_lp.add([(c, col) for c, cols in enumerate(columns) for col in cols])
-        bound = lagrangian(center, first)
-        lower = bound if bound is not None else -np.inf
+        columns = [[idle, col] for idle, col in zip((c for ch in chunks for c in ch.idle_columns()), first[0],
+                                                     strict=True)]
+        master_lp = _MasterLp(problem, len(groups))
+        master_lp.add([(g, col) for g, cols in enumerate(columns) for col in cols])
+        lower = first[1]
         rounds = 1
         alpha = _SMOOTHING
         while True:
@@ -314,33 +343,30 @@ def plan_decomposed(problem: FleetProblem) -> FleetPlan:
                 status = "round_limit"
                 break
             trial = alpha * center + (1 - alpha) * master.prices
-            new = price_all(trial)
+            priced = price_all(trial)
             rounds += 1
-            bound = lagrangian(trial, new)
-            if bound is not None and bound > lower:
+            if priced is None:  # keep the columns found so far; the master's plan stays valid
+                status = "round_limit"
+                break
+            new, bound = priced
+            if bound > lower:
                 lower, center = bound, trial
-            improving = False
-            added = []
-            for c, col in enumerate(new):
-                if col is None:
-                    continue
-                reduced = col.cost + float(np.sum(master.prices * col.agg)) - master.convexity_dual[c]
-                improving |= reduced < -1e-9 * max(1.0, abs(col.cost))
-                columns[c].append(col)
-                added.append((c, col))
-            master_lp.add(added)
-            if not improving:  # mispricing: the smoothed prices were too close to the centre
-                alpha = max(0.0, alpha - 0.25)
+            reduced = (np.asarray([col.cost for col in new])
+                       + np.einsum("ij,gij->g", master.prices, np.stack([col.agg for col in new]))
+                       - master.convexity_dual)
+            if not np.any(reduced < -1e-9 * np.maximum(1.0, np.abs(master.convexity_dual))):
+                alpha = max(0.0, alpha - 0.25)  # mispricing: the smoothed prices were too close to the centre
+            for g, col in enumerate(new):
+                columns[g].append(col)
+            master_lp.add(list(enumerate(new)))
     finally:
         if pool is not None:
             pool.shutdown()
 
     power_w, up_w, dn_w = np.zeros((n_evs, n_k)), np.zeros((n_evs, n_k)), np.zeros((n_evs, n_k))
-    for chunk, cols, w in zip(chunks, columns, master.weights, strict=True):
-        ev = chunk.idx[chunk.blk.ev]
-        power_w[ev, chunk.blk.k] = sum(wj * col.net for wj, col in zip(w, cols, strict=True)) * 1e3
-        up_w[ev, chunk.blk.k] = sum(wj * col.up for wj, col in zip(w, cols, strict=True)) * 1e3
-        dn_w[ev, chunk.blk.k] = sum(wj * col.dn for wj, col in zip(w, cols, strict=True)) * 1e3
+    for group, cols, w in zip(groups, columns, master.weights, strict=True):
+        for target, part in ((power_w, "net"), (up_w, "up"), (dn_w, "dn")):
+            target[group.ev, group.k] = np.einsum("j,jp->p", w, np.stack([getattr(c, part) for c in cols])) * 1e3
     total_s = time.perf_counter() - t0
     result = _finish(problem, fa, status, power_w, up_w, dn_w, master.objective, build_s, total_s - build_s,
                      sum(c.n_cols for c in chunks) + master_lp.n_cols,

@@ -168,6 +168,9 @@ class _EvBlock:
     p_dis: IntArray
     r_up: IntArray
     r_dn: IntArray
+    col_ev: IntArray
+    """The EV (index into the block's fleet arrays) of each of the block's columns, from ``first_col``."""
+    first_col: int
 
     def schedule(self, x: FloatArray, n_evs: int, n_k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(net power, reserve up, reserve down) in W, (n_evs, n_k), from the LP solution ``x``."""
@@ -202,6 +205,7 @@ def _ev_block(lp: _Lp, problem: FleetProblem, fa: FleetArrays) -> _EvBlock:
     """Add the EV columns and rows (power bounds under calls, E/H dynamics, call energy, departure need)."""
     opt = problem.options
     pr = _pairs(fa)
+    first_col = lp.n_cols
     dt = problem.step_h
     alpha = opt.call_fraction
     m = pr.ev.size
@@ -280,7 +284,12 @@ def _ev_block(lp: _Lp, problem: FleetProblem, fa: FleetArrays) -> _EvBlock:
         window_of_ev = np.full(fa.n_plugged.size, -1, dtype=np.int64)
         window_of_ev[pr.evs_with_window] = dep_rows
         lp.entries(window_of_ev[ev], r_up, alpha * dt * c_up[ev])
-    return _EvBlock(ev=ev, k=kk, p_ch=p_ch, p_dis=p_dis, r_up=r_up, r_dn=r_dn)
+    col_ev = np.full(lp.n_cols - first_col, -1, dtype=np.int64)
+    for family in (p_ch, p_dis, r_up, r_dn, e_state, h_state):
+        present = family >= 0
+        col_ev[family[present] - first_col] = ev[present]
+    col_ev[shortfall - first_col] = pr.evs_with_window
+    return _EvBlock(ev=ev, k=kk, p_ch=p_ch, p_dis=p_dis, r_up=r_up, r_dn=r_dn, col_ev=col_ev, first_col=first_col)
 
 
 def _site_block(lp: _Lp, problem: FleetProblem, *, link: bool = True,
