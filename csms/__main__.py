@@ -48,11 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--store", choices=["memory", "redis"], help="override the configured store backend")
     serve.add_argument("--plain-logs", action="store_true", help="human-readable logs instead of JSON lines")
     sub.add_parser("optimize", help="solve a fleet problem file (see `csms optimize -h`)", add_help=False)
+    sub.add_parser("replay", help="follow a recorded regulation signal with a simulated fleet (`csms replay -h`)",
+                   add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command == "optimize":
         from csms.optimizer.cli import main as optimize_main
 
         return optimize_main(rest)
+    if args.command == "replay":
+        from csms.scenario.replay_cli import main as replay_main
+
+        return replay_main(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return asyncio.run(_serve(args))

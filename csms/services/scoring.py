@@ -11,8 +11,10 @@ same sign convention) and sampled on the same uniform grid (2 s for PJM RegA, 4 
 cut into consecutive 5-minute windows; each window's components use the response from the window start
 plus delta (so the last windows see less delay range near the end of the data). The reported composite is the
 mean over windows of (accuracy + delay + precision) / 3, i.e. PJM's hourly score averaged over the run.
-A window whose signal is constant (zero variance) is skipped for accuracy and counts as accuracy 1 if the
-response is within 0.05 of it.
+A window whose signal barely moves (standard deviation < 0.02 of capacity, e.g. RegA pinned at -1) has no
+variation to correlate: there accuracy and delay are 1 if the response stays within 0.05 of the signal on
+average, else 0 (correlating noise would pick an arbitrary delay). That rule is ours, not PJM's; the CSV of
+`python -m csms replay --out` lets anyone score the same run differently.
 
 Tracking error (setpoint following) and DR delivery are simpler: see the functions below.
 """
@@ -27,6 +29,7 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 WINDOW_S = 300.0
+FLAT_SIGNAL_STD = 0.02
 MAX_DELAY_S = 300.0
 DELAY_STEP_S = 10.0
 
@@ -50,7 +53,7 @@ def _window_scores(signal: FloatArray, response: FloatArray, start: int, n: int,
                    ) -> tuple[float, float, float]:
     sig = signal[start:start + n]
     best_r, best_delay_s = -1.0, MAX_DELAY_S
-    constant = float(np.std(sig)) < 1e-9
+    constant = float(np.std(sig)) < FLAT_SIGNAL_STD
     for delay_s in np.arange(0.0, MAX_DELAY_S + 1e-9, DELAY_STEP_S):
         shift = round(float(delay_s) / step_s)
         if start + shift + n > len(response):

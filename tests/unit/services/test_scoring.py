@@ -45,3 +45,12 @@ def test_noise_lowers_precision_but_keeps_a_passing_score() -> None:
 
 def test_tracking_error_is_relative() -> None:
     assert tracking_error(np.array([1000.0, -1000.0]), np.array([900.0, -1100.0])) == 0.1
+
+
+def test_a_pinned_signal_is_scored_on_tracking_not_on_correlating_noise() -> None:
+    rng = np.random.default_rng(3)
+    pinned = np.clip(-1.0 + np.abs(rng.normal(0, 0.003, 600)), -1, 1)
+    tracked = regulation_score(pinned, pinned + rng.normal(0, 0.01, 600), STEP_S)
+    assert tracked.accuracy == 1.0 and tracked.delay == 1.0
+    ignored = regulation_score(pinned, np.zeros(600), STEP_S)
+    assert ignored.accuracy == 0.0 and ignored.composite < 0.1
