@@ -1,7 +1,8 @@
 """Charge and discharge commands to EVSEs: capability lookup, safety envelope, encoding, coalesced delivery.
 
 `ChargingService.apply(station_id, schedule)` is the one way a schedule reaches a station, whoever asks:
-1. the station's capabilities for that EVSE (learned from its device model, or an operator override);
+1. the station's capabilities for that EVSE (learned from its device model, cached until the station reboots
+   or reports a new device model on this node; or an operator override);
 2. the safety envelope (`envelope.py`) from capabilities, the EV's needs and last SoC, and the site limits
    given what the other EVSEs of the site are commanded; a schedule the envelope changes is sent changed;
 3. encoding for the station's OCPP version (`csms.ocpp.profiles`); a schedule the station cannot express
@@ -74,6 +75,8 @@ class ChargingService:
         self._default_min_soc = default_min_soc
         self._max_offline_duration_s = max_offline_duration_s
         self._overrides: dict[tuple[str, int], StationCapabilities] = {}
+        self._learned: dict[tuple[str, int], StationCapabilities] = {}  # cache, dropped on a new device model
+        events.subscribe(self._on_event)
         self._channels: dict[tuple[str, int], _Channel] = {}
         self._commanded_w: dict[tuple[str, int], float] = {}
         self.installed: dict[tuple[str, int, ProfilePurpose], PowerSchedule] = {}
@@ -91,10 +94,22 @@ class ChargingService:
         override = self._overrides.get((station_id, evse_id))
         if override is not None:
             return override
+        cached = self._learned.get((station_id, evse_id))
+        if cached is not None:
+            return cached
         station = await self._store.get_station(StationId(station_id))
         version = station.ocpp_version if station and station.ocpp_version else "ocpp2.0.1"
         variables = await self._store.list_variables(StationId(station_id))
-        return capabilities_from_variables(version, variables, evse_id)
+        caps = capabilities_from_variables(version, variables, evse_id)
+        if variables:  # nothing reported yet: do not cache the defaults
+            self._learned[(station_id, evse_id)] = caps
+        return caps
+
+    def _on_event(self, event: DomainEvent) -> None:
+        """A (re)boot or a new device model report can change what a station can do."""
+        if event.kind in ("station.booted", "station.report_complete", "station.connected"):
+            for key in [k for k in self._learned if k[0] == event.station_id]:
+                del self._learned[key]
 
     # ---- commands -------------------------------------------------------------------------------------
 
