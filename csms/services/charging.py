@@ -101,8 +101,7 @@ class ChargingService:
         version = station.ocpp_version if station and station.ocpp_version else "ocpp2.0.1"
         variables = await self._store.list_variables(StationId(station_id))
         caps = capabilities_from_variables(version, variables, evse_id)
-        if variables:  # nothing reported yet: do not cache the defaults
-            self._learned[(station_id, evse_id)] = caps
+        self._learned[(station_id, evse_id)] = caps  # until a boot or a device-model report says otherwise
         return caps
 
     def _on_event(self, event: DomainEvent) -> None:
