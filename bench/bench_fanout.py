@@ -70,7 +70,8 @@ async def run(stations: int, load_interval_s: float, rounds: int) -> None:
     app = build_app(settings, serve_api=False)
     await app.start()
     interval = load_interval_s if load_interval_s > 0 else 3600.0
-    client = subprocess.Popen(
+    client = await asyncio.to_thread(
+        subprocess.Popen,
         [sys.executable, str(ROOT / "bench" / "load_client.py"), "--url", f"ws://127.0.0.1:{app.ocpp_port}/ocpp",
          "--stations", str(stations), "--duration", "600", "--interval", str(interval), "--id-prefix", "FAN"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -116,7 +117,7 @@ def main() -> int:
     parser.add_argument("--load-interval", type=float, default=0.0, help="s between MeterValues per station")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     for count in (int(n) for n in args.stations.split(",")):
         asyncio.run(run(count, args.load_interval, args.rounds))
