@@ -18,6 +18,7 @@ from csms.domain.clock import Clock, SystemClock
 from csms.domain.records import BootPolicy
 from csms.handlers import build_handlers
 from csms.handlers.deps import HandlerDeps
+from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.server.connections import ConnectionRegistry
@@ -84,6 +85,7 @@ class CsmsApp:
     fleet: FleetController | None = None
     cluster: ClusterParts | None = None
     serve_api: bool = True
+    metrics: CsmsMetrics | None = None
     _api_server: uvicorn.Server | None = None
     _api_task: asyncio.Task[None] | None = None
     _leadership_task: asyncio.Task[None] | None = None
@@ -109,7 +111,15 @@ class CsmsApp:
                 "leader_token": None if self.cluster is None else self.cluster.leader.token,
                 "stations_connected": len(self.registry), "cluster": self.cluster is not None}
 
+    def ocpp_listening(self) -> bool:
+        try:
+            return self.ocpp_server.port > 0
+        except RuntimeError:
+            return False
+
     async def start(self) -> None:
+        if self.metrics is not None:
+            self.metrics.start()
         for version in (OcppVersion(v) for v in self.settings.ocpp.versions):
             for action in _HOT_ACTIONS:
                 compiled_validator(version, action, "Request")
@@ -136,12 +146,16 @@ class CsmsApp:
 
     async def _start_api(self) -> None:
         from csms.api.app import ApiServices, create_api
+        from csms.grid.push import RegulationPush
 
         services = ApiServices(store=self.store, gateway=self.gateway, commands=self.commands,
                                charging=self.charging, credentials=self.credentials, clock=self.clock,
-                               api_token=self.settings.api.token, node_info=self.node_info)
+                               api_token=self.settings.api.token, node_info=self.node_info, events=self.events,
+                               fleet=self.fleet, is_leader=lambda: self.is_leader, metrics=self.metrics,
+                               ocpp_listening=self.ocpp_listening,
+                               regulation=None if self.fleet is None else RegulationPush(self.clock))
         config = uvicorn.Config(create_api(services), host=self.settings.api.host, port=self.settings.api.port,
-                                log_level="warning", lifespan="off")
+                                log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
         self._api_server = uvicorn.Server(config)
         self._api_task = asyncio.create_task(self._api_server.serve(), name="api")
         while not self._api_server.started:
@@ -164,6 +178,8 @@ class CsmsApp:
             await self.cluster.membership.stop()
             await self.cluster.gateway.stop()
             await self.cluster.redis.aclose()
+        if self.metrics is not None:
+            self.metrics.stop()
         await self.store.close()
 
 
@@ -225,8 +241,12 @@ def build_app(
         from csms.services.fleet_controller import FleetController
 
         fleet = FleetController(store, charging, clock, events, settings.fleet, default_min_soc=v2g.default_min_soc)
+    metrics = CsmsMetrics(connections=lambda: len(registry))
+    metrics.bind_events(events)
+    if fleet is not None:
+        metrics.instrument_fleet(fleet)
     return CsmsApp(
         settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,
         credentials=credentials, commands=CommandService(gateway, settings.ocpp.call_timeout_s), charging=charging,
-        deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api,
+        deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api, metrics=metrics,
     )

@@ -1,0 +1,154 @@
+"""Commands to stations (operator): remote start/stop, reset, availability, unlock, trigger, get/set variables,
+charge/discharge schedules, and any CSMS-initiated OCPP call. Each is audited by the API middleware."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from csms.api.auth import Auth, Role
+from csms.api.common import apply_out, not_connected, ocpp_call, station_id_of
+from csms.api.problems import OCPP_CALL_ERROR, STATION_TIMEOUT, ApiProblem, conflict, invalid
+from csms.api.schemas import (
+    ApplyOut,
+    AvailabilityIn,
+    GetVariablesIn,
+    OcppCallIn,
+    ResetIn,
+    ScheduleIn,
+    SetVariablesIn,
+    StartIn,
+    StopIn,
+    TriggerIn,
+    UnlockIn,
+)
+from csms.api.services import ApiServices
+from csms.domain.ids import StationId
+from csms.domain.schedule import FreqWattPoint, PowerSchedule, ProfilePurpose, SchedulePeriod
+from csms.errors import CallError, CallTimeout, SessionClosed, StationNotConnected
+from csms.services.charging import ApplyStatus
+
+
+def router(services: ApiServices, auth: Auth) -> APIRouter:
+    r = APIRouter(prefix="/api/v1/stations/{station_id}", tags=["commands"])
+    viewer, operator = auth.requires(Role.VIEWER), auth.requires(Role.OPERATOR)
+
+    async def call(request: Request, station_id: str, action: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> dict[str, Any]:
+        return await ocpp_call(services, request, station_id_of(station_id), action, payload, timeout_s)
+
+    @r.post("/ocpp", **operator)
+    async def ocpp_generic(request: Request, station_id: str, body: OcppCallIn) -> dict[str, Any]:
+        """Send any CSMS-initiated OCPP call to a connected station and return its response payload."""
+        return await call(request, station_id, body.action, body.payload, body.timeout_s)
+
+    @r.post("/transactions/start", **operator)
+    async def start_transaction(request: Request, station_id: str, body: StartIn) -> dict[str, Any]:
+        payload: dict[str, Any] = {"idToken": {"idToken": body.id_token, "type": "Central"},
+                                   "remoteStartId": int(services.clock.now().timestamp() * 1000) % 2**31}
+        if body.evse_id is not None:
+            payload["evseId"] = body.evse_id
+        return await call(request, station_id, "RequestStartTransaction", payload)
+
+    @r.post("/transactions/stop", **operator)
+    async def stop_transaction(request: Request, station_id: str, body: StopIn) -> dict[str, Any]:
+        return await call(request, station_id, "RequestStopTransaction", {"transactionId": body.transaction_id})
+
+    @r.post("/reset", **operator)
+    async def reset(request: Request, station_id: str, body: ResetIn) -> dict[str, Any]:
+        payload: dict[str, Any] = {"type": body.type}
+        if body.evse_id is not None:
+            payload["evseId"] = body.evse_id
+        return await call(request, station_id, "Reset", payload)
+
+    @r.post("/availability", **operator)
+    async def change_availability(request: Request, station_id: str, body: AvailabilityIn) -> dict[str, Any]:
+        payload: dict[str, Any] = {"operationalStatus": "Operative" if body.operational else "Inoperative"}
+        if body.evse_id is not None:
+            payload["evse"] = {"id": body.evse_id}
+        return await call(request, station_id, "ChangeAvailability", payload)
+
+    @r.post("/evses/{evse_id}/unlock", **operator)
+    async def unlock(request: Request, station_id: str, evse_id: int, body: UnlockIn) -> dict[str, Any]:
+        return await call(request, station_id, "UnlockConnector", {"evseId": evse_id,
+                                                                   "connectorId": body.connector_id})
+
+    @r.post("/trigger", **operator)
+    async def trigger(request: Request, station_id: str, body: TriggerIn) -> dict[str, Any]:
+        payload: dict[str, Any] = {"requestedMessage": body.message}
+        if body.evse_id is not None:
+            payload["evse"] = {"id": body.evse_id}
+        return await call(request, station_id, "TriggerMessage", payload)
+
+    @r.post("/variables/get", **operator)
+    async def get_variables(request: Request, station_id: str, body: GetVariablesIn) -> dict[str, Any]:
+        """Ask the station for current values (GetVariables); the stored model is GET .../variables."""
+        data = [{"component": {"name": v.component}, "variable": {"name": v.variable}} for v in body.variables]
+        return await call(request, station_id, "GetVariables", {"getVariableData": data})
+
+    @r.post("/variables/set", **operator)
+    async def set_variables(request: Request, station_id: str, body: SetVariablesIn) -> dict[str, Any]:
+        data = [{"component": {"name": v.component}, "variable": {"name": v.variable}, "attributeValue": v.value}
+                for v in body.variables]
+        return await call(request, station_id, "SetVariables", {"setVariableData": data})
+
+    async def open_transaction(sid: StationId, evse_id: int) -> str | None:
+        for tx in await services.store.list_transactions(sid, open_only=True):
+            if tx.evse_id == evse_id:
+                return tx.transaction_id
+        return None
+
+    @r.put("/evses/{evse_id}/schedule", **operator)
+    async def set_schedule(request: Request, station_id: str, evse_id: int, body: ScheduleIn) -> ApplyOut:
+        """Charge (+) or discharge (-) schedule for an EVSE. It passes the safety envelope first; the answer
+        says what was changed. 409: the station cannot express it; 502: the station rejected or failed it."""
+        request.state.audit_action = "SetChargingProfile"
+        sid = station_id_of(station_id)
+        tx_id = body.transaction_id
+        if body.purpose is ProfilePurpose.TX and tx_id is None:
+            tx_id = await open_transaction(sid, evse_id)
+            if tx_id is None:
+                raise conflict(f"no open transaction on {station_id} EVSE {evse_id}")
+        try:
+            schedule = PowerSchedule(
+                evse_id=evse_id, starts_at=body.starts_at or services.clock.now(), duration_s=body.duration_s,
+                purpose=body.purpose, transaction_id=tx_id if body.purpose is ProfilePurpose.TX else None,
+                periods=tuple(SchedulePeriod(
+                    start_offset_s=p.start_offset_s, power_w=p.power_w, mode=p.mode, max_charge_w=p.max_charge_w,
+                    max_discharge_w=p.max_discharge_w, baseline_w=p.baseline_w,
+                    freq_watt_curve=tuple(FreqWattPoint(c.frequency_hz, c.power_w) for c in p.freq_watt_curve),
+                ) for p in body.periods),
+            )
+        except ValueError as exc:
+            raise invalid(str(exc), "body.periods") from None
+        result = await services.charging.apply(sid, schedule, requester="api")
+        out = apply_out(result)
+        request.state.audit_detail = f"{result.status.value} {result.detail}".strip()
+        if result.status is ApplyStatus.REFUSED:
+            raise conflict(result.detail or "the station cannot express this schedule", result=out.model_dump(
+                mode="json"))
+        if result.status in (ApplyStatus.REJECTED, ApplyStatus.FAILED):
+            raise ApiProblem(502, result.detail or f"station {result.status.value.lower()} the schedule",
+                             type_=OCPP_CALL_ERROR, result=out.model_dump(mode="json"))
+        return out
+
+    @r.delete("/evses/{evse_id}/schedule", **operator)
+    async def clear_schedule(request: Request, station_id: str, evse_id: int,
+                             purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
+        request.state.audit_action = "ClearChargingProfile"
+        try:
+            return await services.charging.clear(station_id_of(station_id), evse_id, purpose)
+        except StationNotConnected as exc:
+            raise not_connected(exc) from None
+        except CallError as exc:
+            raise ApiProblem(502, f"{exc.code}: {exc.description}", type_=OCPP_CALL_ERROR, code=exc.code) from None
+        except (CallTimeout, SessionClosed) as exc:
+            raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
+
+    @r.get("/evses/{evse_id}/composite-schedule", **viewer)
+    async def composite_schedule(request: Request, station_id: str, evse_id: int,
+                                 duration_s: Annotated[int, Query(gt=0, le=86400)] = 3600) -> dict[str, Any]:
+        """What the station says it will do (GetCompositeSchedule, in W)."""
+        return await call(request, station_id, "GetCompositeSchedule",
+                          {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": "W"})
+
+    return r

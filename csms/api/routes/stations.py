@@ -1,0 +1,146 @@
+"""Stations, EVSEs, connectors, the stored device model, and station configuration (admin)."""
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from csms.api.auth import Auth, Role
+from csms.api.common import connector_out, needs_out, schedule_out, station_id_of, station_out, tx_out
+from csms.api.pagination import Page, page_params, paginate
+from csms.api.problems import not_found
+from csms.api.schemas import (
+    BootPolicyIn,
+    CapabilitiesIn,
+    CredentialIn,
+    CredentialOut,
+    EvseOut,
+    NeedsIn,
+    NeedsOut,
+    StationOut,
+)
+from csms.api.services import ApiServices
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.records import BootPolicy, ChargingNeedsRecord, StationRecord
+from csms.services.credentials import generate_password
+
+
+def router(services: ApiServices, auth: Auth) -> APIRouter:
+    r = APIRouter(prefix="/api/v1", tags=["stations"])
+    viewer, operator, admin = (auth.requires(role) for role in Role)
+    store = services.store
+
+    @r.get("/stations", **viewer)
+    async def list_stations(
+        request: Request, response: Response, page: Annotated[Page, Depends(page_params)],
+        connected: bool | None = None,
+        q: Annotated[str | None, Query(max_length=64, description="station id contains (case-insensitive)")] = None,
+        connector_status: Annotated[str | None, Query(description="any connector has this status")] = None,
+    ) -> list[StationOut]:
+        """Known stations by id, with their connection and connector statuses."""
+        stations = sorted(await store.list_stations(), key=lambda s: s.station_id)
+        if q:
+            stations = [s for s in stations if q.lower() in s.station_id.lower()]
+        nodes = await services.gateway.locate([s.station_id for s in stations])
+        if connected is not None:
+            stations = [s for s in stations if connected == (nodes[s.station_id] is not None)]
+        if connector_status is None:
+            stations = paginate(stations, page, request, response)
+        result = []
+        for station in stations:
+            connectors = [connector_out(c) for c in await store.list_connector_statuses(station.station_id)]
+            if connector_status is not None and all(c.status != connector_status for c in connectors):
+                continue
+            result.append(station_out(station, nodes[station.station_id], connectors))
+        return result if connector_status is None else paginate(result, page, request, response)
+
+    @r.get("/stations/{station_id}", **viewer)
+    async def get_station(station_id: str) -> StationOut:
+        sid = station_id_of(station_id)
+        station = await store.get_station(sid)
+        if station is None:
+            raise not_found(f"unknown station {station_id}")
+        connectors = [connector_out(c) for c in await store.list_connector_statuses(sid)]
+        return station_out(station, (await services.gateway.locate([sid]))[sid], connectors)
+
+    @r.get("/stations/{station_id}/evses", **viewer)
+    async def list_evses(station_id: str) -> list[EvseOut]:
+        """Per EVSE: connectors, the open transaction, the EV's needs and the schedules the CSMS installed."""
+        sid = station_id_of(station_id)
+        if await store.get_station(sid) is None:
+            raise not_found(f"unknown station {station_id}")
+        connectors = await store.list_connector_statuses(sid)
+        txs = {tx.evse_id: tx for tx in await store.list_transactions(sid, open_only=True) if tx.evse_id is not None}
+        installed = {(evse, purpose): s for (st, evse, purpose), s in services.charging.installed.items() if st == sid}
+        evse_ids = sorted({c.evse_id for c in connectors} | set(txs) | {evse for evse, _ in installed})
+        result = []
+        for evse_id in evse_ids:
+            needs = await store.get_charging_needs(sid, evse_id)
+            tx = txs.get(evse_id)
+            result.append(EvseOut(
+                evse_id=evse_id, connectors=[connector_out(c) for c in connectors if c.evse_id == evse_id],
+                transaction=None if tx is None else tx_out(tx), needs=None if needs is None else needs_out(needs),
+                schedules=[schedule_out(s) for (evse, _), s in sorted(installed.items()) if evse == evse_id]))
+        return result
+
+    @r.get("/stations/{station_id}/variables", **viewer)
+    async def get_station_variables(station_id: str) -> list[dict[str, Any]]:
+        """The device model as last reported by the station (NotifyReport / GetVariables)."""
+        return [dataclasses.asdict(v) for v in await store.list_variables(station_id_of(station_id))]
+
+    @r.get("/stations/{station_id}/evses/{evse_id}/needs", **viewer)
+    async def get_needs(station_id: str, evse_id: int) -> NeedsOut:
+        needs = await store.get_charging_needs(station_id_of(station_id), evse_id)
+        if needs is None:
+            raise not_found("no charging needs known for this EVSE")
+        return needs_out(needs)
+
+    @r.put("/stations/{station_id}/evses/{evse_id}/needs", **operator)
+    async def put_needs(station_id: str, evse_id: int, body: NeedsIn) -> NeedsOut:
+        """Set the EV's needs and the driver's preferences (departure, target, minimum reserve, discharge)."""
+        sid = station_id_of(station_id)
+        record = ChargingNeedsRecord(station_id=sid, evse_id=evse_id, received_at=services.clock.now(),
+                                     **body.model_dump())
+        await store.put_charging_needs(record)
+        if services.fleet is not None:
+            services.fleet.request_replan("driver preferences set through the API")
+        return needs_out(record)
+
+    @r.get("/stations/{station_id}/evses/{evse_id}/capabilities", **viewer)
+    async def get_capabilities(station_id: str, evse_id: int) -> CapabilitiesIn:
+        caps = await services.charging.capabilities(station_id_of(station_id), evse_id)
+        return CapabilitiesIn(**{**dataclasses.asdict(caps), "rate_units": sorted(caps.rate_units),
+                                 "operation_modes": sorted(caps.operation_modes)})
+
+    @r.put("/stations/{station_id}/evses/{evse_id}/capabilities", **admin)
+    async def put_capabilities(station_id: str, evse_id: int, body: CapabilitiesIn) -> CapabilitiesIn:
+        """Override what was learned from the device model (e.g. a 2.0.1 station that accepts negative limits)."""
+        caps = StationCapabilities(**{**body.model_dump(), "rate_units": frozenset(body.rate_units),
+                                      "operation_modes": frozenset(body.operation_modes)})
+        services.charging.override_capabilities(station_id_of(station_id), evse_id, caps)
+        return body
+
+    @r.put("/stations/{station_id}/boot-policy", **admin)
+    async def set_boot_policy(station_id: str, body: BootPolicyIn) -> StationOut:
+        """How the CSMS answers this station's BootNotification (null: the server default)."""
+        sid = station_id_of(station_id)
+        station = await store.get_station(sid) or StationRecord(station_id=sid)
+        station = dataclasses.replace(station, boot_policy=None if body.policy is None else BootPolicy(body.policy))
+        await store.put_station(station)
+        return station_out(station, (await services.gateway.locate([sid]))[sid], [])
+
+    @r.put("/stations/{station_id}/credential", **admin)
+    async def set_credential(station_id: str, body: CredentialIn) -> CredentialOut:
+        """Security profile 1 password (stored hashed); generated and returned once when omitted."""
+        sid = station_id_of(station_id)
+        generated = body.password is None
+        password = body.password or generate_password()
+        await services.credentials.set_password(sid, password)
+        return CredentialOut(station_id=sid, password=password if generated else None)
+
+    @r.delete("/stations/{station_id}/credential", status_code=status.HTTP_204_NO_CONTENT, **admin)
+    async def delete_credential(station_id: str) -> None:
+        if not await store.delete_credential(station_id_of(station_id)):
+            raise not_found(f"no credential for {station_id}")
+
+    return r

@@ -1,0 +1,402 @@
+"""Request and response models of the operator API (pydantic at the edge; the domain stays dataclasses)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from csms.domain.records import TokenStatus
+from csms.domain.schedule import OperationMode, ProfilePurpose
+from csms.services.charging import ApplyStatus
+
+# ---- stations -------------------------------------------------------------------------------------------
+
+
+class ConnectorOut(BaseModel):
+    evse_id: int
+    connector_id: int
+    status: str
+    updated_at: datetime
+
+
+class StationOut(BaseModel):
+    station_id: str
+    connected: bool
+    node_id: str | None = Field(None, description="the CSMS node holding the station's connection")
+    vendor: str
+    model: str
+    serial_number: str
+    firmware_version: str
+    ocpp_version: str
+    registration_status: str
+    boot_policy: str | None
+    last_boot_at: datetime | None
+    last_seen_at: datetime | None
+    connectors: list[ConnectorOut] = []
+
+
+class TransactionOut(BaseModel):
+    station_id: str
+    transaction_id: str
+    evse_id: int | None
+    id_token: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    is_open: bool
+    charging_state: str
+    stopped_reason: str
+    energy_import_wh: float
+    energy_export_wh: float
+    last_power_w: float | None
+    last_soc: float | None
+    offline_events: int
+
+
+class MeterSampleOut(BaseModel):
+    measured_at: datetime
+    import_register_wh: float | None
+    export_register_wh: float | None
+    power_w: float | None
+    soc: float | None
+
+
+class PeriodOut(BaseModel):
+    start_offset_s: int
+    power_w: float
+    mode: str
+
+
+class InstalledScheduleOut(BaseModel):
+    purpose: str
+    starts_at: datetime
+    duration_s: int
+    transaction_id: str | None
+    periods: list[PeriodOut]
+
+
+class NeedsIn(BaseModel):
+    departure_at: datetime | None = None
+    energy_request_wh: float | None = Field(None, ge=0)
+    target_soc: float | None = Field(None, ge=0, le=1)
+    min_soc: float | None = Field(None, ge=0, le=1, description="reserve the EV is never discharged below")
+    ev_capacity_wh: float | None = Field(None, gt=0)
+    max_charge_power_w: float | None = Field(None, ge=0)
+    max_discharge_power_w: float | None = Field(None, ge=0)
+    discharge_allowed: bool = False
+
+
+class NeedsOut(NeedsIn):
+    station_id: str
+    evse_id: int
+    received_at: datetime
+
+
+class EvseOut(BaseModel):
+    evse_id: int
+    connectors: list[ConnectorOut]
+    transaction: TransactionOut | None
+    needs: NeedsOut | None
+    schedules: list[InstalledScheduleOut]
+
+
+class CapabilitiesIn(BaseModel):
+    ocpp_version: str = Field("ocpp2.0.1", pattern="^ocpp2\\.(0\\.1|1)$")
+    discharge_supported: bool = False
+    rate_units: list[str] = ["W"]
+    operation_modes: list[str] = []
+    supports_dynamic_profiles: bool = False
+    supports_max_offline_duration: bool = False
+    phases: int = Field(3, ge=1, le=3)
+    voltage_v: float = Field(230.0, gt=0)
+    max_charge_power_w: float | None = Field(None, ge=0)
+    max_discharge_power_w: float | None = Field(None, ge=0)
+
+
+class CredentialIn(BaseModel):
+    password: str | None = Field(None, min_length=16, max_length=40, description="omit to have the CSMS generate one")
+
+
+class CredentialOut(BaseModel):
+    station_id: str
+    password: str | None = Field(None, description="only returned when the CSMS generated it")
+
+
+class BootPolicyIn(BaseModel):
+    policy: Literal["Accepted", "Pending", "Rejected"] | None = Field(..., description="null = the server default")
+
+
+# ---- commands -------------------------------------------------------------------------------------------
+
+
+class OcppCallIn(BaseModel):
+    action: str = Field(..., examples=["GetVariables"])
+    payload: dict[str, Any] = Field(default_factory=dict)
+    timeout_s: float | None = Field(None, gt=0, le=300)
+
+
+class StartIn(BaseModel):
+    id_token: str = Field(..., min_length=1, max_length=36)
+    evse_id: int | None = Field(None, ge=1)
+
+
+class StopIn(BaseModel):
+    transaction_id: str = Field(..., min_length=1, max_length=36)
+
+
+class ResetIn(BaseModel):
+    type: Literal["Immediate", "OnIdle"] = "OnIdle"
+    evse_id: int | None = Field(None, ge=1)
+
+
+class AvailabilityIn(BaseModel):
+    operational: bool
+    evse_id: int | None = Field(None, ge=1, description="omit for the whole station")
+
+
+class UnlockIn(BaseModel):
+    connector_id: int = Field(1, ge=1)
+
+
+class TriggerIn(BaseModel):
+    message: Literal["BootNotification", "LogStatusNotification", "FirmwareStatusNotification", "Heartbeat",
+                     "MeterValues", "SignChargingStationCertificate", "SignV2GCertificate", "StatusNotification",
+                     "TransactionEvent", "SignCombinedCertificate", "PublishFirmwareStatusNotification"]
+    evse_id: int | None = Field(None, ge=1)
+
+
+class VariableRef(BaseModel):
+    component: str = Field(..., min_length=1, max_length=50)
+    variable: str = Field(..., min_length=1, max_length=50)
+
+
+class GetVariablesIn(BaseModel):
+    variables: list[VariableRef] = Field(..., min_length=1, max_length=50)
+
+
+class VariableValue(VariableRef):
+    value: str = Field(..., max_length=2500)
+
+
+class SetVariablesIn(BaseModel):
+    variables: list[VariableValue] = Field(..., min_length=1, max_length=50)
+
+
+class FreqWattPointIn(BaseModel):
+    frequency_hz: float = Field(..., gt=40, lt=70)
+    power_w: float
+
+
+class PeriodIn(BaseModel):
+    start_offset_s: int = Field(..., ge=0)
+    power_w: float = Field(..., description="signed W: + charge, - discharge (setpoint, or limit for ChargingOnly)")
+    mode: OperationMode = OperationMode.CENTRAL_SETPOINT
+    max_charge_w: float | None = Field(None, ge=0)
+    max_discharge_w: float | None = Field(None, ge=0, description="magnitude")
+    baseline_w: float | None = None
+    freq_watt_curve: list[FreqWattPointIn] = Field(default_factory=list, max_length=20)
+
+
+class ScheduleIn(BaseModel):
+    periods: list[PeriodIn] = Field(..., min_length=1, max_length=96)
+    duration_s: int = Field(..., gt=0, le=86400)
+    starts_at: datetime | None = Field(None, description="default: now")
+    purpose: ProfilePurpose = ProfilePurpose.TX
+    transaction_id: str | None = Field(None, description="TxProfile: default the open transaction on the EVSE")
+
+
+class ApplyOut(BaseModel):
+    status: ApplyStatus
+    changes: list[str]
+    detail: str
+    starts_at: datetime | None = None
+    duration_s: int | None = None
+    periods: list[PeriodOut] = []
+    response: dict[str, Any] = {}
+
+
+# ---- tokens ---------------------------------------------------------------------------------------------
+
+
+class TokenIn(BaseModel):
+    token_type: str = "ISO14443"
+    status: TokenStatus = TokenStatus.ACCEPTED
+    expires_at: datetime | None = None
+    group_id: str = ""
+
+
+class TokenOut(TokenIn):
+    id_token: str
+
+
+class ApiTokenIn(BaseModel):
+    name: str = Field(..., min_length=1, max_length=64, pattern=r"^[\w .@-]+$")
+    role: Literal["viewer", "operator", "admin"]
+
+
+class ApiTokenOut(BaseModel):
+    token_id: str
+    name: str
+    role: str
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None
+    active: bool
+
+
+class ApiTokenCreated(ApiTokenOut):
+    token: str = Field(..., description="the secret: shown once, only its hash is kept")
+
+
+class WhoAmI(BaseModel):
+    token_id: str
+    name: str
+    role: str
+
+
+class AuditOut(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    token_id: str | None
+    role: str | None
+    method: str
+    path: str
+    action: str
+    status: int
+    outcome: str
+    detail: str
+
+
+# ---- fleet and grid -------------------------------------------------------------------------------------
+
+
+class SocHistogram(BaseModel):
+    edges: list[float] = Field(..., description="bin edges, 0..1")
+    counts: list[int]
+    unknown: int = Field(..., description="plugged EVs whose SoC is not reported")
+
+
+class TracePointOut(BaseModel):
+    at: datetime
+    signal: float
+    response: float = Field(..., description="(baseline - metered) / reserve on the side moved to, as scored")
+    baseline_w: float
+    reserve_up_w: float
+    reserve_down_w: float
+    requested_w: float
+    metered_w: float
+
+
+class PlanOut(BaseModel):
+    made_at: datetime
+    status: str
+    evs: int
+    solve_time_s: float
+    ev_shortfall_wh: float
+    dr_shortfall_wh: dict[str, float]
+
+
+class ControllerOut(BaseModel):
+    enabled: bool
+    leader: bool | None
+    replans: int
+    plan: PlanOut | None
+    last_tick: TracePointOut | None
+
+
+class FleetOut(BaseModel):
+    at: datetime
+    stations_total: int
+    stations_online: int
+    evs_plugged: int
+    power_import_w: float = Field(..., description="sum of charging EVs' metered power")
+    power_export_w: float = Field(..., description="sum of discharging EVs' metered power, as a magnitude")
+    net_power_w: float = Field(..., description="+ import, - export")
+    soc: SocHistogram
+    controller: ControllerOut
+
+
+class EvOut(BaseModel):
+    ev_id: str
+    station_id: str
+    evse_id: int
+    transaction_id: str
+    started_at: datetime | None
+    power_w: float | None
+    soc: float | None
+    energy_import_wh: float
+    energy_export_wh: float
+    departure_at: datetime | None
+    target_soc: float | None
+    min_soc: float | None
+    energy_request_wh: float | None
+    discharge_allowed: bool
+    commanded_w: float | None = Field(None, description="first period of the CSMS's installed TxProfile")
+
+
+class ScoreOut(BaseModel):
+    window_s: float
+    points: int
+    step_s: float | None
+    composite: float | None
+    accuracy: float | None
+    delay: float | None
+    precision: float | None
+    windows: int
+
+
+class RegulationIn(BaseModel):
+    value: float | None = Field(None, description="normalised signal in [-1, 1] (+ = regulation up)")
+    percent: float | None = Field(None, description="alternatively, percent of capacity")
+    sampled_at: str | None = Field(None, description="RFC 3339; default now")
+
+
+class RegulationOut(BaseModel):
+    sampled_at: datetime
+    value: float
+    source: str
+
+
+class DrEventIn(BaseModel):
+    event_id: str = Field(..., min_length=1, max_length=64)
+    start_at: datetime
+    end_at: datetime
+    reduction_w: float = Field(..., gt=0)
+    baseline_w: float | None = Field(None, description="default: metered fleet power before the event")
+
+
+class DrEventOut(BaseModel):
+    event_id: str
+    start_at: datetime
+    end_at: datetime
+    received_at: datetime
+    status: Literal["scheduled", "active", "completed"]
+    baseline_w: float
+    committed_reduction_w: float
+    delivered_reduction_w: float | None = Field(None, description="baseline - mean metered power so far")
+    planned_shortfall_wh: float | None
+
+
+class PricesIn(BaseModel):
+    interval_start_at: datetime
+    import_price_per_mwh: float
+    export_price_per_mwh: float | None = None
+
+
+class SettlementStation(BaseModel):
+    station_id: str
+    transactions: int
+    energy_import_wh: float
+    energy_export_wh: float
+
+
+class SettlementOut(BaseModel):
+    since: datetime | None
+    until: datetime | None
+    transactions: int
+    energy_import_wh: float
+    energy_export_wh: float
+    net_energy_wh: float
+    stations: list[SettlementStation]

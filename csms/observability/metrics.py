@@ -1,0 +1,183 @@
+"""Prometheus metrics of one CSMS node, in a registry of its own (several nodes may share a test process).
+
+Sources, none of which needs an edit in the code it observes:
+- every OCPP exchange (`csms.ocpp.observe`): messages by action, direction and outcome; latency histograms;
+- domain events: connects/disconnects, events by kind, optimizer solve time (read from the controller's plan on
+  `fleet.planned`);
+- the fleet controller's state at scrape time (signal, baseline, reserves, metered power, plan size) and the
+  duration of each real-time dispatch tick (its `dispatch_once` is wrapped by `instrument_fleet`);
+- store errors: any log record carrying a `StoreError` (Redis unavailable, corrupt record, ...), plus failed
+  readiness pings;
+- API requests by route template and status class.
+
+Note: exchange observers are process-wide, so two nodes in one process count each other's exchanges.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from csms.ocpp.observe import add_exchange_observer, remove_exchange_observer
+from csms.services.events import DomainEvent, EventBus
+from csms.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from csms.services.fleet_controller import FleetController
+
+# No `*_created` series: they double the output and nothing here reads them.
+disable_created_metrics()  # type: ignore[no-untyped-call]
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+_LATENCY_BUCKETS_S = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_SOLVE_BUCKETS_S = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+
+
+class _StoreErrorLogHandler(logging.Handler):
+    """Counts log records whose exception is a `StoreError` (by exception class)."""
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__(level=logging.WARNING)
+        self._counter = counter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        exc = record.exc_info[1] if record.exc_info else None
+        while exc is not None and not isinstance(exc, StoreError):
+            exc = exc.__cause__ or exc.__context__
+        if exc is not None:
+            self._counter.labels(error=type(exc).__name__).inc()
+
+
+class _FleetCollector(Collector):
+    """Fleet controller state read at scrape time."""
+
+    def __init__(self, fleet: Callable[[], FleetController | None]) -> None:
+        self._fleet = fleet
+
+    def collect(self) -> Iterable[Metric]:
+        fleet = self._fleet()
+        if fleet is None:
+            return []
+        trace = fleet.trace
+        last = trace[-1] if trace else None
+        plan = fleet.plan
+        values = {
+            "csms_fleet_planned_evs": ("EVs in the active plan", 0 if plan is None else len(plan.evs)),
+            "csms_fleet_replans": ("plans solved since start", fleet.replans),
+            "csms_fleet_dr_commitments": ("DR commitments held", len(fleet.inputs.dr)),
+            "csms_fleet_metered_power_watts": ("metered fleet power (+ import)", fleet.metered_fleet_w()),
+        }
+        if last is not None:
+            values |= {
+                "csms_fleet_regulation_signal": ("latest regulation signal [-1, 1]", last.signal),
+                "csms_fleet_baseline_power_watts": ("planned baseline (+ import)", last.baseline_w),
+                "csms_fleet_requested_power_watts": ("requested fleet power (+ import)", last.requested_w),
+                "csms_fleet_reserve_up_watts": ("reserved up-regulation capacity", last.reserve_up_w),
+                "csms_fleet_reserve_down_watts": ("reserved down-regulation capacity", last.reserve_down_w),
+            }
+        return [GaugeMetricFamily(name, doc, value=float(value)) for name, (doc, value) in values.items()]
+
+
+class CsmsMetrics:
+    """The node's metrics. `start()` registers the observers, `stop()` removes them."""
+
+    def __init__(self, *, connections: Callable[[], int] | None = None) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.messages = Counter("csms_ocpp_messages", "OCPP exchanges by action, direction and outcome",
+                                ["action", "direction", "outcome"], registry=r)
+        self.exchange_seconds = Histogram(
+            "csms_ocpp_exchange_duration_seconds",
+            "OCPP exchange latency: in = handling a station's CALL, out = our CALL until its reply",
+            ["action", "direction"], buckets=_LATENCY_BUCKETS_S, registry=r)
+        self.connects = Counter("csms_ocpp_connects", "station connections accepted", registry=r)
+        self.disconnects = Counter("csms_ocpp_disconnects", "station connections closed", registry=r)
+        self.events = Counter("csms_domain_events", "domain events published, by kind", ["kind"], registry=r)
+        self.dispatch_seconds = Histogram("csms_fleet_dispatch_duration_seconds",
+                                          "duration of one real-time dispatch tick", buckets=_LATENCY_BUCKETS_S,
+                                          registry=r)
+        self.solve_seconds = Histogram("csms_optimizer_solve_seconds", "fleet plan solve time",
+                                       buckets=_SOLVE_BUCKETS_S, registry=r)
+        self.store_errors = Counter("csms_store_errors", "state store (Redis) errors seen, by exception class",
+                                    ["error"], registry=r)
+        self.api_requests = Counter("csms_api_requests", "operator API requests by route and status",
+                                    ["method", "route", "status"], registry=r)
+        self.sse_clients = Gauge("csms_api_event_stream_clients", "open server-sent event streams", registry=r)
+        self.connections = Gauge("csms_ocpp_connections", "stations connected to this node", registry=r)
+        if connections is not None:
+            self.connections.set_function(lambda: float(connections()))
+        self._fleet: FleetController | None = None
+        self._log_handler = _StoreErrorLogHandler(self.store_errors)
+        self._started = False
+        r.register(_FleetCollector(lambda: self._fleet))
+
+    # ---- wiring -----------------------------------------------------------------------------------------
+
+    def bind_events(self, events: EventBus) -> None:
+        """Count domain events (subscribed for the bus's lifetime)."""
+        events.subscribe(self.on_event)
+
+    def instrument_fleet(self, fleet: FleetController) -> None:
+        """Read the controller's state at scrape time and time each dispatch tick (wraps `dispatch_once` on
+        this instance only; the loop calls it through the instance)."""
+        self._fleet = fleet
+        original: Callable[[], Awaitable[Any]] = fleet.dispatch_once
+        histogram = self.dispatch_seconds
+
+        async def timed_dispatch_once() -> Any:
+            started = time.perf_counter()
+            try:
+                return await original()
+            finally:
+                histogram.observe(time.perf_counter() - started)
+
+        setattr(fleet, "dispatch_once", timed_dispatch_once)  # noqa: B010 - instance attribute, not the class
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        add_exchange_observer(self.observe_exchange)
+        logging.getLogger("csms").addHandler(self._log_handler)
+
+    def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        remove_exchange_observer(self.observe_exchange)
+        logging.getLogger("csms").removeHandler(self._log_handler)
+
+    # ---- observers --------------------------------------------------------------------------------------
+
+    def observe_exchange(self, station_id: str, action: str, direction: str, duration_ms: float,
+                         outcome: str) -> None:
+        """`csms.ocpp.observe` callback: one finished exchange."""
+        self.messages.labels(action=action, direction=direction, outcome=outcome).inc()
+        if direction in ("in", "out"):
+            self.exchange_seconds.labels(action=action, direction=direction).observe(duration_ms / 1000.0)
+
+    def on_event(self, event: DomainEvent) -> None:
+        self.events.labels(kind=event.kind).inc()
+        if event.kind == "station.connected":
+            self.connects.inc()
+        elif event.kind == "station.disconnected":
+            self.disconnects.inc()
+        elif event.kind == "fleet.planned" and self._fleet is not None and self._fleet.plan is not None:
+            self.solve_seconds.observe(float(self._fleet.plan.result.solve_time_s))
+
+    def observe_api_request(self, method: str, route: str, status: int) -> None:
+        self.api_requests.labels(method=method, route=route, status=str(status)).inc()
+
+    def store_ping_failed(self) -> None:
+        self.store_errors.labels(error="PingFailed").inc()
+
+    def render(self) -> bytes:
+        """The exposition text for a scrape."""
+        return generate_latest(self.registry)
