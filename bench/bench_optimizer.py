@@ -197,12 +197,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--method", default="auto", choices=["auto", "monolithic", "decomposed"])
     parser.add_argument("--workers", type=int, default=2, help="threads for the decomposition's chunk LPs")
     parser.add_argument("--chunk-evs", type=int, default=32)
-    parser.add_argument("--group-evs", type=int, default=4)
+    parser.add_argument("--group-evs", type=int, default=0, help="0 = automatic")
+    parser.add_argument("--max-rounds", type=int, default=60)
     parser.add_argument("--compare", action="store_true", help="also solve monolithically; print the gap")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     options: dict[str, object] = {"method": args.method, "workers": args.workers, "chunk_evs": args.chunk_evs,
-                                  "group_evs": args.group_evs}
+                                  "group_evs": args.group_evs, "max_rounds": args.max_rounds}
     if args.one is not None:
         print(json.dumps(run_planner(args.one, args.all_plugged, args.solver, args.threads,
                                      not args.no_regulation, args.time_limit_s, options, args.compare)))
@@ -210,7 +211,8 @@ def main(argv: list[str]) -> int:
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--solver", args.solver, "--threads", str(args.threads),
                "--time-limit-s", str(args.time_limit_s), "--method", args.method, "--workers", str(args.workers),
-               "--chunk-evs", str(args.chunk_evs), "--group-evs", str(args.group_evs)]
+               "--chunk-evs", str(args.chunk_evs), "--group-evs", str(args.group_evs),
+               "--max-rounds", str(args.max_rounds)]
         if args.compare:
             cmd.append("--compare")
         if args.all_plugged:

@@ -168,8 +168,9 @@ class PlannerOptions:
     ``csms.optimizer.decomposition``). 'auto': decomposed when the fleet is larger than one chunk."""
     chunk_evs: int = 32
     """EVs per chunk LP in the decomposition."""
-    group_evs: int = 4
-    """EVs per convexity row of the decomposition's master (a chunk solution gives one column per group)."""
+    group_evs: int = 0
+    """EVs per convexity row of the decomposition's master (a chunk solution gives one column per group);
+    0 = automatic: 4, or more so that the master has at most 625 groups."""
     max_rounds: int = 60
     """Pricing rounds of the decomposition before it returns its best plan with status 'round_limit'."""
     gap_abs_per_ev: float = 1e-3
@@ -184,8 +185,8 @@ class PlannerOptions:
         _require(0.0 <= self.call_fraction <= 1.0, "call_fraction must be in [0, 1]")
         _require(self.solver in SOLVERS, f"solver must be one of {SOLVERS}")
         _require(self.method in METHODS, f"method must be one of {METHODS}")
-        _require(min(self.chunk_evs, self.group_evs, self.max_rounds, self.workers) >= 1,
-                 "chunk_evs, group_evs, max_rounds and workers must be >= 1")
+        _require(min(self.chunk_evs, self.max_rounds, self.workers) >= 1 and self.group_evs >= 0,
+                 "chunk_evs, max_rounds and workers must be >= 1, group_evs >= 0")
         _require(self.gap_abs_per_ev >= 0 and self.gap_rel >= 0, "gap tolerances must be >= 0")
         for name in ("ev_shortfall_penalty_per_kwh", "dr_shortfall_penalty_per_kwh",
                      "site_violation_penalty_per_kwh"):
