@@ -22,6 +22,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 from chargepoint_sim.config import ControlConfig, EvConfig, EvseConfig, FleetConfig, LinkConfig, StationConfig
 from chargepoint_sim.fleet import Fleet
+from chargepoint_sim.kinds import StationKind
 from csms.app import CsmsApp, build_app
 from csms.domain.clock import ScaledClock
 from csms.settings import FleetSettings
@@ -39,7 +40,7 @@ STATIONS = 6
 def fleet_config(port: int) -> FleetConfig:
     return FleetConfig(
         csms_url=f"ws://127.0.0.1:{port}/ocpp", stations=STATIONS, password=PASSWORD, seed=5,
-        kind_shares={"v2x-2.1": 1, "bidirectional-2.0.1": 1},  # type: ignore[dict-item]
+        kind_shares={StationKind.V2X_21: 1, StationKind.BIDIRECTIONAL_201: 1},
         station=StationConfig(evses=1, tx_updated_interval_s=10,
                               evse=EvseConfig(max_power_w=11_000.0, max_discharge_power_w=11_000.0),
                               control=ControlConfig(response_delay_s=1.0, ramp_w_per_s=10_000.0)),
