@@ -1,7 +1,8 @@
 """Fleet optimizer: problem -> schedule (LP on HiGHS), real-time dispatch, independent checker.
 
 PURE: imports only numpy/scipy/highspy (and ``csms.domain`` if needed); no asyncio, no redis, no clock
-reads. Modules: ``problem`` (model), ``planner`` (LP), ``result`` (plan), ``dispatch`` (real-time
+reads. Modules: ``problem`` (model), ``planner`` (LP), ``decomposition`` (the same LP by Dantzig–Wolfe over
+EV chunks, the default for fleets larger than one chunk), ``result`` (plan), ``dispatch`` (real-time
 allocation, regulation sign convention), ``checker`` (violations), ``io``/``cli`` (files, command line).
 """
 

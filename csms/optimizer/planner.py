@@ -1,7 +1,10 @@
 """Fleet planner: builds the co-optimisation LP with sparse matrices and solves it with HiGHS.
 
 Pure: takes a ``FleetProblem``, returns a ``FleetPlan``. Imports only numpy/scipy/highspy and this
-package. Never raises on an infeasible need: shortfall slacks keep the LP feasible and the plan reports
+package. ``plan`` solves this LP in one piece (``options.method='monolithic'``) or, for fleets larger than
+one chunk, by the decomposition in ``csms.optimizer.decomposition``, which reuses the EV and site blocks
+built here (``_ev_block``, ``_site_block``) and returns the same objective within a certified gap.
+Never raises on an infeasible need: shortfall slacks keep the LP feasible and the plan reports
 what it could not deliver (per EV, per DR commitment, per interval of site limit).
 
 Formulation (LP units kW, kWh, currency; one column block per variable family, only for the
