@@ -101,7 +101,7 @@ async def run_regulation(series: RegulationSeries, settings: Settings, spec: Fle
             controller.send_setpoints = False
         await run.wait_sim_time(signal_start_at)
         controller.request_replan("signal starts")
-        replay = RegulationReplay(series, run.clock, start_at=signal_start_at)
+        replay = RegulationReplay(series, run.clock)  # samples at their own times: the clock is already there
         end_at = signal_start_at + timedelta(seconds=duration_s)
 
         async def pump() -> None:
