@@ -160,7 +160,7 @@ function drawTrace() {
       { points: state.trace.map((p, i) => [t[i], p.signal]), color: "#f2b84b", width: 2 },
       { points: state.trace.map((p, i) => [t[i], p.response]), color: "#4aa3ff", width: 1.6 },
     ],
-    yMin: -1.2, yMax: 1.2, xFormat: hms, yFormat: v => v.toFixed(1),
+    yMin: -1.5, yMax: 1.5, xFormat: hms, yFormat: v => v.toFixed(1),
     emptyText: state.fleetEnabled ? "waiting for the first dispatch tick" : "fleet control is off on this node",
   });
   const last = state.trace[state.trace.length - 1];
@@ -337,7 +337,8 @@ function logEvent(kind, data) {
 function onEvent(kind, data) {
   logEvent(kind, data);
   if (kind === "fleet.tick") { pushTrace(data); return; }
-  if (kind.startsWith("station.") || kind.startsWith("transaction.") || kind === "connector.status") {
+  if (kind.startsWith("station.") || kind.startsWith("transaction.") || kind === "connector.status"
+      || kind === "setpoint.applied") {
     scheduleStationsRefresh();
   }
   if (state.selected && data.station_id === state.selected && kind !== "setpoint.applied") {

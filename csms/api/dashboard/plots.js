@@ -58,6 +58,8 @@ const Plots = (() => {
     }
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     for (const t of niceTicks(x0, x1, Math.max(2, Math.floor(w / 110)))) ctx.fillText(xFmt(t), X(t), h - M.bottom + 5);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(M.left, M.top, w - M.left - M.right, h - M.top - M.bottom); ctx.clip();
     for (const b of opts.bands || []) {
       if (!b.upper.length) continue;
       ctx.fillStyle = b.color; ctx.beginPath();
@@ -75,6 +77,7 @@ const Plots = (() => {
       });
       ctx.stroke();
     }
+    ctx.restore();
   }
 
   // opts: {labels: [...], values: [...], colors: [...] | color, yFormat, emptyText}
