@@ -235,6 +235,7 @@ def build_app(
         max_discharge_validity_s=v2g.max_discharge_validity_s,
         default_min_soc=v2g.default_min_soc,
         max_offline_duration_s=v2g.max_offline_duration_s,
+        use_dynamic_profiles=v2g.use_dynamic_profiles,
     )
     fleet = None
     if settings.fleet.enabled:

@@ -71,6 +71,7 @@ class V2gSettings(BaseModel):
     max_discharge_validity_s: int = Field(900, ge=10)
     default_min_soc: float = Field(0.2, ge=0, le=1)
     max_offline_duration_s: int = Field(300, ge=10)
+    use_dynamic_profiles: bool = True  # OCPP 2.1: later setpoints as UpdateDynamicSchedule where supported
 
 
 class FleetSettings(BaseModel):

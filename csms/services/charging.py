@@ -9,6 +9,10 @@
    (e.g. discharge to a charge-only station) is refused here and never reaches the wire;
 4. delivery per EVSE: one SetChargingProfile in flight, the latest schedule wins (a queued one that is
    overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time.
+On OCPP 2.1 stations that support Dynamic profiles, a one-period TxProfile is installed as a Dynamic profile
+and later setpoints in the same operation mode travel as UpdateDynamicSchedule (a few fields, no profile
+re-validation on the station) until the profile is within half its duration of expiring, when it is
+installed afresh.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import asyncio
 import enum
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
-from csms.domain.schedule import PowerSchedule, ProfilePurpose
+from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
 from csms.errors import CsmsError
 from csms.ocpp import profiles
 from csms.services.capabilities import capabilities_from_variables
@@ -51,11 +56,21 @@ class ApplyResult:
     response: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _DynamicProfile:
+    """A Dynamic TxProfile installed on an EVSE (OCPP 2.1), updated in place by UpdateDynamicSchedule."""
+
+    mode: str
+    transaction_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+
 @dataclass(slots=True)
 class _Channel:
     """Delivery state of one EVSE: the latest schedule waiting and whether a send is running."""
 
-    pending: tuple[dict[str, Any], Clamped, asyncio.Future[ApplyResult]] | None = None
+    pending: tuple[str, dict[str, Any], Clamped, asyncio.Future[ApplyResult]] | None = None
     sending: bool = False
     last_sent_s: float | None = None
 
@@ -64,7 +79,7 @@ class ChargingService:
     def __init__(self, gateway: StationGateway, store: StateStore, clock: Clock, events: EventBus, *,
                  site: SiteLimits | None = None, min_update_interval_s: float = 1.0,
                  max_discharge_validity_s: int = 900, default_min_soc: float = 0.2,
-                 max_offline_duration_s: int = 300) -> None:
+                 max_offline_duration_s: int = 300, use_dynamic_profiles: bool = True) -> None:
         self._gateway = gateway
         self._store = store
         self._clock = clock
@@ -74,6 +89,8 @@ class ChargingService:
         self._max_discharge_validity_s = max_discharge_validity_s
         self._default_min_soc = default_min_soc
         self._max_offline_duration_s = max_offline_duration_s
+        self._use_dynamic = use_dynamic_profiles
+        self._dynamic: dict[tuple[str, int], _DynamicProfile] = {}
         self._overrides: dict[tuple[str, int], StationCapabilities] = {}
         self._learned: dict[tuple[str, int], StationCapabilities] = {}  # cache, dropped on a new device model
         events.subscribe(self._on_event)
@@ -128,18 +145,24 @@ class ChargingService:
             detail = "station cannot discharge: a discharge schedule is refused, not sent"
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
+        key = (station_id, schedule.evse_id)
+        dynamic = self._dynamic_fits(clamped.schedule, caps)
+        installed = self._dynamic.get(key)
         try:
-            payload = profiles.set_charging_profile_request(
-                clamped.schedule, caps, max_offline_duration_s=self._max_offline_duration_s)
+            if dynamic and installed is not None and self._dynamic_update_ok(installed, clamped.schedule):
+                action, payload = "UpdateDynamicSchedule", profiles.dynamic_update_request(clamped.schedule, caps)
+            else:
+                action = "SetChargingProfile"
+                payload = profiles.set_charging_profile_request(
+                    clamped.schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, str(exc))
-        key = (station_id, schedule.evse_id)
         channel = self._channels.setdefault(key, _Channel())
         future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
         if channel.pending is not None:
-            channel.pending[2].set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending[1].schedule))
-        channel.pending = (payload, clamped, future)
+            channel.pending[3].set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending[2].schedule))
+        channel.pending = (action, payload, clamped, future)
         if not channel.sending:
             channel.sending = True
             asyncio.get_running_loop().create_task(self._deliver(station_id, key, channel))
@@ -152,24 +175,46 @@ class ChargingService:
                     wait_s = channel.last_sent_s + self._min_update_interval_s - self._clock.now().timestamp()
                     if wait_s > 0:
                         await self._clock.sleep(wait_s)
-                payload, clamped, future = channel.pending
+                action, payload, clamped, future = channel.pending
                 channel.pending = None
                 channel.last_sent_s = self._clock.now().timestamp()
-                result = await self._send(station_id, payload, clamped)
+                result = await self._send(station_id, action, payload, clamped)
                 if not future.done():
                     future.set_result(result)
         finally:
             channel.sending = False
 
-    async def _send(self, station_id: str, payload: dict[str, Any], clamped: Clamped) -> ApplyResult:
+    def _dynamic_fits(self, schedule: PowerSchedule, caps: StationCapabilities) -> bool:
+        return (self._use_dynamic and caps.ocpp_version == "ocpp2.1" and caps.supports_dynamic_profiles
+                and schedule.purpose is ProfilePurpose.TX and len(schedule.periods) == 1
+                and schedule.periods[0].mode in (OperationMode.CENTRAL_SETPOINT, OperationMode.CHARGING_ONLY))
+
+    @staticmethod
+    def _dynamic_update_ok(installed: _DynamicProfile, schedule: PowerSchedule) -> bool:
+        """An update keeps the installed profile's window: fine while more than half of it is left."""
+        half_s = (installed.ends_at - installed.starts_at).total_seconds() / 2
+        return (installed.mode == schedule.periods[0].mode.value
+                and installed.transaction_id == schedule.transaction_id
+                and (installed.ends_at - schedule.starts_at).total_seconds() > half_s)
+
+    async def _send(self, station_id: str, action: str, payload: dict[str, Any], clamped: Clamped) -> ApplyResult:
         schedule = clamped.schedule
+        key = (station_id, schedule.evse_id)
         try:
-            response = await self._gateway.call(station_id, "SetChargingProfile", payload)
+            response = await self._gateway.call(station_id, action, payload)
         except CsmsError as exc:
             return ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}")
         if response.get("status") != "Accepted":
+            if action == "UpdateDynamicSchedule":
+                self._dynamic.pop(key, None)  # the next setpoint installs the profile afresh
             return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
                                str(response.get("statusInfo", {}).get("reasonCode", "")), response)
+        if action == "SetChargingProfile":
+            if payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
+                self._dynamic[key] = _DynamicProfile(schedule.periods[0].mode.value, schedule.transaction_id,
+                                                     schedule.starts_at, schedule.ends_at)
+            elif schedule.purpose is ProfilePurpose.TX:
+                self._dynamic.pop(key, None)  # same profile id, now Absolute
         self.installed[(station_id, schedule.evse_id, schedule.purpose)] = schedule
         first = schedule.periods[0]
         self._commanded_w[(station_id, schedule.evse_id)] = first.power_w
@@ -184,6 +229,8 @@ class ChargingService:
                                              {"chargingProfileId": profiles.profile_id(evse_id, purpose)})
         self.installed.pop((station_id, evse_id, purpose), None)
         self._commanded_w.pop((station_id, evse_id), None)
+        if purpose is ProfilePurpose.TX:
+            self._dynamic.pop((station_id, evse_id), None)
         return response
 
     async def composite_schedule(self, station_id: str, evse_id: int, duration_s: int,

@@ -1,0 +1,52 @@
+"""OCPP 2.1 fast setpoints: a Dynamic TxProfile once, then UpdateDynamicSchedule, then a fresh profile before
+the first one expires."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.clock import ManualClock
+from csms.domain.ids import StationId, TransactionId
+from csms.domain.records import ChargingNeedsRecord, StationRecord, TransactionRecord
+from csms.domain.schedule import constant_schedule
+from csms.ocpp.schemas import validate_payload
+from csms.ocpp.versions import OcppVersion
+from csms.services.charging import ApplyStatus, ChargingService
+from csms.services.events import EventBus
+from csms.store.memory import MemoryStore
+from tests.unit.services.test_envelope import RecordingGateway
+
+T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
+V2X = StationCapabilities(ocpp_version="ocpp2.1", discharge_supported=True, rate_units=frozenset({"W"}),
+                          operation_modes=frozenset({"CentralSetpoint", "ChargingOnly", "Idle"}),
+                          supports_dynamic_profiles=True, max_charge_power_w=11000, max_discharge_power_w=11000)
+
+
+async def test_setpoints_after_the_first_travel_as_dynamic_updates_until_the_profile_needs_renewing() -> None:
+    store, gateway, clock = MemoryStore(), RecordingGateway(), ManualClock(T0)
+    service = ChargingService(gateway, store, clock, EventBus(), min_update_interval_s=0)
+    service.override_capabilities("S1", 1, V2X)
+    await store.put_station(StationRecord(StationId("S1"), ocpp_version="ocpp2.1"))
+    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2))
+    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                  last_soc=0.8))
+
+    async def apply(power_w: float, after_s: float) -> None:
+        clock.advance(after_s)
+        result = await service.apply("S1", constant_schedule(1, clock.now(), power_w, 120, "tx"))
+        assert result.status is ApplyStatus.ACCEPTED, result
+
+    await apply(-3000, 0)
+    await apply(-5000, 10)
+    await apply(2000, 20)
+    await apply(-1000, 40)  # 70 s into a 120 s profile: more than half gone, install afresh
+    actions = [action for _, action, _ in gateway.sent]
+    assert actions == ["SetChargingProfile", "UpdateDynamicSchedule", "UpdateDynamicSchedule", "SetChargingProfile"]
+    first, update = gateway.sent[0][2], gateway.sent[1][2]
+    assert first["chargingProfile"]["chargingProfileKind"] == "Dynamic"
+    assert update["scheduleUpdate"]["setpoint"] == -5000
+    assert update["chargingProfileId"] == first["chargingProfile"]["id"]
+    for _, action, payload in gateway.sent:
+        validate_payload(OcppVersion.V21, action, payload, is_request=True)
+    assert clock.now() - T0 == timedelta(seconds=70)
