@@ -153,7 +153,8 @@ class CsmsApp:
                                api_token=self.settings.api.token, node_info=self.node_info, events=self.events,
                                fleet=self.fleet, is_leader=lambda: self.is_leader, metrics=self.metrics,
                                ocpp_listening=self.ocpp_listening,
-                               regulation=None if self.fleet is None else RegulationPush(self.clock))
+                               regulation=None if self.fleet is None else RegulationPush(self.clock),
+                               shutting_down=lambda: self._api_server is not None and self._api_server.should_exit)
         config = uvicorn.Config(create_api(services), host=self.settings.api.host, port=self.settings.api.port,
                                 log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
         self._api_server = uvicorn.Server(config)

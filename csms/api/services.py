@@ -25,6 +25,10 @@ def _always() -> bool:
     return True
 
 
+def _never() -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class ApiServices:
     """Everything the API may use. Optional parts switch their endpoints to 404/503 answers when absent."""
@@ -43,4 +47,5 @@ class ApiServices:
     metrics: CsmsMetrics | None = None
     ocpp_listening: Callable[[], bool] = _always
     regulation: RegulationPush | None = None
+    shutting_down: Callable[[], bool] = _never  # event streams end when this turns true
     audit: AuditLog = field(default_factory=AuditLog)

@@ -111,3 +111,24 @@ async def test_metrics_after_a_simulated_session_show_exchanges_latencies_and_fl
     assert value(m, "csms_fleet_replans") >= 1
     assert value(m, "csms_api_requests_total", method="GET", route="/api/v1/transactions", status="200") == 1
     assert value(m, "csms_store_errors_total", error="StoreUnavailable") == 0
+
+
+async def test_an_open_event_stream_ends_promptly_when_the_node_stops() -> None:
+    cm = running_csms()
+    app = await cm.__aenter__()
+    lines: list[str] = []
+    opened = asyncio.Event()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{app.api_port}", headers=AUTH, timeout=10) as http:
+        async def consume() -> None:
+            async with http.stream("GET", "/api/v1/events/stream") as response:
+                async for line in response.aiter_lines():
+                    lines.append(line)
+                    opened.set()
+
+        reader = asyncio.create_task(consume())
+        await asyncio.wait_for(opened.wait(), 5)
+        started = time.monotonic()
+        await cm.__aexit__(None, None, None)
+        await asyncio.wait_for(reader, 2)
+    assert time.monotonic() - started < 1.5, "stop waited for the stream instead of ending it"
+    assert lines[0] == "retry: 2000"

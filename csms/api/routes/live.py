@@ -4,8 +4,8 @@ Each client gets domain events (station status, transactions, setpoints, needs, 
 `EventBus`, plus `fleet.tick` events synthesised from the fleet controller's trace (signal, normalised response,
 baseline, reserves, metered power), through its own bounded queue: a slow client loses the oldest events
 (the next event carries `dropped`), never the publisher's time. `?kinds=a,b` filters; a comment line every
-15 s keeps proxies from closing an idle stream. Browsers read it with fetch() (EventSource cannot send the
-Authorization header).
+15 s keeps proxies from closing an idle stream; streams end by themselves when the server shuts down.
+Browsers read it with fetch() (EventSource cannot send the Authorization header).
 """
 
 import asyncio
@@ -57,7 +57,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         last_sent = time.monotonic()
         try:
             yield b"retry: 2000\n: connected\n\n"
-            while not await request.is_disconnected():
+            while not services.shutting_down() and not await request.is_disconnected():
                 try:
                     event = await asyncio.wait_for(queue.get(), TICK_POLL_S)
                 except TimeoutError:
