@@ -34,6 +34,7 @@ cat <<MSG
 
   $STATIONS simulated stations are connecting (simulated time runs ${SPEED}x faster than real time).
   Look at:
+    http://127.0.0.1:$API_PORT/dashboard/                 live dashboard (sign in with the token below)
     http://127.0.0.1:$API_PORT/docs                      operator API (Authorize with the token below)
     curl -s -H 'Authorization: Bearer ${CSMS_API__TOKEN:-dev-admin-token}' http://127.0.0.1:$API_PORT/api/v1/stations
     curl -s -H 'Authorization: Bearer ${CSMS_API__TOKEN:-dev-admin-token}' http://127.0.0.1:$API_PORT/api/v1/transactions
