@@ -3,7 +3,8 @@
 Regulation performance score, after PJM Manual 12 (Balancing Operations) section 4.5.6 "Performance Score":
 the composite score is the mean of three component scores, each in [0, 1]:
 - accuracy: the highest Pearson correlation between the signal and the response delayed by delta, over
-  delta = 0 .. 5 min in 10 s steps (negative correlation counts as 0);
+  delta = 0 .. 5 min (PJM steps delta by 10 s; we step by the sample interval, 2 s for RegA and 4 s for CAISO,
+  so a lag that is not a multiple of 10 s is found where it is; negative correlation counts as 0);
 - delay: |(delta* - 5 min) / 5 min| where delta* is the delay giving that highest correlation;
 - precision: 1 - mean(|response - signal|) / mean(|signal|).
 Exactly what we compute: signal and response are normalised to the resource's regulation capacity ([-1, 1],
@@ -31,7 +32,6 @@ FloatArray = npt.NDArray[np.float64]
 WINDOW_S = 300.0
 FLAT_SIGNAL_STD = 0.02
 MAX_DELAY_S = 300.0
-DELAY_STEP_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def _window_scores(signal: FloatArray, response: FloatArray, start: int, n: int,
     sig = signal[start:start + n]
     best_r, best_delay_s = -1.0, MAX_DELAY_S
     constant = float(np.std(sig)) < FLAT_SIGNAL_STD
-    for delay_s in np.arange(0.0, MAX_DELAY_S + 1e-9, DELAY_STEP_S):
+    for delay_s in np.arange(0.0, MAX_DELAY_S + 1e-9, step_s):
         shift = round(float(delay_s) / step_s)
         if start + shift + n > len(response):
             break
