@@ -14,7 +14,7 @@ from csms.cluster.directory import StationDirectory
 from csms.cluster.gateway import ClusterGateway
 from csms.cluster.leader import LeaderLease
 from csms.cluster.membership import DirectoryMembership
-from csms.domain.clock import Clock, SystemClock
+from csms.domain.clock import Clock, ScaledClock, SystemClock
 from csms.domain.records import BootPolicy
 from csms.handlers import build_handlers
 from csms.handlers.deps import HandlerDeps
@@ -184,6 +184,14 @@ class CsmsApp:
         await self.store.close()
 
 
+def _clock_from(settings: Settings) -> Clock:
+    """Wall time, unless the settings ask for a simulated clock (demos, scenarios)."""
+    cfg = settings.clock
+    if cfg.speed == 1.0 and cfg.start_at is None:
+        return SystemClock()
+    return ScaledClock(cfg.start_at or SystemClock().now(), cfg.speed, anchor_monotonic_s=cfg.anchor_monotonic_s)
+
+
 def _build_cluster(settings: Settings, registry: ConnectionRegistry) -> ClusterParts:
     if settings.store.backend != "redis":
         raise ValueError("cluster.enabled needs store.backend = 'redis'")
@@ -201,7 +209,7 @@ def _build_cluster(settings: Settings, registry: ConnectionRegistry) -> ClusterP
 def build_app(
     settings: Settings, *, clock: Clock | None = None, store: StateStore | None = None, serve_api: bool = True
 ) -> CsmsApp:
-    clock = clock or SystemClock()
+    clock = clock or _clock_from(settings)
     store = store or build_store(settings)
     events = EventBus()
     registry = ConnectionRegistry(settings.node_id)

@@ -6,6 +6,7 @@ Nested keys use a double underscore: CSMS_OCPP__PORT=9100, CSMS_STORE__BACKEND=r
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -52,6 +53,15 @@ class StoreSettings(BaseModel):
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "csms"
     redis_max_connections: int = Field(64, ge=1)
+
+
+class ClockSettings(BaseModel):
+    """Simulated time for demos and scenarios: `speed` x real time from `start_at`, which this process reads at
+    `time.monotonic()` == `anchor_monotonic_s` (share both with a simulator to run on one clock)."""
+
+    speed: float = Field(1.0, gt=0)
+    start_at: datetime | None = None
+    anchor_monotonic_s: float | None = None
 
 
 class ClusterSettings(BaseModel):
@@ -108,6 +118,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     v2g: V2gSettings = V2gSettings()
     cluster: ClusterSettings = ClusterSettings()
+    clock: ClockSettings = ClockSettings()
     fleet: FleetSettings = FleetSettings()
 
     @classmethod

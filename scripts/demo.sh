@@ -10,7 +10,18 @@ OCPP_PORT=${CSMS_OCPP__PORT:-9000}
 API_PORT=${CSMS_API__PORT:-8080}
 
 # The simulated EVs present unregistered RFID tokens: accept them in the demo (never in production).
-CSMS_SECURITY__ACCEPT_UNKNOWN_TOKENS=${CSMS_SECURITY__ACCEPT_UNKNOWN_TOKENS:-true} $BIN/python -m csms serve --plain-logs &
+# The fleet controller runs with a regulation capacity price, so the plan reserves up/down capacity that the
+# dashboard's "send signal" control (or POST /api/v1/grid/regulation) dispatches.
+export CSMS_SECURITY__ACCEPT_UNKNOWN_TOKENS=${CSMS_SECURITY__ACCEPT_UNKNOWN_TOKENS:-true}
+export CSMS_FLEET__ENABLED=${CSMS_FLEET__ENABLED:-true}
+export CSMS_FLEET__REG_UP_PRICE_PER_MWH=${CSMS_FLEET__REG_UP_PRICE_PER_MWH:-30}
+export CSMS_FLEET__REG_DOWN_PRICE_PER_MWH=${CSMS_FLEET__REG_DOWN_PRICE_PER_MWH:-30}
+export CSMS_FLEET__HORIZON_STEPS=${CSMS_FLEET__HORIZON_STEPS:-32}
+# CSMS and simulator share one simulated clock: same start, same speed, same monotonic anchor.
+START_AT=$($BIN/python -c "from datetime import UTC, datetime; print(datetime.now(UTC).isoformat())")
+ANCHOR=$($BIN/python -c "import time; print(repr(time.monotonic()))")
+export CSMS_CLOCK__SPEED=$SPEED CSMS_CLOCK__START_AT=$START_AT CSMS_CLOCK__ANCHOR_MONOTONIC_S=$ANCHOR
+$BIN/python -m csms serve --plain-logs &
 CSMS_PID=$!
 SIM_PID=""
 cleanup() {
@@ -28,7 +39,9 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-$BIN/python -m chargepoint_sim --csms "ws://127.0.0.1:$OCPP_PORT/ocpp" --stations "$STATIONS" --speed "$SPEED" &
+$BIN/python -m chargepoint_sim --config config/sim/mixed-kinds.toml --csms "ws://127.0.0.1:$OCPP_PORT/ocpp" \
+  --stations "$STATIONS" --speed "$SPEED" --password demo-password-0123456789 \
+  --start-at "$START_AT" --clock-anchor "$ANCHOR" &
 SIM_PID=$!
 cat <<MSG
 
