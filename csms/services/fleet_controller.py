@@ -15,7 +15,13 @@ fleet power, from which `regulation_trace` computes the normalised response for 
 
 Regulation sign convention: `csms.optimizer.dispatch` (signal > 0 = regulation up = less net import).
 DR baseline: "meter before" - the metered fleet power averaged over `dr_baseline_window_s` before the event
-was received (stated in each commitment); the planner must keep net import at baseline - reduction.
+was received (stated in each commitment), unless the caller states one; the planner must keep net import at
+baseline - reduction. A DR-only fleet is one with zero regulation prices (no reserves are planned).
+Frequency response: with a droop curve set (`set_droop_curve`), `on_frequency(hz)` dispatches the curve's
+fraction of the reserved capacity exactly like a regulation sample (FCR-N: symmetric, linear around 50 Hz).
+Per-EV degradation cost: `degradation_cost_for(ev)` (e.g. by vehicle type) overrides the configured one.
+Last step before a departure: the planner only uses whole intervals, so an EV with less than one step left
+gets no power from the plan; if its need is still unmet, the dispatcher charges it at full power.
 Cluster note: metering events are published on the node that holds each station; a leader on another node
 sees them only through the store at each re-plan (live metering across nodes is future work).
 """
@@ -24,11 +30,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -45,6 +53,12 @@ from csms.store.base import StateStore
 log = logging.getLogger("csms.fleet")
 
 _REPLAN_EVENTS = frozenset({"transaction.started", "transaction.ended", "ev.needs"})
+
+
+class FrequencyCurve(Protocol):
+    """Maps a measured frequency to the activated fraction of reserves in [-1, 1] (e.g. `csms.grid.DroopCurve`)."""
+
+    def fraction(self, frequency_hz: float) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +131,8 @@ class FleetController:
         self._sends: set[asyncio.Task[ApplyResult]] = set()
         self.replans = 0
         self.send_setpoints = True  # False: plan and record only (a fleet that does not respond, for tests)
+        self.degradation_cost_for: Callable[[PluggedEv], float | None] | None = None
+        self._droop: FrequencyCurve | None = None
         events.subscribe(self._on_event)
 
     # ---- inputs ---------------------------------------------------------------------------------------
@@ -125,6 +141,18 @@ class FleetController:
         """A new regulation signal sample in [-1, 1]; the real-time loop dispatches it at once."""
         self._signal = min(max(float(signal), -1.0), 1.0)
         self._signal_event.set()
+
+    def set_droop_curve(self, curve: FrequencyCurve | None) -> None:
+        """Frequency-response mode: `on_frequency` maps measured frequency through `curve` (None: off)."""
+        self._droop = curve
+
+    def on_frequency(self, frequency_hz: float) -> float:
+        """A measured grid frequency sample; dispatches the droop curve's fraction and returns it."""
+        if self._droop is None:
+            raise RuntimeError("no droop curve set: call set_droop_curve first")
+        fraction = self._droop.fraction(frequency_hz)
+        self.on_regulation(fraction)
+        return fraction
 
     def on_prices(self, interval_start_at: datetime, import_price_per_mwh: float,
                   export_price_per_mwh: float | None = None) -> None:
@@ -197,6 +225,8 @@ class FleetController:
         if not evs:
             self.plan = None
             return None
+        if self.degradation_cost_for is not None:
+            evs = [self._with_degradation(ev, self.degradation_cost_for(ev)) for ev in evs]
         step_s, n = self.settings.step_s, self.settings.horizon_steps
         site = self._site_limits or Site(import_limit_w=1e12, export_limit_w=1e12, other_load_w=(0.0,) * n)
         if len(site.other_load_w) != n:
@@ -216,6 +246,12 @@ class FleetController:
         self._events.publish(DomainEvent("fleet.planned", "", now, {"evs": len(evs), "status": result.status}))
         return self.plan
 
+    @staticmethod
+    def _with_degradation(ev: PluggedEv, cost_per_kwh: float | None) -> PluggedEv:
+        if cost_per_kwh is None:
+            return ev
+        return dataclasses.replace(ev, spec=dataclasses.replace(ev.spec, degradation_cost_per_kwh=cost_per_kwh))
+
     # ---- real-time dispatch ---------------------------------------------------------------------------
 
     def _snapshot(self, active: ActivePlan, now: datetime) -> tuple[FleetSnapshot, int] | None:
@@ -231,6 +267,22 @@ class FleetController:
     def _soc(self, ev: PluggedEv) -> float:
         live = self._live.get(ev.ev_id)
         return live.soc if live is not None and live.soc is not None else ev.spec.soc_initial
+
+    def _finish_charging(self, ev: PluggedEv, now: datetime, step_s: int, setpoint_w: float) -> float:
+        """Last partial step before departure: the plan has no whole interval left for this EV (so it gets
+        nothing), yet its driver may still lack energy; charge at full power until the need is met."""
+        spec = ev.spec
+        if (spec.departure_at - now).total_seconds() >= step_s or setpoint_w >= spec.max_charge_power_w:
+            return setpoint_w
+        need_wh = max(spec.capacity_wh * (spec.target_soc or 0.0),
+                      spec.capacity_wh * spec.soc_initial + spec.target_added_energy_wh)
+        if self._soc(ev) * spec.capacity_wh < need_wh - 1.0:
+            return spec.max_charge_power_w
+        return setpoint_w
+
+    def live_evs(self) -> dict[str, tuple[float | None, float | None]]:
+        """Latest metered (power_w, soc) per EV id ("<station>/<evse>") of every open transaction seen."""
+        return {ev_id: (live.power_w, live.soc) for ev_id, live in self._live.items()}
 
     def metered_fleet_w(self) -> float:
         return float(sum(live.power_w or 0.0 for live in self._live.values()))
@@ -254,7 +306,10 @@ class FleetController:
         snapshot, _ = snap
         result = dispatch_regulation(snapshot, self._signal)
         refresh_before = now - timedelta(seconds=self.settings.setpoint_validity_s / 2)
-        for ev, setpoint_w in zip(active.evs, result.setpoint_w, strict=True):
+        finishing_w = 0.0  # full-power charging of EVs in their last partial step: a baseline shift
+        for ev, dispatched_w in zip(active.evs, result.setpoint_w, strict=True):
+            setpoint_w = self._finish_charging(ev, now, active.problem.step_s, float(dispatched_w))
+            finishing_w += setpoint_w - float(dispatched_w)
             live = self._live.setdefault(ev.ev_id, _EvLive())
             fresh = live.last_sent_at is not None and live.last_sent_at > refresh_before
             if fresh and live.last_sent_w is not None and \
@@ -268,9 +323,9 @@ class FleetController:
             task = asyncio.create_task(self._charging.apply(ev.station_id, schedule, requester="fleet"))
             self._sends.add(task)
             task.add_done_callback(self._sends.discard)
-        point = TracePoint(now, self._signal, float(snapshot.baseline_power_w.sum()),
+        point = TracePoint(now, self._signal, float(snapshot.baseline_power_w.sum()) + finishing_w,
                            float(snapshot.reserve_up_w.sum()), float(snapshot.reserve_down_w.sum()),
-                           result.requested_w, metered)
+                           result.requested_w + finishing_w, metered)
         self.trace.append(point)
         return point
 
