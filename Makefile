@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 STATIONS ?= 5
 SPEED ?= 60
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench scenarios clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: $(STAMP)
 ## bench: benchmarks that print figures (see docs/benchmarks.md)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_load.py --stations 100,1000
+
+## scenarios: the four pilot scenarios in full form, one after the other; reports in docs/scenarios/
+SCENARIO_FILES ?= ev2g chargeforward la_afb frederiksberg
+scenarios: $(STAMP)
+	for s in $(SCENARIO_FILES); do $(BIN)/python -m csms scenario run config/scenarios/$$s.toml --out docs/scenarios || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("optimize", help="solve a fleet problem file (see `csms optimize -h`)", add_help=False)
     sub.add_parser("replay", help="follow a recorded regulation signal with a simulated fleet (`csms replay -h`)",
                    add_help=False)
+    sub.add_parser("scenario", help="run a pilot scenario and write its report (`csms scenario run -h`)",
+                   add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command == "optimize":
         from csms.optimizer.cli import main as optimize_main
@@ -59,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         from csms.scenario.replay_cli import main as replay_main
 
         return replay_main(rest)
+    if args.command == "scenario":
+        from csms.scenario.cli import main as scenario_main
+
+        return scenario_main(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return asyncio.run(_serve(args))
