@@ -1,0 +1,50 @@
+"""Frequency response over real websockets: a measured-frequency excursion, through an FCR-N droop curve, moves
+the fleet's metered power by the droop's share of its reserved capacity within the activation time.
+
+The frequency series is synthetic (the shared data has no frequency recording): 50.00 Hz, then a step to
+49.90 Hz (full FCR-N activation: inject the whole up reserve) for 3 minutes, then back. FCR-N asks for full
+activation within 150 s; the fleet must get there within 20 s here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from csms.grid.droop import DroopCurve
+from csms.grid.signals import FrequencySeries, RegulationSeries
+from csms.scenario.fleet_run import FleetRunSpec
+from csms.scenario.regulation import run_regulation
+from tests.e2e.test_regulation import SIM_CONFIG, WARMUP_S, settings_for
+
+START = datetime(2026, 1, 14, 17, 0, tzinfo=UTC)
+STEP_S = 1.0
+ACTIVATION_LIMIT_S = 20.0
+
+
+async def test_an_fcr_n_frequency_dip_brings_full_up_response_within_the_activation_time(tmp_path: Path) -> None:
+    hz = np.full(420, 50.0)
+    hz[60:240] = 49.90
+    frequency = FrequencySeries(START, STEP_S, hz, "synthetic step")
+    droop = DroopCurve.fcr_n()
+    series = RegulationSeries(START, STEP_S, droop.fractions(frequency.values), "FCR-N droop of synthetic step")
+    assert series.values[100] == 1.0 and series.values[0] == 0.0
+
+    config = tmp_path / "fleet.toml"
+    config.write_text(SIM_CONFIG)
+    spec = FleetRunSpec(sim_config=config, start_at=START - timedelta(seconds=WARMUP_S), speed=10.0,
+                        sim_log=tmp_path / "sim.log")
+    result = await run_regulation(series, settings_for(series), spec, signal_start_at=START, duration_s=400)
+
+    assert result.mean_reserve_up_w > 20_000
+    before = result.response[(result.t_s >= 30) & (result.t_s < 58)]
+    assert np.all(np.abs(before) < 0.15), before  # at 50 Hz the fleet sits at its baseline
+    after_step = (result.t_s >= 60) & (result.response >= 0.9)
+    reached_s = float(result.t_s[after_step][0]) - 60.0
+    assert reached_s <= ACTIVATION_LIMIT_S, f"90% of the up reserve reached after {reached_s} s"
+    held = result.response[(result.t_s >= 60 + ACTIVATION_LIMIT_S) & (result.t_s < 238)]
+    assert np.mean(held) > 0.9
+    recovered = result.response[(result.t_s >= 240 + ACTIVATION_LIMIT_S) & (result.t_s < 400)]
+    assert np.all(np.abs(recovered) < 0.15)
