@@ -343,8 +343,11 @@ async def run_scenario(spec: ScenarioSpec, *, short: bool = False, settings: Set
     series: RegulationSeries | None = None
     if isinstance(market, RegulationMarket):
         parse = parse_pjm_regulation if market.kind == "pjm_regulation" else parse_caiso_regulation
-        series = parse(data_path(market.signal_file)).items[market.day]
-        window_start = window.start_at or series.start_at + timedelta(seconds=window.offset_s)
+        day = parse(data_path(market.signal_file)).items[market.day]
+        skip = round(window.offset_s / day.interval_s)
+        series = RegulationSeries(day.start_at + timedelta(seconds=skip * day.interval_s), day.interval_s,
+                                  np.asarray(day.values)[skip:], day.source, day.label)
+        window_start = series.start_at
     else:
         if window.start_at is None:
             raise ValueError(f"{spec.scenario.name}: [run] start_at is required for {market.kind}")
@@ -514,7 +517,7 @@ class _DrRunner:
         from csms.scenario.fleet_run import free_port
 
         self.spec, self.market, self.run, self.controller = spec, market, run, controller
-        self.events = [e for e in market.events if e.short or not short]
+        self.events = [e for e in market.events if e.form in ("both", "short" if short else "full")]
         self.window_start = window_start
         self.port = free_port()
         self.server = OpenADRServer(vtn_id="VTN-SCENARIO", http_host="127.0.0.1", http_port=self.port,

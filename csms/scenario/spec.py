@@ -96,8 +96,8 @@ class DrEventSpec(_Model):
     """Start, seconds after the service window starts."""
     duration_s: float = Field(gt=0)
     reduction_w: float = Field(gt=0)
-    short: bool = False
-    """Also in the short (CI) form."""
+    form: Literal["full", "short", "both"] = "full"
+    """Which form of the run publishes this event."""
 
 
 class DrMarket(_Model):
