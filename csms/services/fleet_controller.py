@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -44,7 +45,7 @@ from csms.domain.clock import Clock
 from csms.domain.schedule import constant_schedule
 from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan
 from csms.optimizer.dispatch import FleetSnapshot, dispatch_regulation, snapshot_from_plan
-from csms.services.charging import ApplyResult, ChargingService
+from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.events import DomainEvent, EventBus
 from csms.services.fleet_view import PluggedEv, ev_id_of, plugged_evs
 from csms.settings import FleetSettings
@@ -122,6 +123,7 @@ class FleetController:
         self.inputs = FleetInputs()
         self.plan: ActivePlan | None = None
         self._live: dict[str, _EvLive] = {}
+        self._ended_transactions: set[str] = set()  # ended since the active plan was built: out of dispatch
         self._signal = 0.0
         self._signal_event = asyncio.Event()
         self._replan_event = asyncio.Event()
@@ -130,6 +132,7 @@ class FleetController:
         self._tasks: list[asyncio.Task[Any]] = []
         self._sends: set[asyncio.Task[ApplyResult]] = set()
         self.replans = 0
+        self.failed_sends = 0
         self.send_setpoints = True  # False: plan and record only (a fleet that does not respond, for tests)
         self.degradation_cost_for: Callable[[PluggedEv], float | None] | None = None
         self._droop: FrequencyCurve | None = None
@@ -195,6 +198,8 @@ class FleetController:
                 live.soc = float(event.data["soc"])
         if event.kind == "transaction.ended" and evse_id is not None:
             self._live.pop(ev_id_of(event.station_id, int(evse_id)), None)
+            if event.data.get("transaction_id") is not None:
+                self._ended_transactions.add(str(event.data["transaction_id"]))
         if event.kind in _REPLAN_EVENTS:
             self.request_replan(event.kind)
 
@@ -239,6 +244,7 @@ class FleetController:
                                options=self._options)
         result = await asyncio.to_thread(plan, problem)
         self.plan = ActivePlan(problem, result, evs, now)
+        self._ended_transactions &= {ev.transaction_id for ev in evs}  # an EV that left during the solve
         self.replans += 1
         log.info("fleet plan %s: %d EVs, status %s, solve %.2f s, EV shortfall %.0f Wh, DR shortfall %s",
                  self.replans, len(evs), result.status, result.solve_time_s, float(result.ev_shortfall_wh.sum()),
@@ -262,7 +268,11 @@ class FleetController:
             return None
         energy_wh = np.array([self._soc(ev) * ev.spec.capacity_wh for ev in active.evs])
         remaining_s = (k + 1) * step_s - elapsed_s
-        return snapshot_from_plan(active.problem, active.result, k, energy_wh, remaining_s), k
+        snapshot = snapshot_from_plan(active.problem, active.result, k, energy_wh, remaining_s)
+        if self._ended_transactions:
+            snapshot = _without(snapshot, np.array([ev.transaction_id in self._ended_transactions
+                                                    for ev in active.evs]))
+        return snapshot, k
 
     def _soc(self, ev: PluggedEv) -> float:
         live = self._live.get(ev.ev_id)
@@ -308,6 +318,8 @@ class FleetController:
         refresh_before = now - timedelta(seconds=self.settings.setpoint_validity_s / 2)
         finishing_w = 0.0  # full-power charging of EVs in their last partial step: a baseline shift
         for ev, dispatched_w in zip(active.evs, result.setpoint_w, strict=True):
+            if ev.transaction_id in self._ended_transactions:
+                continue  # left before the next plan: nothing to send, and no longer in the fleet's totals
             setpoint_w = self._finish_charging(ev, now, active.problem.step_s, float(dispatched_w))
             finishing_w += setpoint_w - float(dispatched_w)
             live = self._live.setdefault(ev.ev_id, _EvLive())
@@ -322,12 +334,28 @@ class FleetController:
                                          transaction_id=ev.transaction_id)
             task = asyncio.create_task(self._charging.apply(ev.station_id, schedule, requester="fleet"))
             self._sends.add(task)
-            task.add_done_callback(self._sends.discard)
+            task.add_done_callback(functools.partial(self._sent, ev.ev_id, now))
         point = TracePoint(now, self._signal, float(snapshot.baseline_power_w.sum()) + finishing_w,
                            float(snapshot.reserve_up_w.sum()), float(snapshot.reserve_down_w.sum()),
                            result.requested_w + finishing_w, metered)
         self.trace.append(point)
         return point
+
+    def _sent(self, ev_id: str, sent_at: datetime, task: asyncio.Task[ApplyResult]) -> None:
+        """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is sent again on the next
+        tick, instead of waiting for the refresh while the station keeps the previous one."""
+        self._sends.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        status = None if exc is not None else task.result().status
+        if status in (ApplyStatus.ACCEPTED, ApplyStatus.SUPERSEDED, ApplyStatus.REFUSED):
+            return
+        live = self._live.get(ev_id)
+        if live is not None and live.last_sent_at == sent_at:
+            live.last_sent_w = live.last_sent_at = None
+        self.failed_sends += 1
+        log.debug("setpoint for %s not applied (%s): resending on the next tick", ev_id, exc or status)
 
     # ---- loops ----------------------------------------------------------------------------------------
 
@@ -365,6 +393,15 @@ class FleetController:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._sends, return_exceptions=True)
         self._tasks = []
+
+
+def _without(snapshot: FleetSnapshot, gone: np.ndarray) -> FleetSnapshot:
+    """The snapshot with the EVs flagged in `gone` (unplugged since the plan) zeroed: the fleet's baseline and
+    reserves follow a departure at once instead of at the next re-plan."""
+    keep = ~gone
+    return FleetSnapshot(*(np.where(keep, a, 0.0) for a in (
+        snapshot.baseline_power_w, snapshot.reserve_up_w, snapshot.reserve_down_w,
+        snapshot.min_power_w, snapshot.max_power_w)))
 
 
 def regulation_trace(points: list[TracePoint]) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ import numpy as np
 from csms.grid.droop import DroopCurve
 from csms.grid.signals import FrequencySeries, RegulationSeries
 from csms.scenario.fleet_run import FleetRunSpec
-from csms.scenario.regulation import run_regulation
+from csms.scenario.regulation import RegulationRunResult, run_regulation
 from tests.e2e.test_regulation import SIM_CONFIG, WARMUP_S, settings_for
 
 START = datetime(2026, 1, 14, 17, 0, tzinfo=UTC)
@@ -39,12 +39,22 @@ async def test_an_fcr_n_frequency_dip_brings_full_up_response_within_the_activat
     result = await run_regulation(series, settings_for(series), spec, signal_start_at=START, duration_s=400)
 
     assert result.mean_reserve_up_w > 20_000
-    before = result.response[(result.t_s >= 30) & (result.t_s < 58)]
-    assert np.all(np.abs(before) < 0.15), before  # at 50 Hz the fleet sits at its baseline
+    before = (result.t_s >= 30) & (result.t_s < 58)
+    assert np.all(np.abs(result.response[before]) < 0.15), _off(result, before)  # at 50 Hz: at the baseline
     after_step = (result.t_s >= 60) & (result.response >= 0.9)
     reached_s = float(result.t_s[after_step][0]) - 60.0
     assert reached_s <= ACTIVATION_LIMIT_S, f"90% of the up reserve reached after {reached_s} s"
     held = result.response[(result.t_s >= 60 + ACTIVATION_LIMIT_S) & (result.t_s < 238)]
     assert np.mean(held) > 0.9
-    recovered = result.response[(result.t_s >= 240 + ACTIVATION_LIMIT_S) & (result.t_s < 400)]
-    assert np.all(np.abs(recovered) < 0.15)
+    recovered = (result.t_s >= 240 + ACTIVATION_LIMIT_S) & (result.t_s < 400)
+    assert np.all(np.abs(result.response[recovered]) < 0.15), _off(result, recovered)
+
+
+def _off(result: RegulationRunResult, window: np.ndarray) -> str:
+    """The samples of `window` off the baseline, with the dispatch ticks around the first, for the log."""
+    off = window & (np.abs(result.response) >= 0.15)
+    if not off.any():
+        return ""
+    first_s = float(result.t_s[off][0])
+    ticks = [p for p in result.trace if abs((p.at - START).total_seconds() - first_s) <= 10]
+    return f"off baseline at t_s={result.t_s[off].tolist()}: {result.response[off].round(3).tolist()}; ticks {ticks}"

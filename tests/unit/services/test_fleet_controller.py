@@ -1,0 +1,74 @@
+"""FleetController dispatch over a real plan (memory store, no stations): what leaves the fleet between re-plans."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from csms.domain.clock import ScaledClock
+from csms.domain.ids import StationId, TransactionId
+from csms.domain.records import TransactionRecord
+from csms.errors import CallTimeout
+from csms.services.charging import ChargingService
+from csms.services.events import DomainEvent, EventBus
+from csms.services.fleet_controller import FleetController
+from csms.settings import FleetSettings
+from csms.store.memory import MemoryStore
+from tests.api.test_fleet_api import _NoGateway
+
+NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+
+
+async def test_an_ev_that_leaves_between_plans_drops_out_of_the_fleet_totals_at_once() -> None:
+    store, clock, events = MemoryStore(), ScaledClock(NOW, 1.0), EventBus()
+    settings = FleetSettings(enabled=True, horizon_steps=8, reg_up_price_per_mwh=30.0, reg_down_price_per_mwh=30.0)
+    fleet = FleetController(store, ChargingService(_NoGateway(), store, clock, events), clock, events, settings)
+    fleet.send_setpoints = False
+    for i in (1, 2):
+        await store.put_transaction(TransactionRecord(StationId(f"ST-{i}"), TransactionId(f"T-{i}"), evse_id=1,
+                                                      last_power_w=0.0, last_soc=0.5))
+    active = await fleet.replan()
+    assert active is not None and len(active.evs) == 2
+    both = await fleet.dispatch_once()
+    assert both is not None and both.reserve_down_w > 0
+
+    events.publish(DomainEvent("transaction.ended", "ST-2", NOW, {"transaction_id": "T-2", "evse_id": 1}))
+    one = await fleet.dispatch_once()
+
+    assert one is not None
+    leaving_down_w = float(active.result.reserve_down_w[1, 0])
+    assert active.evs[1].transaction_id == "T-2" and leaving_down_w > 0
+    assert one.reserve_down_w == both.reserve_down_w - leaving_down_w
+    assert one.baseline_w == both.baseline_w - float(active.result.power_w[1, 0])
+    assert fleet.plan is active  # no re-plan has run yet (the loops are not started): the mask did it
+
+
+class _FlakyGateway(_NoGateway):
+    """Times out on the first call, accepts every later one."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def call(self, station_id: str, action: str, payload: dict[str, object], **kwargs: object
+                   ) -> dict[str, object]:
+        self.calls.append(action)
+        if len(self.calls) == 1:
+            raise CallTimeout(f"{station_id}: {action} timed out")
+        return {"status": "Accepted"}
+
+
+async def test_a_setpoint_that_did_not_reach_the_station_is_sent_again_on_the_next_tick() -> None:
+    store, clock, events = MemoryStore(), ScaledClock(NOW, 1.0), EventBus()
+    gateway = _FlakyGateway()
+    fleet = FleetController(store, ChargingService(gateway, store, clock, events, min_update_interval_s=0.0),
+                            clock, events, FleetSettings(enabled=True, horizon_steps=8))
+    await store.put_transaction(TransactionRecord(StationId("ST-1"), TransactionId("T-1"), evse_id=1,
+                                                  last_power_w=0.0, last_soc=0.5))
+    await fleet.replan()
+
+    for _ in range(3):  # the same setpoint each tick: only the failed first send is repeated
+        await fleet.dispatch_once()
+        await asyncio.gather(*fleet._sends)
+
+    assert gateway.calls == ["SetChargingProfile", "SetChargingProfile"]
+    assert fleet.failed_sends == 1
