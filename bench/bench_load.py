@@ -127,6 +127,20 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=5.0)
 
 
+def start_profiler(pid: int, duration_s: float, out_dir: Path | None, name: str) -> subprocess.Popen[bytes] | None:
+    """py-spy on the server over the window: collapsed stacks (flamegraph.pl / speedscope input) in out_dir.
+    Sampling at 100 Hz costs the server a few per cent; compare profiled runs with profiled runs."""
+    if out_dir is None:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--duration", str(max(1, int(duration_s))),
+                             "--rate", "100", "--format", "raw", "-o", str(out_dir / f"{name}.txt")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def cpu_s(process: psutil.Process) -> float:
     times = process.cpu_times()
     return float(times.user + times.system)
@@ -161,8 +175,11 @@ def run_one(kind: str, stations: int, args: argparse.Namespace, log_dir: Path) -
         def sample_cpu(t_start: float, t_end: float) -> None:
             time.sleep(max(0.0, t_start - time.monotonic()))
             before, host_before = cpu_s(server), host_busy_s()
+            spy = start_profiler(proc.pid, t_end - time.monotonic(), args.profile, f"{kind}-{stations}")
             time.sleep(max(0.0, t_end - time.monotonic()))
             cpu_used[0], cpu_used[1] = cpu_s(server) - before, host_busy_s() - host_before
+            if spy is not None:
+                spy.wait(timeout=30)
 
         with LoadRun(cfg) as run:
             storm_cpu = cpu_s(server)
@@ -290,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each (N, server) pair this many times, alternating servers; the table shows medians")
     parser.add_argument("--json", type=Path, help="also write every result to this file")
+    parser.add_argument("--profile", type=Path, help="py-spy the server over each window; stacks to this folder")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # unwind the try/finally blocks that stop our processes
     stations = [int(s) for s in args.stations.split(",") if s.strip()]

@@ -1,6 +1,7 @@
 """A lean OCPP 2.0.1 load generator: N station connections from one or more worker processes.
 
-Raw `websockets` + orjson (not the full simulator), so the client stays cheap next to the server it loads.
+websockets' sans-I/O protocol on asyncio callbacks + orjson (not the full simulator), so the client stays
+cheap next to the server it loads.
 Each station: connect (subprotocol ocpp2.0.1, HTTP Basic auth), BootNotification, StatusNotification, then
 MeterValues (a ~1.5 kB, schema-valid frame: import/export energy registers, import/export power, SoC, and
 voltage and import current per phase) in a loop, one CALL in flight per station (OCPP-J), for a bounded window.
@@ -48,8 +49,12 @@ from multiprocessing.synchronize import Event as MpEvent
 from typing import Any
 
 import orjson
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.client import ClientProtocol
+from websockets.extensions.permessage_deflate import enable_client_permessage_deflate
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Response
+from websockets.typing import Subprotocol
+from websockets.uri import parse_uri
 
 BOOT_PAYLOAD: dict[str, Any] = {
     "reason": "PowerUp",
@@ -197,49 +202,191 @@ class _Control:
         self.results: mp.Queue[tuple[str, int, Any]] = ctx.Queue()
 
 
-class _Station:
-    """One connection: a reader task answers CSMS CALLs and hands replies to the one pending call."""
+class _Station(asyncio.Protocol):
+    """One connection on websockets' sans-I/O `ClientProtocol`, driven by asyncio callbacks: no task, no
+    future and no queue per message, so the client costs a fraction of the server it loads. CSMS CALLs are
+    answered from the receive callback; the MeterValues loop sends the next frame from the reply's callback."""
 
-    def __init__(self, station_id: str, ws: ClientConnection, worker: _Worker) -> None:
+    def __init__(self, station_id: str, worker: _Worker) -> None:
         self.station_id = station_id
-        self.ws = ws
         self.worker = worker
+        cfg = worker.cfg
+        self.ws = ClientProtocol(parse_uri(f"{cfg.url.rstrip('/')}/{station_id}"),
+                                 subprotocols=[Subprotocol("ocpp2.0.1")], max_size=2**20,
+                                 extensions=enable_client_permessage_deflate(None) if cfg.compression else None)
+        self.transport: asyncio.Transport | None = None
+        loop = asyncio.get_running_loop()
+        self.opened: asyncio.Future[None] = loop.create_future()
+        self.closed: asyncio.Future[None] = loop.create_future()
         self.pending_id = ""
         self.pending: asyncio.Future[list[Any]] | None = None
         self.ids = itertools.count(1)
-        self.reader = asyncio.create_task(self._read())
+        self._fragments: list[bytes] = []
+        self._meter: _MeterLoop | None = None
 
-    async def _read(self) -> None:
+    # asyncio.Protocol
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        request = self.ws.connect()
+        request.headers["Authorization"] = basic_auth(self.station_id, self.worker.cfg.password)
+        self.ws.send_request(request)
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        self.ws.receive_data(data)
+        for event in self.ws.events_received():
+            if isinstance(event, Response):
+                if not self.opened.done():
+                    exc = self.ws.handshake_exc
+                    self.opened.set_exception(exc) if exc is not None else self.opened.set_result(None)
+            elif isinstance(event, Frame) and event.opcode in (Opcode.TEXT, Opcode.BINARY, Opcode.CONT):
+                if not event.fin:
+                    self._fragments.append(bytes(event.data))
+                    continue
+                data_ = b"".join([*self._fragments, event.data]) if self._fragments else bytes(event.data)
+                self._fragments.clear()
+                self._message(data_)
+        self._flush()
+
+    def eof_received(self) -> bool | None:
+        self.ws.receive_eof()
+        self._flush()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        error = ConnectionError(f"{self.station_id}: connection closed")
+        for future in (self.opened, self.pending):
+            if future is not None and not future.done():
+                future.set_exception(error)
+        if self._meter is not None:
+            self._meter.lost()
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    # frames
+    def _message(self, data: bytes) -> None:
         try:
-            while True:
-                raw = await self.ws.recv(decode=False)
-                frame = orjson.loads(raw)
-                if frame[0] == 2:
-                    self.worker.calls_answered += 1
-                    await self.ws.send(orjson.dumps([3, frame[1], {"status": "Accepted"}]), text=True)
-                elif (future := self.pending) is not None and frame[1] == self.pending_id and not future.done():
+            frame = orjson.loads(data)
+            if frame[0] == 2:
+                self.worker.calls_answered += 1
+                self.send_text(orjson.dumps([3, frame[1], {"status": "Accepted"}]))
+            elif frame[1] == self.pending_id:
+                if self._meter is not None:
+                    self._meter.reply(frame)
+                elif (future := self.pending) is not None and not future.done():
                     future.set_result(frame)
-        except ConnectionClosed:
-            pass
-        except Exception as exc:  # a malformed frame from the server: count it, stop reading this station
+        except Exception as exc:  # a malformed frame from the server: count it, drop the connection
             self.worker.errors[f"read:{type(exc).__name__}"] += 1
-        finally:
-            if self.pending is not None and not self.pending.done():
-                self.pending.set_exception(ConnectionError(f"{self.station_id}: connection closed"))
+            if self.transport is not None:
+                self.transport.abort()
 
-    async def call(self, action: str, payload: dict[str, Any], *, bounded: bool = True) -> list[Any]:
-        """Send a CALL and return the reply frame. Unless `bounded`, the caller bounds the wait (the load
-        phase is bounded as a whole by the worker, which saves a timer per message)."""
-        message_id = str(next(self.ids))
-        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
-        self.pending_id, self.pending = message_id, future
-        if self.reader.done():
+    def send_text(self, data: bytes) -> None:
+        self.ws.send_text(data)
+        self._flush()
+
+    def _flush(self) -> None:
+        if self.transport is None:
+            return
+        for chunk in self.ws.data_to_send():
+            if chunk:
+                self.transport.write(chunk)
+            elif self.transport.can_write_eof():
+                self.transport.write_eof()
+
+    def send_call(self, action: str, payload: dict[str, Any]) -> None:
+        self.pending_id = str(next(self.ids))
+        self.send_text(orjson.dumps([2, self.pending_id, action, payload]))
+
+    async def call(self, action: str, payload: dict[str, Any]) -> list[Any]:
+        """Send a CALL and return the reply frame (boot phase; the load phase uses `_MeterLoop`)."""
+        if self.transport is None:
             raise ConnectionError(f"{self.station_id}: connection closed")
-        await self.ws.send(orjson.dumps([2, message_id, action, payload]), text=True)
-        if not bounded:
-            return await future
+        self.pending = asyncio.get_running_loop().create_future()
+        self.send_call(action, payload)
         async with asyncio.timeout(self.worker.cfg.call_timeout_s):
-            return await future
+            return await self.pending
+
+    def meter(self) -> asyncio.Future[None]:
+        """Start the MeterValues loop; the future completes when this station stops sending."""
+        self._meter = _MeterLoop(self)
+        return self._meter.done
+
+    async def close(self) -> None:
+        if self.transport is not None:
+            self.ws.send_close(1000)
+            self._flush()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5.0):
+                    await asyncio.shield(self.closed)
+        if self.transport is not None:
+            self.transport.abort()
+
+
+class _MeterLoop:
+    """One station's MeterValues, closed loop (the next frame goes out from the reply's callback) or paced
+    (`interval_s` after each reply, from a random initial phase)."""
+
+    def __init__(self, station: _Station) -> None:
+        self.station = station
+        self.worker = station.worker
+        self.loop = asyncio.get_running_loop()
+        self.done: asyncio.Future[None] = self.loop.create_future()
+        self.payload = meter_values_payload(0, self.worker.now_text())
+        self.seq = 0
+        self.first = True
+        self.sent_at = 0.0
+        self.in_window = False
+        self.interval_s = self.worker.cfg.interval_s
+        if self.interval_s > 0:  # a random phase, so paced stations do not all send in the same instant
+            self.loop.call_later(random.uniform(0.0, self.interval_s), self.send)
+        else:
+            self.send()
+
+    def send(self) -> None:
+        worker = self.worker
+        sent = time.monotonic()
+        if sent >= worker.t_end or self.station.transport is None:
+            self.finish()
+            return
+        advance_meter_values(self.payload, self.seq, worker.now_text())
+        self.seq += 1
+        self.sent_at, self.in_window = sent, sent >= worker.t_start
+        worker.unfinished += self.in_window
+        self.station.send_call("MeterValues", self.payload)
+
+    def reply(self, frame: list[Any]) -> None:
+        worker = self.worker
+        done = time.monotonic()
+        self.station.pending_id = ""
+        worker.unfinished -= self.in_window
+        if self.first:
+            self.first = False
+            worker._first_answered()
+        if frame[0] != 3:
+            worker.errors[f"metervalues:{frame[2]}"] += 1
+        elif worker.t_start <= done <= worker.t_end:
+            worker.messages += 1
+        if frame[0] == 3 and self.in_window:
+            worker.latencies.append(done - self.sent_at)
+        if self.interval_s > 0:
+            self.loop.call_later(self.interval_s, self.send)
+        else:
+            self.send()
+
+    def lost(self) -> None:
+        if self.station.pending_id and not self.done.done():
+            self.worker.errors["metervalues:ConnectionError"] += 1
+            self.worker.unfinished -= self.in_window
+        self.finish()
+
+    def finish(self) -> None:
+        if self.first:
+            self.first = False
+            self.worker._first_answered()
+        if not self.done.done():
+            self.done.set_result(None)
 
 
 class _Worker:
@@ -269,6 +416,8 @@ class _Worker:
         self.unfinished = 0  # MeterValues sent inside the window and not (yet) answered
         self.cpu_window = 0.0
         self.now_text = _NowText()
+        uri = parse_uri(f"{cfg.url.rstrip('/')}/x")
+        self.host_port = (uri.host, uri.port)
 
     def _phase1_finished(self) -> None:
         self.phase1_left -= 1
@@ -284,21 +433,18 @@ class _Worker:
 
     async def _connect_and_boot(self, station_id: str, gate: asyncio.Semaphore) -> _Station | None:
         async with gate:
+            station = _Station(station_id, self)
             try:
-                ws = await connect(
-                    f"{self.cfg.url.rstrip('/')}/{station_id}",
-                    subprotocols=["ocpp2.0.1"],  # type: ignore[list-item]
-                    additional_headers={"Authorization": basic_auth(station_id, self.cfg.password)},
-                    compression="deflate" if self.cfg.compression else None,
-                    open_timeout=self.cfg.call_timeout_s,
-                    ping_interval=None,
-                    max_size=2**20,
-                )
+                host, port = self.host_port
+                async with asyncio.timeout(self.cfg.call_timeout_s):
+                    await asyncio.get_running_loop().create_connection(lambda: station, host, port)
+                    await station.opened
             except Exception as exc:
                 self.errors[f"connect:{type(exc).__name__}"] += 1
+                if station.transport is not None:
+                    station.transport.abort()
                 return None
             self.last_connected = max(self.last_connected, time.monotonic())
-            station = _Station(station_id, ws, self)
             self.stations.append(station)
             try:
                 reply = await station.call("BootNotification", BOOT_PAYLOAD)
@@ -330,51 +476,13 @@ class _Worker:
         finally:
             self._phase1_finished()
         await self.go_load.wait()
-        await self._meter_loop(station)
+        await station.meter()
 
     def _first_answered(self) -> None:
         self.first_left -= 1
         self.last_first = time.monotonic()
         if self.first_left == 0:
             self.steady.set()
-
-    async def _meter_loop(self, station: _Station) -> None:
-        interval = self.cfg.interval_s
-        now_text = self.now_text
-        payload = meter_values_payload(0, now_text())
-        first = True
-        try:
-            if interval > 0:  # a random phase, so paced stations do not all send in the same instant
-                await asyncio.sleep(random.uniform(0.0, interval))
-            for seq in itertools.count():
-                sent = time.monotonic()
-                if sent >= self.t_end:
-                    return
-                advance_meter_values(payload, seq, now_text())
-                in_window = sent >= self.t_start
-                self.unfinished += in_window
-                try:
-                    reply = await station.call("MeterValues", payload, bounded=False)
-                except Exception as exc:
-                    self.errors[f"metervalues:{type(exc).__name__}"] += 1
-                    return
-                finally:
-                    self.unfinished -= in_window
-                done = time.monotonic()
-                if first:
-                    first = False
-                    self._first_answered()
-                if reply[0] != 3:
-                    self.errors[f"metervalues:{reply[2]}"] += 1
-                elif self.t_start <= done <= self.t_end:
-                    self.messages += 1
-                if reply[0] == 3 and in_window:
-                    self.latencies.append(done - sent)
-                if interval > 0:
-                    await asyncio.sleep(interval)
-        finally:
-            if first:
-                self._first_answered()
 
     async def _sample_cpu(self) -> None:
         t_start, t_end = self.t_start, self.t_end
@@ -426,11 +534,9 @@ class _Worker:
             "unfinished": unfinished,
             "calls_answered": self.calls_answered, "cpu_window_s": self.cpu_window, "errors": dict(self.errors)}))
         await self._wait_mp(ctl.go_close, cfg.phase_timeout_s)
-        closing = [asyncio.create_task(s.ws.close()) for s in self.stations]
+        closing = [asyncio.create_task(s.close()) for s in self.stations]
         if closing:
             await asyncio.wait(closing, timeout=15.0)
-        for station in self.stations:
-            station.reader.cancel()
 
 
 def _worker_main(cfg: LoadConfig, index: int, station_ids: list[str], ctl: _Control) -> None:

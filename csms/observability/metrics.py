@@ -100,6 +100,9 @@ class CsmsMetrics:
         self.connects = Counter("csms_ocpp_connects", "station connections accepted", registry=r)
         self.disconnects = Counter("csms_ocpp_disconnects", "station connections closed", registry=r)
         self.events = Counter("csms_domain_events", "domain events published, by kind", ["kind"], registry=r)
+        self._message_counters: dict[tuple[str, str, str], Counter] = {}  # label children, resolved once
+        self._exchange_timers: dict[tuple[str, str], Histogram] = {}
+        self._event_counters: dict[str, Counter] = {}
         self.dispatch_seconds = Histogram("csms_fleet_dispatch_duration_seconds",
                                           "duration of one real-time dispatch tick", buckets=_LATENCY_BUCKETS_S,
                                           registry=r)
@@ -159,12 +162,22 @@ class CsmsMetrics:
     def observe_exchange(self, station_id: str, action: str, direction: str, duration_ms: float,
                          outcome: str) -> None:
         """`csms.ocpp.observe` callback: one finished exchange."""
-        self.messages.labels(action=action, direction=direction, outcome=outcome).inc()
+        key = (action, direction, outcome)
+        counter = self._message_counters.get(key)
+        if counter is None:  # labels() costs ~3 us a call: resolve each label set once (a per-message path)
+            counter = self._message_counters[key] = self.messages.labels(action, direction, outcome)
+        counter.inc()
         if direction in ("in", "out"):
-            self.exchange_seconds.labels(action=action, direction=direction).observe(duration_ms / 1000.0)
+            timer = self._exchange_timers.get(key[:2])
+            if timer is None:
+                timer = self._exchange_timers[key[:2]] = self.exchange_seconds.labels(action, direction)
+            timer.observe(duration_ms / 1000.0)
 
     def on_event(self, event: DomainEvent) -> None:
-        self.events.labels(kind=event.kind).inc()
+        counter = self._event_counters.get(event.kind)
+        if counter is None:
+            counter = self._event_counters[event.kind] = self.events.labels(event.kind)
+        counter.inc()
         if event.kind == "station.connected":
             self.connects.inc()
         elif event.kind == "station.disconnected":
