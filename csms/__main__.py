@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--plain-logs", action="store_true", help="human-readable logs instead of JSON lines")
     serve.add_argument("--loop", choices=["auto", "asyncio", "uvloop"],
                        default=os.environ.get("CSMS_EVENT_LOOP", "asyncio"),
-                       help="event loop (env CSMS_EVENT_LOOP; uvloop needs the [fast] extra): auto = uvloop if installed")
+                       help="event loop (env CSMS_EVENT_LOOP; uvloop: the [fast] extra); auto = uvloop if installed")
     sub.add_parser("optimize", help="solve a fleet problem file (see `csms optimize -h`)", add_help=False)
     sub.add_parser("replay", help="follow a recorded regulation signal with a simulated fleet (`csms replay -h`)",
                    add_help=False)

@@ -244,7 +244,7 @@ def build_app(
         max_discharge_validity_s=v2g.max_discharge_validity_s,
         default_min_soc=v2g.default_min_soc,
         max_offline_duration_s=v2g.max_offline_duration_s,
-        use_dynamic_profiles=v2g.use_dynamic_profiles,
+        use_dynamic_profiles=v2g.use_dynamic_profiles, facts_ttl_s=v2g.envelope_facts_ttl_s,
     )
     fleet = None
     if settings.fleet.enabled:

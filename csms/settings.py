@@ -82,6 +82,8 @@ class V2gSettings(BaseModel):
     default_min_soc: float = Field(0.2, ge=0, le=1)
     max_offline_duration_s: int = Field(300, ge=10)
     use_dynamic_profiles: bool = True  # OCPP 2.1: later setpoints as UpdateDynamicSchedule where supported
+    envelope_facts_ttl_s: float = Field(5.0, ge=0, description="re-read EV needs and SoC from the store at most "
+                                        "this often per EVSE (this node's events refresh them in between)")
 
 
 class FleetSettings(BaseModel):

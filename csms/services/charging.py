@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
+from csms.domain.records import ChargingNeedsRecord
 from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
 from csms.errors import CsmsError
 from csms.ocpp import profiles
@@ -56,6 +58,13 @@ class ApplyResult:
     response: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class _EvseFacts:
+    needs: ChargingNeedsRecord | None
+    socs: dict[str, float | None]  # last SoC by open transaction id on the EVSE
+    read_at: float  # time.monotonic() of the store read
+
+
 @dataclass(frozen=True, slots=True)
 class _DynamicProfile:
     """A Dynamic TxProfile installed on an EVSE (OCPP 2.1), updated in place by UpdateDynamicSchedule."""
@@ -79,7 +88,8 @@ class ChargingService:
     def __init__(self, gateway: StationGateway, store: StateStore, clock: Clock, events: EventBus, *,
                  site: SiteLimits | None = None, min_update_interval_s: float = 1.0,
                  max_discharge_validity_s: int = 900, default_min_soc: float = 0.2,
-                 max_offline_duration_s: int = 300, use_dynamic_profiles: bool = True) -> None:
+                 max_offline_duration_s: int = 300, use_dynamic_profiles: bool = True,
+                 facts_ttl_s: float = 5.0) -> None:
         self._gateway = gateway
         self._store = store
         self._clock = clock
@@ -96,7 +106,10 @@ class ChargingService:
         events.subscribe(self._on_event)
         self._channels: dict[tuple[str, int], _Channel] = {}
         self._commanded_w: dict[tuple[str, int], float] = {}
+        self._commanded_total_w = 0.0  # sum of _commanded_w, kept so a setpoint's site check is O(1), not O(N)
         self.installed: dict[tuple[str, int, ProfilePurpose], PowerSchedule] = {}
+        self._facts: dict[tuple[str, int], _EvseFacts] = {}
+        self._facts_ttl_s = facts_ttl_s
 
     # ---- capabilities ---------------------------------------------------------------------------------
 
@@ -122,20 +135,33 @@ class ChargingService:
         return caps
 
     def _on_event(self, event: DomainEvent) -> None:
-        """A (re)boot or a new device model report can change what a station can do."""
+        """A (re)boot or a new device model report can change what a station can do; needs, transactions and
+        metered SoC keep the envelope's facts fresh."""
         if event.kind in ("station.booted", "station.report_complete", "station.connected"):
             for key in [k for k in self._learned if k[0] == event.station_id]:
                 del self._learned[key]
+        evse_id = event.data.get("evse_id")
+        if evse_id is None:
+            return
+        key = (event.station_id, int(evse_id))
+        if event.kind in ("ev.needs", "transaction.started", "transaction.ended"):
+            self._facts.pop(key, None)
+        elif event.kind in ("transaction.updated", "meter.values") and event.data.get("soc") is not None:
+            facts = self._facts.get(key)
+            transaction_id = event.data.get("transaction_id")
+            if facts is not None and transaction_id in facts.socs:
+                facts.socs[transaction_id] = float(event.data["soc"])
+            elif facts is not None and transaction_id is None and len(facts.socs) == 1:
+                facts.socs[next(iter(facts.socs))] = float(event.data["soc"])
 
     # ---- commands -------------------------------------------------------------------------------------
 
     async def prepare(self, station_id: str, schedule: PowerSchedule) -> tuple[Clamped, StationCapabilities]:
         """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station)."""
         caps = await self.capabilities(station_id, schedule.evse_id)
-        needs = await self._store.get_charging_needs(StationId(station_id), schedule.evse_id)
-        soc = await self._last_soc(station_id, schedule)
+        needs, soc = await self._evse_facts(station_id, schedule)
         env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc)
-        others_w = sum(w for key, w in self._commanded_w.items() if key != (station_id, schedule.evse_id))
+        others_w = self._commanded_total_w - self._commanded_w.get((station_id, schedule.evse_id), 0.0)
         return clamp_schedule(schedule, env, self._site, others_w), caps
 
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
@@ -217,18 +243,26 @@ class ChargingService:
                 self._dynamic.pop(key, None)  # same profile id, now Absolute
         self.installed[(station_id, schedule.evse_id, schedule.purpose)] = schedule
         first = schedule.periods[0]
-        self._commanded_w[(station_id, schedule.evse_id)] = first.power_w
+        self._set_commanded((station_id, schedule.evse_id), first.power_w)
         self._events.publish(DomainEvent("setpoint.applied", station_id, self._clock.now(), {
             "evse_id": schedule.evse_id, "power_w": first.power_w, "mode": first.mode.value,
             "until": schedule.ends_at, "clamped": clamped.changed}))
         return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response)
+
+    def _set_commanded(self, key: tuple[str, int], power_w: float | None) -> None:
+        self._commanded_total_w -= self._commanded_w.pop(key, 0.0)
+        if power_w is not None:
+            self._commanded_w[key] = power_w
+            self._commanded_total_w += power_w
+        if not self._commanded_w:
+            self._commanded_total_w = 0.0  # no float drift left over once nothing is commanded
 
     async def clear(self, station_id: str, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
         """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""
         response = await self._gateway.call(station_id, "ClearChargingProfile",
                                              {"chargingProfileId": profiles.profile_id(evse_id, purpose)})
         self.installed.pop((station_id, evse_id, purpose), None)
-        self._commanded_w.pop((station_id, evse_id), None)
+        self._set_commanded((station_id, evse_id), None)
         if purpose is ProfilePurpose.TX:
             self._dynamic.pop((station_id, evse_id), None)
         return response
@@ -246,9 +280,20 @@ class ChargingService:
             payload["evseId"] = evse_id
         return await self._gateway.call(station_id, "GetChargingProfiles", payload)
 
-    async def _last_soc(self, station_id: str, schedule: PowerSchedule) -> float | None:
-        txs = await self._store.list_transactions(StationId(station_id), open_only=True)
-        for tx in txs:
-            if tx.evse_id == schedule.evse_id and (schedule.transaction_id in (None, tx.transaction_id)):
-                return tx.last_soc
-        return None
+    async def _evse_facts(self, station_id: str, schedule: PowerSchedule) -> tuple[ChargingNeedsRecord | None,
+                                                                                  float | None]:
+        """The EV's needs and last SoC for the envelope: read from the store at most every `facts_ttl_s` per
+        EVSE (a fan-out to thousands of stations must not cost store round trips per setpoint), refreshed by
+        this node's own events in between (new needs, a transaction starting or ending, metered SoC)."""
+        key = (station_id, schedule.evse_id)
+        facts = self._facts.get(key)
+        if facts is None or time.monotonic() - facts.read_at > self._facts_ttl_s:
+            needs = await self._store.get_charging_needs(StationId(station_id), schedule.evse_id)
+            txs = await self._store.list_transactions(StationId(station_id), open_only=True)
+            facts = _EvseFacts(needs, {tx.transaction_id: tx.last_soc for tx in txs if tx.evse_id == schedule.evse_id},
+                               time.monotonic())
+            self._facts[key] = facts
+        for transaction_id, soc in facts.socs.items():
+            if schedule.transaction_id in (None, transaction_id):
+                return facts.needs, soc
+        return facts.needs, None

@@ -23,6 +23,7 @@ from csms.api.services import ApiServices
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.records import BootPolicy, ChargingNeedsRecord, StationRecord
 from csms.services.credentials import generate_password
+from csms.services.events import DomainEvent
 
 
 def router(services: ApiServices, auth: Auth) -> APIRouter:
@@ -102,6 +103,10 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         record = ChargingNeedsRecord(station_id=sid, evse_id=evse_id, received_at=services.clock.now(),
                                      **body.model_dump())
         await store.put_charging_needs(record)
+        if services.events is not None:  # the charging service's envelope and the dashboard follow it at once
+            services.events.publish(DomainEvent("ev.needs", sid, record.received_at, {
+                "evse_id": evse_id, "departure_at": record.departure_at,
+                "energy_request_wh": record.energy_request_wh, "discharge_allowed": record.discharge_allowed}))
         if services.fleet is not None:
             services.fleet.request_replan("driver preferences set through the API")
         return needs_out(record)
