@@ -37,6 +37,7 @@ import multiprocessing as mp
 import os
 import queue
 import random
+import signal
 import time
 import traceback
 from collections import Counter
@@ -671,6 +672,10 @@ class LoadRun:
         self._procs.clear()
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="OCPP 2.0.1 MeterValues load against a running CSMS")
     parser.add_argument("--url", default="ws://127.0.0.1:9000/ocpp", help="endpoint; the station id is appended")
@@ -687,6 +692,9 @@ def main(argv: list[str] | None = None) -> int:
                      warmup_s=args.warmup, connect_concurrency=args.connect_concurrency, interval_s=args.interval,
                      compression=args.compression, id_prefix=args.id_prefix)
     with LoadRun(cfg) as run:
+        # SIGTERM (how the fan-out benchmarks stop this client) must unwind through LoadRun.close, which stops the
+        # forked workers: the default action would kill this process alone and leave them running.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         boot = run.connect_and_boot()
         print(boot, flush=True)
         print(run.run_load(), flush=True)

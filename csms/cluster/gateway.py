@@ -1,7 +1,8 @@
 """`ClusterGateway`: a `StationGateway` that reaches a station on whichever node holds its socket.
 
 A call for a station connected here goes straight to the local session. Otherwise the directory names the
-owner node and the call is published on that node's command channel; the owner runs it on its local session
+owner node and the call is published on that node's command channel (lookups, calls and answers made within
+one event-loop turn are batched: one MGET, one PUBLISH per destination node); the owner runs it on its local session
 and publishes the answer (or the error, by type) on the caller's reply channel. If no node is subscribed
 (the owner died) or the owner no longer has the station, the caller gets StationNotConnected. Errors keep
 their class across nodes: CallError (with the station's code), CallTimeout, SessionClosed,
@@ -14,6 +15,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 import orjson
@@ -70,6 +72,12 @@ class ClusterGateway:
         self._pubsub: PubSub | None = None
         self._listener: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Micro-batching: what is asked within one event-loop turn goes out as one Redis command per destination
+        # (a fan-out to thousands of remote stations is a handful of MGETs and PUBLISHes, not thousands).
+        self._lookups: dict[str, list[asyncio.Future[str | None]]] = {}
+        self._requests: dict[str, list[dict[str, Any]]] = {}  # owner node -> routed calls
+        self._replies: dict[str, list[dict[str, Any]]] = {}  # caller node -> answers
+        self.batches_published = 0
 
     async def start(self) -> None:
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
@@ -106,10 +114,34 @@ class ClusterGateway:
                    timeout_s: float | None = None) -> dict[str, Any]:
         if self._local.is_connected(station_id):
             return await self._local.call(station_id, action, payload, timeout_s)
-        owner = (await self._directory.owners([station_id]))[station_id]
+        owner = await self._owner(station_id)
         if owner is None or owner == self.node_id:
             raise StationNotConnected(f"station {station_id} is not connected to any node")
         return await self._remote_call(owner, station_id, action, payload, timeout_s or 30.0)
+
+    async def _owner(self, station_id: str) -> str | None:
+        """The directory's owner of `station_id`; lookups asked in the same loop turn share one MGET."""
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        if not self._lookups:
+            self._spawn(self._lookup_batch())
+        self._lookups.setdefault(station_id, []).append(future)
+        return await future
+
+    async def _lookup_batch(self) -> None:
+        await asyncio.sleep(0)  # let this turn's other callers join the batch
+        batch, self._lookups = self._lookups, {}
+        try:
+            owners = await self._directory.owners(list(batch))
+        except Exception as exc:
+            for futures in batch.values():
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(exc)
+            return
+        for station_id, futures in batch.items():
+            for future in futures:
+                if not future.done():
+                    future.set_result(owners.get(station_id))
 
     async def _remote_call(self, owner: str, station_id: str, action: str, payload: dict[str, Any],
                            timeout_s: float) -> dict[str, Any]:
@@ -117,11 +149,11 @@ class ClusterGateway:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
         try:
-            message = orjson.dumps({"id": request_id, "reply_to": self.node_id, "station": station_id,
-                                    "action": action, "payload": payload, "timeout_s": timeout_s})
-            receivers = await self._redis.publish(self._keys.node_rpc_channel(owner), message)
-            if receivers == 0:
-                raise StationNotConnected(f"station {station_id}: its node {owner} is not listening")
+            if owner not in self._requests:
+                self._requests[owner] = []
+                self._spawn(self._publish_requests(owner))
+            self._requests[owner].append({"id": request_id, "reply_to": self.node_id, "station": station_id,
+                                          "action": action, "payload": payload, "timeout_s": timeout_s})
             async with asyncio.timeout(timeout_s + _ROUTING_MARGIN_S):
                 reply = await future
         except TimeoutError:
@@ -132,6 +164,21 @@ class ClusterGateway:
             raise _decode_error(action, reply["error"])
         result: dict[str, Any] = reply["result"]
         return result
+
+    async def _publish_requests(self, owner: str) -> None:
+        await asyncio.sleep(0)
+        batch = self._requests.pop(owner, [])
+        try:
+            receivers = await self._redis.publish(self._keys.node_rpc_channel(owner), orjson.dumps(batch))
+            self.batches_published += 1
+            error: Exception | None = None if receivers else StationNotConnected(f"node {owner} is not listening")
+        except Exception as exc:
+            error = exc
+        if error is not None:
+            for request in batch:
+                future = self._pending.get(request["id"])
+                if future is not None and not future.done():
+                    future.set_exception(error)
 
     # ---- serving other nodes ----------------------------------------------------------------------------
 
@@ -144,14 +191,15 @@ class ClusterGateway:
                 if message is None:
                     continue
                 data = orjson.loads(message["data"])
+                items = data if isinstance(data, list) else [data]
                 if message["channel"] == rpc_channel:
-                    task = asyncio.create_task(self._serve(data))
-                    self._tasks.add(task)
-                    task.add_done_callback(self._tasks.discard)
+                    for request in items:
+                        self._spawn(self._serve(request))
                 else:
-                    future = self._pending.get(data.get("id", ""))
-                    if future is not None and not future.done():
-                        future.set_result(data)
+                    for reply in items:
+                        future = self._pending.get(reply.get("id", ""))
+                        if future is not None and not future.done():
+                            future.set_result(reply)
             except asyncio.CancelledError:
                 raise
             except Exception:  # a bad message or a Redis hiccup must not end the listener
@@ -165,4 +213,21 @@ class ClusterGateway:
                                                      request.get("timeout_s"))
         except Exception as exc:
             reply["error"] = _encode_error(exc)
-        await self._redis.publish(self._keys.node_reply_channel(request["reply_to"]), orjson.dumps(reply))
+        caller = request["reply_to"]
+        if caller not in self._replies:
+            self._replies[caller] = []
+            self._spawn(self._publish_replies(caller))
+        self._replies[caller].append(reply)
+
+    async def _publish_replies(self, caller: str) -> None:
+        await asyncio.sleep(0.001)  # answers arriving within a millisecond travel together
+        batch = self._replies.pop(caller, [])
+        try:
+            await self._redis.publish(self._keys.node_reply_channel(caller), orjson.dumps(batch))
+        except Exception as exc:  # the callers time out (CallTimeout); nothing else to do from here
+            log.warning("%s: %d answers for %s lost: %s", self.node_id, len(batch), caller, exc)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

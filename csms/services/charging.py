@@ -21,6 +21,7 @@ import asyncio
 import enum
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -163,6 +164,41 @@ class ChargingService:
         env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc)
         others_w = self._commanded_total_w - self._commanded_w.get((station_id, schedule.evse_id), 0.0)
         return clamp_schedule(schedule, env, self._site, others_w), caps
+
+    async def apply_many(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = ""
+                         ) -> list[ApplyResult]:
+        """`apply` for many EVSEs at once (a fleet tick, a fan-out): what the envelopes need from the store is read
+        in bulk first (`prefetch`), then every schedule goes out concurrently. One result per item, in order; an
+        error on one item is its FAILED result, never the others'."""
+        try:
+            await self.prefetch([(station_id, schedule.evse_id) for station_id, schedule in items])
+        except CsmsError as exc:  # e.g. the store is down: each apply reports it (or succeeds from cache)
+            log.warning("bulk prefetch for %d setpoints failed: %s", len(items), exc)
+        results = await asyncio.gather(*(self.apply(station_id, schedule, requester=requester)
+                                         for station_id, schedule in items), return_exceptions=True)
+        return [r if isinstance(r, ApplyResult) else ApplyResult(ApplyStatus.FAILED, schedule,
+                                                                 detail=f"{type(r).__name__}: {r}")
+                for r, (_, schedule) in zip(results, items, strict=True)]
+
+    async def prefetch(self, keys: Sequence[tuple[str, int]], *, chunk: int = 1000) -> None:
+        """Fill the capability and envelope-fact caches for `keys` with bulk store reads (chunks of `chunk`)."""
+        now = time.monotonic()
+        unique = list(dict.fromkeys(keys))
+        need_model = [k for k in unique if k not in self._overrides and k not in self._learned]
+        modelled = set(need_model)
+        stale = [k for k in unique if k not in modelled and
+                 ((facts := self._facts.get(k)) is None or now - facts.read_at > self._facts_ttl_s)]
+        for batch, device_model in ((need_model, True), (stale, False)):
+            for start in range(0, len(batch), chunk):
+                part = [(StationId(station_id), evse_id) for station_id, evse_id in batch[start:start + chunk]]
+                for found in await self._store.get_evse_facts(part, device_model=device_model):
+                    key = (str(found.station_id), found.evse_id)
+                    if found.variables is not None and key not in self._learned:
+                        version = found.station.ocpp_version if found.station and found.station.ocpp_version \
+                            else "ocpp2.0.1"
+                        self._learned[key] = capabilities_from_variables(version, found.variables, found.evse_id)
+                    self._facts[key] = _EvseFacts(found.needs, {tx.transaction_id: tx.last_soc
+                                                                for tx in found.open_transactions}, time.monotonic())
 
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""

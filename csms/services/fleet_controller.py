@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -42,7 +41,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from csms.domain.clock import Clock
-from csms.domain.schedule import constant_schedule
+from csms.domain.schedule import PowerSchedule, constant_schedule
 from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan
 from csms.optimizer.dispatch import FleetSnapshot, dispatch_regulation, snapshot_from_plan
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
@@ -130,7 +129,7 @@ class FleetController:
         self.trace: deque[TracePoint] = deque(maxlen=200_000)
         self._fleet_power_history: deque[tuple[datetime, float]] = deque(maxlen=10_000)
         self._tasks: list[asyncio.Task[Any]] = []
-        self._sends: set[asyncio.Task[ApplyResult]] = set()
+        self._sends: set[asyncio.Task[None]] = set()
         self.replans = 0
         self.failed_sends = 0
         self.send_setpoints = True  # False: plan and record only (a fleet that does not respond, for tests)
@@ -317,6 +316,7 @@ class FleetController:
         result = dispatch_regulation(snapshot, self._signal)
         refresh_before = now - timedelta(seconds=self.settings.setpoint_validity_s / 2)
         finishing_w = 0.0  # full-power charging of EVs in their last partial step: a baseline shift
+        sends: list[tuple[str, str, PowerSchedule]] = []
         for ev, dispatched_w in zip(active.evs, result.setpoint_w, strict=True):
             if ev.transaction_id in self._ended_transactions:
                 continue  # left before the next plan: nothing to send, and no longer in the fleet's totals
@@ -332,30 +332,34 @@ class FleetController:
                 continue
             schedule = constant_schedule(ev.evse_id, now, float(setpoint_w), self.settings.setpoint_validity_s,
                                          transaction_id=ev.transaction_id)
-            task = asyncio.create_task(self._charging.apply(ev.station_id, schedule, requester="fleet"))
+            sends.append((ev.ev_id, ev.station_id, schedule))
+        if sends:  # one bulk apply per tick: the envelopes' store reads are batched, the sends concurrent
+            task = asyncio.create_task(self._send_all(sends, now))
             self._sends.add(task)
-            task.add_done_callback(functools.partial(self._sent, ev.ev_id, now))
+            task.add_done_callback(self._sends.discard)
         point = TracePoint(now, self._signal, float(snapshot.baseline_power_w.sum()) + finishing_w,
                            float(snapshot.reserve_up_w.sum()), float(snapshot.reserve_down_w.sum()),
                            result.requested_w + finishing_w, metered)
         self.trace.append(point)
         return point
 
-    def _sent(self, ev_id: str, sent_at: datetime, task: asyncio.Task[ApplyResult]) -> None:
+    async def _send_all(self, sends: list[tuple[str, str, PowerSchedule]], sent_at: datetime) -> None:
+        results = await self._charging.apply_many([(station_id, schedule) for _, station_id, schedule in sends],
+                                                  requester="fleet")
+        for (ev_id, _, _), result in zip(sends, results, strict=True):
+            self._sent(ev_id, sent_at, result)
+
+    def _sent(self, ev_id: str, sent_at: datetime, result: ApplyResult) -> None:
         """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is sent again on the next
         tick, instead of waiting for the refresh while the station keeps the previous one."""
-        self._sends.discard(task)
-        if task.cancelled():
-            return
-        exc = task.exception()
-        status = None if exc is not None else task.result().status
-        if status in (ApplyStatus.ACCEPTED, ApplyStatus.SUPERSEDED, ApplyStatus.REFUSED):
+        if result.status in (ApplyStatus.ACCEPTED, ApplyStatus.SUPERSEDED, ApplyStatus.REFUSED):
             return
         live = self._live.get(ev_id)
         if live is not None and live.last_sent_at == sent_at:
             live.last_sent_w = live.last_sent_at = None
         self.failed_sends += 1
-        log.debug("setpoint for %s not applied (%s): resending on the next tick", ev_id, exc or status)
+        log.debug("setpoint for %s not applied (%s %s): resending on the next tick", ev_id, result.status,
+                  result.detail)
 
     # ---- loops ----------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ Contract (tested against both implementations by tests/contract):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from csms.domain.ids import StationId, TransactionId
@@ -23,6 +24,18 @@ from csms.domain.records import (
     TransactionRecord,
     VariableRecord,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class EvseFacts:
+    """What a setpoint for one EVSE needs from the store (`StateStore.get_evse_facts`)."""
+
+    station_id: StationId
+    evse_id: int
+    station: StationRecord | None
+    variables: list[VariableRecord] | None  # the station's device model; None when not asked for
+    needs: ChargingNeedsRecord | None
+    open_transactions: list[TransactionRecord]  # open transactions on this EVSE
 
 
 class StateStore(Protocol):
@@ -76,6 +89,13 @@ class StateStore(Protocol):
     async def put_charging_needs(self, needs: ChargingNeedsRecord) -> None: ...
     async def get_charging_needs(self, station_id: StationId, evse_id: int) -> ChargingNeedsRecord | None: ...
     async def delete_charging_needs(self, station_id: StationId, evse_id: int) -> None: ...
+
+    # bulk reads for fan-outs
+    async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *,
+                             device_model: bool) -> list[EvseFacts]:
+        """One `EvseFacts` per (station, EVSE) key, in order, read in as few round trips as the backend allows
+        (Redis: two pipelines for the whole list). `device_model` adds each station's variables."""
+        ...
 
     # lifecycle
     async def ping(self) -> bool:

@@ -23,6 +23,7 @@ from csms.domain.records import (
     TransactionRecord,
     VariableRecord,
 )
+from csms.store.base import EvseFacts
 from csms.store.codec import check
 
 DEFAULT_MAX_SAMPLES = 10_000
@@ -161,6 +162,17 @@ class MemoryStore:
 
     async def delete_charging_needs(self, station_id: StationId, evse_id: int) -> None:
         self._needs.get(station_id, {}).pop(evse_id, None)
+
+    async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *,
+                             device_model: bool) -> list[EvseFacts]:
+        facts = []
+        for station_id, evse_id in keys:
+            by_id = self._transactions.get(station_id, {})
+            txs = [by_id[t] for t in sorted(self._open.get(station_id, set())) if by_id[t].evse_id == evse_id]
+            facts.append(EvseFacts(station_id, evse_id, self._stations.get(station_id),
+                                   await self.list_variables(station_id) if device_model else None,
+                                   self._needs.get(station_id, {}).get(evse_id), txs))
+        return facts
 
     # lifecycle
     async def ping(self) -> bool:

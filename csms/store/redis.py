@@ -40,6 +40,7 @@ from csms.domain.records import (
     TransactionRecord,
     VariableRecord,
 )
+from csms.store.base import EvseFacts
 from csms.store.codec import decode, decoder, encode
 from csms.store.errors import StoreError, StoreUnavailable
 from csms.store.keys import DEFAULT_PREFIX, KeySchema
@@ -417,6 +418,43 @@ class RedisStore:
     async def delete_charging_needs(self, station_id: StationId, evse_id: int) -> None:
         key, field = self.keys.charging_needs(station_id), self.keys.charging_needs_field(evse_id)
         await self._write("delete_charging_needs", lambda pipe: pipe.hdel(key, field))
+
+    # bulk reads for fan-outs
+    async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *,
+                             device_model: bool) -> list[EvseFacts]:
+        """Two pipelined round trips for any number of keys: station, variables, open ids and needs, then the
+        open transactions themselves."""
+        keys = list(keys)
+        stations = list(dict.fromkeys(station_id for station_id, _ in keys))
+        per_station = 3 if device_model else 2
+        with _redis_errors("get_evse_facts"):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for station_id in stations:
+                    pipe.get(self.keys.station(station_id))
+                    if device_model:
+                        pipe.hvals(self.keys.variables(station_id))
+                    pipe.smembers(self.keys.open_transactions(station_id))
+                for station_id, evse_id in keys:
+                    pipe.hget(self.keys.charging_needs(station_id), self.keys.charging_needs_field(evse_id))
+                replies: list[Any] = await pipe.execute()
+            by_station: dict[StationId, tuple[StationRecord | None, list[VariableRecord] | None]] = {}
+            open_ids: dict[StationId, list[str]] = {}
+            for i, station_id in enumerate(stations):
+                reply = replies[i * per_station:(i + 1) * per_station]
+                variables = sorted((_decode_variable(v) for v in reply[1]), key=VariableRecord.key) \
+                    if device_model else None
+                by_station[station_id] = (None if reply[0] is None else _decode_station(reply[0]), variables)
+                open_ids[station_id] = [m.decode() for m in reply[-1]]
+            txs = [_decode_transaction(v) for v in await self._hmget_transactions(open_ids) if v is not None]
+        needs = replies[len(stations) * per_station:]
+        facts = []
+        for (station_id, evse_id), raw_needs in zip(keys, needs, strict=True):
+            station, variables = by_station[station_id]
+            facts.append(EvseFacts(
+                station_id, evse_id, station, variables,
+                None if raw_needs is None else decode(ChargingNeedsRecord, raw_needs),
+                [tx for tx in txs if tx.station_id == station_id and tx.evse_id == evse_id and tx.is_open]))
+        return facts
 
     # lifecycle
     async def ping(self) -> bool:

@@ -606,3 +606,24 @@ async def _keys(url: str, pattern: str) -> set[str]:
         return {k async for k in client.scan_iter(match=pattern, count=1000)}
     finally:
         await client.aclose()
+
+
+async def test_get_evse_facts_reads_station_model_needs_and_open_transactions_per_evse_in_key_order(
+        store: StateStore) -> None:
+    await store.put_station(station(S1))
+    await store.put_variables(S1, [variable("MaxPower", "22000", evse_id=1), variable("HeartbeatInterval", "60")])
+    await store.put_charging_needs(needs(S1, 1))
+    await store.put_transaction(tx(S1, TX1))  # open, EVSE 1
+    await store.put_transaction(tx(S1, TX2, evse_id=2))  # open, EVSE 2
+    await store.put_transaction(tx(S1, TX3, ended=True))  # ended, EVSE 1
+
+    facts = await store.get_evse_facts([(S2, 1), (S1, 1), (S1, 2)], device_model=True)
+    light = await store.get_evse_facts([(S1, 1)], device_model=False)
+
+    unknown, evse1, evse2 = facts
+    assert (unknown.station, unknown.variables, unknown.needs, unknown.open_transactions) == (None, [], None, [])
+    assert evse1.station == station(S1) and evse1.needs == needs(S1, 1)
+    assert evse1.variables == await store.list_variables(S1) and len(evse1.variables) == 2
+    assert [t.transaction_id for t in evse1.open_transactions] == [TX1]
+    assert [t.transaction_id for t in evse2.open_transactions] == [TX2] and evse2.needs is None
+    assert light[0].variables is None and light[0].needs == needs(S1, 1)

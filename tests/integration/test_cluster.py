@@ -144,6 +144,39 @@ async def test_command_sent_through_node_a_reaches_a_station_on_node_b(redis_url
                 "action": "Reset", "payload": {"type": "Immediate"}})).status_code == 404
 
 
+async def test_a_fan_out_to_many_stations_on_another_node_is_batched_and_every_answer_returns(
+    redis_url: str, prefix: str
+) -> None:
+    count = 30
+    async with running_csms(settings=node_settings(redis_url, prefix, "node-a"), serve_api=False) as node_a, \
+            running_csms(settings=node_settings(redis_url, prefix, "node-b"), serve_api=False) as node_b, \
+            contextlib.AsyncExitStack() as stack:
+        sockets = [await stack.enter_async_context(station_connect(node_b, f"FAN-{i:02d}")) for i in range(count)]
+        for ws in sockets:
+            await booted(ws)
+
+        async def answer(ws: Any, index: int) -> None:  # each station answers its GetVariables with its index
+            while True:
+                frame = await next_frame(ws)
+                if frame[0] == 2 and frame[2] == "GetVariables":
+                    result = [{"attributeStatus": "Accepted", "attributeValue": str(index),
+                               "component": {"name": "Fan"}, "variable": {"name": "Index"}}]
+                    await ws.send(orjson.dumps([3, frame[1], {"getVariableResult": result}]).decode())
+                    return
+                if frame[0] == 2:
+                    await ws.send(orjson.dumps([3, frame[1], {"status": "Accepted"}]).decode())
+
+        answering = [asyncio.create_task(answer(ws, i)) for i, ws in enumerate(sockets)]
+        assert node_a.cluster is not None and node_b.cluster is not None
+        request = {"getVariableData": [{"component": {"name": "Fan"}, "variable": {"name": "Index"}}]}
+        replies = await asyncio.gather(*(node_a.gateway.call(f"FAN-{i:02d}", "GetVariables", request)
+                                         for i in range(count)))
+        await asyncio.wait_for(asyncio.gather(*answering), 5)
+
+    assert [r["getVariableResult"][0]["attributeValue"] for r in replies] == [str(i) for i in range(count)]
+    assert node_a.cluster.gateway.batches_published <= 3  # 30 calls, not 30 PUBLISHes
+
+
 async def test_killing_a_node_moves_its_stations_and_leadership_without_losing_transactions(
     redis_url: str, prefix: str
 ) -> None:

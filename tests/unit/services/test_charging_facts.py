@@ -4,14 +4,17 @@ discharge is obeyed by the very next setpoint."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId, TransactionId
-from csms.domain.records import ChargingNeedsRecord, TransactionRecord
+from csms.domain.records import ChargingNeedsRecord, StationRecord, TransactionRecord, VariableRecord
 from csms.domain.schedule import constant_schedule
 from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.events import DomainEvent, EventBus
+from csms.store.base import EvseFacts
 from csms.store.memory import MemoryStore
 from tests.unit.services.test_charging_dynamic import V2X
 from tests.unit.services.test_envelope import RecordingGateway
@@ -23,10 +26,21 @@ class CountingStore(MemoryStore):
     def __init__(self) -> None:
         super().__init__()
         self.needs_reads = 0
+        self.bulk_reads = 0
+        self.model_reads = 0
 
     async def get_charging_needs(self, station_id: StationId, evse_id: int) -> ChargingNeedsRecord | None:
         self.needs_reads += 1
         return await super().get_charging_needs(station_id, evse_id)
+
+    async def list_variables(self, station_id: StationId) -> list[VariableRecord]:
+        self.model_reads += 1
+        return await super().list_variables(station_id)
+
+    async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *, device_model: bool) -> list[EvseFacts]:
+        self.bulk_reads += 1
+        facts = await super().get_evse_facts(keys, device_model=False)
+        return [dataclasses.replace(f, variables=[]) if device_model else f for f in facts]
 
 
 async def test_needs_are_read_once_per_ttl_and_a_needs_event_takes_effect_on_the_next_setpoint() -> None:
@@ -64,3 +78,22 @@ async def test_metered_soc_events_refresh_the_cached_soc_so_the_reserve_floor_ho
     at_reserve = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
 
     assert at_reserve.schedule is not None and at_reserve.schedule.periods[0].power_w >= 0
+
+
+async def test_apply_many_reads_the_store_in_bulk_once_and_one_refused_item_does_not_affect_the_others() -> None:
+    store, events, clock = CountingStore(), EventBus(), ManualClock(T0)
+    gateway = RecordingGateway()
+    service = ChargingService(gateway, store, clock, events, min_update_interval_s=0)
+    for i in range(50):
+        station_id = StationId(f"S{i}")
+        await store.put_station(StationRecord(station_id, ocpp_version="ocpp2.0.1"))
+        await store.put_transaction(TransactionRecord(station_id, TransactionId(f"tx{i}"), evse_id=1, started_at=T0,
+                                                      last_soc=0.5))
+    items = [(f"S{i}", constant_schedule(1, T0, 3000.0 if i else -3000.0, 120, f"tx{i}")) for i in range(50)]
+
+    results = await service.apply_many(items, requester="test")
+
+    assert store.bulk_reads == 1 and store.needs_reads == 0 and store.model_reads == 0
+    assert results[0].status is ApplyStatus.REFUSED  # no discharge capability learned: refused, not sent
+    assert all(r.status is ApplyStatus.ACCEPTED for r in results[1:])
+    assert len(gateway.sent) == 49
