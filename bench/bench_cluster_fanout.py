@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import os
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -40,7 +39,7 @@ from csms.settings import ApiSettings, ClusterSettings, OcppSettings, SecuritySe
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_load import free_port, wait_listening  # noqa: E402
+from bench_load import free_port, stop_server, wait_listening  # noqa: E402
 
 
 def schedule(power_w: float) -> PowerSchedule:
@@ -53,18 +52,6 @@ async def timed_apply(charging: ChargingService, station_id: str, power: PowerSc
     result = await charging.apply(station_id, power, requester="bench")
     done_at[station_id] = time.perf_counter() - t0
     return result
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM by PID, SIGKILL after 20 s."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
 
 
 def load_client(url: str, stations: int, prefix: str, interval_s: float) -> subprocess.Popen[bytes]:
@@ -142,8 +129,8 @@ async def run(stations: int, load_interval_s: float, rounds: int, redis_url: str
             await asyncio.sleep(1.5)  # past the charging service's min update interval
     finally:
         for client in clients:
-            stop(client)
-        stop(node_b)
+            stop_server(client)
+        stop_server(node_b)
         with contextlib.suppress(Exception):
             await app.stop()
         keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=1000)]

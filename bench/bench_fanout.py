@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import contextlib
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -37,6 +36,8 @@ from csms.services.charging import ApplyStatus
 from csms.settings import ApiSettings, OcppSettings, SecuritySettings, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_load import stop_server  # noqa: E402
 
 
 def schedule(power_w: float) -> PowerSchedule:
@@ -110,12 +111,7 @@ async def run(stations: int, load_interval_s: float, rounds: int) -> None:
                       f"{np.percentile(lat, 99) * 1000:>8.0f}")
                 await asyncio.sleep(1.5)  # past the charging service's min update interval
     finally:
-        client.send_signal(signal.SIGTERM)
-        try:
-            client.wait(20)
-        except subprocess.TimeoutExpired:
-            client.kill()
-            client.wait(10)
+        stop_server(client)  # SIGTERM by PID (the client unwinds and stops its workers), SIGKILL after 15 s
         with contextlib.suppress(Exception):
             await app.stop()
 

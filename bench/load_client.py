@@ -673,6 +673,10 @@ class LoadRun:
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """Stop the workers at once (a graceful close of thousands of connections could outlast the caller's
+    patience, and a SIGKILLed parent would leave them running), then unwind through LoadRun."""
+    for child in mp.active_children():
+        child.terminate()
     raise SystemExit(128 + signum)
 
 
