@@ -96,6 +96,10 @@ class FleetSettings(BaseModel):
     dispatch_interval_s: float = Field(4.0, gt=0, description="real-time tick when no signal drives it")
     setpoint_deadband_w: float = Field(200.0, ge=0)
     setpoint_validity_s: int = Field(120, ge=10)
+    departure_guard: bool = Field(True, description="never let regulation calls make a driver's departure need "
+                                  "unreachable (the dispatcher's floor, csms.optimizer.dispatch.departure_floor_w)")
+    departure_margin_s: float = Field(0.0, ge=0, description="the departure guard aims this long before the "
+                                      "announced departure (drivers leave early)")
     default_capacity_wh: float = Field(60_000.0, gt=0)
     default_dwell_s: float = Field(8 * 3600.0, gt=0)
     default_soc: float = Field(0.5, ge=0, le=1)

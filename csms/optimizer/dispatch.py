@@ -93,6 +93,29 @@ def snapshot_from_plan(problem: FleetProblem, plan: FleetPlan, interval: int, en
     )
 
 
+def departure_floor_w(energy_wh: FloatArray, need_wh: FloatArray, seconds_to_departure: FloatArray,
+                      remaining_s: float, max_charge_power_w: FloatArray, charge_efficiency: FloatArray,
+                      discharge_efficiency: FloatArray) -> FloatArray:
+    """Least power (W) each EV may run at over the next ``remaining_s`` so that charging at full power afterwards
+    still reaches ``need_wh`` by its departure: positive = it must charge at least this much, negative = it may
+    discharge down to this. A floor under the headroom that regulation calls cannot push through (a plan assumes
+    calls average out; a signal that stays one-sided for an hour does not). Capped at the EV's charge power (an
+    EV already short charges at full power)."""
+    hours = max(remaining_s, 1e-9) / 3600.0
+    after_h = np.maximum(seconds_to_departure - remaining_s, 0.0) / 3600.0
+    deficit_wh = need_wh - max_charge_power_w * charge_efficiency * after_h - energy_wh
+    floor_w = np.where(deficit_wh > 0.0, deficit_wh / (charge_efficiency * hours),
+                       deficit_wh * discharge_efficiency / hours)
+    return np.minimum(floor_w, max_charge_power_w)
+
+
+def with_floor(snapshot: FleetSnapshot, floor_w: FloatArray) -> FleetSnapshot:
+    """The snapshot with each EV's minimum power raised to ``floor_w`` (and its maximum to at least that)."""
+    min_w = np.maximum(snapshot.min_power_w, floor_w)
+    return FleetSnapshot(snapshot.baseline_power_w, snapshot.reserve_up_w, snapshot.reserve_down_w, min_w,
+                         np.maximum(snapshot.max_power_w, min_w))
+
+
 def _share(amount: float, weights: FloatArray) -> tuple[FloatArray, float]:
     """Split ``amount`` >= 0 in proportion to ``weights`` >= 0, capped at the weights; returns (shares, used)."""
     total = float(weights.sum())

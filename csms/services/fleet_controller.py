@@ -43,7 +43,13 @@ import numpy as np
 from csms.domain.clock import Clock
 from csms.domain.schedule import PowerSchedule, constant_schedule
 from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan
-from csms.optimizer.dispatch import FleetSnapshot, dispatch_regulation, snapshot_from_plan
+from csms.optimizer.dispatch import (
+    FleetSnapshot,
+    departure_floor_w,
+    dispatch_regulation,
+    snapshot_from_plan,
+    with_floor,
+)
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.events import DomainEvent, EventBus
 from csms.services.fleet_view import PluggedEv, ev_id_of, plugged_evs
@@ -268,10 +274,26 @@ class FleetController:
         energy_wh = np.array([self._soc(ev) * ev.spec.capacity_wh for ev in active.evs])
         remaining_s = (k + 1) * step_s - elapsed_s
         snapshot = snapshot_from_plan(active.problem, active.result, k, energy_wh, remaining_s)
+        if self.settings.departure_guard:
+            snapshot = with_floor(snapshot, self._departure_floor_w(active, energy_wh, now, remaining_s))
         if self._ended_transactions:
             snapshot = _without(snapshot, np.array([ev.transaction_id in self._ended_transactions
                                                     for ev in active.evs]))
         return snapshot, k
+
+    def _departure_floor_w(self, active: ActivePlan, energy_wh: np.ndarray, now: datetime,
+                           remaining_s: float) -> np.ndarray:
+        """Per EV, the least charging power that keeps its driver's need reachable by departure (less a safety
+        margin), whatever the regulation signal did since the plan: see `departure_floor_w`."""
+        specs = [ev.spec for ev in active.evs]
+        need_wh = np.array([max(s.capacity_wh * (s.target_soc or 0.0), s.capacity_wh * s.soc_initial
+                                + s.target_added_energy_wh) for s in specs])
+        to_departure_s = np.array([(s.departure_at - now).total_seconds() - self.settings.departure_margin_s
+                                   for s in specs])
+        return departure_floor_w(energy_wh, need_wh, to_departure_s, remaining_s,
+                                 np.array([s.max_charge_power_w for s in specs]),
+                                 np.array([s.charge_efficiency for s in specs]),
+                                 np.array([s.discharge_efficiency for s in specs]))
 
     def _soc(self, ev: PluggedEv) -> float:
         live = self._live.get(ev.ev_id)
