@@ -26,7 +26,8 @@ SAFETY_KINDS = frozenset({"shape", "unplugged", "reserve_sign", "power_up", "pow
 @dataclass(frozen=True, slots=True)
 class Violation:
     kind: str
-    """One of SAFETY_KINDS, or a service kind: 'departure', 'dr', 'report' (a shortfall under-reported)."""
+    """One of SAFETY_KINDS, or a service kind: 'departure', 'call_departure' (a regulation call would cost a
+    driver energy they cannot get back by departure), 'dr', 'report' (a shortfall under-reported)."""
     subject: str
     """ev_id, 'site', or a DR commitment id."""
     interval: int | None
@@ -101,6 +102,16 @@ def check_plan(problem: FleetProblem, plan: FleetPlan, *, tol_w: float = 1.0,
     missing = fa.required_energy_wh - at_dep
     report("departure", np.where(missing > tol_wh, missing, 0.0)[:, None], tol_wh)
     report("report", (missing - plan.ev_shortfall_wh)[:, None], tol_wh)
+    # Per-interval mode: a call must not take energy the driver needs. Beyond the reported shortfall, the need
+    # stays reachable by charging at full power after the worst single call. (Sustained mode plans departure on
+    # the baseline: calls in every interval in one direction are its SoC-safety case, not a departure promise.)
+    call_missing = np.zeros((n, k))
+    if not problem.options.sustained_calls:
+        need = (fa.required_energy_wh - plan.ev_shortfall_wh)[:, None]
+        after = np.maximum(dep[:, None] - 1 - np.arange(k)[None, :], 0)
+        recovered = np.minimum(worst_low + eta_c * fa.max_charge_power_w[:, None] * dt_h * after, e_max)
+        call_missing = np.where(plugged & (up > tol_w), need - recovered, 0.0)
+    report("call_departure", call_missing, tol_wh)
 
     other = np.asarray(problem.site.other_load_w, dtype=np.float64)
     net = other + p.sum(axis=0)

@@ -29,9 +29,13 @@ Formulation (LP units kW, kWh, currency; one column block per variable family, o
   re-plan starts from the measured SoC); sustained mode puts the calls into the E/H dynamics so the
   bounds hold even if every interval is called in the same direction.
 * Departure: E at the end of the last plugged interval (+ the sustained-call allowance) + shortfall
-  >= required energy.
+  >= required energy. Per-interval mode also keeps the need reachable after any single call:
+  E_k − α·dt·c·r_up,k + η_ch·P_ch·dt·(plugged intervals after k) + shortfall >= required energy, so a
+  call never takes energy a driver needs and cannot get back by departure.
 * Site: per interval the fleet aggregates P, RU, RD; other + P + RD <= import limit + excess,
-  other + P − RU >= −export limit − excess; DR: other + P + RD <= baseline − reduction + slack;
+  other + P − RU >= −export limit − excess, the excesses bounded by the site's own excess with every EV
+  idle (idle is always feasible, so the LP is; the fleet never adds to a site-limit violation);
+  DR: other + P + RD <= baseline − reduction + slack;
   peak z >= other + P when a demand charge is set.
 * Objective: import cost − export revenue − capacity revenue + degradation·(p_ch + p_dis)·dt
   + demand charge·z + penalties·(EV shortfall kWh, DR slack kWh, site excess kWh).
@@ -287,6 +291,18 @@ def _ev_block(lp: _Lp, problem: FleetProblem, fa: FleetArrays) -> _EvBlock:
         window_of_ev = np.full(fa.n_plugged.size, -1, dtype=np.int64)
         window_of_ev[pr.evs_with_window] = dep_rows
         lp.entries(window_of_ev[ev], r_up, alpha * dt * c_up[ev])
+    else:
+        # Departure under a call: after a full call of interval k's up reserve, charging at full power in
+        # the EV's remaining plugged intervals must still reach the need (the next re-plan starts there).
+        window = np.full(fa.n_plugged.size, -1, dtype=np.int64)
+        window[pr.evs_with_window] = np.arange(n_w, dtype=np.int64)
+        after = pr.last[window[ev]] - np.arange(m, dtype=np.int64)
+        floor = fa.required_energy_wh[ev] / 1e3 - eta_ch[ev] * p_ch_max[ev] * dt * after
+        call = up_mask & (floor > e_min[ev] + 1e-9)
+        rows = lp.rows(int(call.sum()), floor[call], _INF)
+        lp.entries(rows, e_state[call], 1.0)
+        lp.entries(rows, r_up[call], -alpha * dt * c_up[ev][call])
+        lp.entries(rows, shortfall[window[ev]][call], 1.0)
     col_ev = np.full(lp.n_cols - first_col, -1, dtype=np.int64)
     for family in (p_ch, p_dis, r_up, r_dn, e_state, h_state):
         present = family >= 0
@@ -335,8 +351,13 @@ def _site_block(lp: _Lp, problem: FleetProblem, *, link: bool = True,
     lp.entries(rows, g_imp, -1.0)
     lp.entries(rows, g_exp, 1.0)
 
-    x_imp = lp.cols(n_k, opt.site_violation_penalty_per_kwh * dt, 0.0, _INF)
-    x_exp = lp.cols(n_k, opt.site_violation_penalty_per_kwh * dt, 0.0, _INF)
+    # Site excess only up to what the site exceeds with every EV idle: a plan never trades the grid
+    # connection's safety for service (a decomposition master choosing among few columns would otherwise
+    # weigh an export excess against a driver's shortfall).
+    x_imp = lp.cols(n_k, opt.site_violation_penalty_per_kwh * dt, 0.0,
+                    np.maximum(other - site.import_limit_w / 1e3, 0.0))
+    x_exp = lp.cols(n_k, opt.site_violation_penalty_per_kwh * dt, 0.0,
+                    np.maximum(-site.export_limit_w / 1e3 - other, 0.0))
     rows = lp.rows(n_k, -_INF, site.import_limit_w / 1e3 - other)
     lp.entries(rows, agg_p, 1.0)
     lp.entries(rows, agg_dn, 1.0)

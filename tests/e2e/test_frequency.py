@@ -36,11 +36,8 @@ async def test_an_fcr_n_frequency_dip_brings_full_up_response_within_the_activat
     config.write_text(SIM_CONFIG)
     spec = FleetRunSpec(sim_config=config, start_at=START - timedelta(seconds=WARMUP_S), speed=10.0,
                         sim_log=tmp_path / "sim.log")
-    # The departure guard is off here: the planner (per-interval call mode) sells up reserve from EVs whose
-    # departure need leaves no room for a sustained call, and with the guard on a 180 s full activation does not
-    # reach 90 % of that reserve (the guard keeps those drivers' energy instead). See the issue 8 note.
-    settings = settings_for(series)
-    settings = settings.model_copy(update={"fleet": settings.fleet.model_copy(update={"departure_guard": False})})
+    settings = settings_for(series)  # the departure guard is on (the default)
+    assert settings.fleet.departure_guard
     result = await run_regulation(series, settings, spec, signal_start_at=START, duration_s=400)
 
     assert result.mean_reserve_up_w > 20_000

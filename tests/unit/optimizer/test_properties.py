@@ -111,6 +111,13 @@ def test_reserved_capacity_is_deliverable_under_full_calls(pb: FleetProblem, dat
         upto = plugged if sustained else plugged & (np.arange(pb.n_intervals) == k_call)[None, :]
         assert np.all(np.where(upto, energy - fa.energy_min_wh[:, None], 0.0) >= -1e-3)
         assert np.all(np.where(upto, fa.energy_max_wh[:, None] - energy, 0.0) >= -1e-3)
+        if sign < 0 and not sustained:
+            # The driver's need stays reachable after the call: full-power charging in the intervals left.
+            after = np.maximum(fa.departure_index - 1 - k_call, 0)
+            reachable = np.minimum(energy[:, k_call] + fa.charge_efficiency * fa.max_charge_power_w * pb.step_h
+                                   * after, fa.energy_max_wh)
+            need = fa.required_energy_wh - result.ev_shortfall_wh
+            assert np.all(np.where(upto[:, k_call], reachable - need, 0.0) >= -1e-3)
 
 
 def _max_deliverable_wh(needs_ac_wh: list[float], p_max_w: list[float], site_w: float, hours: float) -> float:
