@@ -3,7 +3,8 @@
 PURE: imports only numpy/scipy/highspy (and ``csms.domain`` if needed); no asyncio, no redis, no clock
 reads. Modules: ``problem`` (model), ``planner`` (LP), ``decomposition`` (the same LP by Dantzig–Wolfe over
 EV chunks, the default for fleets larger than one chunk), ``result`` (plan), ``dispatch`` (real-time
-allocation, regulation sign convention), ``checker`` (violations), ``io``/``cli`` (files, command line).
+allocation, regulation sign convention), ``checker`` (violations), ``guard`` (a checked plan, safe fallbacks),
+``io``/``cli`` (files, command line).
 """
 
 from csms.optimizer.checker import Violation, check_plan, is_safe
@@ -15,6 +16,7 @@ from csms.optimizer.dispatch import (
     regulation_request_w,
     snapshot_from_plan,
 )
+from csms.optimizer.guard import GuardedPlan, plan_checked
 from csms.optimizer.planner import plan
 from csms.optimizer.problem import DrCommitment, EvSpec, FleetProblem, Market, PlannerOptions, Site
 from csms.optimizer.result import CostBreakdown, FleetPlan
@@ -27,6 +29,7 @@ __all__ = [
     "FleetPlan",
     "FleetProblem",
     "FleetSnapshot",
+    "GuardedPlan",
     "Market",
     "PlannerOptions",
     "Site",
@@ -36,6 +39,7 @@ __all__ = [
     "dispatch_regulation",
     "is_safe",
     "plan",
+    "plan_checked",
     "regulation_request_w",
     "snapshot_from_plan",
 ]

@@ -3,7 +3,9 @@
 Two loops (only on the node that leads fleet control):
 - plan loop (MPC): on a period and on events (arrival, departure, new needs, new prices or DR events), build
   the fleet problem from the store and the latest grid signals and solve it with the optimizer (in a worker
-  thread, so the event loop keeps serving stations);
+  thread, so the event loop keeps serving stations); the independent checker vets every plan before it is
+  applied (`csms.optimizer.guard`: an unsafe plan is replaced by the monolithic LP's or by idling, logged and
+  published as `fleet.plan_rejected`);
 - real-time loop: on every regulation signal sample (or every `dispatch_interval_s` without one), allocate
   fleet setpoint = baseline + signal x reserved capacity across EVs within their headroom
   (`csms.optimizer.dispatch`), and send the setpoints that changed by more than the deadband through the
@@ -42,7 +44,7 @@ import numpy as np
 
 from csms.domain.clock import Clock
 from csms.domain.schedule import PowerSchedule, constant_schedule
-from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan
+from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan_checked
 from csms.optimizer.dispatch import (
     FleetSnapshot,
     departure_floor_w,
@@ -137,6 +139,7 @@ class FleetController:
         self._tasks: list[asyncio.Task[Any]] = []
         self._sends: set[asyncio.Task[None]] = set()
         self.replans = 0
+        self.unsafe_plans = 0  # plans the checker rejected before they were applied
         self.failed_sends = 0
         self.send_setpoints = True  # False: plan and record only (a fleet that does not respond, for tests)
         self.degradation_cost_for: Callable[[PluggedEv], float | None] | None = None
@@ -247,7 +250,15 @@ class FleetController:
         problem = FleetProblem(start_at=now, step_s=step_s, n_intervals=n, evs=tuple(ev.spec for ev in evs),
                                site=site, market=self._market(now, n, step_s), dr_commitments=dr,
                                options=self._options)
-        result = await asyncio.to_thread(plan, problem)
+        guarded = await asyncio.to_thread(plan_checked, problem)
+        result = guarded.plan
+        if guarded.rejected:
+            self.unsafe_plans += 1
+            kinds = sorted({v.kind for v in guarded.rejected})
+            log.error("fleet plan rejected by the checker (%s), replaced by the %s plan: %s", ", ".join(kinds),
+                      guarded.fallback, guarded.rejected[:5])
+            self._events.publish(DomainEvent("fleet.plan_rejected", "", now,
+                                              {"violations": kinds, "fallback": guarded.fallback}))
         self.plan = ActivePlan(problem, result, evs, now)
         self._ended_transactions &= {ev.transaction_id for ev in evs}  # an EV that left during the solve
         self.replans += 1

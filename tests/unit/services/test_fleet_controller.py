@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime
+
+import pytest
 
 from csms.domain.clock import ScaledClock
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TransactionRecord
 from csms.errors import CallTimeout
+from csms.optimizer import FleetPlan, FleetProblem, guard, plan
+from csms.services import fleet_controller
 from csms.services.charging import ChargingService
 from csms.services.events import DomainEvent, EventBus
 from csms.services.fleet_controller import FleetController
@@ -72,3 +77,28 @@ async def test_a_setpoint_that_did_not_reach_the_station_is_sent_again_on_the_ne
 
     assert gateway.calls == ["SetChargingProfile", "SetChargingProfile"]
     assert fleet.failed_sends == 1
+
+
+async def test_a_plan_the_checker_finds_unsafe_is_never_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    store, clock, events = MemoryStore(), ScaledClock(NOW, 1.0), EventBus()
+    fleet = FleetController(store, ChargingService(_NoGateway(), store, clock, events), clock, events,
+                            FleetSettings(enabled=True, horizon_steps=8))
+    fleet.send_setpoints = False
+    seen: list[DomainEvent] = []
+    events.subscribe(seen.append)
+
+    def over_power(problem: FleetProblem) -> FleetPlan:  # a planner bug: 5x the EV's charge power
+        good = plan(problem)
+        return dataclasses.replace(good, power_w=good.power_w * 0 + 5 * problem.evs[0].max_charge_power_w)
+
+    monkeypatch.setattr(fleet_controller, "plan_checked",
+                        lambda problem: guard.plan_checked(problem, solve=over_power))
+    await store.put_transaction(TransactionRecord(StationId("ST-1"), TransactionId("T-1"), evse_id=1,
+                                                  last_power_w=0.0, last_soc=0.5))
+    active = await fleet.replan()
+
+    assert active is not None and fleet.unsafe_plans == 1
+    assert float(active.result.power_w.max()) <= active.problem.evs[0].max_charge_power_w + 1e-6
+    rejected = [e for e in seen if e.kind == "fleet.plan_rejected"]
+    assert len(rejected) == 1 and rejected[0].data["fallback"] == "monolithic"
+    assert "power_down" in rejected[0].data["violations"]
