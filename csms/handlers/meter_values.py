@@ -1,31 +1,60 @@
 """Functional block J (meter values): MeterValues outside TransactionEvent.
 
-Samples are attributed to the open transaction on that EVSE, if any (safe for energy: registers only widen the
-spread the transaction already has); otherwise they are reported as an event only.
+Each sample is attributed to the open transaction on that EVSE whose time window holds it (the one started
+most recently at or before the sample; see `transactions.transaction_covers`). Energy is safe that way: registers
+only widen the spread the transaction already has. A sample dated before the transaction started (a late one
+from an offline queue, or from the previous session) or after it ended changes no transaction: it is reported
+as an event only, like samples on an EVSE with no open transaction, and without its power and SoC when a newer
+session is open on that EVSE (they describe a car that may have left).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from csms.domain.ids import StationId
+from csms.domain.ids import StationId, TransactionId
+from csms.domain.records import MeterSample, TransactionRecord
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.metering import parse_meter_values
-from csms.handlers.transactions import apply_samples
+from csms.handlers.transactions import apply_samples, transaction_covers
 from csms.ocpp.session import HandlerContext
 from csms.services.events import DomainEvent
+
+
+def _owner(open_txs: list[TransactionRecord], sample: MeterSample) -> TransactionRecord | None:
+    covering = [tx for tx in open_txs if transaction_covers(tx, sample.measured_at)]
+    if not covering:
+        return None
+    return max(covering, key=lambda tx: (tx.started_at is not None, tx.started_at or sample.measured_at))
 
 
 async def meter_values(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
     station_id = StationId(ctx.station_id)
     evse_id = payload["evseId"]
     samples = parse_meter_values(payload["meterValue"])
-    open_txs = [tx for tx in await deps.store.list_transactions(station_id, open_only=True) if tx.evse_id == evse_id]
-    if open_txs and evse_id != 0:
-        tx = open_txs[0]
-        await deps.store.append_meter_samples(station_id, tx.transaction_id, samples)
-        await deps.store.put_transaction(apply_samples(tx, samples))
+    open_txs = [] if evse_id == 0 else [
+        tx for tx in await deps.store.list_transactions(station_id, open_only=True) if tx.evse_id == evse_id
+    ]
+    by_tx: dict[TransactionId, list[MeterSample]] = {}
+    for sample in samples:
+        owner = _owner(open_txs, sample)
+        if owner is not None:
+            by_tx.setdefault(owner.transaction_id, []).append(sample)
+    updated: dict[TransactionId, TransactionRecord] = {}
+    for tx in open_txs:
+        if tx.transaction_id in by_tx:
+            await deps.store.append_meter_samples(station_id, tx.transaction_id, by_tx[tx.transaction_id])
+            updated[tx.transaction_id] = apply_samples(tx, by_tx[tx.transaction_id])
+            await deps.store.put_transaction(updated[tx.transaction_id])
+
     latest = max(samples, key=lambda s: s.measured_at)
-    deps.events.publish(DomainEvent("meter.values", station_id, latest.measured_at,
-                                    {"evse_id": evse_id, "power_w": latest.power_w, "soc": latest.soc}))
+    owner = _owner(open_txs, latest)
+    data: dict[str, Any] = {"evse_id": evse_id, "transaction_id": None, "power_w": latest.power_w,
+                            "soc": latest.soc}
+    if owner is not None:
+        tx = updated[owner.transaction_id]
+        data.update(transaction_id=tx.transaction_id, power_w=tx.last_power_w, soc=tx.last_soc)
+    elif open_txs:
+        data.update(power_w=None, soc=None)  # older than the session open on this EVSE: not live values
+    deps.events.publish(DomainEvent("meter.values", station_id, latest.measured_at, data))
     return {}

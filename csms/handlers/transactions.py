@@ -3,11 +3,18 @@
 A transaction's energy is the spread of its cumulative meter registers (highest minus lowest import
 register, likewise export), so a duplicate event (same seqNo) or events that arrive out of order (offline
 queues) can never double count. Duplicates are acknowledged but not applied again.
+
+Only samples inside the transaction's time window count (`transaction_covers`): a TransactionEvent's own
+samples always do; samples from MeterValues are attributed by their timestamp (see `meter_values`), so a late
+sample stamped before the start cannot lower the spread's floor and inflate the energy. Until the Started event
+itself has arrived, the window starts at the earliest event seen; a MeterValues sample between the true start
+and that provisional one is then left out, which loses no energy (the Started event brings its register).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Any
 
 from csms.domain.clock import parse_ocpp_time
@@ -26,8 +33,19 @@ def _spread(lo: float | None, hi: float | None, value: float | None) -> tuple[fl
     return (value if lo is None else min(lo, value)), (value if hi is None else max(hi, value))
 
 
+def transaction_covers(tx: TransactionRecord, at: datetime) -> bool:
+    """Whether a sample measured `at` belongs to `tx`'s time window (from its start, through its end if ended).
+
+    A transaction with no known start yet covers everything before its end."""
+    if tx.started_at is not None and at < tx.started_at:
+        return False
+    return tx.ended_at is None or at <= tx.ended_at
+
+
 def apply_samples(tx: TransactionRecord, samples: list[MeterSample]) -> TransactionRecord:
-    """Fold meter samples into the transaction's register spread and latest power/SoC."""
+    """Fold meter samples into the transaction's register spread and latest power/SoC.
+
+    The caller passes only samples that belong to `tx` (its own events' samples, or ones it covers)."""
     imp_lo, imp_hi = tx.import_register_min_wh, tx.import_register_max_wh
     exp_lo, exp_hi = tx.export_register_min_wh, tx.export_register_max_wh
     power_w, soc = tx.last_power_w, tx.last_soc

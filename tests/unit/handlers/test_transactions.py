@@ -1,0 +1,213 @@
+"""TransactionEvent and MeterValues handlers: energy from the import/export registers, never double counted by
+duplicates, reordering or late samples; offline flag; seqNo bookkeeping; what they publish."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from csms.domain.ids import StationId, TransactionId
+from csms.domain.records import TransactionRecord
+from tests.unit.handlers.harness import STATION, T0, Station, at, registers, sampled, tx_event
+
+
+async def transaction(station: Station, tx_id: str = "TX1") -> TransactionRecord:
+    tx = await station.store.get_transaction(StationId(STATION), TransactionId(tx_id))
+    assert tx is not None
+    return tx
+
+
+async def test_started_event_opens_the_transaction_with_its_start_register() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000, 0, context="Transaction.Begin"),
+                                                    trigger="Authorized", chargingState="Charging"))
+    tx = await transaction(station)
+    assert tx.is_open and tx.started_at == T0 and tx.evse_id == 1 and tx.connector_id == 1
+    assert tx.charging_state == "Charging" and tx.last_trigger_reason == "Authorized"
+    assert tx.energy_import_wh == 0 and tx.import_register_min_wh == 1000
+    assert station.kinds() == ["transaction.started"]
+
+
+async def test_duplicate_seq_no_is_acknowledged_and_applied_once() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2500)))
+    # a redelivery of seqNo 1 (here with different content, to prove nothing of it is applied)
+    assert await station.call("TransactionEvent", tx_event("Updated", 1, 20, registers(20, 9000), offline=True,
+                                                           trigger="ChargingStateChanged")) == {}
+
+    tx = await transaction(station)
+    assert tx.energy_import_wh == 1500
+    assert tx.seq_nos == frozenset({0, 1})
+    assert tx.offline_events == 0 and tx.last_trigger_reason == "MeterValuePeriodic"
+    assert tx.updated_at == T0 + timedelta(minutes=15)
+    assert len(await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))) == 2
+    assert station.kinds() == ["transaction.started", "transaction.updated"]  # nothing published for the duplicate
+
+
+async def test_updated_events_in_reverse_order_give_the_same_energy_and_keep_the_newest_power() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000, power_w=7000)))
+    for seq_no, minutes, import_wh, power_w in [(3, 45, 4000, 4000), (2, 30, 3000, 5000), (1, 15, 2000, 6000)]:
+        await station.call("TransactionEvent", tx_event("Updated", seq_no, minutes,
+                                                        registers(minutes, import_wh, power_w=power_w)))
+    tx = await transaction(station)
+    assert tx.energy_import_wh == 3000
+    assert tx.last_power_w == 4000  # from the 01:45 sample, not the 01:15 one that arrived last
+    assert tx.updated_at == T0 + timedelta(minutes=45)
+
+    await station.call("TransactionEvent", tx_event("Ended", 4, 60, registers(60, 5000, context="Transaction.End"),
+                                                    trigger="EVCommunicationLost", stoppedReason="EVDisconnected"))
+    tx = await transaction(station)
+    assert not tx.is_open and tx.ended_at == T0 + timedelta(minutes=60)
+    assert tx.energy_import_wh == 4000 and tx.stopped_reason == "EVDisconnected"
+    assert tx.seq_nos == frozenset(range(5))
+
+
+async def test_updated_before_started_keeps_the_earliest_start_and_the_full_energy() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Updated", 1, 30, registers(30, 2000)))
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    tx = await transaction(station)
+    assert tx.started_at == T0 and tx.energy_import_wh == 1000
+
+
+async def test_offline_events_are_counted_and_online_ones_are_not() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 1500), offline=True))
+    await station.call("TransactionEvent", tx_event("Updated", 2, 30, registers(30, 2000), offline=True))
+    await station.call("TransactionEvent", tx_event("Updated", 3, 45, registers(45, 2500)))
+    tx = await transaction(station)
+    assert tx.offline_events == 2 and tx.energy_import_wh == 1500
+
+
+async def test_import_and_export_totals_come_from_their_own_registers() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000, 200)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 3000, 200, power_w=8000)))
+    await station.call("TransactionEvent", tx_event("Updated", 2, 30, registers(30, 3000, 1700, power_w=-6000)))
+    await station.call("TransactionEvent", tx_event("Ended", 3, 45, registers(45, 3500, 1700),
+                                                    stoppedReason="Local", trigger="StopAuthorized"))
+    tx = await transaction(station)
+    assert tx.energy_import_wh == 2500 and tx.energy_export_wh == 1500
+    ended = station.events[-1]
+    assert ended.kind == "transaction.ended"
+    assert ended.data["energy_import_wh"] == 2500 and ended.data["energy_export_wh"] == 1500
+    assert ended.data["transaction_id"] == "TX1" and ended.data["evse_id"] == 1
+
+
+async def test_id_token_in_a_transaction_event_is_answered_with_its_status() -> None:
+    station = Station()
+    payload = {**tx_event("Started", 0, 0, registers(0, 0)), "idToken": {"idToken": "NOPE", "type": "ISO14443"}}
+    assert await station.call("TransactionEvent", payload) == {"idTokenInfo": {"status": "Unknown"}}
+    assert (await transaction(station)).id_token == "NOPE"
+
+
+async def with_out_of_order_session(station: Station) -> None:
+    """Started 01:00 at 1000 Wh; Updated events out of order, one delivered twice; ends open at 3000 / 400 Wh."""
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000, 100)))
+    await station.call("TransactionEvent", tx_event("Updated", 2, 30, registers(30, 3000, 400)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2000, 100)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2000, 100)))
+    tx = await transaction(station)
+    assert (tx.energy_import_wh, tx.energy_export_wh) == (2000, 300)
+
+
+async def test_late_meter_values_stamped_before_the_start_do_not_change_the_transaction_energy() -> None:
+    station = Station()
+    await with_out_of_order_session(station)
+    await station.call("MeterValues", {"evseId": 1, "meterValue": [registers(-30, 500, 10, power_w=3000)]})
+
+    tx = await transaction(station)
+    assert (tx.energy_import_wh, tx.energy_export_wh) == (2000, 300)
+    history = await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))
+    assert all(sample.measured_at >= T0 for sample in history)
+    published = station.events[-1]
+    assert published.kind == "meter.values" and published.at == T0 - timedelta(minutes=30)
+    # reported, but not as the live power of the session now open on that EVSE
+    assert published.data == {"evse_id": 1, "transaction_id": None, "power_w": None, "soc": None}
+
+
+async def test_meter_values_mixing_a_pre_start_and_an_in_session_sample_count_only_the_in_session_one() -> None:
+    station = Station()
+    await with_out_of_order_session(station)
+    await station.call("MeterValues", {"evseId": 1, "meterValue": [registers(-5, 900, 50),
+                                                                   registers(40, 3600, 400, power_w=7000)]})
+    tx = await transaction(station)
+    assert (tx.energy_import_wh, tx.energy_export_wh) == (2600, 300)
+    assert tx.last_power_w == 7000
+    assert station.events[-1].data == {"evse_id": 1, "transaction_id": "TX1", "power_w": 7000, "soc": None}
+
+
+async def test_meter_values_after_the_transaction_ended_do_not_change_it() -> None:
+    station = Station()
+    await with_out_of_order_session(station)
+    await station.call("TransactionEvent", tx_event("Ended", 3, 45, registers(45, 3500, 400),
+                                                    stoppedReason="EVDisconnected", trigger="EVCommunicationLost"))
+    await station.call("MeterValues", {"evseId": 1, "meterValue": [registers(50, 9000, 900, power_w=2000)]})
+    tx = await transaction(station)
+    assert (tx.energy_import_wh, tx.energy_export_wh) == (2500, 300)
+    assert station.events[-1].data == {"evse_id": 1, "transaction_id": None, "power_w": 2000, "soc": None}
+
+
+async def test_meter_values_go_to_the_session_open_at_their_time_when_an_older_one_was_never_ended() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000), tx_id="OLD"))
+    await station.call("TransactionEvent", tx_event("Started", 0, 60, registers(60, 5000), tx_id="NEW"))
+    await station.call("MeterValues", {"evseId": 1, "meterValue": [registers(30, 3000), registers(90, 6000)]})
+    assert (await transaction(station, "OLD")).energy_import_wh == 2000
+    assert (await transaction(station, "NEW")).energy_import_wh == 1000
+
+
+async def test_meter_values_on_evse_zero_never_touch_a_transaction() -> None:
+    station = Station()
+    await with_out_of_order_session(station)
+    await station.call("MeterValues", {"evseId": 0, "meterValue": [registers(40, 50_000)]})
+    assert (await transaction(station)).energy_import_wh == 2000
+
+
+@pytest.mark.parametrize(
+    ("energy", "power", "expected_wh", "expected_w"),
+    [
+        (sampled("Energy.Active.Import.Register", 3.5, "kWh"), sampled("Power.Active.Import", 7.4, "kW"), 3500, 7400),
+        (sampled("Energy.Active.Import.Register", 35, "Wh", 2), sampled("Power.Active.Import", 74, "W", 2),
+         3500, 7400),
+        (sampled("Energy.Active.Import.Register", 35, "kWh", -1), sampled("Power.Active.Export", 0.5, "kW", 1),
+         3500, -5000),
+        (sampled("Energy.Active.Import.Register", 3500), sampled("Power.Active.Export", 2000), 3500, -2000),
+    ],
+    ids=["kWh-kW", "Wh-W-multiplier-2", "kWh-multiplier-minus-1-and-export-kW-multiplier-1", "defaults-Wh-W"],
+)
+async def test_meter_values_scale_units_and_multipliers_and_read_soc(
+    energy: dict[str, object], power: dict[str, object], expected_wh: float, expected_w: float
+) -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    soc = sampled("SoC", 62.5, "Percent")
+    per_phase = {**sampled("Power.Active.Import", 99_000, "W"), "phase": "L1"}  # a phase value is not a total
+    await station.call("MeterValues", {"evseId": 1, "meterValue": [
+        {"timestamp": at(10), "sampledValue": [energy, power, soc, per_phase]}]})
+
+    tx = await transaction(station)
+    assert tx.import_register_max_wh == pytest.approx(expected_wh)
+    assert tx.energy_import_wh == pytest.approx(expected_wh - 1000)
+    assert tx.last_power_w == pytest.approx(expected_w) and tx.last_soc == pytest.approx(0.625)
+    [history_sample] = [s for s in await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))
+                        if s.measured_at == T0 + timedelta(minutes=10)]
+    assert history_sample.import_register_wh == pytest.approx(expected_wh)
+    published = station.events[-1]
+    assert published.kind == "meter.values"
+    assert published.data["power_w"] == pytest.approx(expected_w) and published.data["soc"] == pytest.approx(0.625)
+
+
+async def test_meter_values_without_a_transaction_are_published_as_live_values() -> None:
+    station = Station()
+    assert await station.call("MeterValues", {"evseId": 2, "meterValue": [
+        {"timestamp": at(5), "sampledValue": [sampled("SoC", 40, "Percent"),
+                                              sampled("Power.Active.Import", 11, "kW")]}]}) == {}
+    assert await station.store.list_transactions(StationId(STATION)) == []
+    published = station.events[-1]
+    assert published.kind == "meter.values" and published.station_id == STATION
+    assert published.data == {"evse_id": 2, "transaction_id": None, "power_w": 11000, "soc": 0.4}
