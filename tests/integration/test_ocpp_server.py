@@ -7,6 +7,7 @@ import asyncio
 
 import orjson
 import pytest
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.helpers.csms_app import (
@@ -93,34 +94,58 @@ async def test_invalid_station_id_gets_400() -> None:
         assert info.value.response.status_code == 400
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("{not json", [4, "-1", "RpcFrameworkError"]),
-        ('[7, "m1", "Heartbeat", {}]', [4, "m1", "MessageTypeNotSupported"]),
-        ('[2, "m2", "BrewCoffee", {}]', [4, "m2", "NotImplemented"]),
-        ('[2, "m3", "CancelReservation", {"reservationId": 1}]', [4, "m3", "NotSupported"]),
-        ('[2, "m4", "StatusNotification", {"evseId": "one"}]', [4, "m4", "OccurrenceConstraintViolation"]),
-        ('[2, "m5", "StatusNotification", {"timestamp": "2026-01-01T00:00:00Z", "connectorStatus": "Available",'
-         ' "evseId": "one", "connectorId": 1}]', [4, "m5", "TypeConstraintViolation"]),
-        ('[2, "m6", "Authorize", {"idToken": {"idToken": "A", "type": "Nonsense"}}]',
-         [4, "m6", "PropertyConstraintViolation"]),
-        (b"\x00\x01binary", [4, "-1", "RpcFrameworkError"]),
-    ],
-)
+BAD_INPUT = [
+    ("{not json", [4, "-1", "RpcFrameworkError"]),
+    ('[7, "m1", "Heartbeat", {}]', [4, "m1", "MessageTypeNotSupported"]),
+    ('[2, "m2", "BrewCoffee", {}]', [4, "m2", "NotImplemented"]),
+    ('[2, "m3", "CancelReservation", {"reservationId": 1}]', [4, "m3", "NotSupported"]),
+    ('[2, "m4", "StatusNotification", {"evseId": "one"}]', [4, "m4", "OccurrenceConstraintViolation"]),
+    ('[2, "m5", "StatusNotification", {"timestamp": "2026-01-01T00:00:00Z", "connectorStatus": "Available",'
+     ' "evseId": "one", "connectorId": 1}]', [4, "m5", "TypeConstraintViolation"]),
+    ('[2, "m6", "Authorize", {"idToken": {"idToken": "A", "type": "Nonsense"}}]',
+     [4, "m6", "PropertyConstraintViolation"]),
+    # OCPP-J: FormatViolation = "Payload for Action is syntactically incorrect": a payload that is a JSON array
+    # instead of an object, or one with a property the action's schema does not have
+    ('[2, "m7", "Heartbeat", [1, 2]]', [4, "m7", "FormatViolation"]),
+    ('[2, "m8", "Heartbeat", {"beat": true}]', [4, "m8", "FormatViolation"]),
+    (b"\x00\x01binary", [4, "-1", "RpcFrameworkError"]),
+]
+
+
+async def heartbeat_round_trip(ws: ClientConnection, message_id: str) -> None:
+    await ws.send(orjson.dumps([2, message_id, "Heartbeat", {}]).decode())
+    reply = await answer_calls_until(ws, message_id)
+    assert reply[:2] == [3, message_id] and "currentTime" in reply[2], reply
+
+
+@pytest.mark.parametrize(("raw", "expected"), BAD_INPUT)
 async def test_bad_input_gets_the_right_callerror_and_other_stations_keep_working(
     raw: str | bytes, expected: list[object]
 ) -> None:
-    async with running_csms() as app, station_connect(app, "BAD-1") as bad:
+    async with running_csms() as app, station_connect(app, "OTHER-1") as other:
+        assert (await booted(other))[2]["status"] == "Accepted"  # connected and booted before the bad input
+        async with station_connect(app, "BAD-1") as bad:
+            await booted(bad)
+            await bad.send(raw)
+            reply = await answer_calls_until(bad)
+            assert reply[:3] == expected
+            assert isinstance(reply[3], str) and isinstance(reply[4], dict)
+            await heartbeat_round_trip(other, "other-after")  # the station that was already there
+            await heartbeat_round_trip(bad, "bad-after")  # and the same connection still work
+        await heartbeat_round_trip(other, "other-after-close")
+        assert app.registry.is_connected("OTHER-1")
+
+
+async def test_a_stream_of_bad_input_never_stops_the_other_station() -> None:
+    async with running_csms() as app, station_connect(app, "OTHER-2") as other, \
+            station_connect(app, "BAD-2") as bad:
+        await booted(other)
         await booted(bad)
-        await bad.send(raw)
-        reply = await answer_calls_until(bad)
-        assert reply[:3] == expected
-        assert isinstance(reply[3], str) and isinstance(reply[4], dict)
-        # the same connection still works
-        await bad.send(orjson.dumps([2, "after", "Heartbeat", {}]).decode())
-        assert (await answer_calls_until(bad, "after"))[:2] == [3, "after"]
-        await assert_still_works(app)
+        for n, (raw, expected) in enumerate(BAD_INPUT):
+            await bad.send(raw)
+            assert (await answer_calls_until(bad))[:3] == expected
+            await heartbeat_round_trip(other, f"other-{n}")
+        await heartbeat_round_trip(bad, "bad-last")
 
 
 async def test_oversized_message_closes_only_that_connection_with_1009() -> None:
