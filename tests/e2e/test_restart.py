@@ -1,23 +1,23 @@
 """A CSMS killed mid-transaction (SIGKILL, Redis store) and started again: the stations reconnect and every
-transaction ends with its full energy, nothing lost or double counted."""
+transaction ends with its full energy, import and export, nothing lost or double counted, and its stop reason.
+Every EV charges and discharges in turn (the e2e fleet's AlternatingPower), before, during and after the outage."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 import uuid
-from datetime import UTC, datetime
 
 import httpx
 
 from chargepoint_sim.config import EvConfig, FleetConfig, LinkConfig, StationConfig
 from chargepoint_sim.fleet import Fleet
 from csms.domain.clock import ScaledClock
+from tests.e2e.test_core_fleet import START, AlternatingPower
 from tests.fixtures.redis_server import delete_prefix
 from tests.helpers.csms_app import PASSWORD
 from tests.helpers.csms_process import CsmsProcess
 
-START = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 API_TOKEN = "restart-test-token-0123456789"
 
 
@@ -29,10 +29,11 @@ async def test_killed_csms_restarts_and_open_transactions_end_with_full_energy(r
     config = FleetConfig(
         csms_url=f"ws://127.0.0.1:{csms.ocpp_port}/ocpp", stations=6, password=PASSWORD, seed=3,
         station=StationConfig(evses=1, tx_updated_interval_s=60),
-        ev=EvConfig(first_arrival_s=(0, 30), dwell_s=(5400, 6000), visits_per_evse=1),
+        ev=EvConfig(first_arrival_s=(0, 30), dwell_s=(5400, 6000), visits_per_evse=1,
+                    allow_discharge_probability=1.0, arrival_soc=(0.4, 0.6)),
         link=LinkConfig(reconnect_min_s=0.2, reconnect_max_s=0.5, reconnect_jitter_s=0.1),
     )
-    fleet = Fleet(config, ScaledClock(START, 600.0))
+    fleet = Fleet(config, ScaledClock(START, 600.0), power_control=AlternatingPower())
     try:
         csms.start()
         await fleet.start()
@@ -68,5 +69,9 @@ async def test_killed_csms_restarts_and_open_transactions_end_with_full_energy(r
     assert {(t["station_id"], t["transaction_id"]) for t in reported} == set(truth)
     for t in reported:
         tx = truth[(t["station_id"], t["transaction_id"])]
+        assert tx.import_wh > 0 and tx.export_wh > 0, tx
         assert abs(t["energy_import_wh"] - tx.import_wh) < 0.01, (t, tx)
+        assert abs(t["energy_export_wh"] - tx.export_wh) < 0.01, (t, tx)
         assert t["offline_events"] >= 1, "events queued during the outage arrive flagged offline"
+        assert tx.stopped_reason == "EVDisconnected", tx  # every EV left at its departure time
+        assert t["stopped_reason"] == tx.stopped_reason, (t, tx)
