@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	STATIONS=$(STATIONS) SPEED=$(SPEED) scripts/demo.sh
 
-## test: unit, contract (memory + a real redis-server), integration and end-to-end tests
+## test: unit, contract (memory + a real redis-server), integration and end-to-end tests; first installs
+## redis-server and chromium (browser test) if absent
 test: $(STAMP)
+	scripts/ensure-system-deps.sh
 	$(BIN)/pytest
 
 lint: $(STAMP)
