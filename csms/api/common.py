@@ -24,11 +24,12 @@ from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, Station
 from csms.services.charging import ApplyResult
 
 
-def station_id_of(station_id: str) -> StationId:
+def station_id_of(station_id: str, field: str = "path.station_id") -> StationId:
+    """The parsed station id, or a 422 naming `field` (where the id came from: path or query)."""
     try:
         return parse_station_id(station_id)
     except ValueError as exc:
-        raise invalid(str(exc), "path.station_id") from None
+        raise invalid(str(exc), field) from None
 
 
 def not_connected(exc: Exception) -> ApiProblem:

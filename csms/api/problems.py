@@ -101,9 +101,12 @@ def install_problem_handlers(api: FastAPI) -> None:
 
 
 def invalid(detail: str, field: str | None = None) -> ApiProblem:
-    """A 422 for input FastAPI's own validation cannot see (e.g. a station id rule, a domain check)."""
-    errors = [] if field is None else [{"field": field, "message": detail, "type": "value_error"}]
-    return ApiProblem(422, detail, type_=VALIDATION, title="Invalid request", errors=errors)
+    """A 422 for input FastAPI's own validation cannot see (e.g. a station id rule, a domain check); `detail`
+    names the field as request validation's summary does ("query.since: needs a UTC offset")."""
+    if field is None:
+        return ApiProblem(422, detail, type_=VALIDATION, title="Invalid request", errors=[])
+    return ApiProblem(422, f"{field}: {detail}", type_=VALIDATION, title="Invalid request",
+                      errors=[{"field": field, "message": detail, "type": "value_error"}])
 
 
 def not_found(detail: str) -> ApiProblem:

@@ -90,6 +90,18 @@ async def test_probes_metrics_and_dashboard_need_no_token() -> None:
         assert (await http.get("/")).headers["location"] == "/dashboard/"
 
 
+async def test_the_openapi_document_and_its_docs_page_need_no_token() -> None:
+    """The API's description is public (as probes are); every operation in it still needs a token."""
+    h = harness()
+    async with h.client(role=None) as http:
+        spec = await http.get("/openapi.json")
+        docs = await http.get("/docs")
+    assert spec.status_code == 200 and spec.headers["content-type"] == "application/json"
+    assert spec.json()["info"]["title"] == "V2G CSMS operator API" and "/api/v1/stations" in spec.json()["paths"]
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    assert "swagger-ui" in docs.text and "/openapi.json" in docs.text
+
+
 async def test_whoami_names_the_token_and_its_role() -> None:
     h = harness()
     async with h.client(Role.OPERATOR) as http:

@@ -148,6 +148,24 @@ async def test_dr_events_show_committed_and_delivered_reduction_and_can_be_cance
         assert (await http.delete("/api/v1/grid/dr-events/dr-1")).status_code == 404
 
 
+async def test_dr_events_page_like_the_other_lists_ordered_by_start() -> None:
+    h, _ = with_fleet()
+    async with h.client(Role.OPERATOR) as http:
+        for event_id, start_min in (("dr-late", 60), ("dr-first", 10), ("dr-mid", 30)):
+            start = NOW + timedelta(minutes=start_min)
+            created = await http.post("/api/v1/grid/dr-events", json={
+                "event_id": event_id, "start_at": start.isoformat(), "end_at": (start + timedelta(minutes=15))
+                .isoformat(), "reduction_w": 1000, "baseline_w": 5000})
+            assert created.status_code == 201, created.text
+        page = await http.get("/api/v1/grid/dr-events?limit=1&offset=1")
+        everything = await http.get("/api/v1/grid/dr-events")
+    assert [e["event_id"] for e in page.json()] == ["dr-mid"] and page.headers["x-total-count"] == "3"
+    assert 'offset=2' in page.headers["link"] and 'rel="next"' in page.headers["link"]
+    assert 'offset=0' in page.headers["link"] and 'rel="prev"' in page.headers["link"]
+    assert [e["event_id"] for e in everything.json()] == ["dr-first", "dr-mid", "dr-late"]
+    assert "link" not in everything.headers
+
+
 async def test_prices_reach_the_planner_inputs() -> None:
     h, fleet = with_fleet()
     async with h.client(Role.OPERATOR) as http:

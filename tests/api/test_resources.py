@@ -130,6 +130,19 @@ async def test_evses_device_model_needs_and_capabilities() -> None:
         assert wrong.status_code == 422 and "body.ocpp_version" in wrong.json()["detail"]
 
 
+async def test_the_device_model_pages_like_the_other_lists() -> None:
+    h = await seeded()
+    await h.store.put_variables(StationId("ST-1"), [VariableRecord("OCPPCommCtrlr", name, str(k))
+                                                    for k, name in enumerate(["A", "B", "C"])])
+    async with h.client(Role.VIEWER) as http:
+        page = await http.get("/api/v1/stations/ST-1/variables?limit=1&offset=1")
+        rest = await http.get("/api/v1/stations/ST-1/variables?offset=2")
+    assert [v["variable"] for v in page.json()] == ["B"] and page.headers["x-total-count"] == "3"
+    assert 'offset=2' in page.headers["link"] and 'rel="next"' in page.headers["link"]
+    assert 'offset=0' in page.headers["link"] and 'rel="prev"' in page.headers["link"]
+    assert [v["variable"] for v in rest.json()] == ["C"] and 'rel="next"' not in rest.headers["link"]
+
+
 async def test_plugged_evs_list_with_driver_preferences_and_filter() -> None:
     h = await seeded()
     async with h.client(Role.OPERATOR) as http:

@@ -110,7 +110,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     async def list_evs(request: Request, response: Response, page: Annotated[Page, Depends(page_params)],
                        station_id: str | None = None, discharge_allowed: bool | None = None) -> list[EvOut]:
         """Plugged EVs (open transactions) with their driver's preferences and the CSMS's current command."""
-        sid = None if station_id is None else station_id_of(station_id)
+        sid = None if station_id is None else station_id_of(station_id, "query.station_id")
         txs = sorted((t for t in await store.list_transactions(sid, open_only=True) if t.evse_id is not None),
                      key=lambda t: (t.station_id, t.evse_id or 0))
         result = []
@@ -201,10 +201,12 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
                           planned_shortfall_wh=shortfall)
 
     @r.get("/grid/dr-events", tags=["grid"], **viewer)
-    async def list_dr_events() -> list[DrEventOut]:
-        """DR commitments with committed vs delivered reduction (against the stated baseline)."""
+    async def list_dr_events(request: Request, response: Response,
+                             page: Annotated[Page, Depends(page_params)]) -> list[DrEventOut]:
+        """DR commitments with committed vs delivered reduction (against the stated baseline), by start."""
         fleet = controller()
-        return sorted((dr_out(fleet, k) for k in list(fleet.inputs.dr)), key=lambda e: (e.start_at, e.event_id))
+        events = sorted((dr_out(fleet, k) for k in list(fleet.inputs.dr)), key=lambda e: (e.start_at, e.event_id))
+        return paginate(events, page, request, response)
 
     @r.post("/grid/dr-events", tags=["grid"], status_code=status.HTTP_201_CREATED, **operator)
     async def create_dr_event(request: Request, body: DrEventIn) -> DrEventOut:

@@ -85,9 +85,11 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return result
 
     @r.get("/stations/{station_id}/variables", **viewer)
-    async def get_station_variables(station_id: str) -> list[dict[str, Any]]:
-        """The device model as last reported by the station (NotifyReport / GetVariables)."""
-        return [dataclasses.asdict(v) for v in await store.list_variables(station_id_of(station_id))]
+    async def get_station_variables(request: Request, response: Response, station_id: str,
+                                    page: Annotated[Page, Depends(page_params)]) -> list[dict[str, Any]]:
+        """The device model as last reported by the station (NotifyReport / GetVariables), by attribute key."""
+        variables = await store.list_variables(station_id_of(station_id))
+        return [dataclasses.asdict(v) for v in paginate(variables, page, request, response)]
 
     @r.get("/stations/{station_id}/evses/{evse_id}/needs", **viewer)
     async def get_needs(station_id: str, evse_id: int) -> NeedsOut:

@@ -45,7 +45,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     ) -> list[TransactionOut]:
         """Transactions by (station, id), with the energy imported and exported."""
         _check_range(since, until)
-        sid = None if station_id is None else station_id_of(station_id)
+        sid = None if station_id is None else station_id_of(station_id, "query.station_id")
         txs = sorted(await store.list_transactions(sid, open_only=open_only),
                      key=lambda t: (t.station_id, t.transaction_id))
         if id_token is not None:
@@ -81,7 +81,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         """Energy totals of ended transactions (per station and fleet): the metered basis for settlement.
         Valuation at tariffs is not done here."""
         _check_range(since, until)
-        sid = None if station_id is None else station_id_of(station_id)
+        sid = None if station_id is None else station_id_of(station_id, "query.station_id")
         per_station: dict[str, SettlementStation] = {}
         for tx in await store.list_transactions(sid):
             if tx.ended_at is None or (since and tx.ended_at < since) or (until and tx.ended_at >= until):
