@@ -3,12 +3,15 @@ gateway whose stations answer CALLs from a script, so endpoint tests need no soc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 
 from csms.api.app import create_api
@@ -77,6 +80,24 @@ class Harness:
         if secret is not None:
             headers["Authorization"] = f"Bearer {secret}"
         return httpx.AsyncClient(transport=httpx.ASGITransport(self.api), base_url="http://csms", headers=headers)
+
+
+@asynccontextmanager
+async def serving(api: FastAPI) -> AsyncIterator[str]:
+    """`api` served by uvicorn on a free loopback port (for what ASGITransport cannot do: event streams, which it
+    buffers to the end); yields the base URL. Close streaming responses before leaving."""
+    server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=0, log_level="warning", lifespan="off",
+                                           timeout_graceful_shutdown=2))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 def harness(*, store: StateStore | None = None, clock: Clock | None = None, fleet: Any = None,

@@ -5,7 +5,8 @@ const TOKEN_KEY = "csms.token";
 const ROLE_RANK = { viewer: 0, operator: 1, admin: 2 };
 const TRACE_KEEP = 900;
 const STREAM_KINDS = ["station.connected", "station.disconnected", "station.booted", "connector.status",
-  "transaction.started", "transaction.ended", "setpoint.applied", "fleet.planned", "ev.needs", "fleet.tick"];
+  "transaction.started", "transaction.ended", "setpoint.applied", "fleet.planned", "ev.needs", "fleet.tick",
+  "fleet.score"];
 const state = { token: null, role: "viewer", trace: [], selected: null, timers: [], streamCtrl: null,
   fleetEnabled: true, drawPending: false, stationsPending: null, evs: new Map() };
 
@@ -123,9 +124,13 @@ async function refreshFleet() {
   return f;
 }
 
+// The live stream carries the score (fleet.score, same window); the poll is the fallback while it is down.
 async function refreshScore() {
   if (!state.fleetEnabled) { $("stat-score").textContent = "off"; return; }
-  const s = await api("/api/v1/fleet/score?window_s=3600");
+  showScore(await api("/api/v1/fleet/score?window_s=3600"));
+}
+
+function showScore(s) {
   $("stat-score").textContent = s.composite == null ? "–" : s.composite.toFixed(2);
   $("stat-score").title = s.composite == null ? "" :
     `accuracy ${s.accuracy.toFixed(2)}, delay ${s.delay.toFixed(2)}, precision ${s.precision.toFixed(2)} over ${s.points} ticks`;
@@ -325,7 +330,7 @@ function setLive(on) {
 }
 
 function logEvent(kind, data) {
-  if (kind === "fleet.tick") return;
+  if (kind === "fleet.tick" || kind === "fleet.score") return;
   const detail = Object.entries(data).filter(([k]) => !["station_id", "at"].includes(k))
     .map(([k, v]) => `${k}=${typeof v === "number" ? +v.toFixed(3) : v}`).join(" ");
   const li = el("li", {}, `${String(data.at || "").slice(11, 19)} `, el("b", {}, kind), ` ${data.station_id || ""} ${detail}`);
@@ -337,6 +342,7 @@ function logEvent(kind, data) {
 function onEvent(kind, data) {
   logEvent(kind, data);
   if (kind === "fleet.tick") { pushTrace(data); return; }
+  if (kind === "fleet.score") { showScore(data); return; }
   if (kind.startsWith("station.") || kind.startsWith("transaction.") || kind === "connector.status"
       || kind === "setpoint.applied") {
     scheduleStationsRefresh();
@@ -396,7 +402,7 @@ function start() {
   every(2000, refreshFleet);
   every(3000, refreshStations);
   every(5000, refreshDr);
-  every(10000, refreshScore);
+  every(60000, refreshScore);
   every(5000, loadTrace);
   openStream();
 }
