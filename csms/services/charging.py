@@ -4,15 +4,20 @@
 1. the station's capabilities for that EVSE (learned from its device model, cached until the station reboots
    or reports a new device model on this node; or an operator override);
 2. the safety envelope (`envelope.py`) from capabilities, the EV's needs and last SoC, and the site limits
-   given what the other EVSEs of the site are commanded; a schedule the envelope changes is sent changed;
+   given what the other EVSEs of the site may do at the same times (`envelope_site.SiteLedger`: every EVSE's
+   commanded schedule over time, counted from the moment a command is queued, so setpoints applied together
+   are checked against each other); a schedule the envelope changes is sent changed;
 3. encoding for the station's OCPP version (`csms.ocpp.profiles`); a schedule the station cannot express
-   (e.g. discharge to a charge-only station) is refused here and never reaches the wire;
-4. delivery per EVSE: one SetChargingProfile in flight, the latest schedule wins (a queued one that is
+   (e.g. discharge to a charge-only station), and a discharging TxDefault or station-max schedule (a default
+   profile outlives any transaction, and with it the EV's envelope), are refused here and never reach the wire;
+4. delivery per EVSE and profile purpose: one call in flight, the latest schedule wins (a queued one that is
    overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time.
 On OCPP 2.1 stations that support Dynamic profiles, a one-period TxProfile is installed as a Dynamic profile
 and later setpoints in the same operation mode travel as UpdateDynamicSchedule (a few fields, no profile
-re-validation on the station) until the profile is within half its duration of expiring, when it is
-installed afresh.
+re-validation on the station). An update keeps the installed profile's window, so it is only used when the new
+schedule has started and lasts at least until that window ends (the envelope checked it for at least as long
+as the station will keep it), and while more than half of the window is left; otherwise the profile is
+installed afresh. Which of the two goes out is decided when it is sent, against the profile the station holds.
 """
 
 from __future__ import annotations
@@ -31,10 +36,11 @@ from csms.domain.clock import Clock
 from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord
 from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
-from csms.errors import CsmsError
+from csms.errors import CsmsError, StationNotConnected
 from csms.ocpp import profiles
 from csms.services.capabilities import capabilities_from_variables
-from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
+from csms.services.envelope import Clamped, SiteLimits, SiteOthers, clamp_schedule, envelope_for
+from csms.services.envelope_site import Segment, SiteLedger, segments_of, worst
 from csms.services.events import DomainEvent, EventBus
 from csms.services.gateway import StationGateway
 from csms.store.base import StateStore
@@ -76,13 +82,28 @@ class _DynamicProfile:
     ends_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A clamped schedule waiting to be sent, with its SetChargingProfile payload (encoded, so validated)."""
+
+    payload: dict[str, Any]
+    clamped: Clamped
+    caps: StationCapabilities
+    dynamic: bool  # fits a 2.1 Dynamic profile: may travel as UpdateDynamicSchedule
+    segments: tuple[Segment, ...]  # what it lets the EVSE do, for the site ledger
+    future: asyncio.Future[ApplyResult]
+
+
 @dataclass(slots=True)
 class _Channel:
-    """Delivery state of one EVSE: the latest schedule waiting and whether a send is running."""
+    """Delivery state of one EVSE and profile purpose: the latest schedule waiting, whether a send is running,
+    and what the station may hold (for the site ledger)."""
 
-    pending: tuple[str, dict[str, Any], Clamped, asyncio.Future[ApplyResult]] | None = None
+    pending: _Pending | None = None
     sending: bool = False
     last_sent_s: float | None = None
+    accepted: tuple[Segment, ...] = ()  # the last command the station accepted (or may have: a timeout)
+    in_flight: tuple[Segment, ...] = ()
 
 
 class ChargingService:
@@ -105,9 +126,10 @@ class ChargingService:
         self._overrides: dict[tuple[str, int], StationCapabilities] = {}
         self._learned: dict[tuple[str, int], StationCapabilities] = {}  # cache, dropped on a new device model
         events.subscribe(self._on_event)
-        self._channels: dict[tuple[str, int], _Channel] = {}
-        self._commanded_w: dict[tuple[str, int], float] = {}
-        self._commanded_total_w = 0.0  # sum of _commanded_w, kept so a setpoint's site check is O(1), not O(N)
+        self._channels: dict[tuple[str, int, ProfilePurpose], _Channel] = {}
+        # what every EVSE may do over time, for the site limits (kept only when the site has limits)
+        self._ledger = SiteLedger()
+        self._site_tracked = self._site.import_limit_w is not None or self._site.export_limit_w is not None
         self.installed: dict[tuple[str, int, ProfilePurpose], PowerSchedule] = {}
         self._facts: dict[tuple[str, int], _EvseFacts] = {}
         self._facts_ttl_s = facts_ttl_s
@@ -162,8 +184,15 @@ class ChargingService:
         caps = await self.capabilities(station_id, schedule.evse_id)
         needs, soc = await self._evse_facts(station_id, schedule)
         env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc)
-        others_w = self._commanded_total_w - self._commanded_w.get((station_id, schedule.evse_id), 0.0)
-        return clamp_schedule(schedule, env, self._site, others_w), caps
+        site_others: SiteOthers | None = None
+        if self._site_tracked:
+            self._ledger.advance(self._clock.now().timestamp())
+            key, start_s = (station_id, schedule.evse_id), schedule.starts_at.timestamp()
+
+            def site_others(windows: Sequence[tuple[int, int]]) -> list[tuple[float, float]]:
+                return self._ledger.others(key, [(start_s + a, start_s + b) for a, b in windows])
+
+        return clamp_schedule(schedule, env, self._site, site_others=site_others), caps
 
     async def apply_many(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = ""
                          ) -> list[ApplyResult]:
@@ -203,48 +232,74 @@ class ChargingService:
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""
         clamped, caps = await self.prepare(station_id, schedule)
+        detail = ""
         if schedule.discharges and not caps.discharge_supported:
             detail = "station cannot discharge: a discharge schedule is refused, not sent"
+        elif schedule.discharges and schedule.purpose is not ProfilePurpose.TX:
+            detail = (f"a discharging {schedule.purpose.value} is refused: a default profile outlives any "
+                      "transaction and its EV's envelope; discharge only in a TxProfile")
+        if detail:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
-        key = (station_id, schedule.evse_id)
         dynamic = self._dynamic_fits(clamped.schedule, caps)
-        installed = self._dynamic.get(key)
         try:
-            if dynamic and installed is not None and self._dynamic_update_ok(installed, clamped.schedule):
-                action, payload = "UpdateDynamicSchedule", profiles.dynamic_update_request(clamped.schedule, caps)
-            else:
-                action = "SetChargingProfile"
-                payload = profiles.set_charging_profile_request(
-                    clamped.schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
+            payload = profiles.set_charging_profile_request(
+                clamped.schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, str(exc))
-        channel = self._channels.setdefault(key, _Channel())
+        channel = self._channels.setdefault((station_id, schedule.evse_id, schedule.purpose), _Channel())
         future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
-        if channel.pending is not None:
-            channel.pending[3].set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending[2].schedule))
-        channel.pending = (action, payload, clamped, future)
+        if channel.pending is not None and not channel.pending.future.done():
+            channel.pending.future.set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
+        tracked = self._site_tracked and schedule.purpose is not ProfilePurpose.STATION_MAX
+        channel.pending = _Pending(payload, clamped, caps, dynamic,
+                                   segments_of(clamped.schedule) if tracked else (), future)
+        self._track(station_id, schedule.evse_id)  # counts for the site from now: it may reach the station
         if not channel.sending:
             channel.sending = True
-            asyncio.get_running_loop().create_task(self._deliver(station_id, key, channel))
+            asyncio.get_running_loop().create_task(self._deliver(station_id, channel))
         return await future
 
-    async def _deliver(self, station_id: str, key: tuple[str, int], channel: _Channel) -> None:
+    async def _deliver(self, station_id: str, channel: _Channel) -> None:
         try:
             while channel.pending is not None:
                 if channel.last_sent_s is not None:
                     wait_s = channel.last_sent_s + self._min_update_interval_s - self._clock.now().timestamp()
                     if wait_s > 0:
                         await self._clock.sleep(wait_s)
-                action, payload, clamped, future = channel.pending
-                channel.pending = None
+                item = channel.pending
+                channel.pending, channel.in_flight = None, item.segments
                 channel.last_sent_s = self._clock.now().timestamp()
-                result = await self._send(station_id, action, payload, clamped)
-                if not future.done():
-                    future.set_result(result)
+                try:
+                    result, maybe_applied = await self._send(station_id, item)
+                except Exception as exc:  # a task boundary: the caller gets FAILED, the channel keeps working
+                    log.exception("%s/%s: sending a schedule failed", station_id, item.clamped.schedule.evse_id)
+                    result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
+                                         f"{type(exc).__name__}: {exc}")
+                    maybe_applied = True
+                if result.status is ApplyStatus.ACCEPTED:
+                    channel.accepted = item.segments
+                elif maybe_applied:  # e.g. a timeout: the station may hold either command
+                    channel.accepted = worst(channel.accepted, item.segments)
+                channel.in_flight = ()
+                self._track(station_id, item.clamped.schedule.evse_id)
+                if not item.future.done():
+                    item.future.set_result(result)
         finally:
             channel.sending = False
+
+    def _track(self, station_id: str, evse_id: int) -> None:
+        """Tell the site ledger what this EVSE may do: the worst, instant by instant, of what its TxProfile and
+        TxDefaultProfile channels hold, have in flight or have queued."""
+        if not self._site_tracked:
+            return
+        sets: list[tuple[Segment, ...]] = []
+        for purpose in (ProfilePurpose.TX, ProfilePurpose.TX_DEFAULT):
+            channel = self._channels.get((station_id, evse_id, purpose))
+            if channel is not None:
+                sets += [channel.accepted, channel.in_flight, channel.pending.segments if channel.pending else ()]
+        self._ledger.set((station_id, evse_id), worst(*sets))
 
     def _dynamic_fits(self, schedule: PowerSchedule, caps: StationCapabilities) -> bool:
         return (self._use_dynamic and caps.ocpp_version == "ocpp2.1" and caps.supports_dynamic_profiles
@@ -252,25 +307,36 @@ class ChargingService:
                 and schedule.periods[0].mode in (OperationMode.CENTRAL_SETPOINT, OperationMode.CHARGING_ONLY))
 
     @staticmethod
-    def _dynamic_update_ok(installed: _DynamicProfile, schedule: PowerSchedule) -> bool:
-        """An update keeps the installed profile's window: fine while more than half of it is left."""
+    def _dynamic_update_ok(installed: _DynamicProfile, schedule: PowerSchedule, now: datetime) -> bool:
+        """An update takes effect when it arrives (`now`) and stays until the installed profile's window ends:
+        fine if the schedule has started, lasts at least that long, and more than half the window is left."""
         half_s = (installed.ends_at - installed.starts_at).total_seconds() / 2
         return (installed.mode == schedule.periods[0].mode.value
                 and installed.transaction_id == schedule.transaction_id
-                and (installed.ends_at - schedule.starts_at).total_seconds() > half_s)
+                and schedule.starts_at <= now and schedule.ends_at >= installed.ends_at
+                and (installed.ends_at - now).total_seconds() > half_s)
 
-    async def _send(self, station_id: str, action: str, payload: dict[str, Any], clamped: Clamped) -> ApplyResult:
+    async def _send(self, station_id: str, item: _Pending) -> tuple[ApplyResult, bool]:
+        """Send `item` (as UpdateDynamicSchedule if the station's Dynamic profile allows it); the result and
+        whether the station may have applied it although it is not ACCEPTED (no answer)."""
+        clamped = item.clamped
         schedule = clamped.schedule
         key = (station_id, schedule.evse_id)
+        action, payload = "SetChargingProfile", item.payload
+        installed = self._dynamic.get(key)
+        if item.dynamic and installed is not None and \
+                self._dynamic_update_ok(installed, schedule, self._clock.now()):
+            action, payload = "UpdateDynamicSchedule", profiles.dynamic_update_request(schedule, item.caps)
         try:
             response = await self._gateway.call(station_id, action, payload)
         except CsmsError as exc:
-            return ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}")
+            return (ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}"),
+                    not isinstance(exc, StationNotConnected))
         if response.get("status") != "Accepted":
             if action == "UpdateDynamicSchedule":
                 self._dynamic.pop(key, None)  # the next setpoint installs the profile afresh
             return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
-                               str(response.get("statusInfo", {}).get("reasonCode", "")), response)
+                               str(response.get("statusInfo", {}).get("reasonCode", "")), response), False
         if action == "SetChargingProfile":
             if payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
                 self._dynamic[key] = _DynamicProfile(schedule.periods[0].mode.value, schedule.transaction_id,
@@ -279,26 +345,20 @@ class ChargingService:
                 self._dynamic.pop(key, None)  # same profile id, now Absolute
         self.installed[(station_id, schedule.evse_id, schedule.purpose)] = schedule
         first = schedule.periods[0]
-        self._set_commanded((station_id, schedule.evse_id), first.power_w)
         self._events.publish(DomainEvent("setpoint.applied", station_id, self._clock.now(), {
             "evse_id": schedule.evse_id, "power_w": first.power_w, "mode": first.mode.value,
             "until": schedule.ends_at, "clamped": clamped.changed}))
-        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response)
-
-    def _set_commanded(self, key: tuple[str, int], power_w: float | None) -> None:
-        self._commanded_total_w -= self._commanded_w.pop(key, 0.0)
-        if power_w is not None:
-            self._commanded_w[key] = power_w
-            self._commanded_total_w += power_w
-        if not self._commanded_w:
-            self._commanded_total_w = 0.0  # no float drift left over once nothing is commanded
+        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response), False
 
     async def clear(self, station_id: str, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
         """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""
         response = await self._gateway.call(station_id, "ClearChargingProfile",
                                              {"chargingProfileId": profiles.profile_id(evse_id, purpose)})
         self.installed.pop((station_id, evse_id, purpose), None)
-        self._set_commanded((station_id, evse_id), None)
+        channel = self._channels.get((station_id, evse_id, purpose))
+        if channel is not None and response.get("status") in ("Accepted", "Unknown"):  # Unknown: none to clear
+            channel.accepted = ()
+            self._track(station_id, evse_id)
         if purpose is ProfilePurpose.TX:
             self._dynamic.pop((station_id, evse_id), None)
         return response

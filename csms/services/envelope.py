@@ -9,14 +9,17 @@ Rules, per EVSE:
   SoC above reserve and the schedule is cut to `max_discharge_validity_s`);
 - a schedule that can discharge is valid for at most `max_discharge_validity_s`, so a station whose CSMS goes
   silent stops discharging when it ends;
-- site import/export limits: the schedule's power plus what the other EVSEs of the site are commanded stays
-  within [-export_limit_w, +import_limit_w].
+- site import/export limits, period by period: the most the schedule may export plus the most the other EVSEs
+  of the site may export at the same times stays within `export_limit_w`, and likewise for import (what the
+  others are commanded over time is `envelope_site.SiteLedger`; a charge never offsets a discharge there, since
+  a command is a bound the EV may not fill).
 Clamping never raises: the result says what was changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from csms.domain.capabilities import StationCapabilities
@@ -24,6 +27,10 @@ from csms.domain.records import ChargingNeedsRecord
 from csms.domain.schedule import FreqWattPoint, OperationMode, PowerSchedule, SchedulePeriod
 
 DEFAULT_MAX_DISCHARGE_VALIDITY_S = 900
+
+SiteOthers = Callable[[Sequence[tuple[int, int]]], Sequence[tuple[float, float]]]
+"""Given period windows as [start, end) offsets in s from the schedule's start: for each, the lowest (most
+exporting, <= 0) and the highest (most importing, >= 0) power the site's other EVSEs may exchange in it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,16 +104,11 @@ def _clamp_power(power_w: float, low_w: float, high_w: float) -> float:
 
 
 def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits | None = None,
-                   site_other_w: float = 0.0) -> Clamped:
-    """Return `schedule` cut to the envelope (and the site's headroom given the other EVSEs' power)."""
+                   site_other_w: float = 0.0, site_others: SiteOthers | None = None) -> Clamped:
+    """Return `schedule` cut to the envelope and to the site's headroom: what the other EVSEs may exchange,
+    period by period from `site_others`, else the constant `site_other_w`."""
     site = site or SiteLimits()
     changes: list[str] = []
-    high_w = env.max_charge_w
-    if site.import_limit_w is not None:
-        high_w = min(high_w, max(0.0, site.import_limit_w - site_other_w))
-    low_w = -env.max_discharge_w
-    if site.export_limit_w is not None:
-        low_w = max(low_w, min(0.0, -site.export_limit_w - site_other_w))
     energy_left_wh = env.discharge_energy_wh
     periods: list[SchedulePeriod] = []
     duration_s = schedule.duration_s
@@ -114,15 +116,27 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
         duration_s = env.max_discharge_validity_s
         changes.append(f"validity cut to {duration_s} s (discharging schedule)")
     kept = [p for p in schedule.periods if p.start_offset_s < duration_s]
-    for i, period in enumerate(kept):
-        end_s = kept[i + 1].start_offset_s if i + 1 < len(kept) else duration_s
+    windows = [(p.start_offset_s, kept[i + 1].start_offset_s if i + 1 < len(kept) else duration_s)
+               for i, p in enumerate(kept)]
+    limited = site.import_limit_w is not None or site.export_limit_w is not None
+    if site_others is not None and limited:
+        others = list(site_others(windows))
+    else:
+        others = [(site_other_w, site_other_w)] * len(windows)
+    for period, (start_s, end_s), (others_lo_w, others_hi_w) in zip(kept, windows, others, strict=True):
+        high_w = env.max_charge_w
+        if site.import_limit_w is not None:
+            high_w = min(high_w, max(0.0, site.import_limit_w - others_hi_w))
+        low_w = -env.max_discharge_w
+        if site.export_limit_w is not None:
+            low_w = max(low_w, min(0.0, -site.export_limit_w - others_lo_w))
         new = period
         if period.mode is OperationMode.LOCAL_FREQUENCY:
             # the station exchanges baseline + curve(f): bound that sum, and its worst discharge by the energy
             # left above the reserve over this period
             low_lf_w = low_w
             if energy_left_wh is not None:
-                low_lf_w = max(low_w, -energy_left_wh * 3600.0 / (end_s - period.start_offset_s))
+                low_lf_w = max(low_w, -energy_left_wh * 3600.0 / (end_s - start_s))
             baseline_w = _clamp_power(period.baseline_w or 0.0, low_lf_w, high_w)
             curve = tuple(FreqWattPoint(p.frequency_hz, _clamp_power(baseline_w + p.power_w, low_lf_w, high_w)
                                         - baseline_w) for p in period.freq_watt_curve)
@@ -141,7 +155,7 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
             if period.mode is OperationMode.CHARGING_ONLY:
                 power_w = max(0.0, power_w)
             if energy_left_wh is not None and power_w < 0:
-                allowed_w = energy_left_wh * 3600.0 / (end_s - period.start_offset_s)
+                allowed_w = energy_left_wh * 3600.0 / (end_s - start_s)
                 power_w = max(power_w, -allowed_w)
             new = dataclasses.replace(
                 period, power_w=power_w,
@@ -150,7 +164,7 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
             )
             worst_w = power_w
         if energy_left_wh is not None and worst_w < 0:
-            energy_left_wh = max(0.0, energy_left_wh + worst_w * (end_s - period.start_offset_s) / 3600.0)
+            energy_left_wh = max(0.0, energy_left_wh + worst_w * (end_s - start_s) / 3600.0)
         if new != period:
             changes.append(f"period at {period.start_offset_s} s clamped to [{low_w:.0f}, {high_w:.0f}] W"
                            + ("; energy above reserve" if energy_left_wh is not None else ""))

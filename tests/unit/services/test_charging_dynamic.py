@@ -50,3 +50,43 @@ async def test_setpoints_after_the_first_travel_as_dynamic_updates_until_the_pro
     for _, action, payload in gateway.sent:
         validate_payload(OcppVersion.V21, action, payload, is_request=True)
     assert clock.now() - T0 == timedelta(seconds=70)
+
+
+async def test_a_setpoint_that_ends_before_the_installed_profile_is_installed_afresh_not_sent_as_an_update() -> None:
+    """An update stays in force until the installed profile ends: a 60 s -11 kW setpoint on a 900 s profile would
+    discharge ~2.7 kWh from an EV with 1 kWh above its reserve. It goes out as a new 60 s profile instead."""
+    store, gateway, clock = MemoryStore(), RecordingGateway(), ManualClock(T0)
+    service = ChargingService(gateway, store, clock, EventBus(), min_update_interval_s=0)
+    service.override_capabilities("S1", 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2,
+                                                       ev_capacity_wh=60000))
+    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                  last_soc=0.2 + 1000 / 60000))
+    await service.apply("S1", constant_schedule(1, T0, -1000, 900, "tx"))
+    clock.advance(10)
+
+    result = await service.apply("S1", constant_schedule(1, clock.now(), -11000, 60, "tx"))
+
+    assert result.status is ApplyStatus.ACCEPTED
+    action, payload = gateway.sent[-1][1:]
+    assert action == "SetChargingProfile"
+    schedule = payload["chargingProfile"]["chargingSchedule"][0]
+    assert schedule["duration"] == 60 and schedule["chargingSchedulePeriod"][0]["setpoint"] == -11000
+    # and the next setpoint that outlasts the new 60 s window is an update of it again
+    clock.advance(5)
+    await service.apply("S1", constant_schedule(1, clock.now(), -5000, 60, "tx"))
+    assert gateway.sent[-1][1] == "UpdateDynamicSchedule"
+
+
+async def test_a_setpoint_that_starts_later_is_not_sent_as_an_update_that_would_apply_now() -> None:
+    store, gateway, clock = MemoryStore(), RecordingGateway(), ManualClock(T0)
+    service = ChargingService(gateway, store, clock, EventBus(), min_update_interval_s=0)
+    service.override_capabilities("S1", 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2))
+    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                  last_soc=0.8))
+    await service.apply("S1", constant_schedule(1, T0, 2000, 120, "tx"))
+
+    await service.apply("S1", constant_schedule(1, T0 + timedelta(seconds=30), -5000, 120, "tx"))
+
+    assert [action for _, action, _ in gateway.sent] == ["SetChargingProfile", "SetChargingProfile"]
