@@ -145,3 +145,25 @@ async def test_schedules_that_cannot_be_applied_get_409_422_or_502() -> None:
         h.gateway.connected.clear()
         gone = await http.delete("/api/v1/stations/ST-1/evses/1/schedule")
         assert gone.status_code == 404
+
+
+@pytest.mark.parametrize(("action", "payload"), [
+    ("SetChargingProfile", {"evseId": 1, "chargingProfile": {
+        "id": 1, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile", "chargingProfileKind": "Absolute",
+        "chargingSchedule": [{"id": 1, "chargingRateUnit": "W",
+                              "chargingSchedulePeriod": [{"startPeriod": 0, "limit": -11000.0}]}]}}),
+    ("UpdateDynamicSchedule", {"chargingProfileId": 100011, "scheduleUpdate": {"setpoint": -11000.0}}),
+    ("RequestStartTransaction", {"idToken": {"idToken": "X", "type": "Central"}, "remoteStartId": 1,
+                                 "chargingProfile": {"id": 1}}),
+])
+async def test_raw_power_commands_are_refused_and_point_to_the_schedule_endpoint(action: str,
+                                                                                 payload: dict[str, Any]) -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client(Role.OPERATOR) as http:
+        response = await http.post("/api/v1/stations/ST-1/ocpp", json={"action": action, "payload": payload})
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["type"].endswith("validation-error") and problem["errors"][0]["field"] == "body.action"
+    assert "PUT /api/v1/stations/ST-1/evses/{evse_id}/schedule" in problem["detail"]
+    assert h.gateway.calls == []

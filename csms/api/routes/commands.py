@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 
 from csms.api.auth import Auth, Role
 from csms.api.common import apply_out, not_connected, ocpp_call, station_id_of
-from csms.api.problems import OCPP_CALL_ERROR, STATION_TIMEOUT, ApiProblem, conflict, invalid
+from csms.api.problems import OCPP_CALL_ERROR, STATION_TIMEOUT, VALIDATION, ApiProblem, conflict, invalid
 from csms.api.schemas import (
     ApplyOut,
     AvailabilityIn,
@@ -27,6 +27,9 @@ from csms.domain.schedule import FreqWattPoint, PowerSchedule, ProfilePurpose, S
 from csms.errors import CallError, CallTimeout, SessionClosed, StationNotConnected
 from csms.services.charging import ApplyStatus
 
+# actions that command charge/discharge power: only through the schedule endpoint (and its safety envelope)
+_POWER_COMMANDS = frozenset({"setchargingprofile", "updatedynamicschedule"})
+
 
 def router(services: ApiServices, auth: Auth) -> APIRouter:
     r = APIRouter(prefix="/api/v1/stations/{station_id}", tags=["commands"])
@@ -38,7 +41,18 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
 
     @r.post("/ocpp", **operator)
     async def ocpp_generic(request: Request, station_id: str, body: OcppCallIn) -> dict[str, Any]:
-        """Send any CSMS-initiated OCPP call to a connected station and return its response payload."""
+        """Send a CSMS-initiated OCPP call to a connected station and return its response payload. Calls that
+        command charge or discharge power (SetChargingProfile, UpdateDynamicSchedule, RequestStartTransaction
+        with a chargingProfile) are refused with 422: they must pass the safety envelope, through
+        PUT /api/v1/stations/{station_id}/evses/{evse_id}/schedule."""
+        action = body.action.strip()
+        if action.casefold() in _POWER_COMMANDS or (action.casefold() == "requeststarttransaction"
+                                                    and "chargingProfile" in body.payload):
+            detail = (f"{action} commands power and must pass the safety envelope: use PUT "
+                      f"/api/v1/stations/{station_id}/evses/{{evse_id}}/schedule instead of the raw OCPP call")
+            raise ApiProblem(422, detail, type_=VALIDATION, title="Invalid request",
+                             errors=[{"field": "body.action", "message": detail, "type": "value_error"}],
+                             use="PUT /api/v1/stations/{station_id}/evses/{evse_id}/schedule")
         return await call(request, station_id, body.action, body.payload, body.timeout_s)
 
     @r.post("/transactions/start", **operator)
