@@ -76,6 +76,7 @@ class Transaction:
     next_seq_no: int = 0
     next_sample_at: datetime | None = None
     events_queued_offline: int = 0
+    allowed_energy_transfer: tuple[str, ...] = ()  # 2.1 NotifyAllowedEnergyTransfer: modes the CSMS accepts
 
     @property
     def active(self) -> bool:

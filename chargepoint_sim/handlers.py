@@ -5,7 +5,8 @@ Each handler answers from the station's real state and never awaits an outgoing 
 scheduled with `ctx.after_response`. Unknown actions get NotImplemented from the RPC session.
 Smart charging (K, Q): SetChargingProfile, ClearChargingProfile, GetChargingProfiles (answered, then the
 profiles follow as ReportChargingProfiles, one per EVSE), GetCompositeSchedule and, on 2.1,
-UpdateDynamicSchedule; the rules live in `smart_charging.py`.
+UpdateDynamicSchedule and NotifyAllowedEnergyTransfer (the modes the CSMS accepts for a transaction, recorded
+on it); the rules live in `smart_charging.py`.
 """
 
 from __future__ import annotations
@@ -79,6 +80,13 @@ def make_handlers(station: SimStation) -> dict[str, Handler]:
     async def update_dynamic_schedule(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
         return station.update_dynamic_schedule(payload)
 
+    async def notify_allowed_energy_transfer(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+        tx = station.transactions.get(payload["transactionId"])
+        if tx is None or not tx.active:
+            return {"status": "Rejected", "statusInfo": {"reasonCode": "UnknownTransaction"}}
+        tx.allowed_energy_transfer = tuple(payload["allowedEnergyTransfer"])
+        return {"status": "Accepted"}
+
     async def get_composite_schedule(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
         return station.composite_schedule(int(payload["evseId"]), int(payload["duration"]),
                                           payload.get("chargingRateUnit"), ctx.version)
@@ -115,6 +123,7 @@ def make_handlers(station: SimStation) -> dict[str, Handler]:
         "GetChargingProfiles": get_charging_profiles,
         "GetCompositeSchedule": get_composite_schedule,
         "UpdateDynamicSchedule": update_dynamic_schedule,
+        "NotifyAllowedEnergyTransfer": notify_allowed_energy_transfer,
     }
 
 

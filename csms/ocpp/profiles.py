@@ -7,6 +7,7 @@
   dischargeLimit <= setpoint <= limit; Idle -> no limit/setpoint; LocalFrequency -> `v2xFreqWattCurve`
   (2..20 points) and optional `v2xBaseline`. Profiles carry `maxOfflineDuration` +
   `invalidAfterOfflineDuration` where the station supports them, so a silent CSMS ends the discharge.
+Values are rounded toward zero (W to 0.1, A to 0.01), so rounding never takes a command past the envelope.
 
 Profile ids are fixed per (EVSE, purpose) so a new schedule replaces the previous one instead of piling up.
 Pure: no I/O.
@@ -14,6 +15,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from csms.domain.capabilities import StationCapabilities
@@ -35,11 +37,18 @@ def profile_id(evse_id: int, purpose: ProfilePurpose) -> int:
     return PROFILE_ID_BASE + evse_id * 10 + _PURPOSE_SLOT[purpose]
 
 
+def _toward_zero(value: float, digits: int) -> float:
+    """`value` cut to `digits` decimals toward zero (never -0.0), so a wire value is never larger in magnitude
+    than the envelope's (by more than float noise, 1e-7 of the last digit)."""
+    scale = 10.0 ** digits
+    return math.copysign(math.floor(abs(value) * scale + 1e-7) / scale, value) + 0.0
+
+
 def _rate(power_w: float, caps: StationCapabilities) -> float:
-    """W in the station's charging rate unit (never -0.0 on the wire)."""
+    """W in the station's charging rate unit, rounded toward zero."""
     if caps.rate_unit == "W":
-        return round(power_w, 1) + 0.0
-    return round(power_w / (caps.voltage_v * caps.phases), 2) + 0.0
+        return _toward_zero(power_w, 1)
+    return _toward_zero(power_w / (caps.voltage_v * caps.phases), 2)
 
 
 def _station_max_period_21(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, Any]:
@@ -89,7 +98,7 @@ def _period_21(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, A
         if period.discharges and not caps.discharge_supported:
             raise EncodeError("station does not support discharge")
         # the curve's power is in W whatever the schedule's rate unit (V2XFreqWattPointType)
-        out["v2xFreqWattCurve"] = [{"frequency": p.frequency_hz, "power": round(p.power_w, 1) + 0.0}
+        out["v2xFreqWattCurve"] = [{"frequency": p.frequency_hz, "power": _toward_zero(p.power_w, 1)}
                                    for p in sorted(period.freq_watt_curve, key=lambda p: p.frequency_hz)]
         if period.baseline_w is not None:
             out["v2xBaseline"] = _rate(period.baseline_w, caps)

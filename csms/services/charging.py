@@ -363,6 +363,20 @@ class ChargingService:
             self._dynamic.pop((station_id, evse_id), None)
         return response
 
+    async def notify_allowed_energy_transfer(self, station_id: str, transaction_id: str,
+                                             modes: Sequence[str]) -> dict[str, Any]:
+        """OCPP 2.1 NotifyAllowedEnergyTransfer (CSMS -> station): the energy transfer modes (e.g. `AC_BPT` for
+        bidirectional AC) the CSMS accepts for a running transaction, e.g. after an EV asked for one that
+        Authorize's `allowedEnergyTransfer` did not include. Raises `EncodeError` (nothing sent) for a station
+        that does not speak OCPP 2.1 or an empty list of modes."""
+        station = await self._store.get_station(StationId(station_id))
+        if station is None or station.ocpp_version != "ocpp2.1":
+            raise profiles.EncodeError("NotifyAllowedEnergyTransfer needs an OCPP 2.1 station")
+        if not modes:
+            raise profiles.EncodeError("NotifyAllowedEnergyTransfer needs at least one energy transfer mode")
+        return await self._gateway.call(station_id, "NotifyAllowedEnergyTransfer", {
+            "transactionId": transaction_id, "allowedEnergyTransfer": list(modes)})
+
     async def composite_schedule(self, station_id: str, evse_id: int, duration_s: int,
                                  rate_unit: str = "W") -> dict[str, Any]:
         """Ask the station what it will actually do (GetCompositeSchedule)."""
