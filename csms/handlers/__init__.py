@@ -38,7 +38,6 @@ HANDLERS: dict[str, BoundHandler] = {
     "NotifyEVChargingSchedule": smart_charging.notify_ev_charging_schedule,
     "NotifyChargingLimit": smart_charging.notify_charging_limit,
     "ReportChargingProfiles": smart_charging.report_charging_profiles,
-    "NotifyAllowedEnergyTransfer": smart_charging.notify_allowed_energy_transfer,
 }
 
 

@@ -100,12 +100,3 @@ async def report_charging_profiles(deps: HandlerDeps, ctx: HandlerContext, paylo
         "source": payload["chargingLimitSource"], "profiles": payload["chargingProfile"],
         "tbc": payload.get("tbc", False)}))
     return {}
-
-
-async def notify_allowed_energy_transfer(
-    deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]
-) -> dict[str, Any]:
-    """OCPP 2.1: the EV/station reports which energy transfers (e.g. bidirectional) are now allowed."""
-    deps.events.publish(DomainEvent("ev.allowed_energy_transfer", ctx.station_id, deps.clock.now(), {
-        "transaction_id": payload["transactionId"], "allowed": payload["allowedEnergyTransfer"]}))
-    return {"status": "Accepted"}

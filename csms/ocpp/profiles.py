@@ -7,7 +7,8 @@
   dischargeLimit <= setpoint <= limit; Idle -> no limit/setpoint; LocalFrequency -> `v2xFreqWattCurve`
   (2..20 points) and optional `v2xBaseline`. Profiles carry `maxOfflineDuration` +
   `invalidAfterOfflineDuration` where the station supports them, so a silent CSMS ends the discharge.
-Values are rounded toward zero (W to 0.1, A to 0.01), so rounding never takes a command past the envelope.
+Values are rounded toward zero to one decimal (OCPP 2.0.1: `limit` "accepts at most one digit fraction"), so
+rounding never takes a command past the envelope (in A that is a step of 0.1 A x voltage x phases, 69 W on 3 x 230 V).
 
 Profile ids are fixed per (EVSE, purpose) so a new schedule replaces the previous one instead of piling up.
 Pure: no I/O.
@@ -48,7 +49,7 @@ def _rate(power_w: float, caps: StationCapabilities) -> float:
     """W in the station's charging rate unit, rounded toward zero."""
     if caps.rate_unit == "W":
         return _toward_zero(power_w, 1)
-    return _toward_zero(power_w / (caps.voltage_v * caps.phases), 2)
+    return _toward_zero(power_w / (caps.voltage_v * caps.phases), 1)
 
 
 def _station_max_period_21(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, Any]:

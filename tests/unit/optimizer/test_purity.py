@@ -9,7 +9,7 @@ import csms.optimizer
 
 PACKAGE = Path(csms.optimizer.__file__).parent
 ALLOWED_ROOTS = {"numpy", "scipy", "highspy", "csms", "__future__", "dataclasses", "math", "time", "typing",
-                 "datetime", "json", "tomllib", "pathlib", "argparse", "sys", "concurrent"}
+                 "datetime", "json", "tomllib", "pathlib", "argparse", "sys", "concurrent", "collections"}
 
 
 def _modules() -> list[Path]:

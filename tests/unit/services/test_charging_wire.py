@@ -31,10 +31,10 @@ T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 @pytest.mark.parametrize(("version", "rate_units", "power_w", "field", "expected"), [
     ("ocpp2.0.1", {"W"}, 4000.06, "limit", 4000.0),
     ("ocpp2.0.1", {"W"}, -4000.06, "limit", -4000.0),
-    ("ocpp2.0.1", {"A"}, 4829.99, "limit", 6.99),  # 7.00 A would be 4830 W on 3 x 230 V
+    ("ocpp2.0.1", {"A"}, 4829.99, "limit", 6.9),  # 7.0 A would be 4830 W on 3 x 230 V; one decimal at most
     ("ocpp2.1", {"W"}, -4000.06, "setpoint", -4000.0),
     ("ocpp2.1", {"W"}, -4000.06, "dischargeLimit", -4000.0),
-    ("ocpp2.1", {"A"}, -4829.99, "setpoint", -6.99),
+    ("ocpp2.1", {"A"}, -4829.99, "setpoint", -6.9),
 ])
 async def test_wire_values_are_rounded_toward_zero(version: str, rate_units: set[str], power_w: float, field: str,
                                                    expected: float) -> None:
