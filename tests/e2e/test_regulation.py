@@ -1,8 +1,8 @@
 """Closed loop over real websockets: a recorded regulation signal -> fleet controller -> OCPP setpoints ->
 simulated stations (mixed OCPP 2.1 and 2.0.1, 1 s response delay, ramp) -> metering -> PJM-style score.
 
-CI runs short forms (minutes of signal, 20 EVs, 10x clock); the full form (100 EVs, one hour) is
-`python -m csms replay --stations 100 --duration-s 3600` (figures in docs/benchmarks.md).
+Here: the shared settings and a fleet that does not respond (20 EVs, 15 minutes); the done-means runs (100 EVs,
+one hour of PJM and three CAISO days) are `tests/e2e/test_regulation_hour.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from csms.grid.data import data_path
-from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
+from csms.grid.parsers.regulation import parse_pjm_regulation
 from csms.grid.signals import RegulationSeries
 from csms.scenario.fleet_run import FleetRunSpec
 from csms.scenario.regulation import RegulationRunResult, run_regulation
@@ -71,21 +71,6 @@ def pjm() -> RegulationSeries:
     return parse_pjm_regulation(data_path("pjm/pjm_regA_2s_2017-08-01_1600-2400.csv")).items[0]
 
 
-@pytest.fixture(scope="module")
-def caiso() -> tuple[RegulationSeries, ...]:
-    return parse_caiso_regulation(data_path("caiso/caiso_regulation_dispatch_4s_100MW_battery_2016.csv")).items
-
-
-async def test_fleet_follows_pjm_rega_with_a_qualifying_score_and_drivers_leave_served(
-    pjm: RegulationSeries, tmp_path: Path
-) -> None:
-    result = await run(pjm, tmp_path, duration_s=1200)
-    assert result.mean_reserve_up_w > 20_000 and result.mean_reserve_down_w > 20_000
-    assert result.score.composite >= 0.95, result.score
-    assert result.departures, "the short visits must end inside the window"
-    assert result.all_departures_met, [d for d in result.departures if not d.met]
-
-
 async def test_a_fleet_that_does_not_respond_scores_far_below_qualification(
     pjm: RegulationSeries, tmp_path: Path
 ) -> None:
@@ -93,15 +78,3 @@ async def test_a_fleet_that_does_not_respond_scores_far_below_qualification(
     # flat out would look like a perfect responder)
     result = await run(pjm, tmp_path, duration_s=900, offset_s=14_400, respond=False)
     assert result.score.composite < 0.5, result.score  # PJM qualifies resources at 0.75
-
-
-@pytest.mark.parametrize("day", [0, 1, 2])
-async def test_fleet_follows_caiso_regulation_dispatch_on_three_days(
-    caiso: tuple[RegulationSeries, ...], day: int, tmp_path: Path
-) -> None:
-    result = await run(caiso[day * 30], tmp_path, duration_s=600, offset_s=3600)
-    # Measured 0.90-0.99 on these days: accuracy and delay stay near 1, but precision (unshifted by PJM's
-    # definition) pays for the one-dispatch-step lag on CAISO's fast 4 s swings. The issue's 0.95 target is not
-    # met on every CAISO day yet (see the issue note); this asserts a clearly qualifying response.
-    assert result.score.accuracy >= 0.9, (caiso[day * 30].label, result.score)
-    assert result.score.composite >= 0.85, (caiso[day * 30].label, result.score)
