@@ -53,6 +53,7 @@ async def test_ev2g_fleet_qualifies_for_pjm_regulation_and_earns_at_january_2017
 async def test_la_afb_mixed_fleet_follows_caiso_dispatch_and_reports_whether_it_pays(tmp_path: Path) -> None:
     result = await _run("la_afb", tmp_path)
     _regulation_checks(result)
+    assert result.departures, "the short form's sedans leave inside the window"
     assert result.settlement.year.fixed_cost >= 1300 * 12
     be = result.break_even
     assert be.price_factor is not None and be.price_factor > 0
@@ -63,6 +64,7 @@ async def test_la_afb_mixed_fleet_follows_caiso_dispatch_and_reports_whether_it_
 async def test_frederiksberg_vans_follow_the_fcr_n_droop_and_report_throughput_and_wear(tmp_path: Path) -> None:
     result = await _run("frederiksberg", tmp_path)
     _regulation_checks(result)
+    assert result.departures, "the short form's shorter van visits end inside the window"
     assert result.frequency_hz is not None and 49.8 < float(result.frequency_hz.mean()) < 50.2
     (vans,) = result.energy
     assert vans.export_wh > 0 and vans.v2g_throughput_wh > 0 and vans.wear_cost > 0
