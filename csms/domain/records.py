@@ -166,7 +166,12 @@ class TransactionRecord:
 class ChargingNeedsRecord:
     """An EV's charging needs as reported by NotifyEVChargingNeeds (or entered by an operator).
 
-    Discharge limits are stored as positive magnitudes in `max_discharge_power_w`.
+    Discharge limits are stored as positive magnitudes in `max_discharge_power_w` / `min_discharge_power_w`.
+    The OCPP 2.1 energy requests (`v2xChargingParameters`, ISO 15118-20) are signed Wh from the battery's state
+    when the needs were reported (`soc_at_received`, if known) to a level: `energy_min_request_wh` to the
+    minimum SoC wanted at departure, `energy_max_request_wh` to the maximum SoC, `v2x_min_energy_request_wh` /
+    `v2x_max_energy_request_wh` to the bottom / top of the range the EV allows for V2X cycling (the bottom is the
+    driver's minimum reserve; positive: the battery is below it). `energy_request_wh` is the target request.
     """
 
     station_id: StationId
@@ -181,3 +186,10 @@ class ChargingNeedsRecord:
     max_discharge_power_w: float | None = None
     discharge_allowed: bool = False
     control_mode: str = ""
+    min_charge_power_w: float | None = None
+    min_discharge_power_w: float | None = None
+    energy_min_request_wh: float | None = None
+    energy_max_request_wh: float | None = None
+    v2x_min_energy_request_wh: float | None = None
+    v2x_max_energy_request_wh: float | None = None
+    soc_at_received: float | None = None

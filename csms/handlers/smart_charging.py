@@ -6,6 +6,14 @@ cannot express a driver's consent to discharge or a minimum reserve: we read the
 `customData` (vendorId "org.v2g-csms": `dischargeAllowed`, `minSoC` 0..1, `maxDischargePower` W) and an
 operator can set them through the API. On 2.1, consent is a bidirectional (BPT) requested energy transfer
 with a positive `maxDischargePower`.
+
+The 2.1 `v2xChargingParameters` are kept as reported: min/max charge and discharge power (W, discharge as
+magnitudes), and the energy requests (signed Wh, relative to the battery when the needs were sent):
+`evTargetEnergyRequest`, `evMinEnergyRequest` / `evMaxEnergyRequest` (to the minimum / maximum SoC) and
+`evMinV2XEnergyRequest` / `evMaxV2XEnergyRequest` (to the bottom / top of the V2X cycling range). The
+bottom of the V2X range is the driver's minimum reserve: when the battery capacity and the SoC at that moment
+are known (the DC parameters' `stateOfCharge`, else the last SoC of the open transaction on the EVSE), it
+becomes `min_soc` (the stricter of it and a customData `minSoC`), which the safety envelope enforces.
 """
 
 from __future__ import annotations
@@ -31,8 +39,19 @@ def _f(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: Any) -> ChargingNeedsRecord:
-    """Map a NotifyEVChargingNeedsRequest (2.0.1 or 2.1) to our record."""
+def _reserve_soc(custom_min_soc: float | None, v2x_min_wh: float | None, capacity_wh: float | None,
+                 soc: float | None) -> float | None:
+    """The stricter of the customData reserve and the 2.1 bottom of the V2X range (if it can be placed)."""
+    if v2x_min_wh is None or not capacity_wh or soc is None:
+        return custom_min_soc
+    v2x_reserve = min(max(soc + v2x_min_wh / capacity_wh, 0.0), 1.0)
+    return v2x_reserve if custom_min_soc is None else max(custom_min_soc, v2x_reserve)
+
+
+def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: Any, *,
+                       soc: float | None = None) -> ChargingNeedsRecord:
+    """Map a NotifyEVChargingNeedsRequest (2.0.1 or 2.1) to our record. `soc` (0..1) is the EV's SoC when the
+    needs were sent, if known otherwise (the DC parameters' `stateOfCharge` wins)."""
     needs = payload["chargingNeeds"]
     ac = needs.get("acChargingParameters", {})
     dc = needs.get("dcChargingParameters", {})
@@ -50,6 +69,10 @@ def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: An
     target_soc = v2x.get("targetSoC")
     energy_wh = _f(v2x.get("evTargetEnergyRequest")) or _f(ac.get("energyAmount")) or _f(dc.get("energyAmount"))
     departure = needs.get("departureTime")
+    soc_at = float(dc["stateOfCharge"]) / 100.0 if dc.get("stateOfCharge") is not None else soc
+    capacity_wh = _f(dc.get("evEnergyCapacity")) or _f(custom.get("evEnergyCapacity"))
+    v2x_min_wh = _f(v2x.get("evMinV2XEnergyRequest"))
+    min_discharge_w = _f(v2x.get("minDischargePower"))
     return ChargingNeedsRecord(
         station_id=StationId(station_id),
         evse_id=payload["evseId"],
@@ -57,17 +80,38 @@ def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: An
         departure_at=None if departure is None else parse_ocpp_time(departure),
         energy_request_wh=energy_wh,
         target_soc=None if target_soc is None else float(target_soc) / 100.0,
-        min_soc=_f(custom.get("minSoC")),
-        ev_capacity_wh=_f(dc.get("evEnergyCapacity")) or _f(custom.get("evEnergyCapacity")),
+        min_soc=_reserve_soc(_f(custom.get("minSoC")), v2x_min_wh, capacity_wh, soc_at),
+        ev_capacity_wh=capacity_wh,
         max_charge_power_w=max_charge_w,
         max_discharge_power_w=max_discharge_w if discharge_allowed else 0.0,
         discharge_allowed=discharge_allowed,
         control_mode=needs.get("controlMode", ""),
+        min_charge_power_w=_f(v2x.get("minChargePower")),
+        min_discharge_power_w=min_discharge_w if discharge_allowed else None,
+        energy_min_request_wh=_f(v2x.get("evMinEnergyRequest")),
+        energy_max_request_wh=_f(v2x.get("evMaxEnergyRequest")),
+        v2x_min_energy_request_wh=v2x_min_wh,
+        v2x_max_energy_request_wh=_f(v2x.get("evMaxV2XEnergyRequest")),
+        soc_at_received=soc_at,
     )
 
 
+async def _open_transaction_soc(deps: HandlerDeps, station_id: str, evse_id: int) -> float | None:
+    """The last SoC of the open transaction on the EVSE (the newest one if the store has several), if any."""
+    txs = [tx for tx in await deps.store.list_transactions(StationId(station_id), open_only=True)
+           if tx.evse_id == evse_id and tx.last_soc is not None]
+    if not txs:
+        return None
+    newest = max(txs, key=lambda tx: (tx.updated_at or tx.started_at or deps.clock.now()).timestamp())
+    return newest.last_soc
+
+
 async def notify_ev_charging_needs(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    record = needs_from_payload(ctx.station_id, payload, deps.clock.now())
+    needs = payload["chargingNeeds"]
+    soc = None  # the 2.1 energy requests are relative to the SoC now: find it if the needs do not carry it
+    if "v2xChargingParameters" in needs and needs.get("dcChargingParameters", {}).get("stateOfCharge") is None:
+        soc = await _open_transaction_soc(deps, ctx.station_id, payload["evseId"])
+    record = needs_from_payload(ctx.station_id, payload, deps.clock.now(), soc=soc)
     await deps.store.put_charging_needs(record)
     deps.events.publish(DomainEvent("ev.needs", ctx.station_id, record.received_at, {
         "evse_id": record.evse_id, "departure_at": record.departure_at, "energy_request_wh": record.energy_request_wh,
@@ -80,17 +124,22 @@ async def notify_ev_charging_needs(deps: HandlerDeps, ctx: HandlerContext, paylo
 async def notify_ev_charging_schedule(
     deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    deps.events.publish(DomainEvent("ev.schedule", ctx.station_id, parse_ocpp_time(payload["timeBase"]), {
-        "evse_id": payload["evseId"], "schedule": payload["chargingSchedule"]}))
+    """The schedule the EV computed (ISO 15118): published as `ev.schedule` (at its arrival; `time_base` is when
+    the schedule's periods start); nothing is stored."""
+    deps.events.publish(DomainEvent("ev.schedule", ctx.station_id, deps.clock.now(), {
+        "evse_id": payload["evseId"], "time_base": parse_ocpp_time(payload["timeBase"]),
+        "schedule": payload["chargingSchedule"]}))
     return {"status": "Accepted"}
 
 
 async def notify_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """An external charging limit (EMS, grid operator ...): published as `station.charging_limit`; nothing is
+    stored (the station's GetCompositeSchedule answer shows its effect)."""
     limit = payload["chargingLimit"]
     log.info("%s: external charging limit from %s", ctx.station_id, limit["chargingLimitSource"])
     deps.events.publish(DomainEvent("station.charging_limit", ctx.station_id, deps.clock.now(), {
         "evse_id": payload.get("evseId"), "source": limit["chargingLimitSource"],
-        "schedules": payload.get("chargingSchedule", [])}))
+        "grid_critical": limit.get("isGridCritical"), "schedules": payload.get("chargingSchedule", [])}))
     return {}
 
 

@@ -1,6 +1,14 @@
 """The fleet as the planner sees it: one `EvSpec` per open transaction, from the store's transactions, the
 EVs' charging needs (or operator-set driver preferences) and the EVSEs' capabilities. Missing facts fall back
-to configured defaults, and every fallback is conservative (no discharge without consent and capability)."""
+to configured defaults, and every fallback is conservative (no discharge without consent and capability).
+
+The OCPP 2.1 energy requests are relative to the battery when the needs were sent: to the SoC then
+(`soc_at_received`, or if unknown the SoC now less what the transaction has put in since it started, the
+needs being sent on plug-in). From there, with a known battery capacity, the bottom of the V2X range
+(`evMinV2XEnergyRequest`) is a minimum reserve (the stricter of it and `min_soc`) and the maximum request caps
+`soc_max` (never below the target SoC or the reserve). The departure need is the target request, at least
+the minimum request and at most the maximum one. Minimum charge/discharge powers are not planned with (the
+LP has no on/off decisions)."""
 
 from __future__ import annotations
 
@@ -9,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from csms.domain.ids import StationId
-from csms.domain.records import TransactionRecord
+from csms.domain.records import ChargingNeedsRecord, TransactionRecord
 from csms.optimizer.problem import EvSpec
 from csms.services.charging import ChargingService
 from csms.settings import FleetSettings
@@ -35,6 +43,37 @@ def _min_known(*values: float | None, default: float) -> float:
     return max(0.0, min(known)) if known else default
 
 
+def _departure_need_wh(needs: ChargingNeedsRecord) -> float | None:
+    """The energy request for departure: the target, raised to the minimum request, capped at the maximum."""
+    need = needs.energy_request_wh or None
+    if needs.energy_min_request_wh is not None and needs.energy_min_request_wh > (need or 0.0):
+        need = needs.energy_min_request_wh
+    if need is not None and needs.energy_max_request_wh is not None:
+        need = min(need, max(needs.energy_max_request_wh, 0.0))
+    return need
+
+
+def _soc_bounds(needs: ChargingNeedsRecord | None, tx: TransactionRecord, soc: float, capacity_wh: float | None,
+                fleet: FleetSettings, default_min_soc: float) -> tuple[float, float]:
+    """(soc_min, soc_max) from the driver's reserve and the 2.1 V2X / maximum energy requests."""
+    soc_min = needs.min_soc if needs and needs.min_soc is not None else None
+    soc_max = 1.0
+    if needs and capacity_wh and (needs.v2x_min_energy_request_wh is not None
+                                  or needs.energy_max_request_wh is not None):
+        reference = needs.soc_at_received
+        if reference is None:  # the SoC on plug-in: now, less what went into the battery since
+            added_wh = tx.energy_import_wh * fleet.charge_efficiency - tx.energy_export_wh / fleet.discharge_efficiency
+            reference = soc - added_wh / capacity_wh
+        if needs.v2x_min_energy_request_wh is not None:
+            v2x_reserve = min(max(reference + needs.v2x_min_energy_request_wh / capacity_wh, 0.0), 1.0)
+            soc_min = v2x_reserve if soc_min is None else max(soc_min, v2x_reserve)
+        if needs.energy_max_request_wh is not None:
+            soc_max = min(max(reference + needs.energy_max_request_wh / capacity_wh, 0.0), 1.0)
+    soc_min = min(max(default_min_soc if soc_min is None else soc_min, 0.0), 1.0)
+    soc_max = max(soc_max, soc_min, needs.target_soc if needs and needs.target_soc is not None else 0.0)
+    return soc_min, soc_max
+
+
 async def _plugged_ev(store: StateStore, charging: ChargingService, tx: TransactionRecord, now: datetime,
                       fleet: FleetSettings, default_min_soc: float) -> PluggedEv:
     assert tx.evse_id is not None
@@ -42,7 +81,7 @@ async def _plugged_ev(store: StateStore, charging: ChargingService, tx: Transact
     needs = await store.get_charging_needs(station_id, tx.evse_id)
     caps = await charging.capabilities(tx.station_id, tx.evse_id)
     capacity_wh = (needs.ev_capacity_wh if needs and needs.ev_capacity_wh else None) or fleet.default_capacity_wh
-    soc = tx.last_soc if tx.last_soc is not None else fleet.default_soc
+    soc = min(max(tx.last_soc if tx.last_soc is not None else fleet.default_soc, 0.0), 1.0)
     departure = needs.departure_at if needs and needs.departure_at else None
     if departure is None or departure <= now:
         departure = now + timedelta(seconds=fleet.default_dwell_s)
@@ -50,15 +89,16 @@ async def _plugged_ev(store: StateStore, charging: ChargingService, tx: Transact
     max_charge_w = _min_known(needs.max_charge_power_w if needs else None, caps.max_charge_power_w, default=7400.0)
     max_discharge_w = _min_known(needs.max_discharge_power_w if needs else None, caps.max_discharge_power_w,
                                  default=0.0) if allow else 0.0
-    soc_min = needs.min_soc if needs and needs.min_soc is not None else default_min_soc
+    soc_min, soc_max = _soc_bounds(needs, tx, soc, needs.ev_capacity_wh if needs else None, fleet, default_min_soc)
     added_wh = 0.0
-    if needs and needs.energy_request_wh:
+    need_wh = _departure_need_wh(needs) if needs else None
+    if need_wh:
         delivered_wh = tx.energy_import_wh - tx.energy_export_wh
-        added_wh = max(0.0, needs.energy_request_wh - delivered_wh) * fleet.charge_efficiency
+        added_wh = max(0.0, need_wh - delivered_wh) * fleet.charge_efficiency
     spec = EvSpec(
         ev_id=ev_id_of(tx.station_id, tx.evse_id), arrival_at=now, departure_at=departure, capacity_wh=capacity_wh,
-        soc_initial=min(max(soc, 0.0), 1.0), max_charge_power_w=max_charge_w, max_discharge_power_w=max_discharge_w,
-        allow_discharge=allow and max_discharge_w > 0, soc_min=min(soc_min, 1.0),
+        soc_initial=soc, max_charge_power_w=max_charge_w, max_discharge_power_w=max_discharge_w,
+        allow_discharge=allow and max_discharge_w > 0, soc_min=soc_min, soc_max=soc_max,
         target_soc=needs.target_soc if needs else None, target_added_energy_wh=added_wh,
         charge_efficiency=fleet.charge_efficiency, discharge_efficiency=fleet.discharge_efficiency,
         degradation_cost_per_kwh=fleet.degradation_cost_per_kwh,

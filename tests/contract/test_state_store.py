@@ -87,6 +87,9 @@ def needs(station_id: StationId = S1, evse_id: int = 1, **changes: object) -> Ch
         station_id=station_id, evse_id=evse_id, received_at=T0, departure_at=T0 + timedelta(hours=8),
         energy_request_wh=30_000.0, target_soc=0.8, min_soc=0.3, ev_capacity_wh=60_000.0,
         max_charge_power_w=11_000.0, max_discharge_power_w=7_400.0, discharge_allowed=True, control_mode="Dynamic",
+        min_charge_power_w=1_400.0, min_discharge_power_w=1_000.0, energy_min_request_wh=-6_000.0,
+        energy_max_request_wh=36_000.0, v2x_min_energy_request_wh=-12_500.5, v2x_max_energy_request_wh=18_000.0,
+        soc_at_received=0.4,
     )
     return _replace(record, changes)
 
@@ -371,9 +374,18 @@ async def test_charging_needs_are_put_replaced_and_deleted_per_evse(store: State
     await store.put_charging_needs(needs(S1, 1))
     await store.put_charging_needs(needs(S1, 2, discharge_allowed=False, max_discharge_power_w=None))
     await store.put_charging_needs(needs(S1, 1, energy_request_wh=12_000.0))
+    await store.put_charging_needs(needs(S1, 3, energy_min_request_wh=None, soc_at_received=None,
+                                         v2x_min_energy_request_wh=2_000.0))
 
     assert await store.get_charging_needs(S1, 1) == needs(S1, 1, energy_request_wh=12_000.0)
     assert await store.get_charging_needs(S1, 2) == needs(S1, 2, discharge_allowed=False, max_discharge_power_w=None)
+    # the 2.1 fields round-trip, negative, positive and None alike
+    assert await store.get_charging_needs(S1, 3) == needs(S1, 3, energy_min_request_wh=None, soc_at_received=None,
+                                                          v2x_min_energy_request_wh=2_000.0)
+    stored = await store.get_charging_needs(S1, 2)
+    assert stored is not None and (stored.energy_min_request_wh, stored.v2x_min_energy_request_wh,
+                                   stored.min_discharge_power_w, stored.soc_at_received) == (-6_000.0, -12_500.5,
+                                                                                             1_000.0, 0.4)
     await store.delete_charging_needs(S1, 1)
     await store.delete_charging_needs(S1, 9)  # unknown: no error
     assert await store.get_charging_needs(S1, 1) is None

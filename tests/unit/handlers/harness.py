@@ -1,5 +1,6 @@
 """Drive the CSMS handlers through a real RpcSession in memory (no sockets): every payload a test sends and every
-answer a handler gives is checked against the official OCPP 2.0.1 schema, as on the wire."""
+answer a handler gives is checked against the official OCPP schema (2.0.1 unless the station is made with
+another version), as on the wire."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def at(minutes: float) -> str:
 class Station:
     """One booted station talking to the handlers; collects what the CSMS answers and publishes."""
 
-    def __init__(self, **deps_options: Any) -> None:
+    def __init__(self, *, version: OcppVersion = OcppVersion.V201, **deps_options: Any) -> None:
         self.store = MemoryStore()
         self.clock = ManualClock(T0)
         self.bus = EventBus()
@@ -38,7 +39,7 @@ class Station:
         self.deps = HandlerDeps(store=self.store, clock=self.clock, events=self.bus, **deps_options)
         self.deps.registration[STATION] = BootPolicy.ACCEPT
         self.sent: list[list[Any]] = []
-        self.session = RpcSession(station_id=STATION, version=OcppVersion.V201, send=self._send,
+        self.session = RpcSession(station_id=STATION, version=version, send=self._send,
                                   handlers=build_handlers(self.deps))
         self._ids = 0
 
