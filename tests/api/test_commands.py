@@ -9,9 +9,14 @@ from typing import Any
 import pytest
 
 from csms.api.auth import Role
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.clock import to_ocpp_time
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import StationRecord, TransactionRecord
+from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.errors import CallError, CallTimeout
+from csms.services.charging import ApplyStatus
+from csms.services.events import DomainEvent
 from tests.api.helpers import NOW, harness
 
 COMMANDS: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
@@ -167,3 +172,43 @@ async def test_raw_power_commands_are_refused_and_point_to_the_schedule_endpoint
     assert problem["type"].endswith("validation-error") and problem["errors"][0]["field"] == "body.action"
     assert "PUT /api/v1/stations/ST-1/evses/{evse_id}/schedule" in problem["detail"]
     assert h.gateway.calls == []
+
+
+async def test_composite_schedule_with_verify_compares_the_station_answer_with_what_the_csms_installed() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.services.charging.override_capabilities("ST-1", 1, StationCapabilities(rate_units=frozenset({"W"}),
+                                                                             max_charge_power_w=11_000.0))
+    start = h.services.clock.now().replace(microsecond=0)
+    applied = await h.services.charging.apply("ST-1", PowerSchedule(
+        1, start, 600, (SchedulePeriod(0, 6_000.0),), purpose=ProfilePurpose.TX_DEFAULT))
+    assert applied.status is ApplyStatus.ACCEPTED
+    events: list[DomainEvent] = []
+    h.events.subscribe(events.append)
+
+    def station(limit_w: float) -> dict[str, Any]:  # a station that also holds a limit of `limit_w` of its own
+        return {"status": "Accepted", "schedule": {
+            "evseId": 1, "duration": 900, "scheduleStart": to_ocpp_time(start), "chargingRateUnit": "W",
+            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": min(6_000.0, limit_w)},
+                                       {"startPeriod": 600, "limit": min(11_000.0, limit_w)}]}}
+
+    async with h.client(Role.VIEWER) as http:
+        h.gateway.answers["GetCompositeSchedule"] = station(22_000.0)
+        same = await http.get("/api/v1/stations/ST-1/evses/1/composite-schedule?duration_s=900&verify=true")
+        h.gateway.answers["GetCompositeSchedule"] = station(4_000.0)
+        limited = await http.get("/api/v1/stations/ST-1/evses/1/composite-schedule?duration_s=900&verify=true")
+        whole = await http.get("/api/v1/stations/ST-1/evses/0/composite-schedule?verify=true")
+
+    assert same.status_code == 200, same.text
+    assert same.json()["schedule"]["chargingSchedulePeriod"][0]["limit"] == 6_000.0  # the station's answer, kept
+    assert same.json()["verification"]["matches"] is True and same.json()["verification"]["differences"] == []
+    assert same.json()["verification"]["expected"] == [{"start_offset_s": 0, "power_w": 6_000.0},
+                                                       {"start_offset_s": 600, "power_w": 11_000.0}]
+    verification = limited.json()["verification"]
+    assert verification["matches"] is False
+    assert verification["differences"] == [
+        {"start_offset_s": 0, "end_offset_s": 600, "expected_w": 6_000.0, "reported_w": 4_000.0},
+        {"start_offset_s": 600, "end_offset_s": 900, "expected_w": 11_000.0, "reported_w": 4_000.0}]
+    assert [e.data["evse_id"] for e in events if e.kind == "station.composite_mismatch"] == [1]
+    assert [p["chargingRateUnit"] for _, action, p in h.gateway.calls if action == "GetCompositeSchedule"] == ["W"] * 2
+    assert whole.status_code == 422 and whole.json()["errors"][0]["field"] == "path.evse_id"

@@ -1,6 +1,7 @@
 """Commands to stations (operator): remote start/stop, reset, availability, unlock, trigger, get/set variables,
 charge/discharge schedules, and any CSMS-initiated OCPP call. Each is audited by the API middleware."""
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -160,9 +161,41 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
 
     @r.get("/evses/{evse_id}/composite-schedule", **viewer)
     async def composite_schedule(request: Request, station_id: str, evse_id: int,
-                                 duration_s: Annotated[int, Query(gt=0, le=86400)] = 3600) -> dict[str, Any]:
-        """What the station says it will do (GetCompositeSchedule, in W)."""
-        return await call(request, station_id, "GetCompositeSchedule",
-                          {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": "W"})
+                                 duration_s: Annotated[int, Query(gt=0, le=86400)] = 3600,
+                                 verify: bool = False) -> dict[str, Any]:
+        """What the station says it will do (GetCompositeSchedule, in W). With `verify=true` (one EVSE, asked in
+        the unit the EVSE is commanded in) the answer carries `verification`: whether it matches what the CSMS
+        expects from the profiles it installed, both step functions in signed W and the stretches where they
+        differ (null W: no limit known, or no value on that side); a mismatch is also published as the event
+        `station.composite_mismatch`."""
+        if not verify:
+            return await call(request, station_id, "GetCompositeSchedule",
+                              {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": "W"})
+        request.state.audit_action = "GetCompositeSchedule"
+        if evse_id < 1:
+            raise invalid("verify=true checks one EVSE: evse_id must be >= 1", "path.evse_id")
+        try:
+            check = await services.charging.verify_composite(station_id_of(station_id), evse_id, duration_s)
+        except StationNotConnected as exc:
+            raise not_connected(exc) from None
+        except CallError as exc:
+            raise ApiProblem(502, f"{exc.code}: {exc.description}", type_=OCPP_CALL_ERROR, code=exc.code) from None
+        except (CallTimeout, SessionClosed) as exc:
+            raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
+
+        request.state.audit_detail = f"station answered {check.status}" + (
+            "" if check.status != "Accepted" else ", matches" if check.matches else
+            f", {len(check.differences)} difference(s)")
+
+        def w(value: float | None) -> float | None:
+            return None if value is None or not math.isfinite(value) else value
+
+        return {**check.response, "verification": {
+            "matches": check.matches, "schedule_start": check.start_at, "duration_s": check.duration_s,
+            "expected": [{"start_offset_s": s, "power_w": w(v)} for s, v in check.expected],
+            "reported": [{"start_offset_s": s, "power_w": w(v)} for s, v in check.reported],
+            "differences": [{"start_offset_s": d.start_offset_s, "end_offset_s": d.end_offset_s,
+                             "expected_w": w(d.expected_w), "reported_w": w(d.reported_w)}
+                            for d in check.differences]}}
 
     return r
