@@ -1,7 +1,9 @@
 """Commands to stations (operator): remote start/stop, reset, availability, unlock, trigger, get/set variables,
 charge/discharge schedules, and any CSMS-initiated OCPP call. Each is audited by the API middleware."""
 
+import contextlib
 import math
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -30,6 +32,19 @@ from csms.services.charging import ApplyStatus
 
 # actions that command charge/discharge power: only through the schedule endpoint (and its safety envelope)
 _POWER_COMMANDS = frozenset({"setchargingprofile", "updatedynamicschedule"})
+
+
+@contextlib.contextmanager
+def _station_errors() -> Iterator[None]:
+    """A station command's failures as problems: 404 not connected, 502 its CALLERROR, 504 timeout or lost."""
+    try:
+        yield
+    except StationNotConnected as exc:
+        raise not_connected(exc) from None
+    except CallError as exc:
+        raise ApiProblem(502, f"{exc.code}: {exc.description}", type_=OCPP_CALL_ERROR, code=exc.code) from None
+    except (CallTimeout, SessionClosed) as exc:
+        raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
 
 
 def router(services: ApiServices, auth: Auth) -> APIRouter:
@@ -150,14 +165,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     async def clear_schedule(request: Request, station_id: str, evse_id: int,
                              purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
         request.state.audit_action = "ClearChargingProfile"
-        try:
+        with _station_errors():
             return await services.charging.clear(station_id_of(station_id), evse_id, purpose)
-        except StationNotConnected as exc:
-            raise not_connected(exc) from None
-        except CallError as exc:
-            raise ApiProblem(502, f"{exc.code}: {exc.description}", type_=OCPP_CALL_ERROR, code=exc.code) from None
-        except (CallTimeout, SessionClosed) as exc:
-            raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
 
     @r.get("/evses/{evse_id}/composite-schedule", **viewer)
     async def composite_schedule(request: Request, station_id: str, evse_id: int,
@@ -174,14 +183,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         request.state.audit_action = "GetCompositeSchedule"
         if evse_id < 1:
             raise invalid("verify=true checks one EVSE: evse_id must be >= 1", "path.evse_id")
-        try:
+        with _station_errors():
             check = await services.charging.verify_composite(station_id_of(station_id), evse_id, duration_s)
-        except StationNotConnected as exc:
-            raise not_connected(exc) from None
-        except CallError as exc:
-            raise ApiProblem(502, f"{exc.code}: {exc.description}", type_=OCPP_CALL_ERROR, code=exc.code) from None
-        except (CallTimeout, SessionClosed) as exc:
-            raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
 
         request.state.audit_detail = f"station answered {check.status}" + (
             "" if check.status != "Accepted" else ", matches" if check.matches else
