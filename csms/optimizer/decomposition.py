@@ -51,6 +51,7 @@ from csms.optimizer.planner import (
     _Lp,
     _site_block,
     _status_name,
+    idle_plan,
 )
 from csms.optimizer.problem import FleetArrays, FleetProblem, FloatArray, IntArray, fleet_arrays
 from csms.optimizer.result import FleetPlan
@@ -390,8 +391,5 @@ def _with(result: FleetPlan, *, lower_bound: float, rounds: int) -> FleetPlan:
 
 
 def _idle(problem: FleetProblem, fa: FleetArrays, status: str, build_s: float, solve_s: float) -> FleetPlan:
-    n_evs, n_k = fa.n_plugged.size, problem.n_intervals
-    zeros = np.zeros((n_evs, n_k))
-    result = _finish(problem, fa, status, zeros, zeros.copy(), zeros.copy(), float("nan"), build_s, solve_s,
-                     0, 0, 0)
-    return _with(result, lower_bound=float("nan"), rounds=0)
+    return _with(idle_plan(problem, status, arrays=fa, build_s=build_s, solve_s=solve_s),
+                 lower_bound=float("nan"), rounds=0)

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from csms.optimizer.checker import Violation, check_plan
-from csms.optimizer.planner import _finish, plan, plan_monolithic
-from csms.optimizer.problem import FleetProblem, fleet_arrays
+from csms.optimizer.planner import idle_plan, plan, plan_monolithic
+from csms.optimizer.problem import FleetProblem
 from csms.optimizer.result import FleetPlan
 
 
@@ -32,13 +30,6 @@ class GuardedPlan:
         return "idle" if self.plan.status == "idle_unsafe_plan" else "monolithic"
 
 
-def idle_plan(problem: FleetProblem, status: str) -> FleetPlan:
-    """Every EV idle: no power, no reserve (shortfalls reported as the schedule leaves them)."""
-    fa = fleet_arrays(problem)
-    zeros = np.zeros((len(problem.evs), problem.n_intervals))
-    return _finish(problem, fa, status, zeros, zeros.copy(), zeros.copy(), float("nan"), 0.0, 0.0, 0, 0, 0)
-
-
 def plan_checked(problem: FleetProblem, solve: Callable[[FleetProblem], FleetPlan] = plan,
                  fallback: Callable[[FleetProblem], FleetPlan] = plan_monolithic) -> GuardedPlan:
     """``solve(problem)`` if the checker finds it safe, else the safe fallback (see the module docstring)."""
@@ -53,4 +44,4 @@ def plan_checked(problem: FleetProblem, solve: Callable[[FleetProblem], FleetPla
     return GuardedPlan(idle_plan(problem, "idle_unsafe_plan"), unsafe + unsafe_second)
 
 
-__all__ = ["GuardedPlan", "idle_plan", "plan_checked"]
+__all__ = ["GuardedPlan", "plan_checked"]

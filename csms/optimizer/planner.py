@@ -459,6 +459,14 @@ def _status_name(highs: highspy.Highs) -> str:
     return str(highs.modelStatusToString(status)).lower().replace(" ", "_")
 
 
+def idle_plan(problem: FleetProblem, status: str, *, arrays: FleetArrays | None = None, build_s: float = 0.0,
+              solve_s: float = 0.0) -> FleetPlan:
+    """Every EV idle: no power, no reserve (shortfalls reported as the schedule leaves them)."""
+    fa = arrays if arrays is not None else fleet_arrays(problem)
+    zeros = np.zeros((fa.n_plugged.size, problem.n_intervals))
+    return _finish(problem, fa, status, zeros, zeros.copy(), zeros.copy(), float("nan"), build_s, solve_s, 0, 0, 0)
+
+
 def energy_rate_w(power_w: FloatArray, eta_ch: FloatArray, eta_dis: FloatArray) -> FloatArray:
     """Battery-side power for AC power ``power_w`` (+ charge): η_ch·p if p >= 0 else p/η_dis."""
     return np.where(power_w >= 0, power_w * eta_ch, power_w / eta_dis)
