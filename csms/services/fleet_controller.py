@@ -8,7 +8,8 @@ Two loops (only on the node that leads fleet control):
   published as `fleet.plan_rejected`);
 - real-time loop: on every regulation signal sample (or every `dispatch_interval_s` without one), allocate
   fleet setpoint = baseline + signal x reserved capacity across EVs within their headroom
-  (`csms.optimizer.dispatch`), and send the setpoints that changed by more than the deadband through the
+  (`csms.optimizer.dispatch`), and send the setpoints that changed by more than the deadband, plus as many
+  of the smaller changes as keep what is held back within one deadband for the whole fleet, through the
   `ChargingService` (safety envelope, coalescing, one slow station never delays the others: each send is its
   own task).
 Metering comes back through domain events (TransactionEvent / MeterValues power and SoC); the controller keeps
@@ -38,7 +39,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -349,7 +350,9 @@ class FleetController:
         result = dispatch_regulation(snapshot, self._signal)
         refresh_before = now - timedelta(seconds=self.settings.setpoint_validity_s / 2)
         finishing_w = 0.0  # full-power charging of EVs in their last partial step: a baseline shift
-        sends: list[tuple[str, str, PowerSchedule]] = []
+        deadband_w = self.settings.setpoint_deadband_w
+        changed: list[tuple[PluggedEv, _EvLive, float]] = []
+        held: list[tuple[float, tuple[PluggedEv, _EvLive, float]]] = []  # changes within the deadband
         for ev, dispatched_w in zip(active.evs, result.setpoint_w, strict=True):
             if ev.transaction_id in self._ended_transactions:
                 continue  # left before the next plan: nothing to send, and no longer in the fleet's totals
@@ -357,9 +360,13 @@ class FleetController:
             finishing_w += setpoint_w - float(dispatched_w)
             live = self._live.setdefault(ev.ev_id, _EvLive())
             fresh = live.last_sent_at is not None and live.last_sent_at > refresh_before
-            if fresh and live.last_sent_w is not None and \
-                    abs(setpoint_w - live.last_sent_w) <= self.settings.setpoint_deadband_w:
-                continue  # unchanged, and the profile on the station is still far from expiring
+            if fresh and live.last_sent_w is not None and abs(setpoint_w - live.last_sent_w) <= deadband_w:
+                held.append((setpoint_w - live.last_sent_w, (ev, live, setpoint_w)))
+            else:
+                changed.append((ev, live, setpoint_w))
+        changed += held_back_release(held, deadband_w)
+        sends: list[tuple[str, str, PowerSchedule]] = []
+        for ev, live, setpoint_w in changed:
             live.last_sent_w, live.last_sent_at = float(setpoint_w), now
             if not self.send_setpoints:
                 continue
@@ -439,6 +446,25 @@ def _without(snapshot: FleetSnapshot, gone: np.ndarray) -> FleetSnapshot:
     return FleetSnapshot(*(np.where(keep, a, 0.0) for a in (
         snapshot.baseline_power_w, snapshot.reserve_up_w, snapshot.reserve_down_w,
         snapshot.min_power_w, snapshot.max_power_w)))
+
+
+_T = TypeVar("_T")
+
+
+def held_back_release(held: list[tuple[float, _T]], deadband_w: float) -> list[_T]:
+    """Which of the changes within the per-EV deadband to send anyway: the largest ones that move the fleet
+    towards the request, until what stays held back adds up to at most one deadband. Each EV's change may be
+    small, but a hundred of them in the same direction are the fleet missing its request by a hundred
+    deadbands. Deterministic (ties keep the fleet order)."""
+    residual_w = sum(change_w for change_w, _ in held)
+    released: list[_T] = []
+    for change_w, item in sorted(held, key=lambda h: -abs(h[0])):
+        if abs(residual_w) <= deadband_w:
+            break
+        if change_w * residual_w > 0:
+            released.append(item)
+            residual_w -= change_w
+    return released
 
 
 def regulation_trace(points: list[TracePoint]) -> tuple[np.ndarray, np.ndarray]:

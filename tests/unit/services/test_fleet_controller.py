@@ -102,3 +102,34 @@ async def test_a_plan_the_checker_finds_unsafe_is_never_applied(monkeypatch: pyt
     rejected = [e for e in seen if e.kind == "fleet.plan_rejected"]
     assert len(rejected) == 1 and rejected[0].data["fallback"] == "monolithic"
     assert "power_down" in rejected[0].data["violations"]
+
+
+def test_small_changes_are_held_back_only_while_they_add_up_to_one_deadband() -> None:
+    same_way = [(50.0, i) for i in range(100)]  # 5 kW in all, 50 W each
+    released = fleet_controller.held_back_release(same_way, 200.0)
+    assert len(released) == 96 and released == list(range(96))  # 200 W stays held back
+    cancelling = [(150.0, "a"), (-150.0, "b"), (100.0, "c"), (-90.0, "d")]
+    assert fleet_controller.held_back_release(cancelling, 200.0) == []
+    assert fleet_controller.held_back_release([(120.0, "a"), (-30.0, "b"), (150.0, "c")], 200.0) == ["c"]
+
+
+async def test_a_fleet_of_small_setpoint_changes_still_sums_to_the_request() -> None:
+    store, clock, events = MemoryStore(), ScaledClock(NOW, 1.0), EventBus()
+    deadband_w = 200.0
+    settings = FleetSettings(enabled=True, horizon_steps=8, reg_up_price_per_mwh=30.0, reg_down_price_per_mwh=30.0,
+                             setpoint_deadband_w=deadband_w)
+    fleet = FleetController(store, ChargingService(_NoGateway(), store, clock, events), clock, events, settings)
+    fleet.send_setpoints = False
+    for i in range(20):
+        await store.put_transaction(TransactionRecord(StationId(f"ST-{i}"), TransactionId(f"T-{i}"), evse_id=1,
+                                                      last_power_w=0.0, last_soc=0.5))
+    await fleet.replan()
+    first = await fleet.dispatch_once()
+    assert first is not None and first.reserve_down_w > 20 * 2 * deadband_w  # EVs without needs: charge only
+    fleet.on_regulation(-20 * deadband_w / 2 / first.reserve_down_w)  # each EV moves by about half a deadband
+    point = await fleet.dispatch_once()
+
+    assert point is not None
+    sent_w = sum(live.last_sent_w or 0.0 for live in fleet._live.values())
+    assert abs(point.requested_w - first.requested_w) > 8 * deadband_w  # moved by 20 half-deadbands
+    assert abs(sent_w - point.requested_w) <= deadband_w + 1e-6
