@@ -25,7 +25,7 @@ from csms.grid.replay import RegulationReplay
 from csms.grid.signals import RegulationSeries
 from csms.scenario.fleet_run import FleetRun, FleetRunSpec
 from csms.services.fleet_controller import TracePoint, regulation_trace
-from csms.services.scoring import RegulationScore, regulation_score
+from csms.services.scoring import RegulationScore, one_step_late_score, regulation_score
 from csms.settings import Settings
 
 log = logging.getLogger("csms.scenario.regulation")
@@ -52,6 +52,7 @@ class RegulationRunResult:
     mean_reserve_down_w: float
     departures: list[DepartureCheck]
     trace: list[TracePoint]
+    late_bound: RegulationScore  # a perfect follower one sample late on the same signal (`one_step_late_score`)
 
     @property
     def all_departures_met(self) -> bool:
@@ -133,7 +134,7 @@ def _result(points: list[TracePoint], series: RegulationSeries, start_at: dateti
         score=score, t_s=t_s, signal=signal, response=response,
         mean_reserve_up_w=float(np.mean([p.reserve_up_w for p in points])),
         mean_reserve_down_w=float(np.mean([p.reserve_down_w for p in points])),
-        departures=departures, trace=points,
+        departures=departures, trace=points, late_bound=one_step_late_score(signal, series.interval_s),
     )
 
 

@@ -67,6 +67,8 @@ def main(argv: list[str]) -> int:
           f"({series.interval_s:g} s cadence)")
     print(f"performance score: composite {score.composite:.3f} (accuracy {score.accuracy:.3f}, "
           f"delay {score.delay:.3f}, precision {score.precision:.3f}; {score.windows} five-minute windows)")
+    print(f"a perfect follower one sample late would score {result.late_bound.composite:.3f} "
+          f"(precision {result.late_bound.precision:.3f}): the best a resource seen only at the next sample reaches")
     print(f"reserved capacity: up {result.mean_reserve_up_w / 1000:.1f} kW, "
           f"down {result.mean_reserve_down_w / 1000:.1f} kW (mean over the run)")
     met = sum(d.met for d in result.departures)

@@ -17,6 +17,12 @@ variation to correlate: there accuracy and delay are 1 if the response stays wit
 average, else 0 (correlating noise would pick an arbitrary delay). That rule is ours, not PJM's; the CSV of
 `python -m csms replay --out` lets anyone score the same run differently.
 
+What a causal resource can reach: signal and response are sampled at the same instants, and a sample is taken
+when the signal steps, so a resource that answers after the step (any real one: the command has to travel) shows
+the previous step's value there. `one_step_late_score` is the score of a perfect follower one sample late; on a
+signal that jumps a large share of capacity per step (some CAISO battery hours) it is below 0.95, and no
+resource scored this way can beat it except by being faster than one sample.
+
 Tracking error (setpoint following) and DR delivery are simpler: see the functions below.
 """
 
@@ -87,6 +93,14 @@ def regulation_score(signal: FloatArray, response: FloatArray, step_s: float) ->
     accuracy, delay, precision = (float(x) for x in parts.mean(axis=0))
     composite = float(parts.mean(axis=1).mean())
     return RegulationScore(composite, accuracy, delay, precision, len(windows))
+
+
+def one_step_late_score(signal: FloatArray, step_s: float) -> RegulationScore:
+    """The score of a resource that follows `signal` exactly, one sample late (the first sample held): the
+    bound for a resource whose response to a step is only seen at the next sample."""
+    signal = np.asarray(signal, dtype=float)
+    late = np.concatenate([signal[:1], signal[:-1]])
+    return regulation_score(signal, late, step_s)
 
 
 def tracking_error(setpoint_w: FloatArray, measured_w: FloatArray) -> float:
