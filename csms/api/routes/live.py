@@ -63,7 +63,9 @@ class SharedScore:
 
 
 def _frame(seq: int, kind: str, data: dict[str, Any]) -> bytes:
-    return b"id: %d\nevent: %s\ndata: %s\n\n" % (seq, kind.encode(), orjson.dumps(data, default=str))
+    """One SSE frame; times as in the REST answers (RFC 3339, UTC written as Z)."""
+    body = orjson.dumps(data, default=str, option=orjson.OPT_UTC_Z)
+    return b"id: %d\nevent: %s\ndata: %s\n\n" % (seq, kind.encode(), body)
 
 
 def router(services: ApiServices, auth: Auth) -> APIRouter:
