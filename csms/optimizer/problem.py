@@ -79,6 +79,13 @@ class EvSpec:
             _require(0.0 < value <= 1.0, f"{self.ev_id}: {name} must be in (0, 1]")
         _require(self.degradation_cost_per_kwh >= 0, f"{self.ev_id}: degradation_cost_per_kwh must be >= 0")
 
+    @property
+    def departure_need_wh(self) -> float:
+        """Battery energy the driver wants at departure: the larger of the target SoC's and the arrival energy
+        plus the added energy (before clipping to ``soc_max``; `fleet_arrays` clips)."""
+        return max(self.capacity_wh * (self.target_soc or 0.0),
+                   self.capacity_wh * self.soc_initial + self.target_added_energy_wh)
+
 
 @dataclass(frozen=True, slots=True)
 class Site:
@@ -284,9 +291,7 @@ def fleet_arrays(problem: FleetProblem) -> FleetArrays:
     e0 = capacity * col([ev.soc_initial for ev in evs])
     e_min = np.minimum(capacity * col([ev.soc_min for ev in evs]), e0)
     e_max = np.maximum(capacity * col([ev.soc_max for ev in evs]), e0)
-    target_soc = col([ev.target_soc if ev.target_soc is not None else 0.0 for ev in evs])
-    need = np.maximum(capacity * target_soc, e0 + col([ev.target_added_energy_wh for ev in evs]))
-    need = np.minimum(need, e_max)
+    need = np.minimum(col([ev.departure_need_wh for ev in evs]), e_max)
     p_ch = col([ev.max_charge_power_w for ev in evs])
     eta_ch = col([ev.charge_efficiency for ev in evs])
     after_h = np.maximum(dep_off - np.maximum(arr_off, k), 0.0) * step / 3600.0

@@ -322,8 +322,7 @@ def _unmanaged_w(evs: list[PluggedEv], live: dict[str, tuple[float | None, float
         spec = ev.spec
         soc = live.get(ev.ev_id, (None, None))[1]
         soc = spec.soc_initial if soc is None else soc
-        need_wh = max(spec.capacity_wh * (spec.target_soc or 0.0), spec.capacity_wh * spec.soc_initial
-                      + spec.target_added_energy_wh) - soc * spec.capacity_wh
+        need_wh = spec.departure_need_wh - soc * spec.capacity_wh
         if need_wh <= 0 or spec.max_charge_power_w <= 0:
             continue
         full_s = need_wh / (spec.max_charge_power_w * spec.charge_efficiency) * 3600.0

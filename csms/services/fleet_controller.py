@@ -298,8 +298,7 @@ class FleetController:
         """Per EV, the least charging power that keeps its driver's need reachable by departure (less a safety
         margin), whatever the regulation signal did since the plan: see `departure_floor_w`."""
         specs = [ev.spec for ev in active.evs]
-        need_wh = np.array([max(s.capacity_wh * (s.target_soc or 0.0), s.capacity_wh * s.soc_initial
-                                + s.target_added_energy_wh) for s in specs])
+        need_wh = np.array([s.departure_need_wh for s in specs])
         to_departure_s = np.array([(s.departure_at - now).total_seconds() - self.settings.departure_margin_s
                                    for s in specs])
         return departure_floor_w(energy_wh, need_wh, to_departure_s, remaining_s,
@@ -317,9 +316,7 @@ class FleetController:
         spec = ev.spec
         if (spec.departure_at - now).total_seconds() >= step_s or setpoint_w >= spec.max_charge_power_w:
             return setpoint_w
-        need_wh = max(spec.capacity_wh * (spec.target_soc or 0.0),
-                      spec.capacity_wh * spec.soc_initial + spec.target_added_energy_wh)
-        if self._soc(ev) * spec.capacity_wh < need_wh - 1.0:
+        if self._soc(ev) * spec.capacity_wh < spec.departure_need_wh - 1.0:
             return spec.max_charge_power_w
         return setpoint_w
 
