@@ -59,6 +59,10 @@ class StationConfig(_Model):
     kind: StationKind | None = None  # a preset of versions and features (see kinds.py); None: the settings below
     evses: int = Field(2, ge=1, le=32)
     evse: EvseConfig = EvseConfig()
+    # the whole station's rating, below the sum of its EVSEs' on many multi-EVSE stations: reported as
+    # ChargingStation.Power / .DischargePower (maxLimit) and enforced; None: not reported, not enforced
+    max_power_w: float | None = Field(None, gt=0)
+    max_discharge_power_w: float | None = Field(None, ge=0)  # None with max_power_w: max_power_w both ways
     ocpp_versions: tuple[OcppVersion, ...] = (OcppVersion.V201,)
     rate_units: tuple[Literal["A", "W"], ...] = ("A", "W")  # SmartChargingCtrlr.RateUnit
     operation_modes: tuple[Literal["Idle", "ChargingOnly", "CentralSetpoint", "LocalFrequency"], ...] = (

@@ -82,6 +82,7 @@ def station_spec(config: FleetConfig, index: int) -> StationSpec:
         vendor_name=sc.vendor_name, model=sc.model, heartbeat_interval_s=sc.heartbeat_interval_s,
         tx_updated_interval_s=sc.tx_updated_interval_s, reboot_s=sc.reboot_s,
         charging=_with_needs(features, sc.send_charging_needs), control=control,
+        max_power_w=sc.max_power_w, max_discharge_power_w=sc.max_discharge_power_w,
     )
 
 

@@ -13,6 +13,12 @@ Smart charging: `profiles` (`smart_charging.ProfileStore`) holds the charging pr
 the default `power_control` (`power.ProfilePowerControl`) executes them with the spec's response delay and
 ramp rate, LocalFrequency periods following `frequency` (set with `set_frequency`). On plug-in the station
 sends NotifyEVChargingNeeds (in the form of the OCPP version the connection speaks when it is sent).
+
+A station rating (`StationSpec.max_power_w`, `max_discharge_power_w`) caps what all EVSEs together draw and
+feed in: when their setpoints (after the EVSE ratings, before the EVs' own limits) add up to more, each is
+scaled down in proportion, so the station never exceeds its rating. Such a station advances its EVSEs in
+lockstep (one EVSE's setpoint depends on the others' at the same instant); without a rating each EVSE is
+advanced on its own, as before. The composite schedule (GetCompositeSchedule) does not include the rating.
 """
 
 from __future__ import annotations
@@ -61,6 +67,17 @@ class StationSpec:
     max_queued_events: int = 10_000
     charging: ChargingFeatures = DEFAULT_FEATURES
     control: ControlSpec = DEFAULT_CONTROL
+    max_power_w: float | None = None  # the whole station's charge rating (None: the sum of its EVSEs')
+    max_discharge_power_w: float | None = None  # its discharge rating; None: max_power_w
+
+    @property
+    def station_discharge_w(self) -> float | None:
+        """The station's discharge rating (None: none beyond its EVSEs')."""
+        return self.max_power_w if self.max_discharge_power_w is None else self.max_discharge_power_w
+
+    @property
+    def rated(self) -> bool:
+        return self.max_power_w is not None or self.max_discharge_power_w is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +134,8 @@ class SimStation:
         self.frequency: FrequencyInput | None = None  # None: nominal frequency
         self.power_control: PowerControl = power_control or ProfilePowerControl(
             self.profiles, spec.control, lambda: self.frequency)
-        self.device_model = DeviceModel(variables.station_schema(spec.evses, spec.charging), live=self._live_value)
+        self.device_model = DeviceModel(variables.station_schema(spec.evses, spec.charging, spec.max_power_w,
+                                                                 spec.station_discharge_w), live=self._live_value)
         dm = self.device_model
         dm.set_value(variables.IDENTITY, spec.station_id)
         dm.set_value(variables.BASIC_AUTH_PASSWORD, spec.password)
@@ -174,17 +192,37 @@ class SimStation:
 
     def power_setpoint_w(self, evse: Evse, now: datetime) -> float:
         """Signed grid-side power the station applies on `evse` now (before the EV's own limits)."""
+        if not self.spec.rated:
+            return self._evse_setpoint_w(evse, now)
+        return self._station_setpoints_w(now)[evse.evse_id]
+
+    def _evse_setpoint_w(self, evse: Evse, now: datetime) -> float:
         if not evse.operative or evse.ev is None:
             return 0.0
         return evse.spec.clamp_power_w(self.power_control.setpoint_w(evse, now))
+
+    def _station_setpoints_w(self, now: datetime) -> dict[int, float]:
+        """Every EVSE's setpoint now, scaled down in proportion where they add up to more than the station's
+        charge (or discharge) rating."""
+        wanted = {n: self._evse_setpoint_w(e, now) for n, e in self.evses.items()}
+        charge_w = sum(p for p in wanted.values() if p > 0)
+        discharge_w = -sum(p for p in wanted.values() if p < 0)
+        limit_w, limit_discharge_w = self.spec.max_power_w, self.spec.station_discharge_w
+        up = limit_w / charge_w if limit_w is not None and charge_w > limit_w else 1.0
+        down = limit_discharge_w / discharge_w if limit_discharge_w is not None and discharge_w > limit_discharge_w \
+            else 1.0
+        return {n: p * (up if p > 0 else down) for n, p in wanted.items()}
 
     # ---- simulated time ----------------------------------------------------------------------------------
 
     def advance_to(self, now: datetime) -> None:
         """Simulate every EVSE up to `now` and queue the resulting messages in time order."""
         batch = _Batch()
-        for evse in self.evses.values():
-            self._advance_evse(evse, now, batch)
+        if self.spec.rated:
+            self._advance_together(now, batch)
+        else:
+            for evse in self.evses.values():
+                self._advance_evse(evse, now, batch)
         self._enqueue(sorted(batch.items, key=lambda m: m.at))
 
     def next_event_at(self) -> datetime | None:
@@ -202,6 +240,24 @@ class SimStation:
             self._integrate(evse, t, t_next, batch)
             t = t_next
         evse.advanced_at = t  # if the bound was hit, the next advance carries on from here
+
+    def _advance_together(self, to: datetime, batch: _Batch) -> None:
+        """`_advance_evse` for every EVSE at once, stepping from one event of any EVSE to the next: a rated
+        station's setpoints are shared out at each step's start, before any EVSE moves on."""
+        evses = list(self.evses.values())
+        t = min(e.advanced_at or to for e in evses)
+        for _ in range(_MAX_EVENTS_PER_ADVANCE):
+            for evse in evses:
+                self._handle_due(evse, t, batch)
+            if t >= to:
+                break
+            t_next = min([to, *(n for e in evses if (n := self._next_event_at(e, t)) is not None)])
+            setpoints_w = self._station_setpoints_w(t)
+            for evse in evses:
+                self._integrate(evse, t, t_next, batch, setpoints_w[evse.evse_id])
+            t = t_next
+        for evse in evses:
+            evse.advanced_at = t
 
     def _next_event_at(self, evse: Evse, t: datetime | None) -> datetime | None:
         if t is None:
@@ -240,12 +296,15 @@ class SimStation:
                                          "Sample.Periodic")
             self._tx_event(batch, "Updated", t, "MeterValuePeriodic", tx, meter=meter)
 
-    def _integrate(self, evse: Evse, t0: datetime, t1: datetime, batch: _Batch) -> None:
+    def _integrate(self, evse: Evse, t0: datetime, t1: datetime, batch: _Batch,
+                   setpoint_w: float | None = None) -> None:
         tx, ev = evse.transaction, evse.ev
         if tx is None or ev is None:
             evse.power_w = 0.0
             return
-        result = ev_step(ev, self.power_setpoint_w(evse, t0), (t1 - t0).total_seconds())
+        if setpoint_w is None:
+            setpoint_w = self.power_setpoint_w(evse, t0)
+        result = ev_step(ev, setpoint_w, (t1 - t0).total_seconds())
         evse.ev = result.ev
         evse.power_w = result.power_w
         if result.grid_energy_wh >= 0:
@@ -593,6 +652,10 @@ class SimStation:
 
     def _live_value(self, key: VarKey, attribute: str) -> str | None:
         if key.component == "ChargingStation":
+            if key.variable == "Power":
+                return f"{sum(max(e.power_w, 0.0) for e in self.evses.values()):.1f}"
+            if key.variable == "DischargePower":
+                return f"{sum(max(-e.power_w, 0.0) for e in self.evses.values()):.1f}"
             return "Available" if any(e.operative for e in self.evses.values()) else "Unavailable"
         evse = self.evses.get(key.evse_id) if key.evse_id is not None else None
         if evse is None:

@@ -5,6 +5,10 @@ Bidirectional capability is advertised per EVSE, as the OCPP 2.1 appendices (cha
   `SupportedOperationModes` (MemberLists of the 2.1 EnergyTransferModeEnumType / OperationModeEnumType);
 - `EVSE.DischargePower` (W, positive magnitude; MaxSet and characteristic maxLimit = rated discharge power)
   next to `EVSE.Power` (MaxSet and maxLimit = rated charge power).
+A station rated below the sum of its EVSEs (`StationSpec.max_power_w`) reports `ChargingStation.Power` (W,
+Actual = total import now, characteristic maxLimit = the station's rating: "designed total operating load
+power", 2.0.1 appendix 3.2.11) and, when it has a bidirectional EVSE, `ChargingStation.DischargePower` (total
+export now, maxLimit = its discharge rating); neither is reported without a station rating.
 2.0.1 has no standardized V2X component; the simulator reports the same 2.1 names there (custom components
 are allowed) so a CSMS can learn "this 2.0.1 station accepts negative limits" from the device model.
 Smart charging (station tier, `smart_charging.ChargingFeatures`): `SmartChargingCtrlr.RateUnit` (the units a
@@ -37,6 +41,8 @@ SMART_CHARGING_ENABLED = VarKey("SmartChargingCtrlr", "Enabled")
 SMART_CHARGING_RATE_UNIT = VarKey("SmartChargingCtrlr", "RateUnit")
 SUPPORTS_DYNAMIC_PROFILES = VarKey("SmartChargingCtrlr", "SupportsDynamicProfiles")
 SUPPORTS_MAX_OFFLINE_DURATION = VarKey("SmartChargingCtrlr", "SupportsMaxOfflineDuration")
+STATION_POWER = VarKey("ChargingStation", "Power")
+STATION_DISCHARGE_POWER = VarKey("ChargingStation", "DischargePower")
 VENDOR_NAME = VarKey("ChargingStation", "VendorName")
 MODEL = VarKey("ChargingStation", "Model")
 STATION_AVAILABILITY = VarKey("ChargingStation", "AvailabilityState")
@@ -111,8 +117,11 @@ def _fmt(number: float) -> str:
 
 
 @lru_cache(maxsize=256)
-def station_schema(evses: tuple[EvseSpec, ...], features: ChargingFeatures = DEFAULT_FEATURES) -> DeviceModelSchema:
-    """The catalogue for a station with these EVSEs and features (cached: identical stations share one)."""
+def station_schema(evses: tuple[EvseSpec, ...], features: ChargingFeatures = DEFAULT_FEATURES,
+                   max_power_w: float | None = None,
+                   max_discharge_power_w: float | None = None) -> DeviceModelSchema:
+    """The catalogue for a station with these EVSEs, features and station rating (None: not reported; cached:
+    identical stations share one)."""
     measurands = ",".join(MEASURANDS)
     defs = [
         VarDef(VENDOR_NAME, "string"),
@@ -151,6 +160,10 @@ def station_schema(evses: tuple[EvseSpec, ...], features: ChargingFeatures = DEF
         (SUPPORTS_DYNAMIC_PROFILES, "Actual"): "true" if features.dynamic_profiles else "false",
         (SUPPORTS_MAX_OFFLINE_DURATION, "Actual"): "true" if features.max_offline_duration else "false",
     }
+    if max_power_w is not None:
+        defs.append(VarDef(STATION_POWER, "decimal", unit="W", max_limit=max_power_w, live=True))
+    if max_discharge_power_w is not None and any(spec.bidirectional for spec in evses):
+        defs.append(VarDef(STATION_DISCHARGE_POWER, "decimal", unit="W", max_limit=max_discharge_power_w, live=True))
     for spec in evses:
         evse_defs, evse_defaults = _evse_defs(spec, features)
         defs.extend(evse_defs)

@@ -112,6 +112,10 @@ class CapabilitiesIn(BaseModel):
     voltage_v: float = Field(230.0, gt=0)
     max_charge_power_w: float | None = Field(None, ge=0)
     max_discharge_power_w: float | None = Field(None, ge=0)
+    station_max_charge_power_w: float | None = Field(
+        None, ge=0, description="the whole station's charge rating (all its EVSEs together); null = unknown")
+    station_max_discharge_power_w: float | None = Field(
+        None, ge=0, description="the whole station's discharge rating (a magnitude); null = unknown")
 
 
 class CredentialIn(BaseModel):

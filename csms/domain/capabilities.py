@@ -11,6 +11,9 @@ class StationCapabilities:
 
     `discharge_supported`: on OCPP 2.0.1 the station accepts a negative `limit` as a discharge command; on 2.1
     it supports the CentralSetpoint operation mode. A station without it is never sent a discharge.
+    `max_charge_power_w` / `max_discharge_power_w` rate the EVSE; `station_max_charge_power_w` /
+    `station_max_discharge_power_w` rate the whole station (what all its EVSEs together may import / export,
+    a magnitude); None = unknown.
     """
 
     ocpp_version: str = "ocpp2.0.1"
@@ -23,6 +26,8 @@ class StationCapabilities:
     voltage_v: float = 230.0
     max_charge_power_w: float | None = None
     max_discharge_power_w: float | None = None
+    station_max_charge_power_w: float | None = None
+    station_max_discharge_power_w: float | None = None
     max_stack_level: int = 8
 
     @property

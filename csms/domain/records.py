@@ -74,6 +74,7 @@ class VariableRecord:
     variable_instance: str = ""
     mutability: str = ""
     data_type: str = ""
+    max_limit: float | None = None  # the variable's characteristic maxLimit (e.g. a rating), when reported
 
     def key(self) -> str:
         """A stable key identifying this attribute within one station's device model."""

@@ -80,6 +80,8 @@ def _variables_from_report(report_data: list[dict[str, Any]]) -> list[VariableRe
                     value=attribute.get("value", ""),
                     mutability=attribute.get("mutability", ""),
                     data_type=characteristics.get("dataType", ""),
+                    max_limit=None if characteristics.get("maxLimit") is None
+                    else float(characteristics["maxLimit"]),
                 )
             )
     return records

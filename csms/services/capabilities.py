@@ -6,7 +6,11 @@ Variables read (OCPP 2.1 appendix names; 2.0.1 stations may report them as custo
 - `SmartChargingCtrlr.RateUnit`: "A", "W" or both;
 - `SmartChargingCtrlr.SupportsDynamicProfiles`, `SupportsMaxOfflineDuration` (booleans, 2.1);
 - `EVSE.Power` / `EVSE.DischargePower` (MaxSet, else Actual): charge / discharge rating in W;
-- `EVSE.SupplyPhases` (0 = DC).
+- `EVSE.SupplyPhases` (0 = DC);
+- `ChargingStation.Power` / `ChargingStation.DischargePower` (station tier, characteristic maxLimit, or a lower
+  MaxSet): the whole station's charge / discharge rating in W ("designed total operating load power", 2.0.1
+  appendix 3.2.11), below the sum of its EVSEs' on many multi-EVSE stations; a station that can discharge but
+  reports only `Power` is taken to export at most that much too.
 An operator override (API) replaces whatever was learned.
 """
 
@@ -30,10 +34,13 @@ def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableR
                                 evse_id: int) -> StationCapabilities:
     """Capabilities of `evse_id` (station-wide variables apply to every EVSE)."""
     values: dict[tuple[str, str, str], str] = {}
+    max_limits: dict[tuple[str, str], float] = {}  # station-tier characteristics
     for var in variables:
         if var.evse_id not in (None, evse_id):
             continue
         values[(var.component, var.variable, var.attribute_type)] = var.value
+        if var.evse_id is None and var.max_limit is not None:
+            max_limits[(var.component, var.variable)] = var.max_limit
 
     def get(component: str, variable: str, *types: str) -> str | None:
         for attribute_type in types or ("Actual",):
@@ -49,6 +56,16 @@ def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableR
         except ValueError:
             return None
 
+    def station_rating(variable: str) -> float | None:
+        """The station's rating: its maxLimit, or a MaxSet below it (None: neither reported)."""
+        raw = get("ChargingStation", variable, "MaxSet")
+        try:
+            max_set = None if raw is None else float(raw)
+        except ValueError:
+            max_set = None
+        known = [v for v in (max_limits.get(("ChargingStation", variable)), max_set) if v is not None and v >= 0]
+        return min(known) if known else None
+
     modes = _members(get("V2XChargingCtrlr", "SupportedOperationModes") or "")
     enabled = _truthy(get("V2XChargingCtrlr", "Enabled") or "false")
     if ocpp_version == "ocpp2.1":
@@ -58,6 +75,10 @@ def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableR
     rate_units = _members(get("SmartChargingCtrlr", "RateUnit") or "A,W") & {"A", "W"}
     phases_raw = get("EVSE", "SupplyPhases")
     phases = int(phases_raw) if phases_raw and phases_raw.isdigit() and int(phases_raw) > 0 else 3
+    station_charge_w = station_rating("Power")
+    station_discharge_w = station_rating("DischargePower")
+    if station_discharge_w is None and discharge:
+        station_discharge_w = station_charge_w
     return StationCapabilities(
         ocpp_version=ocpp_version,
         discharge_supported=discharge,
@@ -68,4 +89,6 @@ def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableR
         phases=phases,
         max_charge_power_w=power("Power"),
         max_discharge_power_w=power("DischargePower") if discharge else 0.0,
+        station_max_charge_power_w=station_charge_w,
+        station_max_discharge_power_w=station_discharge_w,
     )

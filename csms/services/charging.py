@@ -6,7 +6,9 @@
 2. the safety envelope (`envelope.py`) from capabilities, the EV's needs and last SoC, and the site limits
    given what the other EVSEs of the site may do at the same times (`envelope_site.SiteLedger`: every EVSE's
    commanded schedule over time, counted from the moment a command is queued, so setpoints applied together
-   are checked against each other); a schedule the envelope changes is sent changed;
+   are checked against each other); likewise the station's own charge/discharge rating (when its capabilities
+   name one) against the other EVSEs of the same station, with one more ledger per rated station; a schedule
+   the envelope changes is sent changed;
 3. encoding for the station's OCPP version (`csms.ocpp.profiles`); a schedule the station cannot express
    (e.g. discharge to a charge-only station), and a discharging TxDefault or station-max schedule (a default
    profile outlives any transaction, and with it the EV's envelope), are refused here and never reach the wire;
@@ -134,6 +136,9 @@ class ChargingService:
         # what every EVSE may do over time, for the site limits (kept only when the site has limits)
         self._ledger = SiteLedger()
         self._site_tracked = self._site.import_limit_w is not None or self._site.export_limit_w is not None
+        # the same per station, for stations whose capabilities name a station-wide rating
+        self._station_ledgers: dict[str, SiteLedger] = {}
+        self._evses_of: dict[str, set[int]] = {}  # EVSEs with a delivery channel, by station
         self.installed: dict[tuple[str, int, ProfilePurpose], PowerSchedule] = {}
         self._facts: dict[tuple[str, int], _EvseFacts] = {}
         self._facts_ttl_s = facts_ttl_s
@@ -188,15 +193,28 @@ class ChargingService:
         caps = await self.capabilities(station_id, schedule.evse_id)
         needs, soc = await self._evse_facts(station_id, schedule)
         env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc)
-        site_others: SiteOthers | None = None
-        if self._site_tracked:
-            self._ledger.advance(self._clock.now().timestamp())
-            key, start_s = (station_id, schedule.evse_id), schedule.starts_at.timestamp()
+        key, start_s = (station_id, schedule.evse_id), schedule.starts_at.timestamp()
 
-            def site_others(windows: Sequence[tuple[int, int]]) -> list[tuple[float, float]]:
-                return self._ledger.others(key, [(start_s + a, start_s + b) for a, b in windows])
+        def others_in(ledger: SiteLedger) -> SiteOthers:
+            ledger.advance(self._clock.now().timestamp())
+            return lambda windows: ledger.others(key, [(start_s + a, start_s + b) for a, b in windows])
 
-        return clamp_schedule(schedule, env, self._site, site_others=site_others), caps
+        station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
+        station_rated = station.import_limit_w is not None or station.export_limit_w is not None
+        return clamp_schedule(
+            schedule, env, self._site, site_others=others_in(self._ledger) if self._site_tracked else None,
+            station=station if station_rated else None,
+            station_others=others_in(self._station_ledger(station_id)) if station_rated else None), caps
+
+    def _station_ledger(self, station_id: str) -> SiteLedger:
+        """The ledger of `station_id`'s EVSEs, started (with what they may do already) when first needed."""
+        ledger = self._station_ledgers.get(station_id)
+        if ledger is None:
+            ledger = self._station_ledgers[station_id] = SiteLedger()
+            ledger.advance(self._clock.now().timestamp())
+            for evse_id in self._evses_of.get(station_id, ()):
+                ledger.set((station_id, evse_id), self._may_do(station_id, evse_id))
+        return ledger
 
     async def apply_many(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = ""
                          ) -> list[ApplyResult]:
@@ -252,14 +270,17 @@ class ChargingService:
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, str(exc))
-        channel = self._channels.setdefault((station_id, schedule.evse_id, schedule.purpose), _Channel())
+        channel = self._channels.get((station_id, schedule.evse_id, schedule.purpose))
+        if channel is None:
+            channel = self._channels[(station_id, schedule.evse_id, schedule.purpose)] = _Channel()
+            self._evses_of.setdefault(station_id, set()).add(schedule.evse_id)
         future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
         if channel.pending is not None and not channel.pending.future.done():
             channel.pending.future.set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
-        tracked = self._site_tracked and schedule.purpose is not ProfilePurpose.STATION_MAX
+        tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
         channel.pending = _Pending(payload, clamped, caps, dynamic,
                                    segments_of(clamped.schedule) if tracked else (), future)
-        self._track(station_id, schedule.evse_id)  # counts for the site from now: it may reach the station
+        self._track(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
         if not channel.sending:
             channel.sending = True
             asyncio.get_running_loop().create_task(self._deliver(station_id, channel))
@@ -293,17 +314,26 @@ class ChargingService:
         finally:
             channel.sending = False
 
-    def _track(self, station_id: str, evse_id: int) -> None:
-        """Tell the site ledger what this EVSE may do: the worst, instant by instant, of what its TxProfile and
-        TxDefaultProfile channels hold, have in flight or have queued."""
-        if not self._site_tracked:
-            return
+    def _may_do(self, station_id: str, evse_id: int) -> tuple[Segment, ...]:
+        """What this EVSE may do: the worst, instant by instant, of what its TxProfile and TxDefaultProfile
+        channels hold, have in flight or have queued."""
         sets: list[tuple[Segment, ...]] = []
         for purpose in (ProfilePurpose.TX, ProfilePurpose.TX_DEFAULT):
             channel = self._channels.get((station_id, evse_id, purpose))
             if channel is not None:
                 sets += [channel.accepted, channel.in_flight, channel.pending.segments if channel.pending else ()]
-        self._ledger.set((station_id, evse_id), worst(*sets))
+        return worst(*sets)
+
+    def _track(self, station_id: str, evse_id: int) -> None:
+        """Tell the site ledger, and the station's if it has one, what this EVSE may do (`_may_do`)."""
+        station_ledger = self._station_ledgers.get(station_id)
+        if not self._site_tracked and station_ledger is None:
+            return
+        segments = self._may_do(station_id, evse_id)
+        if self._site_tracked:
+            self._ledger.set((station_id, evse_id), segments)
+        if station_ledger is not None:
+            station_ledger.set((station_id, evse_id), segments)
 
     def _dynamic_fits(self, schedule: PowerSchedule, caps: StationCapabilities) -> bool:
         return (self._use_dynamic and caps.ocpp_version == "ocpp2.1" and caps.supports_dynamic_profiles

@@ -12,13 +12,17 @@ Rules, per EVSE:
 - site import/export limits, period by period: the most the schedule may export plus the most the other EVSEs
   of the site may export at the same times stays within `export_limit_w`, and likewise for import (what the
   others are commanded over time is `envelope_site.SiteLedger`; a charge never offsets a discharge there, since
-  a command is a bound the EV may not fill).
-Clamping never raises: the result says what was changed.
+  a command is a bound the EV may not fill);
+- the station's own rating (`StationCapabilities.station_max_*_power_w`, a multi-EVSE station often rated
+  below the sum of its EVSEs) is a limit of the same kind over the other EVSEs of the same station; a period
+  gets the tighter of the station's and the site's headroom.
+Clamping never raises: the result says what was changed, and which shared limit bound it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -103,11 +107,24 @@ def _clamp_power(power_w: float, low_w: float, high_w: float) -> float:
     return min(max(power_w, low_w), high_w)
 
 
+def _headroom(limits: SiteLimits, others: SiteOthers | None, other_w: float,
+              windows: Sequence[tuple[int, int]]) -> list[tuple[float, float]] | None:
+    """Per window, the (lowest, highest) power `limits` leave one EVSE given what the others may exchange
+    (from `others`, else the constant `other_w`); None when `limits` limit nothing."""
+    if limits.import_limit_w is None and limits.export_limit_w is None:
+        return None
+    sums = list(others(windows)) if others is not None else [(other_w, other_w)] * len(windows)
+    return [(-math.inf if limits.export_limit_w is None else min(0.0, -limits.export_limit_w - lo_w),
+             math.inf if limits.import_limit_w is None else max(0.0, limits.import_limit_w - hi_w))
+            for lo_w, hi_w in sums]
+
+
 def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits | None = None,
-                   site_other_w: float = 0.0, site_others: SiteOthers | None = None) -> Clamped:
-    """Return `schedule` cut to the envelope and to the site's headroom: what the other EVSEs may exchange,
-    period by period from `site_others`, else the constant `site_other_w`."""
-    site = site or SiteLimits()
+                   site_other_w: float = 0.0, site_others: SiteOthers | None = None, *,
+                   station: SiteLimits | None = None, station_others: SiteOthers | None = None) -> Clamped:
+    """Return `schedule` cut to the envelope and to the site's and the station's headroom: what the other EVSEs
+    (of the site; of the station) may exchange, period by period from `site_others` / `station_others`, else
+    the constant `site_other_w` (site) or nothing (station)."""
     changes: list[str] = []
     energy_left_wh = env.discharge_energy_wh
     periods: list[SchedulePeriod] = []
@@ -118,18 +135,21 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
     kept = [p for p in schedule.periods if p.start_offset_s < duration_s]
     windows = [(p.start_offset_s, kept[i + 1].start_offset_s if i + 1 < len(kept) else duration_s)
                for i, p in enumerate(kept)]
-    limited = site.import_limit_w is not None or site.export_limit_w is not None
-    if site_others is not None and limited:
-        others = list(site_others(windows))
-    else:
-        others = [(site_other_w, site_other_w)] * len(windows)
-    for period, (start_s, end_s), (others_lo_w, others_hi_w) in zip(kept, windows, others, strict=True):
-        high_w = env.max_charge_w
-        if site.import_limit_w is not None:
-            high_w = min(high_w, max(0.0, site.import_limit_w - others_hi_w))
-        low_w = -env.max_discharge_w
-        if site.export_limit_w is not None:
-            low_w = max(low_w, min(0.0, -site.export_limit_w - others_lo_w))
+    # (headroom per window, what bounds the top, what bounds the bottom) of each shared limit that limits
+    shared = [(room, high_name, low_name) for room, high_name, low_name in (
+        (_headroom(site or SiteLimits(), site_others, site_other_w, windows), "site import limit",
+         "site export limit"),
+        (_headroom(station or SiteLimits(), station_others, 0.0, windows), "station charge limit",
+         "station discharge limit")) if room is not None]
+    for i, (period, (start_s, end_s)) in enumerate(zip(kept, windows, strict=True)):
+        high_w, low_w = env.max_charge_w, -env.max_discharge_w
+        high_by = low_by = ""  # the shared limit that set the bound, if any
+        for room, high_name, low_name in shared:
+            room_lo_w, room_hi_w = room[i]
+            if room_hi_w < high_w:
+                high_w, high_by = room_hi_w, high_name
+            if room_lo_w > low_w:
+                low_w, low_by = room_lo_w, low_name
         new = period
         if period.mode is OperationMode.LOCAL_FREQUENCY:
             # the station exchanges baseline + curve(f): bound that sum, and its worst discharge by the energy
@@ -166,7 +186,12 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
         if energy_left_wh is not None and worst_w < 0:
             energy_left_wh = max(0.0, energy_left_wh + worst_w * (end_s - start_s) / 3600.0)
         if new != period:
+            if period.mode in (OperationMode.LOCAL_FREQUENCY, OperationMode.IDLE) or new.power_w == period.power_w:
+                bound_by = [low_by, high_by]
+            else:  # the setpoint moved: toward the bound it hit
+                bound_by = [high_by if new.power_w < period.power_w else low_by]
             changes.append(f"period at {period.start_offset_s} s clamped to [{low_w:.0f}, {high_w:.0f}] W"
+                           + "".join(f"; {by}" for by in bound_by if by)
                            + ("; energy above reserve" if energy_left_wh is not None else ""))
         periods.append(new)
     clamped = dataclasses.replace(schedule, periods=tuple(periods), duration_s=duration_s)

@@ -14,6 +14,7 @@ the import limit; the site check is `sum(lo) >= -export_limit` and `sum(hi) <= i
 - otherwise it walks the breakpoints in time order, and past `max_steps` of them bounds the rest by every
   remaining step taken the unsafe way at once (safe, possibly tighter than needed): O(max_steps).
 Steps fold into the running total as time passes and entries drop out when they end.
+The same ledger, kept per station, checks a station's own rating (its EVSEs together) like a site limit.
 
 Pure: no I/O, no clock reads (time is passed in, as epoch seconds).
 """
