@@ -240,7 +240,7 @@ def build_app(
     charging = ChargingService(
         gateway, store, clock, events,
         site=SiteLimits(v2g.site_import_limit_w, v2g.site_export_limit_w),
-        min_update_interval_s=v2g.min_update_interval_s,
+        min_update_interval_s=v2g.min_update_interval_s, max_station_calls_per_s=v2g.max_station_calls_per_s,
         max_discharge_validity_s=v2g.max_discharge_validity_s,
         default_min_soc=v2g.default_min_soc,
         max_offline_duration_s=v2g.max_offline_duration_s,

@@ -78,6 +78,10 @@ class V2gSettings(BaseModel):
     site_import_limit_w: float | None = Field(None, ge=0)
     site_export_limit_w: float | None = Field(None, ge=0)
     min_update_interval_s: float = Field(1.0, ge=0)
+    max_station_calls_per_s: int | None = Field(4, ge=1, description="at most this many setpoint calls "
+                                                "(SetChargingProfile / UpdateDynamicSchedule) to one station in "
+                                                "any second, over all its EVSEs (waiting ones coalesce, latest "
+                                                "wins); null: no per-station limit")
     max_discharge_validity_s: int = Field(900, ge=10)
     default_min_soc: float = Field(0.2, ge=0, le=1)
     max_offline_duration_s: int = Field(300, ge=10)

@@ -13,7 +13,11 @@
    (e.g. discharge to a charge-only station), and a discharging TxDefault or station-max schedule (a default
    profile outlives any transaction, and with it the EV's envelope), are refused here and never reach the wire;
 4. delivery per EVSE and profile purpose: one call in flight, the latest schedule wins (a queued one that is
-   overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time.
+   overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time; and per
+   station at most `max_station_calls_per_s` setpoint calls (SetChargingProfile / UpdateDynamicSchedule) in
+   any second of clock time, across its EVSEs and purposes: channels waiting for the station's budget take
+   turns in the order they asked (none starves) and keep coalescing while they wait; each station has its own
+   budget, so a busy or slow station never delays another.
 On OCPP 2.1 stations that support Dynamic profiles, a one-period TxProfile is installed as a Dynamic profile
 and later setpoints in the same operation mode travel as UpdateDynamicSchedule (a few fields, no profile
 re-validation on the station). An update keeps the installed profile's window, so it is only used when the new
@@ -30,6 +34,7 @@ import enum
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -112,18 +117,32 @@ class _Channel:
     in_flight: tuple[Segment, ...] = ()
 
 
+@dataclass(slots=True)
+class _StationBudget:
+    """The setpoint calls one station may still get: when the last ones were sent, and who waits for a turn."""
+
+    sent_s: deque[float] = field(default_factory=deque)  # clock times of the sends in the last second
+    waiting: deque[asyncio.Future[None]] = field(default_factory=deque)
+    granting: bool = False  # a task hands out turns to `waiting`
+
+
 class ChargingService:
     def __init__(self, gateway: StationGateway, store: StateStore, clock: Clock, events: EventBus, *,
                  site: SiteLimits | None = None, min_update_interval_s: float = 1.0,
+                 max_station_calls_per_s: int | None = 4,
                  max_discharge_validity_s: int = 900, default_min_soc: float = 0.2,
                  max_offline_duration_s: int = 300, use_dynamic_profiles: bool = True,
                  facts_ttl_s: float = 5.0) -> None:
+        if max_station_calls_per_s is not None and max_station_calls_per_s < 1:
+            raise ValueError("max_station_calls_per_s must be >= 1 (None: no per-station limit)")
         self._gateway = gateway
         self._store = store
         self._clock = clock
         self._events = events
         self._site = site or SiteLimits()
         self._min_update_interval_s = min_update_interval_s
+        self._max_station_calls_per_s = max_station_calls_per_s
+        self._budgets: dict[str, _StationBudget] = {}
         self._max_discharge_validity_s = max_discharge_validity_s
         self._default_min_soc = default_min_soc
         self._max_offline_duration_s = max_offline_duration_s
@@ -293,6 +312,9 @@ class ChargingService:
                     wait_s = channel.last_sent_s + self._min_update_interval_s - self._clock.now().timestamp()
                     if wait_s > 0:
                         await self._clock.sleep(wait_s)
+                await self._station_turn(station_id)
+                if channel.pending is None:  # nothing clears a waiting schedule today; the turn is just unused
+                    break
                 item = channel.pending
                 channel.pending, channel.in_flight = None, item.segments
                 channel.last_sent_s = self._clock.now().timestamp()
@@ -313,6 +335,44 @@ class ChargingService:
                     item.future.set_result(result)
         finally:
             channel.sending = False
+
+    async def _station_turn(self, station_id: str) -> None:
+        """Wait until `station_id` may get another setpoint call (see the module docstring), and take it."""
+        limit = self._max_station_calls_per_s
+        if limit is None:
+            return
+        budget = self._budgets.get(station_id)
+        if budget is None:
+            budget = self._budgets[station_id] = _StationBudget()
+        now_s = self._clock.now().timestamp()
+        while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
+            budget.sent_s.popleft()
+        if not budget.waiting and len(budget.sent_s) < limit:  # the common case: no task, no future
+            budget.sent_s.append(now_s)
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        budget.waiting.append(turn)
+        if not budget.granting:
+            budget.granting = True
+            asyncio.get_running_loop().create_task(self._grant_turns(budget, limit))
+        await turn
+
+    async def _grant_turns(self, budget: _StationBudget, limit: int) -> None:
+        """Hand out one station's turns in the order they were asked for, `limit` in any second."""
+        try:
+            while budget.waiting:
+                now_s = self._clock.now().timestamp()
+                while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
+                    budget.sent_s.popleft()
+                if len(budget.sent_s) >= limit:
+                    await self._clock.sleep(budget.sent_s[0] + 1.0 - now_s)
+                    continue
+                turn = budget.waiting.popleft()
+                if not turn.done():  # else its delivery task was cancelled
+                    budget.sent_s.append(now_s)
+                    turn.set_result(None)
+        finally:
+            budget.granting = False
 
     def _may_do(self, station_id: str, evse_id: int) -> tuple[Segment, ...]:
         """What this EVSE may do: the worst, instant by instant, of what its TxProfile and TxDefaultProfile
