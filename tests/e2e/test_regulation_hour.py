@@ -1,6 +1,6 @@
 """The regulation done-means at full size: 100 simulated bidirectional EVs (mixed OCPP 2.1 / 2.0.1 stations,
 1 s response delay, 10 kW/s ramp) follow one hour of a recorded regulation signal over real websockets, on a
-10x clock: PJM RegA and three CAISO days. The issue's target is a composite >= 0.95 (PJM-style) on each, and
+10x clock: PJM RegA and four CAISO days. The issue's target is a composite >= 0.95 (PJM-style) on each, and
 every EV that departs inside the hour must leave with its requested energy, whatever the signal asked of it.
 
 The same runs by hand: `python -m csms replay --format {pjm,caiso} --day D --offset-s S --duration-s 3600
@@ -33,22 +33,27 @@ def _series(kind: str, day: int) -> RegulationSeries:
     return parse_caiso_regulation(data_path("caiso/caiso_regulation_dispatch_4s_100MW_battery_2016.csv")).items[day]
 
 
-# (kind, day column, offset into the day, composite asserted). Measured on commit e69a87a (one run each):
-# PJM 0.993 (earlier commit), CAISO day 0 0.978, day 30 0.973, day 60 0.948. Day 60 misses the issue's 0.95 on
-# precision (0.855): the CAISO battery dispatch jumps by 0.15-0.27 of capacity per 4 s step in most of that
-# hour, and the response sampled at each signal step still shows the previous step's setpoint (shifted by one
-# sample, precision is 0.985-0.999). It is asserted at what it reaches, not at the target, until that is solved.
+# (kind, day column, offset into the day). Measured (docs/benchmarks.md): PJM 0.993, CAISO day 0 0.973-0.978,
+# day 30 0.973, day 40 0.969, day 60 0.948. Signal and response are sampled at the same instants, when the
+# signal steps, so the response there still shows the previous step: no resource that answers after the step
+# can beat a perfect follower one sample late (`one_step_late_score`). On CAISO day 60's second hour the
+# battery dispatch jumps 0.15-0.27 of capacity per 4 s step and that bound is 0.950 itself; over the file's
+# 100 days it is below 0.95 on 24 (bench/regulation_late_bound.py). So each hour must reach 0.95, or, where the
+# bound does not allow it, come within LATE_BOUND_MARGIN of the bound.
 HOURS = [
-    ("pjm", 0, 0.0, 0.95),     # RegA 2017-08-01 16:00-17:00 EDT
-    ("caiso", 0, 3600.0, 0.95),  # the CAISO file's 1st, 31st and 61st days, second hour
-    ("caiso", 30, 3600.0, 0.95),
-    ("caiso", 60, 3600.0, 0.93),
+    ("pjm", 0, 0.0),     # RegA 2017-08-01 16:00-17:00 EDT
+    ("caiso", 0, 3600.0),  # the CAISO file's 1st, 31st, 41st and 61st days, second hour
+    ("caiso", 30, 3600.0),
+    ("caiso", 40, 3600.0),
+    ("caiso", 60, 3600.0),  # bound 0.950: held to the bound less the margin
 ]
+TARGET = 0.95
+LATE_BOUND_MARGIN = 0.01
 
 
-@pytest.mark.parametrize(("kind", "day", "offset_s", "min_composite"), HOURS)
+@pytest.mark.parametrize(("kind", "day", "offset_s"), HOURS)
 async def test_one_hour_of_regulation_with_100_evs_scores_and_serves_every_departing_driver(
-    kind: str, day: int, offset_s: float, min_composite: float, tmp_path: Path
+    kind: str, day: int, offset_s: float, tmp_path: Path
 ) -> None:
     series = _series(kind, day)
     start = series.start_at + timedelta(seconds=offset_s)
@@ -60,6 +65,7 @@ async def test_one_hour_of_regulation_with_100_evs_scores_and_serves_every_depar
     assert result.score.windows >= 11, (label, result.score)
     assert result.mean_reserve_up_w > 200_000 and result.mean_reserve_down_w > 200_000, label
     assert result.score.accuracy >= 0.98, (label, result.score)
-    assert result.score.composite >= min_composite, (label, result.score)
+    min_composite = min(TARGET, result.late_bound.composite - LATE_BOUND_MARGIN)
+    assert result.score.composite >= min_composite, (label, result.score, result.late_bound)
     assert result.departures, f"{label}: visits of 50 min to 4 h must end inside the hour"
     assert result.all_departures_met, (label, [d for d in result.departures if not d.met])
