@@ -8,14 +8,22 @@ needs being sent on plug-in). From there, with a known battery capacity, the bot
 (`evMinV2XEnergyRequest`) is a minimum reserve (the stricter of it and `min_soc`) and the maximum request caps
 `soc_max` (never below the target SoC or the reserve). The departure need is the target request, at least
 the minimum request and at most the maximum one. Minimum charge/discharge powers are not planned with (the
-LP has no on/off decisions)."""
+LP has no on/off decisions).
+
+A station rated below the sum of its EVSEs (`StationCapabilities.station_max_*_power_w`) shares its rating
+among the EVs plugged into it, in proportion to their own maximum powers, so no plan asks a station for more
+than it can give (the envelope would clamp it, and the fleet would miss its request). A share is a fixed cap:
+one EV that needs less does not free power for another (a per-station row in the LP would)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from csms.domain.capabilities import StationCapabilities
 from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord, TransactionRecord
 from csms.optimizer.problem import EvSpec
@@ -75,7 +83,7 @@ def _soc_bounds(needs: ChargingNeedsRecord | None, tx: TransactionRecord, soc: f
 
 
 async def _plugged_ev(store: StateStore, charging: ChargingService, tx: TransactionRecord, now: datetime,
-                      fleet: FleetSettings, default_min_soc: float) -> PluggedEv:
+                      fleet: FleetSettings, default_min_soc: float) -> tuple[PluggedEv, StationCapabilities]:
     assert tx.evse_id is not None
     station_id = StationId(tx.station_id)
     needs = await store.get_charging_needs(station_id, tx.evse_id)
@@ -103,7 +111,31 @@ async def _plugged_ev(store: StateStore, charging: ChargingService, tx: Transact
         charge_efficiency=fleet.charge_efficiency, discharge_efficiency=fleet.discharge_efficiency,
         degradation_cost_per_kwh=fleet.degradation_cost_per_kwh,
     )
-    return PluggedEv(spec.ev_id, tx.station_id, tx.evse_id, tx.transaction_id, spec, tx.last_power_w)
+    return PluggedEv(spec.ev_id, tx.station_id, tx.evse_id, tx.transaction_id, spec, tx.last_power_w), caps
+
+
+def _share_station_ratings(evs: list[tuple[PluggedEv, StationCapabilities]]) -> list[PluggedEv]:
+    """Cap the EVs of a station rated below their sum at their proportional share of the rating."""
+    by_station: dict[str, list[int]] = defaultdict(list)
+    for i, (ev, _) in enumerate(evs):
+        by_station[ev.station_id].append(i)
+    out = [ev for ev, _ in evs]
+    for members in by_station.values():
+        charge = [evs[i][1].station_max_charge_power_w for i in members]
+        discharge = [evs[i][1].station_max_discharge_power_w for i in members]
+        for field_name, ratings in (("max_charge_power_w", charge), ("max_discharge_power_w", discharge)):
+            known = [r for r in ratings if r is not None]
+            total_w = sum(getattr(out[i].spec, field_name) for i in members)
+            if not known or total_w <= min(known):
+                continue
+            scale = max(0.0, min(known)) / total_w
+            for i in members:
+                spec = out[i].spec
+                spec = dataclasses.replace(spec, **{field_name: getattr(spec, field_name) * scale})
+                if spec.max_discharge_power_w <= 0:
+                    spec = dataclasses.replace(spec, allow_discharge=False)
+                out[i] = dataclasses.replace(out[i], spec=spec)
+    return out
 
 
 async def plugged_evs(store: StateStore, charging: ChargingService, now: datetime, fleet: FleetSettings,
@@ -111,5 +143,5 @@ async def plugged_evs(store: StateStore, charging: ChargingService, now: datetim
     """Every EV in an open transaction on a known EVSE, in a stable order."""
     txs = [tx for tx in await store.list_transactions(open_only=True) if tx.evse_id is not None]
     evs = await asyncio.gather(*(_plugged_ev(store, charging, tx, now, fleet, default_min_soc) for tx in txs))
-    unique = {ev.ev_id: ev for ev in evs}  # one EV per EVSE (a stale open tx on the same EVSE is superseded)
-    return [unique[k] for k in sorted(unique)]
+    unique = {ev.ev_id: (ev, caps) for ev, caps in evs}  # one EV per EVSE (a stale open tx is superseded)
+    return _share_station_ratings([unique[k] for k in sorted(unique)])

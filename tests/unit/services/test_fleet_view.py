@@ -113,3 +113,28 @@ async def test_a_2_1_needs_message_becomes_the_planners_bounds() -> None:
     assert (spec.max_charge_power_w, spec.max_discharge_power_w) == (22_000, 20_000)
     assert spec.soc_min == pytest.approx(0.25) and spec.soc_max == pytest.approx(0.95)
     assert spec.target_soc == 0.8 and spec.target_added_energy_wh == pytest.approx(24_000 * 0.9)
+
+
+async def test_a_station_rated_below_its_evses_shares_its_rating_among_the_evs_plugged_in() -> None:
+    store = MemoryStore()
+    charging = ChargingService(RecordingGateway(), store, ManualClock(T0), EventBus())
+    for station, rated in (("S1", True), ("S2", False)):
+        for evse_id in (1, 2):
+            charging.override_capabilities(station, evse_id, StationCapabilities(
+                ocpp_version="ocpp2.1", discharge_supported=True, max_charge_power_w=11_000,
+                max_discharge_power_w=11_000, station_max_charge_power_w=11_000.0 if rated else None,
+                station_max_discharge_power_w=7_000.0 if rated else None))
+            await store.put_charging_needs(ChargingNeedsRecord(
+                StationId(station), evse_id, T0, discharge_allowed=True, ev_capacity_wh=50_000.0,
+                max_charge_power_w=11_000.0 if evse_id == 1 else 5_500.0, max_discharge_power_w=11_000.0))
+            await store.put_transaction(TransactionRecord(StationId(station), TransactionId(f"{station}-{evse_id}"),
+                                                          evse_id=evse_id, started_at=T0, last_soc=0.5))
+    evs = {ev.ev_id: ev.spec for ev in await plugged_evs(store, charging, T0, FLEET, DEFAULT_MIN_SOC)}
+
+    # S1: 11 + 5.5 kW asked of an 11 kW station -> 2/3 and 1/3 of it; 2 x 11 kW discharge of a 7 kW station
+    assert evs["S1/1"].max_charge_power_w + evs["S1/2"].max_charge_power_w == pytest.approx(11_000.0)
+    assert evs["S1/1"].max_charge_power_w == pytest.approx(2 * evs["S1/2"].max_charge_power_w)
+    assert evs["S1/1"].max_discharge_power_w == evs["S1/2"].max_discharge_power_w == pytest.approx(3_500.0)
+    # S2 has no station rating: each EV keeps its own limits
+    assert (evs["S2/1"].max_charge_power_w, evs["S2/2"].max_charge_power_w) == (11_000.0, 5_500.0)
+    assert evs["S2/1"].max_discharge_power_w == 11_000.0
