@@ -145,6 +145,7 @@ class TransactionRecord:
     export_register_max_wh: float | None = None
     last_power_w: float | None = None
     last_soc: float | None = None
+    last_soc_at: datetime | None = None  # when `last_soc` was measured (the station's timestamp)
 
     @property
     def is_open(self) -> bool:

@@ -50,11 +50,11 @@ async def meter_values(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str
     latest = max(samples, key=lambda s: s.measured_at)
     owner = _owner(open_txs, latest)
     data: dict[str, Any] = {"evse_id": evse_id, "transaction_id": None, "power_w": latest.power_w,
-                            "soc": latest.soc}
+                            "soc": latest.soc, "soc_at": latest.measured_at if latest.soc is not None else None}
     if owner is not None:
         tx = updated[owner.transaction_id]
-        data.update(transaction_id=tx.transaction_id, power_w=tx.last_power_w, soc=tx.last_soc)
+        data.update(transaction_id=tx.transaction_id, power_w=tx.last_power_w, soc=tx.last_soc, soc_at=tx.last_soc_at)
     elif open_txs:
-        data.update(power_w=None, soc=None)  # older than the session open on this EVSE: not live values
+        data.update(power_w=None, soc=None, soc_at=None)  # older than the session open on this EVSE: not live values
     deps.events.publish(DomainEvent("meter.values", station_id, latest.measured_at, data))
     return {}

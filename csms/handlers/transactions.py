@@ -48,19 +48,19 @@ def apply_samples(tx: TransactionRecord, samples: list[MeterSample]) -> Transact
     The caller passes only samples that belong to `tx` (its own events' samples, or ones it covers)."""
     imp_lo, imp_hi = tx.import_register_min_wh, tx.import_register_max_wh
     exp_lo, exp_hi = tx.export_register_min_wh, tx.export_register_max_wh
-    power_w, soc = tx.last_power_w, tx.last_soc
+    power_w, soc, soc_at = tx.last_power_w, tx.last_soc, tx.last_soc_at
     for sample in sorted(samples, key=lambda s: s.measured_at):
         imp_lo, imp_hi = _spread(imp_lo, imp_hi, sample.import_register_wh)
         exp_lo, exp_hi = _spread(exp_lo, exp_hi, sample.export_register_wh)
         if sample.power_w is not None and (tx.updated_at is None or sample.measured_at >= tx.updated_at):
             power_w = sample.power_w
         if sample.soc is not None and (tx.updated_at is None or sample.measured_at >= tx.updated_at):
-            soc = sample.soc
+            soc, soc_at = sample.soc, sample.measured_at
     return dataclasses.replace(
         tx,
         import_register_min_wh=imp_lo, import_register_max_wh=imp_hi,
         export_register_min_wh=exp_lo, export_register_max_wh=exp_hi,
-        last_power_w=power_w, last_soc=soc,
+        last_power_w=power_w, last_soc=soc, last_soc_at=soc_at,
     )
 
 
@@ -113,7 +113,7 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
                                                                                "transaction.updated")
     deps.events.publish(DomainEvent(kind, station_id, updated.updated_at or deps.clock.now(), {
         "transaction_id": transaction_id, "evse_id": updated.evse_id, "power_w": updated.last_power_w,
-        "soc": updated.last_soc, "energy_import_wh": updated.energy_import_wh,
+        "soc": updated.last_soc, "soc_at": updated.last_soc_at, "energy_import_wh": updated.energy_import_wh,
         "energy_export_wh": updated.energy_export_wh,
     }))
     return response

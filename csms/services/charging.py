@@ -79,7 +79,7 @@ class ApplyResult:
 @dataclass(slots=True)
 class _EvseFacts:
     needs: ChargingNeedsRecord | None
-    socs: dict[str, float | None]  # last SoC by open transaction id on the EVSE
+    socs: dict[str, tuple[float | None, datetime | None]]  # last (SoC, read at) by open transaction id
     read_at: float  # time.monotonic() of the store read
 
 
@@ -200,18 +200,21 @@ class ChargingService:
         elif event.kind in ("transaction.updated", "meter.values") and event.data.get("soc") is not None:
             facts = self._facts.get(key)
             transaction_id = event.data.get("transaction_id")
+            soc_at = event.data.get("soc_at")
+            reading = (float(event.data["soc"]), soc_at if isinstance(soc_at, datetime) else event.at)
             if facts is not None and transaction_id in facts.socs:
-                facts.socs[transaction_id] = float(event.data["soc"])
+                facts.socs[transaction_id] = reading
             elif facts is not None and transaction_id is None and len(facts.socs) == 1:
-                facts.socs[next(iter(facts.socs))] = float(event.data["soc"])
+                facts.socs[next(iter(facts.socs))] = reading
 
     # ---- commands -------------------------------------------------------------------------------------
 
     async def prepare(self, station_id: str, schedule: PowerSchedule) -> tuple[Clamped, StationCapabilities]:
         """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station)."""
         caps = await self.capabilities(station_id, schedule.evse_id)
-        needs, soc = await self._evse_facts(station_id, schedule)
-        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc)
+        needs, soc, soc_at = await self._evse_facts(station_id, schedule)
+        soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
+        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc, soc_age_s)
         key, start_s = (station_id, schedule.evse_id), schedule.starts_at.timestamp()
 
         def others_in(ledger: SiteLedger) -> SiteOthers:
@@ -267,7 +270,7 @@ class ChargingService:
                         version = found.station.ocpp_version if found.station and found.station.ocpp_version \
                             else "ocpp2.0.1"
                         self._learned[key] = capabilities_from_variables(version, found.variables, found.evse_id)
-                    self._facts[key] = _EvseFacts(found.needs, {tx.transaction_id: tx.last_soc
+                    self._facts[key] = _EvseFacts(found.needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
                                                                 for tx in found.open_transactions}, time.monotonic())
 
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
@@ -550,20 +553,21 @@ class ChargingService:
             payload["evseId"] = evse_id
         return await self._gateway.call(station_id, "GetChargingProfiles", payload)
 
-    async def _evse_facts(self, station_id: str, schedule: PowerSchedule) -> tuple[ChargingNeedsRecord | None,
-                                                                                  float | None]:
-        """The EV's needs and last SoC for the envelope: read from the store at most every `facts_ttl_s` per
-        EVSE (a fan-out to thousands of stations must not cost store round trips per setpoint), refreshed by
-        this node's own events in between (new needs, a transaction starting or ending, metered SoC)."""
+    async def _evse_facts(self, station_id: str, schedule: PowerSchedule
+                          ) -> tuple[ChargingNeedsRecord | None, float | None, datetime | None]:
+        """The EV's needs and last SoC with the time it was measured, for the envelope: read from the store at
+        most every `facts_ttl_s` per EVSE (a fan-out to thousands of stations must not cost store round trips
+        per setpoint), refreshed by this node's own events in between (new needs, a transaction starting or
+        ending, metered SoC)."""
         key = (station_id, schedule.evse_id)
         facts = self._facts.get(key)
         if facts is None or time.monotonic() - facts.read_at > self._facts_ttl_s:
             needs = await self._store.get_charging_needs(StationId(station_id), schedule.evse_id)
             txs = await self._store.list_transactions(StationId(station_id), open_only=True)
-            facts = _EvseFacts(needs, {tx.transaction_id: tx.last_soc for tx in txs if tx.evse_id == schedule.evse_id},
-                               time.monotonic())
+            facts = _EvseFacts(needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
+                                       for tx in txs if tx.evse_id == schedule.evse_id}, time.monotonic())
             self._facts[key] = facts
-        for transaction_id, soc in facts.socs.items():
+        for transaction_id, (soc, soc_at) in facts.socs.items():
             if schedule.transaction_id in (None, transaction_id):
-                return facts.needs, soc
-        return facts.needs, None
+                return facts.needs, soc, soc_at
+        return facts.needs, None, None

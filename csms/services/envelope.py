@@ -7,6 +7,9 @@ Rules, per EVSE:
   SoC; discharge power <= min(station rating, EV max discharge power); cumulative discharge energy within the
   schedule <= energy above the reserve (when the battery capacity is known; otherwise discharge needs a known
   SoC above reserve and the schedule is cut to `max_discharge_validity_s`);
+- the SoC is aged: a reading `soc_age_s` old counts as if the EV had discharged at its full discharge power
+  ever since (a station that stops reporting SoC cannot be walked below the reserve by a run of commands each
+  sized from the same stale reading), and a reading older than `max_discharge_validity_s` is no reading;
 - a schedule that can discharge is valid for at most `max_discharge_validity_s`, so a station whose CSMS goes
   silent stops discharging when it ends;
 - site import/export limits, period by period: the most the schedule may export plus the most the other EVSEs
@@ -71,8 +74,9 @@ def _min_known(*values: float | None) -> float:
 
 def envelope_for(caps: StationCapabilities, needs: ChargingNeedsRecord | None, soc: float | None,
                  max_discharge_validity_s: int = DEFAULT_MAX_DISCHARGE_VALIDITY_S,
-                 default_min_soc: float = 0.2) -> EvseEnvelope:
-    """The envelope of one EVSE given the station's capabilities, the EV's needs and its last SoC.
+                 default_min_soc: float = 0.2, soc_age_s: float = 0.0) -> EvseEnvelope:
+    """The envelope of one EVSE given the station's capabilities, the EV's needs and its last SoC, read
+    `soc_age_s` ago.
 
     `default_min_soc` is the reserve kept when the needs do not name one."""
     max_charge_w = _min_known(caps.max_charge_power_w, None if needs is None else needs.max_charge_power_w)
@@ -86,12 +90,18 @@ def envelope_for(caps: StationCapabilities, needs: ChargingNeedsRecord | None, s
         reasons.append("driver has not allowed discharge")
     elif soc is None:
         reasons.append("EV state of charge unknown")
+    elif soc_age_s > max_discharge_validity_s:
+        reasons.append(f"EV state of charge last read {soc_age_s:.0f} s ago")
     elif soc <= _reserve(needs, default_min_soc):
         reasons.append("EV at or below its minimum reserve")
+    elif needs.ev_capacity_wh:
+        energy_wh = (soc - _reserve(needs, default_min_soc)) * needs.ev_capacity_wh
+        if soc_age_s > 0 and math.isfinite(max_discharge_w):  # the most it may have given since the reading
+            energy_wh -= max_discharge_w * soc_age_s / 3600.0
+        if energy_wh <= 0:
+            reasons.append(f"EV may be at its reserve (state of charge read {soc_age_s:.0f} s ago)")
     if reasons:
         max_discharge_w, energy_wh = 0.0, 0.0
-    elif needs is not None and soc is not None and needs.ev_capacity_wh:
-        energy_wh = max(0.0, (soc - _reserve(needs, default_min_soc)) * needs.ev_capacity_wh)
     if max_charge_w == float("inf"):
         max_charge_w = 1e9  # no rating known: the station enforces its own hardware limit
     if max_discharge_w == float("inf"):

@@ -127,7 +127,7 @@ async def test_late_meter_values_stamped_before_the_start_do_not_change_the_tran
     published = station.events[-1]
     assert published.kind == "meter.values" and published.at == T0 - timedelta(minutes=30)
     # reported, but not as the live power of the session now open on that EVSE
-    assert published.data == {"evse_id": 1, "transaction_id": None, "power_w": None, "soc": None}
+    assert published.data == {"evse_id": 1, "transaction_id": None, "power_w": None, "soc": None, "soc_at": None}
 
 
 async def test_meter_values_mixing_a_pre_start_and_an_in_session_sample_count_only_the_in_session_one() -> None:
@@ -138,7 +138,8 @@ async def test_meter_values_mixing_a_pre_start_and_an_in_session_sample_count_on
     tx = await transaction(station)
     assert (tx.energy_import_wh, tx.energy_export_wh) == (2600, 300)
     assert tx.last_power_w == 7000
-    assert station.events[-1].data == {"evse_id": 1, "transaction_id": "TX1", "power_w": 7000, "soc": None}
+    assert station.events[-1].data == {"evse_id": 1, "transaction_id": "TX1", "power_w": 7000, "soc": None,
+                                       "soc_at": None}
 
 
 async def test_meter_values_after_the_transaction_ended_do_not_change_it() -> None:
@@ -149,7 +150,8 @@ async def test_meter_values_after_the_transaction_ended_do_not_change_it() -> No
     await station.call("MeterValues", {"evseId": 1, "meterValue": [registers(50, 9000, 900, power_w=2000)]})
     tx = await transaction(station)
     assert (tx.energy_import_wh, tx.energy_export_wh) == (2500, 300)
-    assert station.events[-1].data == {"evse_id": 1, "transaction_id": None, "power_w": 2000, "soc": None}
+    assert station.events[-1].data == {"evse_id": 1, "transaction_id": None, "power_w": 2000, "soc": None,
+                                       "soc_at": None}
 
 
 async def test_meter_values_go_to_the_session_open_at_their_time_when_an_older_one_was_never_ended() -> None:
@@ -210,4 +212,20 @@ async def test_meter_values_without_a_transaction_are_published_as_live_values()
     assert await station.store.list_transactions(StationId(STATION)) == []
     published = station.events[-1]
     assert published.kind == "meter.values" and published.station_id == STATION
-    assert published.data == {"evse_id": 2, "transaction_id": None, "power_w": 11000, "soc": 0.4}
+    assert published.data == {"evse_id": 2, "transaction_id": None, "power_w": 11000, "soc": 0.4,
+                              "soc_at": published.at}
+
+
+async def test_the_soc_keeps_the_time_it_was_measured_when_later_events_carry_none() -> None:
+    station = Station()
+    with_soc = registers(10, 2000)
+    with_soc["sampledValue"].append(sampled("SoC", 55, "Percent"))
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 10, with_soc))
+    await station.call("TransactionEvent", tx_event("Updated", 2, 40, registers(40, 3000)))
+
+    tx = await transaction(station)
+    assert (tx.last_soc, tx.last_soc_at, tx.updated_at) == (0.55, T0 + timedelta(minutes=10),
+                                                           T0 + timedelta(minutes=40))
+    published = station.events[-1]
+    assert (published.data["soc"], published.data["soc_at"]) == (0.55, T0 + timedelta(minutes=10))

@@ -8,6 +8,8 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import pytest
+
 from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import ChargingNeedsRecord, StationRecord, TransactionRecord, VariableRecord
@@ -97,3 +99,46 @@ async def test_apply_many_reads_the_store_in_bulk_once_and_one_refused_item_does
     assert results[0].status is ApplyStatus.REFUSED  # no discharge capability learned: refused, not sent
     assert all(r.status is ApplyStatus.ACCEPTED for r in results[1:])
     assert len(gateway.sent) == 49
+
+
+async def test_a_soc_reading_ages_as_if_the_ev_had_discharged_at_full_power_since() -> None:
+    """A station that stops reporting SoC cannot be walked below the reserve by commands sized from one stale
+    reading: 0.25 SoC of a 40 kWh EV over a 0.2 reserve is 2 kWh; 11 kW for 5 min would take 0.92 kWh."""
+    store, events, clock = MemoryStore(), EventBus(), ManualClock(T0)
+    service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0, facts_ttl_s=0)
+    service.override_capabilities("S1", 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2,
+                                                       ev_capacity_wh=40_000.0))
+    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                  last_soc=0.25, last_soc_at=T0))
+
+    async def allowed_wh(duration_s: int) -> float:
+        result = await service.apply("S1", constant_schedule(1, clock.now(), -11_000, duration_s, "tx"))
+        assert result.status is ApplyStatus.ACCEPTED and result.schedule is not None
+        return -result.schedule.periods[0].power_w * result.schedule.duration_s / 3600.0
+
+    assert await allowed_wh(900) == pytest.approx(2000.0)  # fresh reading: the whole 2 kWh
+    clock.advance(300)
+    assert await allowed_wh(900) == pytest.approx(2000.0 - 11_000 * 300 / 3600)
+    clock.advance(360)  # 11 min: 2.02 kWh could have gone
+    assert await allowed_wh(900) == 0.0
+    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                  last_soc=0.6, last_soc_at=clock.now()))
+    assert await allowed_wh(900) > 0  # a new reading
+
+
+async def test_a_soc_event_carries_when_it_was_measured_not_when_it_was_relayed() -> None:
+    store, events, clock = MemoryStore(), EventBus(), ManualClock(T0)
+    service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0, facts_ttl_s=3600)
+    service.override_capabilities("S1", 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2,
+                                                       ev_capacity_wh=40_000.0))
+    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                  last_soc=0.25, last_soc_at=T0))
+    await service.apply("S1", constant_schedule(1, clock.now(), 0, 60, "tx"))  # facts cached
+    clock.advance(1000)
+    # a TransactionEvent without a new SoC repeats the old one, stamped with when it was measured
+    events.publish(DomainEvent("transaction.updated", "S1", clock.now(), {
+        "evse_id": 1, "transaction_id": "tx", "soc": 0.25, "soc_at": T0}))
+    result = await service.apply("S1", constant_schedule(1, clock.now(), -11_000, 600, "tx"))
+    assert result.schedule is not None and result.schedule.periods[0].power_w == 0.0  # 1000 s old: no reading
