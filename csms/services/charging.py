@@ -223,10 +223,22 @@ class ChargingService:
 
         station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
         station_rated = station.import_limit_w is not None or station.export_limit_w is not None
+        evses = await self._evses_under(station_id, schedule)
         return clamp_schedule(
             schedule, env, self._site, site_others=others_in(self._ledger) if self._site_tracked else None,
             station=station if station_rated else None,
-            station_others=others_in(self._station_ledger(station_id)) if station_rated else None), caps
+            station_others=others_in(self._station_ledger(station_id)) if station_rated else None,
+            evses=evses), caps
+
+    async def _evses_under(self, station_id: str, schedule: PowerSchedule) -> int:
+        """How many EVSEs `schedule` drives: all of the station's for a TxDefaultProfile on EVSE 0 (OCPP applies
+        it to each), from the device model's and the status notifications' EVSE ids; else 1."""
+        if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT:
+            return 1
+        station = StationId(station_id)
+        ids = {v.evse_id for v in await self._store.list_variables(station) if v.evse_id}
+        ids |= {c.evse_id for c in await self._store.list_connector_statuses(station) if c.evse_id}
+        return max(1, len(ids))
 
     def _station_ledger(self, station_id: str) -> SiteLedger:
         """The ledger of `station_id`'s EVSEs, started (with what they may do already) when first needed."""
@@ -292,6 +304,11 @@ class ChargingService:
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, str(exc))
+        tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
+        segments = segments_of(clamped.schedule) if tracked else ()
+        if tracked and schedule.evse_id == 0 and schedule.purpose is ProfilePurpose.TX_DEFAULT:
+            evses = await self._evses_under(station_id, schedule)  # before the channel is touched: no await there
+            segments = tuple(seg._replace(lo_w=seg.lo_w * evses, hi_w=seg.hi_w * evses) for seg in segments)
         channel = self._channels.get((station_id, schedule.evse_id, schedule.purpose))
         if channel is None:
             channel = self._channels[(station_id, schedule.evse_id, schedule.purpose)] = _Channel()
@@ -299,9 +316,7 @@ class ChargingService:
         future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
         if channel.pending is not None and not channel.pending.future.done():
             channel.pending.future.set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
-        tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
-        channel.pending = _Pending(payload, clamped, caps, dynamic,
-                                   segments_of(clamped.schedule) if tracked else (), future)
+        channel.pending = _Pending(payload, clamped, caps, dynamic, segments, future)
         self._track(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
         if not channel.sending:
             channel.sending = True

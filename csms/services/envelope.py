@@ -131,10 +131,12 @@ def _headroom(limits: SiteLimits, others: SiteOthers | None, other_w: float,
 
 def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits | None = None,
                    site_other_w: float = 0.0, site_others: SiteOthers | None = None, *,
-                   station: SiteLimits | None = None, station_others: SiteOthers | None = None) -> Clamped:
+                   station: SiteLimits | None = None, station_others: SiteOthers | None = None,
+                   evses: int = 1) -> Clamped:
     """Return `schedule` cut to the envelope and to the site's and the station's headroom: what the other EVSEs
     (of the site; of the station) may exchange, period by period from `site_others` / `station_others`, else
-    the constant `site_other_w` (site) or nothing (station)."""
+    the constant `site_other_w` (site) or nothing (station). `evses` > 1: the schedule applies to that many
+    EVSEs at once (a TxDefaultProfile on EVSE 0), each gets an equal part of the shared headroom."""
     changes: list[str] = []
     energy_left_wh = env.discharge_energy_wh
     periods: list[SchedulePeriod] = []
@@ -155,7 +157,7 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
         high_w, low_w = env.max_charge_w, -env.max_discharge_w
         high_by = low_by = ""  # the shared limit that set the bound, if any
         for room, high_name, low_name in shared:
-            room_lo_w, room_hi_w = room[i]
+            room_lo_w, room_hi_w = room[i][0] / evses, room[i][1] / evses
             if room_hi_w < high_w:
                 high_w, high_by = room_hi_w, high_name
             if room_lo_w > low_w:

@@ -4,13 +4,14 @@ queued, and entries drop out when they end."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId, TransactionId
-from csms.domain.records import ChargingNeedsRecord, StationRecord, TransactionRecord
-from csms.domain.schedule import PowerSchedule, SchedulePeriod, constant_schedule
+from csms.domain.records import ChargingNeedsRecord, ConnectorStatusRecord, StationRecord, TransactionRecord
+from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod, constant_schedule
 from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.envelope import SiteLimits
 from csms.services.envelope_site import Segment, SiteLedger, worst
@@ -138,3 +139,28 @@ def test_worst_of_two_commands_is_taken_instant_by_instant() -> None:
     new = (Segment(0.0, 50.0, 0.0, 6000.0), Segment(50.0, 200.0, -3000.0, 0.0))
     assert worst(old, new) == (Segment(0.0, 50.0, -8000.0, 6000.0), Segment(50.0, 100.0, -8000.0, 0.0),
                                Segment(100.0, 200.0, -3000.0, 0.0))
+
+
+async def test_a_default_profile_on_evse_0_counts_once_per_evse_of_the_station() -> None:
+    """OCPP applies a TxDefaultProfile on EVSE 0 to every EVSE: 4 EVSEs x 11 kW under a 20 kW import limit
+    get 5 kW each, and nothing is left for another station."""
+    clock = ManualClock(T0)
+    store, gateway = MemoryStore(), RecordingGateway()
+    service = ChargingService(gateway, store, clock, EventBus(), site=SiteLimits(import_limit_w=20_000),
+                              min_update_interval_s=0)
+    for station_id in ("S1", "S2"):
+        await store.put_station(StationRecord(StationId(station_id), ocpp_version="ocpp2.1"))
+        for evse_id in (0, 1, 2, 3, 4):
+            service.override_capabilities(station_id, evse_id, V2X)
+    for evse_id in (1, 2, 3, 4):
+        await store.put_connector_status(ConnectorStatusRecord(StationId("S1"), evse_id, 1, "Available", T0))
+    await store.put_transaction(TransactionRecord(StationId("S2"), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                  last_soc=0.5))
+
+    default = dataclasses.replace(constant_schedule(0, T0, 11_000.0, 600), purpose=ProfilePurpose.TX_DEFAULT)
+    result = await service.apply("S1", default)
+    assert result.status is ApplyStatus.ACCEPTED and result.schedule is not None
+    assert result.schedule.periods[0].power_w == 5_000.0  # 20 kW / 4 EVSEs
+
+    other = await service.apply("S2", constant_schedule(1, T0, 11_000.0, 600, "tx"))
+    assert other.schedule is not None and other.schedule.periods[0].power_w == 0.0
