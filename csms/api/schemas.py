@@ -88,9 +88,22 @@ class NeedsIn(BaseModel):
 
 
 class NeedsOut(NeedsIn):
+    """The needs as stored: what an operator can set plus what the EV reported (OCPP 2.0.1 AC/DC parameters,
+    2.1 `v2xChargingParameters`; the energy requests are signed Wh from the battery's state when the needs were
+    reported, `soc_at_received`)."""
+
     station_id: str
     evse_id: int
     received_at: datetime
+    control_mode: str = Field("", description="ISO 15118 control mode the EV reported (2.1), if any")
+    min_charge_power_w: float | None = None
+    min_discharge_power_w: float | None = Field(None, description="a magnitude")
+    energy_min_request_wh: float | None = Field(None, description="to the minimum SoC wanted at departure")
+    energy_max_request_wh: float | None = Field(None, description="to the maximum SoC")
+    v2x_min_energy_request_wh: float | None = Field(
+        None, description="to the bottom of the V2X range (the driver's reserve; > 0: the battery is below it)")
+    v2x_max_energy_request_wh: float | None = Field(None, description="to the top of the V2X range")
+    soc_at_received: float | None = Field(None, ge=0, le=1)
 
 
 class EvseOut(BaseModel):

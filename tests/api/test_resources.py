@@ -8,6 +8,7 @@ from datetime import timedelta
 from csms.api.auth import Role
 from csms.domain.ids import IdTokenValue, StationId, TransactionId
 from csms.domain.records import (
+    ChargingNeedsRecord,
     ConnectorStatusRecord,
     MeterSample,
     StationRecord,
@@ -215,3 +216,18 @@ async def test_readyz_reports_an_ocpp_endpoint_that_is_not_listening() -> None:
     async with h.client(None) as http:
         ready = await http.get("/readyz")
     assert ready.status_code == 503 and ready.json()["detail"] == "ocpp: OCPP endpoint not listening"
+
+
+async def test_needs_show_what_the_ev_reported_over_ocpp_2_1() -> None:
+    h = await seeded()
+    await h.store.put_charging_needs(ChargingNeedsRecord(
+        StationId("ST-1"), 1, NOW, discharge_allowed=True, ev_capacity_wh=60_000.0, control_mode="DynamicControl",
+        min_charge_power_w=1_400.0, min_discharge_power_w=1_000.0, energy_request_wh=12_000.0,
+        energy_min_request_wh=6_000.0, energy_max_request_wh=24_000.0, v2x_min_energy_request_wh=-9_000.0,
+        v2x_max_energy_request_wh=24_000.0, soc_at_received=0.45))
+    async with h.client(Role.OPERATOR) as http:
+        got = (await http.get("/api/v1/stations/ST-1/evses/1/needs")).json()
+    assert (got["control_mode"], got["min_charge_power_w"], got["min_discharge_power_w"]) == (
+        "DynamicControl", 1_400.0, 1_000.0)
+    assert (got["energy_min_request_wh"], got["energy_max_request_wh"], got["v2x_min_energy_request_wh"],
+            got["v2x_max_energy_request_wh"], got["soc_at_received"]) == (6_000.0, 24_000.0, -9_000.0, 24_000.0, 0.45)
