@@ -125,12 +125,18 @@ def make_problem(n_evs: int, seed: int = 1, *, all_plugged: bool = False, solver
 
 
 def run_planner(n_evs: int, all_plugged: bool, solver: str, threads: int, regulation: bool,
-                time_limit_s: float, options: dict[str, object], compare: bool) -> dict[str, object]:
+                time_limit_s: float, options: dict[str, object], compare: bool,
+                trace: bool = False) -> dict[str, object]:
     t0 = time.perf_counter()
     problem = make_problem(n_evs, all_plugged=all_plugged, solver=solver, threads=threads, regulation=regulation,
                            time_limit_s=time_limit_s, options=options)
+    rounds: list[dict[str, float]] = []
     t1 = time.perf_counter()
-    result = plan(problem)
+    if trace:
+        from csms.optimizer.decomposition import plan_decomposed
+        result = plan_decomposed(problem, trace=rounds)
+    else:
+        result = plan(problem)
     t2 = time.perf_counter()
     violations = check_plan(problem, result)
     t3 = time.perf_counter()
@@ -153,7 +159,7 @@ def run_planner(n_evs: int, all_plugged: bool, solver: str, threads: int, regula
         "violations": len(violations), "safe": is_safe(violations),
         "shortfall_kwh": result.total_ev_shortfall_wh / 1e3, "net_cost": result.costs.net_cost,
         "plugged_ev_intervals": plugged, "method": result.method, "rounds": result.rounds,
-        "objective": result.objective, "lower_bound": result.lower_bound, **mono,
+        "objective": result.objective, "lower_bound": result.lower_bound, "trace": rounds, **mono,
     }
 
 
@@ -200,13 +206,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--group-evs", type=int, default=0, help="0 = automatic")
     parser.add_argument("--max-rounds", type=int, default=60)
     parser.add_argument("--compare", action="store_true", help="also solve monolithically; print the gap")
+    parser.add_argument("--trace", action="store_true",
+                        help="decomposition: print each round's pricing and master time and the bounds")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     options: dict[str, object] = {"method": args.method, "workers": args.workers, "chunk_evs": args.chunk_evs,
                                   "group_evs": args.group_evs, "max_rounds": args.max_rounds}
     if args.one is not None:
         print(json.dumps(run_planner(args.one, args.all_plugged, args.solver, args.threads,
-                                     not args.no_regulation, args.time_limit_s, options, args.compare)))
+                                     not args.no_regulation, args.time_limit_s, options, args.compare,
+                                     args.trace)))
         return 0
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--solver", args.solver, "--threads", str(args.threads),
@@ -219,6 +228,8 @@ def main(argv: list[str]) -> int:
             cmd.append("--all-plugged")
         if args.no_regulation:
             cmd.append("--no-regulation")
+        if args.trace:
+            cmd.append("--trace")
         out = subprocess.run(cmd, capture_output=True, text=True, check=False)
         lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
         if not lines:
@@ -234,6 +245,11 @@ def main(argv: list[str]) -> int:
         print(f"    method {r['method']}, total plan {r['plan_total_s']:.2f} s, rounds {r['rounds']}, "
               f"objective {r['objective']:.3f}, lower bound {r['lower_bound']:.3f}, certified gap "
               f"{r['objective'] - r['lower_bound']:.3f}")
+        for t in r["trace"]:
+            print(f"    round {t['round']:3.0f}: pricing {t['pricing_s']:6.2f} s (chunk LPs {t['chunk_run_s']:6.2f} s "
+                  f"in HiGHS, summed over threads), master {t['master_s']:5.2f} s ({t['master_cols']:.0f} cols, "
+                  f"{t['master_iters']:.0f} iterations), chunk retries {t['retries']:.0f}, upper {t['upper']:.3f}, "
+                  f"lower {t['lower']:.3f}, gap {t['upper'] - t['lower']:.3f}, elapsed {t['elapsed_s']:.1f} s")
         if "mono_status" in r:
             print(f"    monolithic: status {r['mono_status']}, total {r['mono_total_s']:.2f} s, objective "
                   f"{r['mono_objective']:.3f}, net cost {r['mono_net_cost']:.2f}; decomposed − monolithic "

@@ -177,7 +177,7 @@ class PlannerOptions:
     """EVs per chunk LP in the decomposition."""
     group_evs: int = 0
     """EVs per convexity row of the decomposition's master (a chunk solution gives one column per group);
-    0 = automatic: 4, or more so that the master has at most 625 groups."""
+    0 = automatic: 4, or more so that the master has at most 2,500 groups."""
     max_rounds: int = 60
     """Pricing rounds of the decomposition before it returns its best plan with status 'round_limit'."""
     gap_abs_per_ev: float = 1e-3

@@ -133,7 +133,10 @@ def test_dr_window_met_by_evs_in_different_chunks() -> None:
     assert coupling_can_bind(pb)
     result = plan(pb)
     assert result.status == "optimal" and result.method == "decomposed"
-    assert result.site_net_power_w[1] == pytest.approx(3_000.0, abs=1.0)
+    # At least 6 kW discharged in hour 1 (more is an alternative optimum: energy discharged in hour 1 is
+    # bought back in hour 2 at the same price, and the monolithic LP itself discharges 8 kW).
+    assert result.site_net_power_w[1] <= 3_000.0 + 1.0
+    assert result.objective == pytest.approx(plan(_with(pb, method="monolithic")).objective, abs=1e-9)
     assert result.dr_shortfall_w == {"evt": 0.0}
     assert check_plan(pb, result) == []
 
