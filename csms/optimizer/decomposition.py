@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import highspy
 import numpy as np
@@ -75,6 +75,10 @@ _MAX_GROUPS = 2_500
 a 2,500-group master solves in 0.1–1.6 s per round at 10,000 EVs (before them, 14–33 s)."""
 
 _PRUNE_AFTER = 5
+_SAMPLE_EVERY = 10
+_SAMPLE_MIN_EVS = 4_000
+"""Fleets of at least this many plugged EVs (with a coupling that can bind) start from the best-bound
+prices of every ``_SAMPLE_EVERY``-th EV's problem, site quantities scaled to the sample (``_sample``)."""
 """A master column at zero in this many consecutive master solves is deleted (the group's all-idle column
 never is): keeps the 10,000-EV master at ~19,000 columns instead of growing by 2,500 a round."""
 
@@ -399,9 +403,25 @@ class _MasterLp:
         return n_drop
 
 
-def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | None = None) -> FleetPlan:
+def _sample(problem: FleetProblem, every: int) -> FleetProblem:
+    """Every ``every``-th EV with the site's loads, limits, peak floor and DR commitments scaled by the
+    sample's share of the fleet (prices are per kW, so they carry over)."""
+    evs = problem.evs[::every]
+    f = len(evs) / len(problem.evs)
+    site = problem.site
+    return replace(problem, evs=evs,
+                   site=replace(site, import_limit_w=site.import_limit_w * f, export_limit_w=site.export_limit_w * f,
+                                other_load_w=tuple(w * f for w in site.other_load_w),
+                                peak_floor_w=site.peak_floor_w * f),
+                   dr_commitments=tuple(replace(c, reduction_w=c.reduction_w * f, baseline_w=c.baseline_w * f)
+                                        for c in problem.dr_commitments))
+
+
+def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | None = None,
+                    _best_prices: list[FloatArray] | None = None) -> FleetPlan:
     """Plan the fleet by Dantzig–Wolfe over EV chunks (see the module docstring). ``trace``, when given,
-    receives one record per round (perf-counter seconds of pricing and master, bounds, master size)."""
+    receives one record per round (perf-counter seconds of pricing and master, bounds, master size);
+    ``_best_prices`` the final best-bound prices (used for the sampled start)."""
     t0 = time.perf_counter()
     opt = problem.options
     fa = fleet_arrays(problem)
@@ -435,6 +455,16 @@ def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | No
     center = np.zeros((3, n_k))
     center[0] = _initial_price(problem, b)
     coupled = _coupled(problem, b)
+    if coupled.any() and active.size >= _SAMPLE_MIN_EVS:
+        # Start from the best-bound prices of a sample of the fleet (a heuristic: any prices give a valid
+        # bound and valid columns). At 10,000 EVs the first bound is then 13 below the optimum instead of
+        # 940, and the rounds that only raise the bound disappear (19 -> 11 rounds for ~2.5 s of sample).
+        sample = _sample(problem, _SAMPLE_EVERY)
+        if np.any(fleet_arrays(sample).n_plugged > 0):
+            sampled: list[FloatArray] = []
+            plan_decomposed(sample, _best_prices=sampled)
+            if sampled:  # empty if the sample's decomposition failed
+                center = np.where(coupled, sampled[0], center)
     try:
         first = price_all(center)
         if first is None:
@@ -485,6 +515,8 @@ def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | No
     finally:
         if pool is not None:
             pool.shutdown()
+    if _best_prices is not None:
+        _best_prices.append(center)
 
     power_w, up_w, dn_w = np.zeros((n_evs, n_k)), np.zeros((n_evs, n_k)), np.zeros((n_evs, n_k))
     for group, cols, w in zip(groups, master_lp.columns, master.weights, strict=True):

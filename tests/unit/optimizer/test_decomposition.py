@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from csms.optimizer import (
     PlannerOptions,
     Site,
     check_plan,
+    decomposition,
     is_safe,
     plan,
 )
@@ -88,6 +90,20 @@ def test_decomposed_plan_with_one_round_is_still_safe_and_reports_its_bound(pb: 
     mono = plan(_with(pb, method="monolithic"))
     assert dec.lower_bound <= mono.objective + 1e-6 * max(1.0, abs(mono.objective))
     assert dec.objective >= mono.objective - 1e-6 * max(1.0, abs(mono.objective))
+
+
+@MODEST
+@given(fleet_problems())
+def test_a_start_from_a_sampled_fleets_prices_keeps_the_plan_checked_and_within_its_gap(pb: FleetProblem) -> None:
+    # Large fleets start from the best-bound prices of every 10th EV's problem; here every 2nd EV's, from 2.
+    mono = plan(_with(pb, method="monolithic"))
+    with patch.object(decomposition, "_SAMPLE_MIN_EVS", 2), patch.object(decomposition, "_SAMPLE_EVERY", 2):
+        dec = plan(_with(pb, method="decomposed", chunk_evs=1))
+    assert dec.status == "optimal"
+    _assert_checker_passes(pb, dec)
+    tol = _tolerance(pb) + 1e-6 * abs(mono.objective)
+    assert dec.lower_bound <= mono.objective + tol
+    assert mono.objective - tol <= dec.objective <= dec.lower_bound + 2 * tol
 
 
 def test_one_round_decomposition_keeps_the_site_export_limit_with_a_reserve_in_the_last_interval() -> None:
