@@ -196,9 +196,11 @@ class _Chunk:
         self.n_cols, self.n_rows = lp.n_cols, lp.n_rows
         self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
         _configure(self.highs, problem)
-        # Presolve off: the first (cold) solve of a 32-EV chunk LP takes ~30 % less time without it; later
-        # solves restart from the previous basis and never presolve.
+        # Presolve off and Devex dual pricing: the first (cold) solve of a 32-EV chunk LP takes ~30 % and
+        # another ~25 % less time (35 instead of 70 ms, one core); warm re-solves are as fast as with the
+        # defaults (they restart from the previous basis and never presolve).
         self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         self.highs.passModel(lp.model())
         self.n_nonzeros = lp.n_nonzeros
         self.status = "not_solved"
