@@ -248,7 +248,8 @@ def main(argv: list[str]) -> int:
         for t in r["trace"]:
             print(f"    round {t['round']:3.0f}: pricing {t['pricing_s']:6.2f} s (chunk LPs {t['chunk_run_s']:6.2f} s "
                   f"in HiGHS, summed over threads), master {t['master_s']:5.2f} s ({t['master_cols']:.0f} cols, "
-                  f"{t['master_iters']:.0f} iterations), chunk retries {t['retries']:.0f}, upper {t['upper']:.3f}, "
+                  f"{t['master_iters']:.0f} iterations), retries: chunks {t['retries']:.0f}, master "
+                  f"{t['master_retries']:.0f}, upper {t['upper']:.3f}, "
                   f"lower {t['lower']:.3f}, gap {t['upper'] - t['lower']:.3f}, elapsed {t['elapsed_s']:.1f} s")
         if "mono_status" in r:
             print(f"    monolithic: status {r['mono_status']}, total {r['mono_total_s']:.2f} s, objective "

@@ -335,6 +335,8 @@ class _MasterLp:
         self.n_nonzeros = lp.n_nonzeros
         self.lam: list[list[int]] = [[] for _ in range(n_chunks)]
         self.columns: list[list[_Column]] = [[] for _ in range(n_chunks)]
+        self.retries = 0
+        """Master solves that did not end optimal from the previous basis and were repeated from scratch."""
         self.n_site_cols = self.n_cols
         self.unused = np.zeros(0, dtype=np.int64)
         """Per master column after the site columns: consecutive solves in which it was at zero."""
@@ -367,6 +369,12 @@ class _MasterLp:
 
     def solve(self) -> _Master | None:
         self.highs.run()
+        if _status_name(self.highs) != "optimal":
+            # A warm restart can end without a status (3,000 EVs, round 4: "unknown" after 811 dual simplex
+            # iterations): solve once more from scratch before giving up.
+            self.retries += 1
+            self.highs.clearSolver()
+            self.highs.run()
         if _status_name(self.highs) != "optimal":
             return None
         sol = self.highs.getSolution()
@@ -489,6 +497,7 @@ def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | No
                               "lower": lower, "master_cols": master_lp.n_cols,
                               "chunk_run_s": sum(c.run_s for c in chunks),
                               "retries": float(sum(c.retries for c in chunks)),
+                              "master_retries": float(master_lp.retries),
                               "elapsed_s": time.perf_counter() - t0})
             if master is None:
                 return _idle(problem, fa, "solver_error", build_s, time.perf_counter() - t0 - build_s)
