@@ -178,6 +178,9 @@ class _EvBlock:
     col_ev: IntArray
     """The EV (index into the block's fleet arrays) of each of the block's columns, from ``first_col``."""
     first_col: int
+    ch_max: FloatArray
+    """Per pair: the EV's maximum charge power (kW); ``dis_max`` its maximum discharge power."""
+    dis_max: FloatArray
 
     def schedule(self, x: FloatArray, n_evs: int, n_k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(net power, reserve up, reserve down) in W, (n_evs, n_k), from the LP solution ``x``."""
@@ -189,8 +192,11 @@ class _EvBlock:
         return power_w, up_w, dn_w
 
     def pair_values(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """(net power, reserve up, reserve down) in kW per pair."""
-        net = x[self.p_ch] - np.where(self.p_dis >= 0, x[self.p_dis], 0.0)
+        """(net power, reserve up, reserve down) in kW per pair. Charge and discharge power are clipped to
+        their column bounds: HiGHS may return values outside by up to its feasibility tolerance (hypothesis
+        found p_ch = −6.1e-8 kW and p_dis = P_dis + 6.1e-8 kW, past the property tests' 1e-6 W)."""
+        charge = np.clip(x[self.p_ch], 0.0, self.ch_max)
+        net = charge - np.where(self.p_dis >= 0, np.clip(x[self.p_dis], 0.0, self.dis_max), 0.0)
         up = np.where(self.r_up >= 0, np.maximum(x[self.r_up], 0.0), 0.0)
         dn = np.where(self.r_dn >= 0, np.maximum(x[self.r_dn], 0.0), 0.0)
         return net, up, dn
@@ -308,7 +314,8 @@ def _ev_block(lp: _Lp, problem: FleetProblem, fa: FleetArrays) -> _EvBlock:
         present = family >= 0
         col_ev[family[present] - first_col] = ev[present]
     col_ev[shortfall - first_col] = pr.evs_with_window
-    return _EvBlock(ev=ev, k=kk, p_ch=p_ch, p_dis=p_dis, r_up=r_up, r_dn=r_dn, col_ev=col_ev, first_col=first_col)
+    return _EvBlock(ev=ev, k=kk, p_ch=p_ch, p_dis=p_dis, r_up=r_up, r_dn=r_dn, col_ev=col_ev, first_col=first_col,
+                    ch_max=p_ch_max[ev], dis_max=p_dis_max[ev])
 
 
 def _site_block(lp: _Lp, problem: FleetProblem, *, link: bool = True,
