@@ -49,20 +49,18 @@ def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableR
                 return value
         return None
 
-    def power(variable: str) -> float | None:
-        raw = get("EVSE", variable, "MaxSet", "Actual")
+    def number(raw: str | None) -> float | None:
         try:
             return None if raw is None else float(raw)
         except ValueError:
             return None
 
+    def power(variable: str) -> float | None:
+        return number(get("EVSE", variable, "MaxSet", "Actual"))
+
     def station_rating(variable: str) -> float | None:
         """The station's rating: its maxLimit, or a MaxSet below it (None: neither reported)."""
-        raw = get("ChargingStation", variable, "MaxSet")
-        try:
-            max_set = None if raw is None else float(raw)
-        except ValueError:
-            max_set = None
+        max_set = number(get("ChargingStation", variable, "MaxSet"))
         known = [v for v in (max_limits.get(("ChargingStation", variable)), max_set) if v is not None and v >= 0]
         return min(known) if known else None
 

@@ -209,8 +209,10 @@ class ChargingService:
 
     # ---- commands -------------------------------------------------------------------------------------
 
-    async def prepare(self, station_id: str, schedule: PowerSchedule) -> tuple[Clamped, StationCapabilities]:
-        """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station)."""
+    async def prepare(self, station_id: str, schedule: PowerSchedule, *, evses: int | None = None
+                      ) -> tuple[Clamped, StationCapabilities]:
+        """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station); `evses`: how many
+        EVSEs it drives (`_evses_under`, looked up when not given)."""
         caps = await self.capabilities(station_id, schedule.evse_id)
         needs, soc, soc_at = await self._evse_facts(station_id, schedule)
         soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
@@ -223,7 +225,8 @@ class ChargingService:
 
         station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
         station_rated = station.import_limit_w is not None or station.export_limit_w is not None
-        evses = await self._evses_under(station_id, schedule)
+        if evses is None:
+            evses = await self._evses_under(station_id, schedule)
         return clamp_schedule(
             schedule, env, self._site, site_others=others_in(self._ledger) if self._site_tracked else None,
             station=station if station_rated else None,
@@ -287,7 +290,8 @@ class ChargingService:
 
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""
-        clamped, caps = await self.prepare(station_id, schedule)
+        evses = await self._evses_under(station_id, schedule)
+        clamped, caps = await self.prepare(station_id, schedule, evses=evses)
         detail = ""
         if schedule.discharges and not caps.discharge_supported:
             detail = "station cannot discharge: a discharge schedule is refused, not sent"
@@ -306,8 +310,7 @@ class ChargingService:
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, str(exc))
         tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
         segments = segments_of(clamped.schedule) if tracked else ()
-        if tracked and schedule.evse_id == 0 and schedule.purpose is ProfilePurpose.TX_DEFAULT:
-            evses = await self._evses_under(station_id, schedule)  # before the channel is touched: no await there
+        if evses > 1:  # one schedule for every EVSE of the station: each of them may do it
             segments = tuple(seg._replace(lo_w=seg.lo_w * evses, hi_w=seg.hi_w * evses) for seg in segments)
         channel = self._channels.get((station_id, schedule.evse_id, schedule.purpose))
         if channel is None:

@@ -101,16 +101,24 @@ async def test_apply_many_reads_the_store_in_bulk_once_and_one_refused_item_does
     assert len(gateway.sent) == 49
 
 
-async def test_a_soc_reading_ages_as_if_the_ev_had_discharged_at_full_power_since() -> None:
-    """A station that stops reporting SoC cannot be walked below the reserve by commands sized from one stale
-    reading: 0.25 SoC of a 40 kWh EV over a 0.2 reserve is 2 kWh; 11 kW for 5 min would take 0.92 kWh."""
+async def ev_at_025_soc_read_at_t0(facts_ttl_s: float
+                                   ) -> tuple[MemoryStore, EventBus, ManualClock, ChargingService]:
+    """S1/1: a 40 kWh EV at SoC 0.25 (read at T0) over a 0.2 reserve, discharge allowed, on a V2X station."""
     store, events, clock = MemoryStore(), EventBus(), ManualClock(T0)
-    service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0, facts_ttl_s=0)
+    service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0,
+                              facts_ttl_s=facts_ttl_s)
     service.override_capabilities("S1", 1, V2X)
     await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2,
                                                        ev_capacity_wh=40_000.0))
     await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.25, last_soc_at=T0))
+    return store, events, clock, service
+
+
+async def test_a_soc_reading_ages_as_if_the_ev_had_discharged_at_full_power_since() -> None:
+    """A station that stops reporting SoC cannot be walked below the reserve by commands sized from one stale
+    reading: 0.25 SoC of a 40 kWh EV over a 0.2 reserve is 2 kWh; 11 kW for 5 min would take 0.92 kWh."""
+    store, _, clock, service = await ev_at_025_soc_read_at_t0(facts_ttl_s=0)
 
     async def allowed_wh(duration_s: int) -> float:
         result = await service.apply("S1", constant_schedule(1, clock.now(), -11_000, duration_s, "tx"))
@@ -128,13 +136,7 @@ async def test_a_soc_reading_ages_as_if_the_ev_had_discharged_at_full_power_sinc
 
 
 async def test_a_soc_event_carries_when_it_was_measured_not_when_it_was_relayed() -> None:
-    store, events, clock = MemoryStore(), EventBus(), ManualClock(T0)
-    service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0, facts_ttl_s=3600)
-    service.override_capabilities("S1", 1, V2X)
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2,
-                                                       ev_capacity_wh=40_000.0))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
-                                                  last_soc=0.25, last_soc_at=T0))
+    _, events, clock, service = await ev_at_025_soc_read_at_t0(facts_ttl_s=3600)
     await service.apply("S1", constant_schedule(1, clock.now(), 0, 60, "tx"))  # facts cached
     clock.advance(1000)
     # a TransactionEvent without a new SoC repeats the old one, stamped with when it was measured
