@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import resource
 import subprocess
@@ -34,6 +35,7 @@ from redis.asyncio import Redis
 
 from csms.app import build_app
 from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod
+from csms.runtime import CPYTHON_GC_THRESHOLDS, tune_gc
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.settings import ApiSettings, ClusterSettings, OcppSettings, SecuritySettings, Settings, StoreSettings
 
@@ -61,7 +63,7 @@ def load_client(url: str, stations: int, prefix: str, interval_s: float) -> subp
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def run(stations: int, load_interval_s: float, rounds: int, redis_url: str) -> None:
+async def run(stations: int, load_interval_s: float, rounds: int, redis_url: str, cpython_gc: bool) -> None:
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     half = stations // 2
     store = StoreSettings(backend="redis", redis_url=redis_url, redis_prefix=prefix, redis_max_connections=256)
@@ -77,6 +79,8 @@ async def run(stations: int, load_interval_s: float, rounds: int, redis_url: str
                CSMS_CLUSTER__ENABLED="true", CSMS_OCPP__HOST="127.0.0.1", CSMS_OCPP__PORT=str(port_b),
                CSMS_OCPP__FETCH_DEVICE_MODEL_ON_BOOT="false", CSMS_API__HOST="127.0.0.1",
                CSMS_API__PORT=str(free_port()), CSMS_LOG_LEVEL="WARNING", CSMS_FLEET__ENABLED="false")
+    if cpython_gc:
+        env["CSMS_GC_THRESHOLDS"] = json.dumps(CPYTHON_GC_THRESHOLDS)
     node_b = await asyncio.to_thread(
         subprocess.Popen, [sys.executable, "-m", "csms", "serve", "--store", "redis"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -85,6 +89,7 @@ async def run(stations: int, load_interval_s: float, rounds: int, redis_url: str
     redis = Redis.from_url(redis_url)
     try:
         await app.start()
+        tune_gc(CPYTHON_GC_THRESHOLDS if cpython_gc else settings.gc_thresholds)  # as `csms serve` (node B)
         await asyncio.to_thread(wait_listening, node_b, port_b)
         interval = load_interval_s if load_interval_s > 0 else 3600.0
         clients = [await asyncio.to_thread(load_client, f"ws://127.0.0.1:{app.ocpp_port}/ocpp", half, "FA", interval),
@@ -145,11 +150,13 @@ def main() -> int:
     parser.add_argument("--load-interval", type=float, default=0.0, help="s between MeterValues per station")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0", help="a loopback Redis")
+    parser.add_argument("--cpython-gc", action="store_true",
+                        help="both nodes keep CPython's GC thresholds (default: `gc_thresholds`, as `csms serve`)")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     for count in (int(n) for n in args.stations.split(",")):
-        asyncio.run(run(count, args.load_interval, args.rounds, args.redis_url))
+        asyncio.run(run(count, args.load_interval, args.rounds, args.redis_url, args.cpython_gc))
     return 0
 
 

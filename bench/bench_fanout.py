@@ -9,7 +9,8 @@ measured in the same run:
 - **raw**: the bare gateway call (`ConnectionRegistry.call`) with a prepared payload, the floor the full path
   is compared with.
 Idle stations by default; `--load-interval S` makes every station send a MeterValues every S seconds meanwhile
-(e.g. 2.0 for 5,000 stations = ~2,500 msg/s offered). Prints total time to the last ack and p50/p99 ack latency.
+(e.g. 2.0 for 5,000 stations = ~2,500 msg/s offered). The CSMS tunes its garbage collector as `csms serve`
+does (`--cpython-gc`: CPython's thresholds, for comparison). Prints total time to the last ack and p50/p99 ack latency.
 
     .venv/bin/python bench/bench_fanout.py --stations 1000,5000
 """
@@ -32,6 +33,7 @@ import numpy as np
 from csms.app import build_app
 from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.ocpp.profiles import set_charging_profile_request
+from csms.runtime import CPYTHON_GC_THRESHOLDS, tune_gc
 from csms.services.charging import ApplyStatus
 from csms.settings import ApiSettings, OcppSettings, SecuritySettings, Settings
 
@@ -67,7 +69,7 @@ async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None
     return total_s, np.array(latencies)
 
 
-async def run(stations: int, load_interval_s: float, rounds: int) -> None:
+async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bool) -> None:
     settings = Settings(
         ocpp=OcppSettings(host="127.0.0.1", port=0, ping_interval_s=None, fetch_device_model_on_boot=False,
                           compression=False),
@@ -76,6 +78,7 @@ async def run(stations: int, load_interval_s: float, rounds: int) -> None:
     )
     app = build_app(settings, serve_api=False)
     await app.start()
+    tune_gc(CPYTHON_GC_THRESHOLDS if cpython_gc else settings.gc_thresholds)  # as `csms serve` does
     interval = load_interval_s if load_interval_s > 0 else 3600.0
     client = await asyncio.to_thread(
         subprocess.Popen,
@@ -121,11 +124,13 @@ def main() -> int:
     parser.add_argument("--stations", default="1000", help="comma-separated counts")
     parser.add_argument("--load-interval", type=float, default=0.0, help="s between MeterValues per station")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cpython-gc", action="store_true",
+                        help="keep CPython's GC thresholds (default: the node's `gc_thresholds`, as `csms serve`)")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     for count in (int(n) for n in args.stations.split(",")):
-        asyncio.run(run(count, args.load_interval, args.rounds))
+        asyncio.run(run(count, args.load_interval, args.rounds, args.cpython_gc))
     return 0
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from csms.app import build_app
 from csms.logging_setup import configure_logging
+from csms.runtime import tune_gc
 from csms.settings import load_settings
 
 log = logging.getLogger("csms")
@@ -25,6 +26,7 @@ async def _serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, json_lines=not args.plain_logs)
     app = build_app(settings)
     await app.start()
+    tune_gc(settings.gc_thresholds)
     print(
         f"CSMS node {settings.node_id} running ({settings.store.backend} store)\n"
         f"  OCPP:  ws://{settings.ocpp.host}:{app.ocpp_port}{settings.ocpp.path_prefix}/<stationId>"

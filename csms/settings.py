@@ -122,6 +122,9 @@ class Settings(BaseSettings):
 
     node_id: str = "node-1"
     log_level: str = "INFO"
+    gc_thresholds: tuple[int, int, int] = Field(
+        (50_000, 20, 100), description="the cyclic GC's thresholds for `csms serve` (csms/runtime.py); CPython's "
+        "own are (700, 10, 10)")
     ocpp: OcppSettings = OcppSettings()
     security: SecuritySettings = SecuritySettings()
     api: ApiSettings = ApiSettings()
