@@ -92,12 +92,15 @@ async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bo
                 raise RuntimeError(f"only {len(app.registry)} of {stations} stations connected")
             await asyncio.sleep(0.2)
         await asyncio.sleep(3.0 if load_interval_s > 0 else 1.0)  # let boots settle (and the load start)
+        cpu_s, wall_s = time.process_time(), time.perf_counter()
+        await asyncio.sleep(2.0)
+        busy = (time.process_time() - cpu_s) / (time.perf_counter() - wall_s)
         ids = app.registry.connected_station_ids()
         caps = await app.charging.capabilities(ids[0], 1)
         raw_payload = set_charging_profile_request(schedule(7000.0), caps)
         label = f"{stations} stations, " + (f"each sending MeterValues every {load_interval_s:g} s" if load_interval_s
                                             > 0 else "idle")
-        print(f"\n{label}")
+        print(f"\n{label}; CSMS process CPU before the fan-out: {busy:.0%} of a core")
         print(f"  {'path':<6} {'round':>5} {'all acked s':>12} {'p50 ms':>8} {'p99 ms':>8}")
         for i in range(rounds):
             for path in ("raw", "ours"):
