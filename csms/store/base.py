@@ -32,7 +32,7 @@ class EvseFacts:
 
     station_id: StationId
     evse_id: int
-    station: StationRecord | None
+    station: StationRecord | None  # with the device model only (None when not asked for)
     variables: list[VariableRecord] | None  # the station's device model; None when not asked for
     needs: ChargingNeedsRecord | None
     open_transactions: list[TransactionRecord]  # open transactions on this EVSE

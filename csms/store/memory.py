@@ -169,7 +169,7 @@ class MemoryStore:
         for station_id, evse_id in keys:
             by_id = self._transactions.get(station_id, {})
             txs = [by_id[t] for t in sorted(self._open.get(station_id, set())) if by_id[t].evse_id == evse_id]
-            facts.append(EvseFacts(station_id, evse_id, self._stations.get(station_id),
+            facts.append(EvseFacts(station_id, evse_id, self._stations.get(station_id) if device_model else None,
                                    await self.list_variables(station_id) if device_model else None,
                                    self._needs.get(station_id, {}).get(evse_id), txs))
         return facts

@@ -422,16 +422,16 @@ class RedisStore:
     # bulk reads for fan-outs
     async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *,
                              device_model: bool) -> list[EvseFacts]:
-        """Two pipelined round trips for any number of keys: station, variables, open ids and needs, then the
-        open transactions themselves."""
+        """Two pipelined round trips for any number of keys: (with the device model: station and variables), open
+        ids and needs, then the open transactions themselves."""
         keys = list(keys)
         stations = list(dict.fromkeys(station_id for station_id, _ in keys))
-        per_station = 3 if device_model else 2
+        per_station = 3 if device_model else 1
         with _redis_errors("get_evse_facts"):
             async with self._redis.pipeline(transaction=False) as pipe:
                 for station_id in stations:
-                    pipe.get(self.keys.station(station_id))
                     if device_model:
+                        pipe.get(self.keys.station(station_id))
                         pipe.hvals(self.keys.variables(station_id))
                     pipe.smembers(self.keys.open_transactions(station_id))
                 for station_id, evse_id in keys:
@@ -441,11 +441,17 @@ class RedisStore:
             open_ids: dict[StationId, list[str]] = {}
             for i, station_id in enumerate(stations):
                 reply = replies[i * per_station:(i + 1) * per_station]
-                variables = sorted((_decode_variable(v) for v in reply[1]), key=VariableRecord.key) \
-                    if device_model else None
-                by_station[station_id] = (None if reply[0] is None else _decode_station(reply[0]), variables)
+                if device_model:
+                    by_station[station_id] = (None if reply[0] is None else _decode_station(reply[0]),
+                                              sorted((_decode_variable(v) for v in reply[1]), key=VariableRecord.key))
+                else:
+                    by_station[station_id] = (None, None)
                 open_ids[station_id] = [m.decode() for m in reply[-1]]
-            txs = [_decode_transaction(v) for v in await self._hmget_transactions(open_ids) if v is not None]
+            open_txs: dict[tuple[StationId, int | None], list[TransactionRecord]] = {}
+            for value in await self._hmget_transactions(open_ids):
+                tx = None if value is None else _decode_transaction(value)
+                if tx is not None and tx.is_open:
+                    open_txs.setdefault((tx.station_id, tx.evse_id), []).append(tx)
         needs = replies[len(stations) * per_station:]
         facts = []
         for (station_id, evse_id), raw_needs in zip(keys, needs, strict=True):
@@ -453,7 +459,7 @@ class RedisStore:
             facts.append(EvseFacts(
                 station_id, evse_id, station, variables,
                 None if raw_needs is None else decode(ChargingNeedsRecord, raw_needs),
-                [tx for tx in txs if tx.station_id == station_id and tx.evse_id == evse_id and tx.is_open]))
+                open_txs.get((station_id, evse_id), [])))
         return facts
 
     # lifecycle

@@ -638,4 +638,5 @@ async def test_get_evse_facts_reads_station_model_needs_and_open_transactions_pe
     assert evse1.variables == await store.list_variables(S1) and len(evse1.variables) == 2
     assert [t.transaction_id for t in evse1.open_transactions] == [TX1]
     assert [t.transaction_id for t in evse2.open_transactions] == [TX2] and evse2.needs is None
-    assert light[0].variables is None and light[0].needs == needs(S1, 1)
+    assert light[0].variables is None and light[0].station is None and light[0].needs == needs(S1, 1)
+    assert [t.transaction_id for t in light[0].open_transactions] == [TX1]
