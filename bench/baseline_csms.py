@@ -12,7 +12,9 @@ Differences from the example, none on the per-message path:
 - no Basic auth check (the example has none; the header a station sends is ignored);
 - the log level is a flag (default WARNING, as the benchmark runs our CSMS; the example uses INFO, which logs
   every frame twice through the `ocpp` logger);
-- the normal end of a connection (ConnectionClosed out of `cp.start()`) is not logged as a handler failure.
+- the normal end of a connection (ConnectionClosed out of `cp.start()`) is not logged as a handler failure;
+- connected charge points are kept in `CONNECTED` (id -> ChargePoint), so `bench_fanout.py` can send them
+  SetChargingProfile with `await charge_point.call(...)`, as the library documents for CSMS-initiated messages.
 
 Run: `python bench/baseline_csms.py --port 9100`. State is not stored anywhere (like the example).
 """
@@ -68,6 +70,9 @@ class ChargePoint(cp):  # type: ignore[misc]  # the ocpp package ships no type i
         return call_result.TransactionEvent()
 
 
+CONNECTED: dict[str, ChargePoint] = {}
+
+
 async def on_connect(websocket: ServerConnection) -> None:
     """For every new charge point that connects, create a ChargePoint instance and start listening."""
     request = websocket.request
@@ -81,13 +86,21 @@ async def on_connect(websocket: ServerConnection) -> None:
         await websocket.close()
         return
     charge_point_id = request.path.strip("/").rsplit("/", 1)[-1]
-    charge_point = ChargePoint(charge_point_id, websocket)
-    with contextlib.suppress(ConnectionClosed):
-        await charge_point.start()
+    charge_point = CONNECTED[charge_point_id] = ChargePoint(charge_point_id, websocket)
+    try:
+        with contextlib.suppress(ConnectionClosed):
+            await charge_point.start()
+    finally:
+        if CONNECTED.get(charge_point_id) is charge_point:
+            del CONNECTED[charge_point_id]
+
+
+async def serve(host: str, port: int) -> websockets.Server:
+    return await websockets.serve(on_connect, host, port, subprotocols=["ocpp2.0.1"])  # type: ignore[list-item]
 
 
 async def main(host: str, port: int) -> None:
-    server = await websockets.serve(on_connect, host, port, subprotocols=["ocpp2.0.1"])  # type: ignore[list-item]
+    server = await serve(host, port)
     log.warning("baseline CSMS listening on ws://%s:%d/<stationId>", host, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

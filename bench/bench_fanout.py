@@ -8,6 +8,9 @@ measured in the same run:
   of the outgoing payload;
 - **raw**: the bare gateway call (`ConnectionRegistry.call`) with a prepared payload, the floor the full path
   is compared with.
+- **baseline**: the `ocpp` library's documented pattern (`bench/baseline_csms.py`, here in this process after
+  ours has stopped, with CPython's GC thresholds and a fresh set of N stations): `await charge_point.call(
+  call.SetChargingProfile(...))` for every connected charge point at once (`--no-baseline` skips it).
 Idle stations by default; `--load-interval S` makes every station send a MeterValues every S seconds meanwhile
 (e.g. 2.0 for 5,000 stations = ~2,500 msg/s offered). The CSMS tunes its garbage collector as `csms serve`
 does (`--cpython-gc`: CPython's thresholds, for comparison). Prints total time to the last ack and p50/p99 ack latency.
@@ -20,15 +23,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import resource
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from ocpp.v201 import call
 
 from csms.app import build_app
 from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod
@@ -39,12 +45,25 @@ from csms.settings import ApiSettings, OcppSettings, SecuritySettings, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+import baseline_csms  # noqa: E402
 from bench_load import stop_server  # noqa: E402
 
 
 def schedule(power_w: float) -> PowerSchedule:
     return PowerSchedule(evse_id=1, starts_at=datetime.now(UTC), duration_s=3600,
                          periods=(SchedulePeriod(0, power_w),), purpose=ProfilePurpose.TX_DEFAULT)
+
+
+def _accepted(result: object) -> bool:
+    """An ApplyResult, a raw reply dict or the library's call_result, accepted."""
+    if isinstance(result, dict):
+        return result.get("status") == "Accepted"
+    status = getattr(result, "status", None)
+    return status is ApplyStatus.ACCEPTED or status == "Accepted"
+
+
+def _ms(latencies_s: np.ndarray, q: float) -> float:
+    return float(np.percentile(latencies_s, q)) * 1000 if latencies_s.size else float("nan")
 
 
 async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None] | None = None
@@ -56,20 +75,22 @@ async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None
         await first
 
     async def one(coro: Awaitable[object]) -> object:
-        result = await coro
+        try:
+            result = await coro
+        except Exception as exc:  # e.g. the library's TimeoutError: counted, never the end of the run
+            return exc
         latencies.append(time.perf_counter() - started)
         return result
 
     results = await asyncio.gather(*(one(c) for c in coros))
     total_s = time.perf_counter() - started
-    bad = [r for r in results if getattr(r, "status", ApplyStatus.ACCEPTED) is not ApplyStatus.ACCEPTED
-           and not (isinstance(r, dict) and r.get("status") == "Accepted")]
+    bad = [r for r in results if not _accepted(r)]
     if bad:
-        print(f"  {what}: {len(bad)} not accepted, e.g. {bad[0]}")
+        print(f"  {what}: {len(bad)} not accepted, e.g. {bad[0]!r}")
     return total_s, np.array(latencies)
 
 
-async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bool) -> None:
+async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bool) -> dict[str, Any]:
     settings = Settings(
         ocpp=OcppSettings(host="127.0.0.1", port=0, ping_interval_s=None, fetch_device_model_on_boot=False,
                           compression=False),
@@ -79,22 +100,10 @@ async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bo
     app = build_app(settings, serve_api=False)
     await app.start()
     tune_gc(CPYTHON_GC_THRESHOLDS if cpython_gc else settings.gc_thresholds)  # as `csms serve` does
-    interval = load_interval_s if load_interval_s > 0 else 3600.0
-    client = await asyncio.to_thread(
-        subprocess.Popen,
-        [sys.executable, str(ROOT / "bench" / "load_client.py"), "--url", f"ws://127.0.0.1:{app.ocpp_port}/ocpp",
-         "--stations", str(stations), "--duration", "600", "--interval", str(interval), "--id-prefix", "FAN"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = await start_stations(f"ws://127.0.0.1:{app.ocpp_port}/ocpp", stations, load_interval_s, "FAN")
     try:
-        deadline = time.monotonic() + 120
-        while len(app.registry) < stations:
-            if time.monotonic() > deadline or client.poll() is not None:
-                raise RuntimeError(f"only {len(app.registry)} of {stations} stations connected")
-            await asyncio.sleep(0.2)
-        await asyncio.sleep(3.0 if load_interval_s > 0 else 1.0)  # let boots settle (and the load start)
-        cpu_s, wall_s = time.process_time(), time.perf_counter()
-        await asyncio.sleep(2.0)
-        busy = (time.process_time() - cpu_s) / (time.perf_counter() - wall_s)
+        await wait_connected(lambda: len(app.registry), stations, client)
+        busy = await settle_and_measure_cpu(load_interval_s)
         ids = app.registry.connected_station_ids()
         caps = await app.charging.capabilities(ids[0], 1)
         raw_payload = set_charging_profile_request(schedule(7000.0), caps)
@@ -113,13 +122,66 @@ async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bo
                     coros = [app.charging.apply(sid, schedule(power_w), requester="bench") for sid in ids]
                     first = app.charging.prefetch([(sid, 1) for sid in ids])
                 total_s, lat = await timed(coros, path, first)
-                print(f"  {path:<6} {i:>5} {total_s:>12.3f} {np.percentile(lat, 50) * 1000:>8.0f} "
-                      f"{np.percentile(lat, 99) * 1000:>8.0f}")
+                print(f"  {path:<6} {i:>5} {total_s:>12.3f} {_ms(lat, 50):>8.0f} "
+                      f"{_ms(lat, 99):>8.0f}")
                 await asyncio.sleep(1.5)  # past the charging service's min update interval
     finally:
         stop_server(client)  # SIGTERM by PID (the client unwinds and stops its workers), SIGKILL after 15 s
         with contextlib.suppress(Exception):
             await app.stop()
+    return raw_payload
+
+
+async def run_baseline(stations: int, load_interval_s: float, rounds: int, payload: dict[str, Any]) -> None:
+    """The same fan-out from the `ocpp` library's documented central system (bench/baseline_csms.py)."""
+    gc.unfreeze()
+    gc.set_threshold(*CPYTHON_GC_THRESHOLDS)  # nobody tunes the collector in the library's example
+    server = await baseline_csms.serve("127.0.0.1", 0)
+    port = next(iter(server.sockets)).getsockname()[1]
+    client = await start_stations(f"ws://127.0.0.1:{port}", stations, load_interval_s, "BASE")
+    try:
+        await wait_connected(lambda: len(baseline_csms.CONNECTED), stations, client)
+        busy = await settle_and_measure_cpu(load_interval_s)
+        print(f"  baseline (the ocpp library's pattern, CPython's GC), CSMS process CPU before: {busy:.0%} of a core")
+        for i in range(rounds):
+            request = call.SetChargingProfile(evse_id=payload["evseId"], charging_profile=payload["chargingProfile"])
+            coros = [charge_point.call(request) for charge_point in list(baseline_csms.CONNECTED.values())]
+            total_s, lat = await timed(coros, "baseline")
+            print(f"  {'base':<6} {i:>5} {total_s:>12.3f} {_ms(lat, 50):>8.0f} "
+                  f"{_ms(lat, 99):>8.0f}")
+            await asyncio.sleep(1.5)
+    finally:
+        stop_server(client)
+        server.close()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(15.0):
+                await server.wait_closed()
+
+
+async def start_stations(url: str, stations: int, load_interval_s: float, prefix: str) -> subprocess.Popen[bytes]:
+    """N lean stations (bench/load_client.py) in a child process, answering every CALL with Accepted."""
+    interval = load_interval_s if load_interval_s > 0 else 3600.0
+    return await asyncio.to_thread(
+        subprocess.Popen,
+        [sys.executable, str(ROOT / "bench" / "load_client.py"), "--url", url, "--stations", str(stations),
+         "--duration", "600", "--interval", str(interval), "--id-prefix", prefix],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def wait_connected(count: Callable[[], int], stations: int, client: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while count() < stations:
+        if time.monotonic() > deadline or client.poll() is not None:
+            raise RuntimeError(f"only {count()} of {stations} stations connected")
+        await asyncio.sleep(0.2)
+
+
+async def settle_and_measure_cpu(load_interval_s: float) -> float:
+    """Let boots settle (and the load start), then this process's CPU share over 2 s."""
+    await asyncio.sleep(3.0 if load_interval_s > 0 else 1.0)
+    cpu_s, wall_s = time.process_time(), time.perf_counter()
+    await asyncio.sleep(2.0)
+    return (time.process_time() - cpu_s) / (time.perf_counter() - wall_s)
 
 
 def main() -> int:
@@ -127,13 +189,16 @@ def main() -> int:
     parser.add_argument("--stations", default="1000", help="comma-separated counts")
     parser.add_argument("--load-interval", type=float, default=0.0, help="s between MeterValues per station")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the ocpp library's pattern")
     parser.add_argument("--cpython-gc", action="store_true",
                         help="keep CPython's GC thresholds (default: the node's `gc_thresholds`, as `csms serve`)")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     for count in (int(n) for n in args.stations.split(",")):
-        asyncio.run(run(count, args.load_interval, args.rounds, args.cpython_gc))
+        payload = asyncio.run(run(count, args.load_interval, args.rounds, args.cpython_gc))
+        if not args.no_baseline:
+            asyncio.run(run_baseline(count, args.load_interval, args.rounds, payload))
     return 0
 
 
