@@ -43,7 +43,16 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_client import BootSummary, LoadConfig, LoadRun, LoadSummary, meter_values_payload, ocpp_now
+from load_client import (
+    MESSAGES,
+    BootSummary,
+    LoadConfig,
+    LoadRun,
+    LoadSummary,
+    meter_values_payload,
+    ocpp_now,
+    transaction_updated_payload,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SERVERS = ("ours", "baseline")
@@ -169,7 +178,7 @@ def run_one(kind: str, stations: int, args: argparse.Namespace, log_dir: Path) -
         cfg = LoadConfig(url=url, stations=stations, processes=args.processes, duration_s=args.duration,
                          warmup_s=args.warmup, connect_concurrency=args.connect_concurrency,
                          interval_s=args.interval, compression=args.compression, drain_s=args.drain,
-                         id_prefix=f"LOAD{port}")
+                         id_prefix=f"LOAD{port}", message=args.message)
         cpu_used = [0.0, 0.0]
 
         def sample_cpu(t_start: float, t_end: float) -> None:
@@ -303,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain", type=float, default=30.0,
                         help="wait this long after the window for replies to MeterValues sent inside it, s")
     parser.add_argument("--compression", action="store_true", help="stations offer permessage-deflate")
+    parser.add_argument("--message", choices=MESSAGES, default="MeterValues",
+                        help="the loop's message: MeterValues, or TransactionEvent (Started at boot, then Updated "
+                        "with the same meter values)")
     parser.add_argument("--log-level", default="WARNING", help="both servers' log level")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each (N, server) pair this many times, alternating servers; the table shows medians")
@@ -315,10 +327,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := set(servers) - set(SERVERS):
         parser.error(f"unknown servers: {sorted(unknown)}")
     nofile = raise_nofile(2 * max(stations) + 2048)
-    frame = len(f'[2,"123","MeterValues",{json.dumps(meter_values_payload(1, ocpp_now()), separators=(",", ":"))}]')
+    payload = (transaction_updated_payload("LOAD-00001-tx", 1, ocpp_now()) if args.message == "TransactionEvent"
+               else meter_values_payload(1, ocpp_now()))
+    frame = len(f'[2,"123","{args.message}",{json.dumps(payload, separators=(",", ":"))}]')
     print(f"load benchmark: Python {sys.version.split()[0]}, {cpus} CPUs, loopback; {args.processes} load "
           f"process(es), closed loop" + (f" paced {args.interval} s" if args.interval else "") +
-          f", {args.warmup:g} s warm-up + {args.duration:g} s window, MeterValues frame {frame} B, "
+          f", {args.warmup:g} s warm-up + {args.duration:g} s window, {args.message} frame {frame} B, "
           f"connect concurrency {args.connect_concurrency}/process, compression "
           f"{'offered' if args.compression else 'off'}, server log level {args.log_level}, RLIMIT_NOFILE {nofile}, "
           f"load average {os.getloadavg()[0]:.2f}" + (f", median of {args.repeat} runs" if args.repeat > 1 else ""),

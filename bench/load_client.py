@@ -98,6 +98,30 @@ def advance_meter_values(payload: dict[str, Any], seq: int, timestamp: str) -> N
     sampled[1]["value"] = 310_000.0 + 0.5 * seq
 
 
+def transaction_started_payload(transaction_id: str, timestamp: str) -> dict[str, Any]:
+    return {"eventType": "Started", "timestamp": timestamp, "triggerReason": "CablePluggedIn", "seqNo": 0,
+            "transactionInfo": {"transactionId": transaction_id, "chargingState": "EVConnected"},
+            "evse": {"id": 1, "connectorId": 1}}
+
+
+def transaction_updated_payload(transaction_id: str, seq: int, timestamp: str) -> dict[str, Any]:
+    """A TransactionEvent Updated carrying the same meter values as `meter_values_payload` (~1.7 kB frame)."""
+    payload = {"eventType": "Updated", "timestamp": timestamp, "triggerReason": "MeterValuePeriodic", "seqNo": seq,
+               "transactionInfo": {"transactionId": transaction_id, "chargingState": "Charging"},
+               "meterValue": meter_values_payload(seq, timestamp)["meterValue"]}
+    advance_transaction_event(payload, seq, timestamp)
+    return payload
+
+
+def advance_transaction_event(payload: dict[str, Any], seq: int, timestamp: str) -> None:
+    """Update a `transaction_updated_payload` in place for message `seq` (>= 1: the Started event is 0)."""
+    payload["timestamp"], payload["seqNo"] = timestamp, seq
+    advance_meter_values(payload, seq, timestamp)
+
+
+MESSAGES = ("MeterValues", "TransactionEvent")
+
+
 def status_payload(timestamp: str) -> dict[str, Any]:
     return {"timestamp": timestamp, "connectorStatus": "Occupied", "evseId": 1, "connectorId": 1}
 
@@ -142,6 +166,7 @@ class LoadConfig:
     phase_timeout_s: float = 180.0
     id_prefix: str = "LOAD"
     password: str = "load-bench-password-0001"
+    message: str = "MeterValues"  # or "TransactionEvent": a Started event at boot, then Updated with meter values
 
     def station_ids(self) -> list[str]:
         return [f"{self.id_prefix}-{i:05d}" for i in range(self.stations)]
@@ -334,7 +359,10 @@ class _MeterLoop:
         self.worker = station.worker
         self.loop = asyncio.get_running_loop()
         self.done: asyncio.Future[None] = self.loop.create_future()
-        self.payload = meter_values_payload(0, self.worker.now_text())
+        self.action = self.worker.cfg.message
+        self.transaction_id = f"{station.station_id}-tx"
+        self.payload = (transaction_updated_payload(self.transaction_id, 1, self.worker.now_text())
+                        if self.action == "TransactionEvent" else meter_values_payload(0, self.worker.now_text()))
         self.seq = 0
         self.first = True
         self.sent_at = 0.0
@@ -351,11 +379,14 @@ class _MeterLoop:
         if sent >= worker.t_end or self.station.transport is None:
             self.finish()
             return
-        advance_meter_values(self.payload, self.seq, worker.now_text())
+        if self.action == "TransactionEvent":
+            advance_transaction_event(self.payload, self.seq + 1, worker.now_text())
+        else:
+            advance_meter_values(self.payload, self.seq, worker.now_text())
         self.seq += 1
         self.sent_at, self.in_window = sent, sent >= worker.t_start
         worker.unfinished += self.in_window
-        self.station.send_call("MeterValues", self.payload)
+        self.station.send_call(self.action, self.payload)
 
     def reply(self, frame: list[Any]) -> None:
         worker = self.worker
@@ -366,7 +397,7 @@ class _MeterLoop:
             self.first = False
             worker._first_answered()
         if frame[0] != 3:
-            worker.errors[f"metervalues:{frame[2]}"] += 1
+            worker.errors[f"{self.action}:{frame[2]}"] += 1
         elif worker.t_start <= done <= worker.t_end:
             worker.messages += 1
         if frame[0] == 3 and self.in_window:
@@ -472,6 +503,16 @@ class _Worker:
             if reply[0] != 3:
                 self.errors[f"status:{reply[2]}"] += 1
                 return
+            if self.cfg.message == "TransactionEvent":
+                try:
+                    reply = await station.call("TransactionEvent", transaction_started_payload(
+                        f"{station_id}-tx", ocpp_now()))
+                except Exception as exc:
+                    self.errors[f"started:{type(exc).__name__}"] += 1
+                    return
+                if reply[0] != 3:
+                    self.errors[f"started:{reply[2]}"] += 1
+                    return
             self.ready += 1
             self.last_ready = max(self.last_ready, time.monotonic())
         finally:
@@ -691,10 +732,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=0.0, help="pause between MeterValues (0 = closed loop)")
     parser.add_argument("--compression", action="store_true", help="offer permessage-deflate")
     parser.add_argument("--id-prefix", default="LOAD")
+    parser.add_argument("--message", choices=MESSAGES, default="MeterValues", help="what each station sends")
     args = parser.parse_args(argv)
     cfg = LoadConfig(url=args.url, stations=args.stations, processes=args.processes, duration_s=args.duration,
                      warmup_s=args.warmup, connect_concurrency=args.connect_concurrency, interval_s=args.interval,
-                     compression=args.compression, id_prefix=args.id_prefix)
+                     compression=args.compression, id_prefix=args.id_prefix, message=args.message)
     with LoadRun(cfg) as run:
         # SIGTERM (how the fan-out benchmarks stop this client) must unwind through LoadRun.close, which stops the
         # forked workers: the default action would kill this process alone and leave them running.
