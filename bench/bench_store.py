@@ -22,6 +22,7 @@ from pathlib import Path
 
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import MeterSample, TransactionRecord
+from csms.domain.seqnos import SeqNos
 from csms.store.base import StateStore
 from csms.store.keys import KeySchema
 from csms.store.memory import MemoryStore
@@ -38,7 +39,7 @@ def _tx(i: int) -> TransactionRecord:
     return TransactionRecord(
         station_id=StationId(f"CP-{i % STATIONS:04d}"), transaction_id=TransactionId(f"tx-{i}"), evse_id=1,
         connector_id=1, id_token="TOKEN", started_at=T0, updated_at=T0 + timedelta(seconds=i),
-        charging_state="Charging", seq_nos=frozenset(range(5)), import_register_min_wh=1000.0,
+        charging_state="Charging", seq_nos=SeqNos(((0, 4),)), import_register_min_wh=1000.0,
         import_register_max_wh=1000.0 + i, last_power_w=7400.0, last_soc=0.5,
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from csms.domain.ids import IdTokenValue, StationId, TransactionId
+from csms.domain.seqnos import SeqNos
 
 
 class BootPolicy(enum.StrEnum):
@@ -137,7 +138,7 @@ class TransactionRecord:
     charging_state: str = ""
     stopped_reason: str = ""
     last_trigger_reason: str = ""
-    seq_nos: frozenset[int] = field(default_factory=frozenset)
+    seq_nos: SeqNos = field(default_factory=SeqNos)  # every seqNo received, as ranges (duplicates are skipped)
     offline_events: int = 0
     import_register_min_wh: float | None = None
     import_register_max_wh: float | None = None

@@ -72,7 +72,7 @@ def apply_event(tx: TransactionRecord, payload: dict[str, Any], samples: list[Me
     evse = payload.get("evse", {})
     tx = apply_samples(tx, samples)
     changes: dict[str, Any] = {
-        "seq_nos": tx.seq_nos | {payload["seqNo"]},
+        "seq_nos": tx.seq_nos.add(payload["seqNo"]),
         "last_trigger_reason": payload["triggerReason"],
         "offline_events": tx.offline_events + (1 if payload.get("offline") else 0),
         "updated_at": at if tx.updated_at is None else max(tx.updated_at, at),

@@ -1,6 +1,7 @@
 """Record <-> bytes for the Redis store: one orjson object per record, field names as keys.
 
-Datetimes are written as ISO 8601 in UTC (``...Z``), enums by value, frozensets as sorted lists. Decoding is
+Datetimes are written as ISO 8601 in UTC (``...Z``), enums by value, frozensets as sorted lists, `SeqNos` as
+`{"ranges": [[lo, hi], ...]}` (a flat list of ints, the format before ranges, is read too). Decoding is
 exact: `decode(type(r), encode(r)) == r`, with every field of its declared type (float fields come back as
 float, enums as the enum). Missing fields take their dataclass default and unknown fields are ignored, so
 adding a field with a default to a record stays compatible with data already stored.
@@ -32,6 +33,7 @@ from csms.domain.records import (
     TransactionRecord,
     VariableRecord,
 )
+from csms.domain.seqnos import SeqNos
 from csms.store.errors import CorruptRecord, RecordRejected
 
 R = TypeVar("R")
@@ -60,6 +62,7 @@ class _Spec:
     floats: tuple[str, ...]
     ints: tuple[str, ...]
     int_sets: tuple[str, ...]
+    seq_nos: tuple[str, ...]
     enums: tuple[tuple[str, type[enum.Enum]], ...]
 
 
@@ -80,6 +83,7 @@ def _spec_for(cls: type[Any]) -> _Spec:
     floats: list[str] = []
     ints: list[str] = []
     int_sets: list[str] = []
+    seq_nos: list[str] = []
     enums: list[tuple[str, type[enum.Enum]]] = []
     names = [f.name for f in dataclasses.fields(cls)]
     for name in names:
@@ -93,11 +97,14 @@ def _spec_for(cls: type[Any]) -> _Spec:
             ints.append(name)
         elif base is frozenset and typing.get_args(hint) == (int,):
             int_sets.append(name)
+        elif hint is SeqNos:
+            seq_nos.append(name)
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
             enums.append((name, hint))
         elif hint not in (str, bool):
             raise TypeError(f"codec cannot encode {cls.__name__}.{name}: {hints[name]!r}")
-    return _Spec(frozenset(names), tuple(datetimes), tuple(floats), tuple(ints), tuple(int_sets), tuple(enums))
+    return _Spec(frozenset(names), tuple(datetimes), tuple(floats), tuple(ints), tuple(int_sets), tuple(seq_nos),
+                 tuple(enums))
 
 
 _SPECS: dict[type[Any], _Spec] = {cls: _spec_for(cls) for cls in RECORD_TYPES}
@@ -134,6 +141,11 @@ def check(record: object) -> None:
     for name in spec.int_sets:
         for value in getattr(record, name):
             _check_int(cls, name, value)
+    for name in spec.seq_nos:
+        ranges = getattr(record, name).ranges
+        if ranges:  # sorted: the first and the last bound are the extremes
+            _check_int(cls, name, ranges[0][0])
+            _check_int(cls, name, ranges[-1][1])
 
 
 def _default(obj: object) -> Any:
@@ -160,6 +172,17 @@ def encode(record: object) -> bytes:
         raise RecordRejected(f"cannot encode {type(record).__name__}: {exc}") from exc
 
 
+def _decode_seq_nos(raw: Any) -> SeqNos:
+    if isinstance(raw, list):  # written before ranges: every seqNo
+        if not all(type(v) is int for v in raw):
+            raise TypeError("seqNos must be ints")
+        return SeqNos.of(raw)
+    pairs = raw["ranges"]
+    if not all(isinstance(p, list) and len(p) == 2 and type(p[0]) is int and type(p[1]) is int for p in pairs):
+        raise TypeError("seqNo ranges must be [lo, hi] pairs of ints")
+    return SeqNos(tuple((lo, hi) for lo, hi in pairs))
+
+
 def _parse_datetime(raw: str) -> datetime:
     return datetime.fromisoformat(raw)
 
@@ -181,11 +204,14 @@ def decode(cls: type[R], data: bytes | bytearray | memoryview | str) -> R:
         for name in spec.int_sets:
             if name in values:
                 values[name] = frozenset(values[name])
+        for name in spec.seq_nos:
+            if name in values:
+                values[name] = _decode_seq_nos(values[name])
         for name, enum_cls in spec.enums:
             if (v := values.get(name)) is not None:
                 values[name] = enum_cls(v)
         return cls(**values)
-    except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError) as exc:
+    except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError, KeyError) as exc:
         raise CorruptRecord(f"cannot decode {cls.__name__}: {exc}") from exc
 
 

@@ -25,6 +25,7 @@ from csms.domain.records import (
     TransactionRecord,
     VariableRecord,
 )
+from csms.domain.seqnos import SeqNos
 from csms.store.base import StateStore
 from csms.store.errors import RecordRejected, StoreError, StoreUnavailable
 from csms.store.memory import MemoryStore
@@ -68,7 +69,7 @@ def tx(
         started_at=T0, ended_at=T0 + timedelta(hours=2) if ended else None, updated_at=T0 + timedelta(minutes=5),
         charging_state="Charging", stopped_reason="EVDisconnected" if ended else "",
         last_trigger_reason="MeterValuePeriodic",
-        seq_nos=frozenset({0, 1, 2, 7}), offline_events=1, import_register_min_wh=1000.0,
+        seq_nos=SeqNos.of({0, 1, 2, 7}), offline_events=1, import_register_min_wh=1000.0,
         import_register_max_wh=5500.25, export_register_min_wh=200.0, export_register_max_wh=950.5,
         last_power_w=-7400.0, last_soc=0.625,
     )
@@ -275,9 +276,9 @@ async def test_put_then_get_transaction_returns_an_equal_record(store: StateStor
 
 async def test_put_transaction_replaces_the_previous_record(store: StateStore) -> None:
     await store.put_transaction(tx())
-    await store.put_transaction(tx(import_register_max_wh=9000.0, seq_nos=frozenset({0, 1, 2, 3, 7})))
-    assert await store.get_transaction(S1, TX1) == tx(import_register_max_wh=9000.0, seq_nos=frozenset({0, 1, 2, 3, 7}))
-    assert await store.list_transactions() == [tx(import_register_max_wh=9000.0, seq_nos=frozenset({0, 1, 2, 3, 7}))]
+    await store.put_transaction(tx(import_register_max_wh=9000.0, seq_nos=SeqNos.of({0, 1, 2, 3, 7})))
+    assert await store.get_transaction(S1, TX1) == tx(import_register_max_wh=9000.0, seq_nos=SeqNos.of({0, 1, 2, 3, 7}))
+    assert await store.list_transactions() == [tx(import_register_max_wh=9000.0, seq_nos=SeqNos.of({0, 1, 2, 3, 7}))]
 
 
 async def test_the_same_transaction_id_on_two_stations_is_two_transactions(store: StateStore) -> None:
@@ -418,7 +419,7 @@ async def test_records_that_cannot_round_trip_are_rejected_and_not_stored(store:
     with pytest.raises(RecordRejected, match="non-finite"):
         await store.append_meter_samples(S1, TX1, [sample(0), MeterSample(T0, power_w=float("nan"))])
     with pytest.raises(RecordRejected, match="64 bits"):
-        await store.put_transaction(tx(seq_nos=frozenset({2**70})))
+        await store.put_transaction(tx(seq_nos=SeqNos.of({2**70})))
     assert await store.get_station(S1) is None
     assert await store.list_meter_samples(S1, TX1) == []
     assert await store.get_transaction(S1, TX1) is None

@@ -9,6 +9,7 @@ import pytest
 
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TransactionRecord
+from csms.domain.seqnos import SeqNos
 from tests.unit.handlers.harness import STATION, T0, Station, at, registers, sampled, tx_event
 
 
@@ -39,7 +40,7 @@ async def test_duplicate_seq_no_is_acknowledged_and_applied_once() -> None:
 
     tx = await transaction(station)
     assert tx.energy_import_wh == 1500
-    assert tx.seq_nos == frozenset({0, 1})
+    assert tx.seq_nos == SeqNos.of({0, 1})
     assert tx.offline_events == 0 and tx.last_trigger_reason == "MeterValuePeriodic"
     assert tx.updated_at == T0 + timedelta(minutes=15)
     assert len(await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))) == 2
@@ -62,7 +63,7 @@ async def test_updated_events_in_reverse_order_give_the_same_energy_and_keep_the
     tx = await transaction(station)
     assert not tx.is_open and tx.ended_at == T0 + timedelta(minutes=60)
     assert tx.energy_import_wh == 4000 and tx.stopped_reason == "EVDisconnected"
-    assert tx.seq_nos == frozenset(range(5))
+    assert tx.seq_nos == SeqNos(((0, 4),))
 
 
 async def test_updated_before_started_keeps_the_earliest_start_and_the_full_energy() -> None:

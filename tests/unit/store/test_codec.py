@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csms.domain.records import MeterSample, StationRecord
+from csms.domain.records import MeterSample, StationRecord, TransactionRecord
+from csms.domain.seqnos import SeqNos
 from csms.store import codec
 from csms.store.errors import CorruptRecord, RecordRejected
 
@@ -46,6 +47,8 @@ def _strategy_for(hint: Any) -> st.SearchStrategy[Any]:
         return st.text(max_size=40)
     if typing.get_origin(hint) is frozenset:
         return st.frozensets(st.integers(min_value=0, max_value=2**63 - 1), max_size=30)
+    if hint is SeqNos:
+        return st.builds(SeqNos.of, st.frozensets(st.integers(min_value=0, max_value=2**63 - 1), max_size=30))
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return st.sampled_from(list(hint))
     raise TypeError(f"no strategy for {hint!r}")
@@ -123,6 +126,21 @@ def test_records_that_cannot_round_trip_are_rejected(record: MeterSample, reason
 def test_bytes_that_are_not_a_record_raise_corrupt_record(data: bytes) -> None:
     with pytest.raises(CorruptRecord, match="MeterSample"):
         codec.decode(MeterSample, data)
+
+
+def test_seq_nos_stored_as_ranges_and_read_from_the_older_flat_list() -> None:
+    record = TransactionRecord(station_id=typing.cast(Any, "CP1"), transaction_id=typing.cast(Any, "T1"),
+                               seq_nos=SeqNos.of([0, 1, 2, 3, 9]))
+    assert orjson.loads(codec.encode(record))["seq_nos"] == {"ranges": [[0, 3], [9, 9]]}
+    old = b'{"station_id": "CP1", "transaction_id": "T1", "seq_nos": [9, 0, 1, 2, 3]}'
+    assert codec.decode(TransactionRecord, old) == record
+
+
+@pytest.mark.parametrize("seq_nos", [b'{"ranges": [[3, 1]]}', b'{"ranges": [[0, 2], [2, 4]]}', b'{"ranges": [[0]]}',
+                                     b'{"ranges": [["0", 1]]}', b'{"range": []}', b'[1.5]', b'7'])
+def test_malformed_seq_nos_raise_corrupt_record(seq_nos: bytes) -> None:
+    with pytest.raises(CorruptRecord, match="TransactionRecord"):
+        codec.decode(TransactionRecord, b'{"station_id": "CP1", "transaction_id": "T1", "seq_nos": ' + seq_nos + b"}")
 
 
 def test_a_type_that_is_not_a_stored_record_is_refused() -> None:
