@@ -17,6 +17,7 @@ from csms.domain.records import MeterSample, TransactionRecord
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.metering import parse_meter_values
 from csms.handlers.transactions import apply_samples, transaction_covers
+from csms.handlers.tx_cache import ConnectionTransactions
 from csms.ocpp.session import HandlerContext
 from csms.services.events import DomainEvent
 
@@ -32,9 +33,8 @@ async def meter_values(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str
     station_id = StationId(ctx.station_id)
     evse_id = payload["evseId"]
     samples = parse_meter_values(payload["meterValue"])
-    open_txs = [] if evse_id == 0 else [
-        tx for tx in await deps.store.list_transactions(station_id, open_only=True) if tx.evse_id == evse_id
-    ]
+    cache = ConnectionTransactions.of(ctx, deps.store)
+    open_txs = [] if evse_id == 0 else [tx for tx in await cache.list_open() if tx.evse_id == evse_id]
     by_tx: dict[TransactionId, list[MeterSample]] = {}
     for sample in samples:
         owner = _owner(open_txs, sample)
@@ -45,7 +45,7 @@ async def meter_values(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str
         if tx.transaction_id in by_tx:
             await deps.store.append_meter_samples(station_id, tx.transaction_id, by_tx[tx.transaction_id])
             updated[tx.transaction_id] = apply_samples(tx, by_tx[tx.transaction_id])
-            await deps.store.put_transaction(updated[tx.transaction_id])
+            await cache.put(updated[tx.transaction_id])
 
     latest = max(samples, key=lambda s: s.measured_at)
     owner = _owner(open_txs, latest)

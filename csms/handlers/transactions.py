@@ -23,6 +23,7 @@ from csms.domain.records import MeterSample, TransactionRecord
 from csms.handlers.authorization import id_token_info
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.metering import parse_meter_values
+from csms.handlers.tx_cache import ConnectionTransactions
 from csms.ocpp.session import HandlerContext
 from csms.services.events import DomainEvent
 
@@ -99,7 +100,8 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
     response: dict[str, Any] = {}
     if "idToken" in payload:
         response["idTokenInfo"] = await id_token_info(deps, payload["idToken"])
-    tx = await deps.store.get_transaction(station_id, transaction_id)
+    cache = ConnectionTransactions.of(ctx, deps.store)
+    tx = await cache.get(transaction_id)
     if tx is None:
         tx = TransactionRecord(station_id=station_id, transaction_id=transaction_id)
     if payload["seqNo"] in tx.seq_nos:
@@ -108,7 +110,7 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
     updated = apply_event(tx, payload, samples)
     if samples:
         await deps.store.append_meter_samples(station_id, transaction_id, samples)
-    await deps.store.put_transaction(updated)
+    await cache.put(updated)
     kind = {"Started": "transaction.started", "Ended": "transaction.ended"}.get(payload["eventType"],
                                                                                "transaction.updated")
     deps.events.publish(DomainEvent(kind, station_id, updated.updated_at or deps.clock.now(), {

@@ -100,6 +100,7 @@ class RpcSession:
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self.state: dict[str, Any] = {}  # handlers' per-connection data (e.g. csms/handlers/tx_cache.py)
 
     @property
     def closed(self) -> bool:
