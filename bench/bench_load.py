@@ -5,10 +5,11 @@
     .venv/bin/python bench/bench_load.py --repeat 3           # medians of 3 runs per (N, server)
 
 For each N and each server, a fresh server process is started on free loopback ports (ours: `python -m csms
-serve --store memory`, API included, at CSMS_LOG_LEVEL=WARNING unless --log-level; the baseline:
-bench/baseline_csms.py at the same level), then `bench/load_client.py` drives N stations from its worker
-process(es): connect + boot storm, then closed-loop ~1.5 kB MeterValues; the --duration window opens
---warmup seconds after every station has had its first MeterValues answered. The server's RSS (psutil, on
+serve --store memory`, or `--store redis` on a loopback Redis, API included, at CSMS_LOG_LEVEL=WARNING unless
+--log-level; the baseline: bench/baseline_csms.py at the same level), then `bench/load_client.py` drives N
+stations from its worker process(es): connect + boot storm, then closed-loop ~1.5 kB MeterValues (or
+`--message TransactionEvent`); the --duration window opens --warmup seconds after every station has had its
+first MeterValues answered. The server's RSS (psutil, on
 its PID) is read before the stations connect and after all of them have booted (RSS per connection =
 difference / N, which includes each station's state), and its CPU time over the storm and over the window.
 Prints figures, never pass/fail. Every process it starts is stopped by PID, also on error.
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -93,14 +95,19 @@ def raise_nofile(needed: int) -> int:
     return soft
 
 
-def start_server(kind: str, log_level: str, log_dir: Path) -> tuple[subprocess.Popen[bytes], int, str]:
+def start_server(kind: str, log_level: str, log_dir: Path, redis: tuple[str, str] | None = None
+                 ) -> tuple[subprocess.Popen[bytes], int, str]:
+    """Start one server; ours on the memory store, or on Redis with `redis` = (url, key prefix)."""
     port = free_port()
     log_file = (log_dir / f"{kind}-{port}.log").open("wb")
     env = dict(os.environ)
     if kind == "ours":
+        store = "memory" if redis is None else "redis"
         env.update(CSMS_OCPP__HOST="127.0.0.1", CSMS_OCPP__PORT=str(port), CSMS_API__HOST="127.0.0.1",
-                   CSMS_API__PORT=str(free_port()), CSMS_LOG_LEVEL=log_level, CSMS_STORE__BACKEND="memory")
-        cmd = [sys.executable, "-m", "csms", "serve", "--store", "memory"]
+                   CSMS_API__PORT=str(free_port()), CSMS_LOG_LEVEL=log_level, CSMS_STORE__BACKEND=store)
+        if redis is not None:
+            env.update(CSMS_STORE__REDIS_URL=redis[0], CSMS_STORE__REDIS_PREFIX=redis[1])
+        cmd = [sys.executable, "-m", "csms", "serve", "--store", store]
         url = f"ws://127.0.0.1:{port}/ocpp"
     else:
         cmd = [sys.executable, str(REPO / "bench" / "baseline_csms.py"), "--port", str(port),
@@ -169,7 +176,9 @@ def tail(path: Path, lines: int = 15) -> str:
 
 
 def run_one(kind: str, stations: int, args: argparse.Namespace, log_dir: Path) -> RunResult:
-    proc, port, url = start_server(kind, args.log_level, log_dir)
+    redis = (args.redis_url, f"loadbench-{uuid.uuid4().hex[:8]}") if kind == "ours" and args.store == "redis" \
+        else None
+    proc, port, url = start_server(kind, args.log_level, log_dir, redis)
     try:
         wait_listening(proc, port)
         server = psutil.Process(proc.pid)
@@ -218,6 +227,23 @@ def run_one(kind: str, stations: int, args: argparse.Namespace, log_dir: Path) -
         raise
     finally:
         stop_server(proc)
+        if redis is not None:
+            delete_prefix(*redis)
+
+
+def delete_prefix(url: str, prefix: str) -> None:
+    """Remove every key a `--store redis` run wrote."""
+    from redis import Redis
+
+    from csms.store.keys import KeySchema
+
+    client = Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=KeySchema(prefix).match_all(), count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start:start + 1000])
+    finally:
+        client.close()
 
 
 def _fmt(value: float | None, digits: int) -> str:
@@ -312,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain", type=float, default=30.0,
                         help="wait this long after the window for replies to MeterValues sent inside it, s")
     parser.add_argument("--compression", action="store_true", help="stations offer permessage-deflate")
+    parser.add_argument("--store", choices=["memory", "redis"], default="memory", help="our server's store")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0",
+                        help="with --store redis: a loopback Redis (keys under a fresh prefix, deleted after)")
     parser.add_argument("--message", choices=MESSAGES, default="MeterValues",
                         help="the loop's message: MeterValues, or TransactionEvent (Started at boot, then Updated "
                         "with the same meter values)")
@@ -334,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
           f"process(es), closed loop" + (f" paced {args.interval} s" if args.interval else "") +
           f", {args.warmup:g} s warm-up + {args.duration:g} s window, {args.message} frame {frame} B, "
           f"connect concurrency {args.connect_concurrency}/process, compression "
-          f"{'offered' if args.compression else 'off'}, server log level {args.log_level}, RLIMIT_NOFILE {nofile}, "
+          f"{'offered' if args.compression else 'off'}, our store {args.store}, server log level {args.log_level}, "
+          f"RLIMIT_NOFILE {nofile}, "
           f"load average {os.getloadavg()[0]:.2f}" + (f", median of {args.repeat} runs" if args.repeat > 1 else ""),
           flush=True)
     results: dict[tuple[int, str], list[RunResult]] = {}
