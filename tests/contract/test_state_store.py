@@ -7,7 +7,7 @@ import asyncio
 import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import pytest
 from redis.asyncio import Redis
@@ -581,6 +581,43 @@ async def test_redis_writes_beyond_one_batch_all_land_in_call_order(redis_url: s
         await asyncio.gather(*(store.put_station(station(StationId(f"CP-{i:02d}"))) for i in range(10)))
         assert await store.list_meter_samples(S1, TX1) == [sample(i) for i in range(20)]
         assert len(await store.list_stations()) == 10
+    finally:
+        await store.close()
+        await delete_prefix(redis_url, prefix)
+
+
+async def test_redis_concurrent_reads_share_pipelines_from_a_small_pool_and_keep_their_own_errors(
+        redis_url: str) -> None:
+    """2,000 concurrent single-key reads go out as a handful of pipelines (`_GroupRead`: at most max_batch_writes
+    reads each), all answer correctly through a pool of 2 connections, and a failing read fails alone."""
+    prefix = f"csmstest-{uuid.uuid4().hex[:12]}"
+    store = RedisStore.from_url(redis_url, prefix=prefix, max_connections=2, pool_timeout_s=5.0, max_batch_writes=300)
+    ids = [StationId(f"CP-{i:04d}") for i in range(2000)]
+    try:
+        await asyncio.gather(*(store.put_station(station(sid)) for sid in ids[::2]))
+        await asyncio.gather(*(store.put_transaction(tx(sid, TX1)) for sid in ids[:10]))
+        client = Redis.from_url(redis_url)
+        try:
+            await client.set(store.keys.transactions(ids[10]), b"not a hash")  # HGET on it fails with WRONGTYPE
+        finally:
+            await client.aclose()
+
+        pipelines = 0
+        make_pipeline = store._redis.pipeline
+
+        def counted_pipeline(*args: Any, **kwargs: Any) -> Any:
+            nonlocal pipelines
+            pipelines += 1
+            return make_pipeline(*args, **kwargs)
+
+        store._redis.pipeline = counted_pipeline  # type: ignore[method-assign]
+        stations = await asyncio.gather(*(store.get_station(sid) for sid in ids))
+        assert pipelines == 7  # ceil(2,000 / 300), not a round trip per read
+        txs = await asyncio.gather(*(store.get_transaction(sid, TX1) for sid in ids[:11]), return_exceptions=True)
+
+        assert stations == [station(sid) if i % 2 == 0 else None for i, sid in enumerate(ids)]
+        assert txs[:10] == [tx(sid, TX1) for sid in ids[:10]]
+        assert isinstance(txs[10], StoreError) and "WRONGTYPE" in str(txs[10])
     finally:
         await store.close()
         await delete_prefix(redis_url, prefix)
