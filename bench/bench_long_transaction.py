@@ -26,7 +26,7 @@ from load_client import ocpp_now, transaction_started_payload, transaction_updat
 from csms.domain.clock import SystemClock  # noqa: E402
 from csms.handlers.deps import HandlerDeps  # noqa: E402
 from csms.handlers.transactions import transaction_event  # noqa: E402
-from csms.ocpp.session import HandlerContext  # noqa: E402
+from csms.ocpp.session import HandlerContext, RpcSession  # noqa: E402
 from csms.ocpp.versions import OcppVersion  # noqa: E402
 from csms.services.events import EventBus  # noqa: E402
 from csms.store.base import StateStore  # noqa: E402
@@ -37,10 +37,15 @@ MAX_EVENTS = 100_000
 SAMPLE = 200  # events timed at each checkpoint
 
 
+async def _discard(text: str) -> None:
+    """The session's transport: nothing is sent in this benchmark."""
+
+
 async def costs_us(store: StateStore, checkpoints: list[int]) -> list[float]:
     """Mean handler time per TransactionEvent Updated at each checkpoint (events so far in the transaction)."""
     deps = HandlerDeps(store=store, clock=SystemClock(), events=EventBus())
-    ctx = HandlerContext("BENCH-1", OcppVersion("ocpp2.0.1"), None, "1")  # type: ignore[arg-type]
+    session = RpcSession(station_id="BENCH-1", version=OcppVersion("ocpp2.0.1"), send=_discard, handlers={})
+    ctx = HandlerContext("BENCH-1", OcppVersion("ocpp2.0.1"), session, "1")  # one connection throughout
     await transaction_event(deps, ctx, transaction_started_payload("T1", ocpp_now()))
     payload: dict[str, Any] = transaction_updated_payload("T1", 1, ocpp_now())
     seq, out = 1, []
