@@ -4,8 +4,9 @@ A node with thousands of connections holds millions of long-lived objects (socke
 fan-out allocates tasks and futures that live until each station answers, so they survive young collections and
 push CPython (3.11) into full collections that walk every one of those objects. With the default thresholds
 (700, 10, 10) that was more than half the time of a 5,000-station SetChargingProfile fan-out (docs/benchmarks.md,
-"Garbage collection"). Larger thresholds make collections rarer; memory held by cyclic garbage between two
-collections stays small (at most ~threshold0 objects), and reference counting frees everything else at once.
+"Third round: the garbage collector"). Larger thresholds make collections rarer; memory held by cyclic garbage
+between two collections stays small (at most ~threshold0 objects), and reference counting frees everything else
+at once.
 """
 
 from __future__ import annotations
