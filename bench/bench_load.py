@@ -53,6 +53,7 @@ from load_client import (
     LoadSummary,
     meter_values_payload,
     ocpp_now,
+    transaction_id_of,
     transaction_updated_payload,
 )
 
@@ -356,8 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := set(servers) - set(SERVERS):
         parser.error(f"unknown servers: {sorted(unknown)}")
     nofile = raise_nofile(2 * max(stations) + 2048)
-    payload = (transaction_updated_payload("LOAD-00001-tx", 1, ocpp_now()) if args.message == "TransactionEvent"
-               else meter_values_payload(1, ocpp_now()))
+    payload = (transaction_updated_payload(transaction_id_of("LOAD-00001"), 1, ocpp_now())
+               if args.message == "TransactionEvent" else meter_values_payload(1, ocpp_now()))
     frame = len(f'[2,"123","{args.message}",{json.dumps(payload, separators=(",", ":"))}]')
     print(f"load benchmark: Python {sys.version.split()[0]}, {cpus} CPUs, loopback; {args.processes} load "
           f"process(es), closed loop" + (f" paced {args.interval} s" if args.interval else "") +

@@ -98,6 +98,11 @@ def advance_meter_values(payload: dict[str, Any], seq: int, timestamp: str) -> N
     sampled[1]["value"] = 310_000.0 + 0.5 * seq
 
 
+def transaction_id_of(station_id: str) -> str:
+    """The one transaction a `--message TransactionEvent` station runs."""
+    return f"{station_id}-tx"
+
+
 def transaction_started_payload(transaction_id: str, timestamp: str) -> dict[str, Any]:
     return {"eventType": "Started", "timestamp": timestamp, "triggerReason": "CablePluggedIn", "seqNo": 0,
             "transactionInfo": {"transactionId": transaction_id, "chargingState": "EVConnected"},
@@ -360,7 +365,7 @@ class _MeterLoop:
         self.loop = asyncio.get_running_loop()
         self.done: asyncio.Future[None] = self.loop.create_future()
         self.action = self.worker.cfg.message
-        self.transaction_id = f"{station.station_id}-tx"
+        self.transaction_id = transaction_id_of(station.station_id)
         self.payload = (transaction_updated_payload(self.transaction_id, 1, self.worker.now_text())
                         if self.action == "TransactionEvent" else meter_values_payload(0, self.worker.now_text()))
         self.seq = 0
@@ -490,29 +495,29 @@ class _Worker:
             self.last_boot = max(self.last_boot, time.monotonic())
         return station
 
+    async def _answered(self, station: _Station, tag: str, action: str, payload: dict[str, Any]) -> bool:
+        """Send one CALL; count an error under `tag` and return False unless it got a CALLRESULT."""
+        try:
+            reply = await station.call(action, payload)
+        except Exception as exc:
+            self.errors[f"{tag}:{type(exc).__name__}"] += 1
+            return False
+        if reply[0] != 3:
+            self.errors[f"{tag}:{reply[2]}"] += 1
+            return False
+        return True
+
     async def _drive(self, station_id: str, gate: asyncio.Semaphore) -> None:
         try:
             station = await self._connect_and_boot(station_id, gate)
             if station is None:
                 return
-            try:
-                reply = await station.call("StatusNotification", status_payload(ocpp_now()))
-            except Exception as exc:
-                self.errors[f"status:{type(exc).__name__}"] += 1
+            if not await self._answered(station, "status", "StatusNotification", status_payload(ocpp_now())):
                 return
-            if reply[0] != 3:
-                self.errors[f"status:{reply[2]}"] += 1
+            if self.cfg.message == "TransactionEvent" and not await self._answered(
+                    station, "started", "TransactionEvent",
+                    transaction_started_payload(transaction_id_of(station_id), ocpp_now())):
                 return
-            if self.cfg.message == "TransactionEvent":
-                try:
-                    reply = await station.call("TransactionEvent", transaction_started_payload(
-                        f"{station_id}-tx", ocpp_now()))
-                except Exception as exc:
-                    self.errors[f"started:{type(exc).__name__}"] += 1
-                    return
-                if reply[0] != 3:
-                    self.errors[f"started:{reply[2]}"] += 1
-                    return
             self.ready += 1
             self.last_ready = max(self.last_ready, time.monotonic())
         finally:

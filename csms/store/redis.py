@@ -82,6 +82,17 @@ def _redis_errors(operation: str) -> Iterator[None]:
         raise StoreError(f"redis error during {operation}: {exc}") from exc
 
 
+def _fail_all(futures: list[asyncio.Future[Any]], exc: BaseException) -> None:
+    """Hand a batch's failure to each caller still waiting (cancellation as cancellation)."""
+    for future in futures:
+        if future.done():
+            continue
+        if isinstance(exc, asyncio.CancelledError):
+            future.cancel()
+        else:
+            future.set_exception(exc)
+
+
 QueueCommands = Callable[[Pipeline], object]
 """Queues one write call's commands on the batch's pipeline."""
 
@@ -125,13 +136,7 @@ class _GroupCommit:
                         counts.append(len(pipe.command_stack) - before)
                     replies: list[Any] = await pipe.execute(raise_on_error=False)
             except BaseException as exc:  # task boundary: every waiting caller gets the failure
-                for _, future in batch:
-                    if future.done():
-                        continue
-                    if isinstance(exc, asyncio.CancelledError):
-                        future.cancel()
-                    else:
-                        future.set_exception(exc)
+                _fail_all([future for _, future in batch], exc)
                 if not isinstance(exc, Exception):
                     raise
                 continue
@@ -194,13 +199,7 @@ class _GroupRead:
                     queue_command(pipe)
                 replies: list[Any] = await pipe.execute(raise_on_error=False)
         except BaseException as exc:  # task boundary: every waiting caller gets the failure
-            for _, future in batch:
-                if future.done():
-                    continue
-                if isinstance(exc, asyncio.CancelledError):
-                    future.cancel()
-                else:
-                    future.set_exception(exc)
+            _fail_all([future for _, future in batch], exc)
             if not isinstance(exc, Exception):
                 raise
             return
