@@ -1,7 +1,10 @@
 """Injected time. Nothing in csms or chargepoint_sim reads the wall clock except through a Clock.
 
 `SystemClock` is real time; `ScaledClock` runs simulated time `speed` times faster than real time (a day of
-fleet in minutes over real sockets); `ManualClock` only moves when a test advances it.
+fleet in minutes over real sockets); `LoopClock` reads the running event loop's time, so on a virtual-time loop
+(`csms.scenario.virtual_time`) a simulated hour passes as fast as the work in it allows; `ManualClock` only
+moves when a test advances it. Loops wait with `clock.sleep` and `clock.wait` (an event, or a timeout in this
+clock's seconds), never with real seconds divided by a speed.
 """
 
 from __future__ import annotations
@@ -21,10 +24,25 @@ class Clock(Protocol):
         """Sleep for `duration_s` of this clock's time."""
         ...
 
+    async def wait(self, event: asyncio.Event, timeout_s: float) -> bool:
+        """Wait until `event` is set (True) or `timeout_s` of this clock's time has passed (False)."""
+        ...
+
     @property
     def speed(self) -> float:
         """Clock seconds per real second (1.0 for real time)."""
         ...
+
+
+async def _wait_real(event: asyncio.Event, timeout_real_s: float) -> bool:
+    if event.is_set():
+        return True
+    try:
+        async with asyncio.timeout(max(0.0, timeout_real_s)):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True
 
 
 class SystemClock:
@@ -37,6 +55,9 @@ class SystemClock:
 
     async def sleep(self, duration_s: float) -> None:
         await asyncio.sleep(max(0.0, duration_s))
+
+    async def wait(self, event: asyncio.Event, timeout_s: float) -> bool:
+        return await _wait_real(event, timeout_s)
 
 
 class ScaledClock:
@@ -73,6 +94,39 @@ class ScaledClock:
     async def sleep(self, duration_s: float) -> None:
         await asyncio.sleep(max(0.0, duration_s) / self._speed)
 
+    async def wait(self, event: asyncio.Event, timeout_s: float) -> bool:
+        return await _wait_real(event, timeout_s / self._speed)
+
+
+class LoopClock:
+    """Simulated time starting at `start_at` that advances with the running event loop's `time()`.
+
+    On an ordinary loop that is real time; on a virtual-time loop (`csms.scenario.virtual_time.run_virtual`) the
+    loop jumps to its next timer whenever every task waits, so the CSMS, its fleet controller and an in-process
+    simulator run a simulated hour in seconds, in the same order on every run. Create it inside the loop."""
+
+    speed = 1.0
+
+    def __init__(self, start_at: datetime) -> None:
+        if start_at.tzinfo is None:
+            raise ValueError("start_at must be timezone-aware")
+        self._start_at = start_at
+        self._loop = asyncio.get_running_loop()
+        self._t0 = self._loop.time()
+
+    @property
+    def start_at(self) -> datetime:
+        return self._start_at
+
+    def now(self) -> datetime:
+        return self._start_at + timedelta(seconds=self._loop.time() - self._t0)
+
+    async def sleep(self, duration_s: float) -> None:
+        await asyncio.sleep(max(0.0, duration_s))
+
+    async def wait(self, event: asyncio.Event, timeout_s: float) -> bool:
+        return await _wait_real(event, timeout_s)
+
 
 class ManualClock:
     """A clock for tests: time stands still until `advance` is called; `sleep` yields once and advances."""
@@ -91,6 +145,14 @@ class ManualClock:
     async def sleep(self, duration_s: float) -> None:
         self.advance(duration_s)
         await asyncio.sleep(0)
+
+    async def wait(self, event: asyncio.Event, timeout_s: float) -> bool:
+        """True if `event` is set after one yield; else the clock advances by `timeout_s` and it is False."""
+        await asyncio.sleep(0)
+        if event.is_set():
+            return True
+        self.advance(timeout_s)
+        return False
 
 
 def to_ocpp_time(at: datetime) -> str:

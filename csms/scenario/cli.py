@@ -9,13 +9,13 @@ Prints the headline figures; `--out` (default docs/scenarios) receives `<name>.h
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 from pathlib import Path
 
 from csms.scenario.pilots import run_scenario
 from csms.scenario.report import write_report
 from csms.scenario.spec import load_scenario
+from csms.scenario.virtual_time import run_with_clock
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "scenarios"
 
@@ -29,6 +29,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     run.add_argument("--short", action="store_true", help="the CI form (minutes to a few hours simulated)")
     run.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report directory")
     run.add_argument("--work", type=Path, help="keep simulator configs and logs here")
+    run.add_argument("--clock", choices=["virtual", "realtime"], default="virtual",
+                     help="virtual: one process on virtual time; realtime: simulators in child processes at the "
+                          "scenario's speed")
     return parser.parse_args(argv)
 
 
@@ -36,7 +39,8 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     spec = load_scenario(args.file)
-    result = asyncio.run(run_scenario(spec, short=args.short, workdir=args.work))
+    result = run_with_clock(args.clock, lambda: run_scenario(spec, short=args.short, workdir=args.work,
+                                                              clock=args.clock))
     data = write_report(result, args.out)
     print(f"{spec.scenario.title} ({data['form']} form, {data['window']['simulated_h']} h simulated in "
           f"{data['window']['real_s']} s)")

@@ -18,10 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
-import signal
-import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,7 +34,7 @@ from csms.grid.parsers.prices import parse_energinet_fcr, parse_energinet_spot, 
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
 from csms.grid.replay import RegulationReplay, wait_until
 from csms.grid.signals import PriceMarket, RegulationSeries
-from csms.scenario.fleet_run import FleetRun, FleetRunSpec
+from csms.scenario.fleet_run import ClockMode, FleetRun, FleetRunSpec
 from csms.scenario.frequency import ou_frequency
 from csms.scenario.regulation import DepartureCheck, departure_checks, resample
 from csms.scenario.settlement import BreakEven, Settlement, SettlementInputs, break_even, settle
@@ -266,34 +264,6 @@ def write_sim_config(config: dict[str, Any], path: Path) -> Path:
     return path
 
 
-class _ExtraSims:
-    """Simulator processes for fleet groups after the first (FleetRun starts the first); stopped by PID."""
-
-    def __init__(self) -> None:
-        self._procs: list[subprocess.Popen[bytes]] = []
-
-    def start(self, run: FleetRun, config: Path, log_path: Path | None) -> None:
-        cmd = run.sim_command()
-        cmd[cmd.index("--config") + 1] = str(config)
-        out = log_path.open("wb") if log_path else subprocess.DEVNULL
-        self._procs.append(subprocess.Popen(cmd, stdout=out, stderr=out,
-                                            env={**os.environ, "PYTHONUNBUFFERED": "1"}))
-
-    def alive(self) -> bool:
-        return all(p.poll() is None for p in self._procs)
-
-    def stop(self) -> None:
-        for proc in self._procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self._procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
-
-
 # ---- the run --------------------------------------------------------------------------------------------
 
 
@@ -333,10 +303,11 @@ def _unmanaged_w(evs: list[PluggedEv], live: dict[str, tuple[float | None, float
 
 
 async def run_scenario(spec: ScenarioSpec, *, short: bool = False, settings: Settings | None = None,
-                       workdir: Path | None = None) -> ScenarioResult:
-    """Run `spec` (its short or full form) and return the measured, settled result."""
-    loop = asyncio.get_running_loop()
-    real_start = loop.time()
+                       workdir: Path | None = None, clock: ClockMode = "virtual") -> ScenarioResult:
+    """Run `spec` (its short or full form) and return the measured, settled result. `clock="virtual"` runs the
+    simulated fleets in this process (call it through `csms.scenario.virtual_time.run_virtual`); `"realtime"`
+    runs them as child processes at the window's speed."""
+    real_start = time.perf_counter()  # wall time the run took, for the report (not a clock of the run)
     window = spec.window(short)
     market = spec.market
     series: RegulationSeries | None = None
@@ -361,22 +332,20 @@ async def run_scenario(spec: ScenarioSpec, *, short: bool = False, settings: Set
     configs = [write_sim_config(g.sim_config(short), work / f"sim-{i}-{g.name.replace(' ', '_')}.toml")
                for i, g in enumerate(spec.fleet)]
     fleet_spec = FleetRunSpec(sim_config=configs[0], start_at=window_start - timedelta(seconds=window.warmup_s),
-                              speed=window.speed, sim_log=work / "sim-0.log")
-    extra = _ExtraSims()
+                              speed=window.speed, sim_log=work / "sim-0.log", clock=clock)
     try:
         async with FleetRun(_settings(spec, settings), fleet_spec) as run:
             for i, config in enumerate(configs[1:], start=1):
-                extra.start(run, config, work / f"sim-{i}.log")
-            result = await _drive(spec, short, window, run, extra, series, prices, window_start, window_end)
+                run.add_fleet(config, work / f"sim-{i}.log")
+            result = await _drive(spec, short, window, run, series, prices, window_start, window_end)
     finally:
-        await asyncio.to_thread(extra.stop)
         if tmp is not None:
             tmp.cleanup()
-    result.real_s = loop.time() - real_start
+    result.real_s = time.perf_counter() - real_start
     return result
 
 
-async def _drive(spec: ScenarioSpec, short: bool, window: RunWindow, run: FleetRun, extra: _ExtraSims,
+async def _drive(spec: ScenarioSpec, short: bool, window: RunWindow, run: FleetRun,
                  series: RegulationSeries | None, prices: MarketPrices, window_start: datetime,
                  window_end: datetime) -> ScenarioResult:
     controller = run.app.fleet
@@ -424,7 +393,7 @@ async def _drive(spec: ScenarioSpec, short: bool, window: RunWindow, run: FleetR
             dr_runner = _DrRunner(spec, market, short, run, controller, window_start)
             await dr_runner.start()
             background.append(asyncio.create_task(dr_runner.publish_all()))
-        await _wait(run, extra, window_start)
+        await run.wait_sim_time(window_start)
         tx_start = await _registers(run)
         background.append(asyncio.create_task(hourly_prices()))
         controller.request_replan("service window starts")
@@ -454,7 +423,7 @@ async def _drive(spec: ScenarioSpec, short: bool, window: RunWindow, run: FleetR
                     controller.on_frequency(float(freq.values[k]))
 
             background.append(asyncio.create_task(pump_frequency()))
-        await _wait(run, extra, window_end)
+        await run.wait_sim_time(window_end)
         tx_end = await _registers(run)
         departures = await departure_checks(run, window_start)
         if dr_runner is not None:
@@ -481,13 +450,6 @@ def _reg_prices(spec: ScenarioSpec, prices: MarketPrices, at: datetime) -> tuple
         total = up + prices.performance.at(at) * getattr(market, "mileage_ratio", 1.0)
         return total / 2, total / 2
     return up, down
-
-
-async def _wait(run: FleetRun, extra: _ExtraSims, until: datetime) -> None:
-    while run.clock.now() < until:
-        if not extra.alive():
-            raise RuntimeError("a simulator process exited early")
-        await run.wait_sim_time(min(until, run.clock.now() + timedelta(seconds=run.spec.speed * 2)))
 
 
 async def _registers(run: FleetRun) -> dict[str, tuple[str, float, float]]:

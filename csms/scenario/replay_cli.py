@@ -1,7 +1,8 @@
 """`python -m csms replay`: run the CSMS and a simulated fleet against a recorded regulation signal.
 
     python -m csms replay --signal ../shared/data/pjm/pjm_regA_2s_2017-08-01_1600-2400.csv --format pjm \\
-        --duration-s 3600 --stations 100 --speed 10 --out trace.csv
+        --duration-s 3600 --stations 100 --out trace.csv          # virtual time: minutes of CPU
+    python -m csms replay --clock realtime --speed 10 ...           # the simulator in its own process, 10x
 
 Prints the PJM-style performance score, the reserved capacity and the departures check; `--out` writes
 `t_s, signal, response` for an independent scorer. `--no-response` runs a fleet that ignores the signal.
@@ -10,7 +11,6 @@ Prints the PJM-style performance score, the reserved capacity and the departures
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +19,7 @@ from csms.grid.data import data_path
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
 from csms.scenario.fleet_run import FleetRunSpec
 from csms.scenario.regulation import run_regulation, write_trace_csv
+from csms.scenario.virtual_time import run_with_clock
 from csms.settings import load_settings
 
 DEFAULT_SIM_CONFIG = Path(__file__).resolve().parents[2] / "config" / "sim" / "regulation.toml"
@@ -36,7 +37,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup-s", type=float, default=420.0, help="simulated warm-up before the signal")
     parser.add_argument("--stations", type=int, default=None, help="override the simulator config's count")
     parser.add_argument("--sim-config", type=Path, default=DEFAULT_SIM_CONFIG)
-    parser.add_argument("--speed", type=float, default=10.0, help="simulated seconds per real second")
+    parser.add_argument("--clock", choices=["virtual", "realtime"], default="virtual",
+                        help="virtual: CSMS and simulator in one process on virtual time (as fast as the work "
+                             "allows, the same result on any host); realtime: simulator in a child process at "
+                             "--speed")
+    parser.add_argument("--speed", type=float, default=10.0, help="realtime: simulated seconds per real second")
     parser.add_argument("--reg-price", type=float, default=30.0, help="regulation capacity price, $/MW-h")
     parser.add_argument("--out", type=Path, help="write t_s,signal,response CSV here")
     parser.add_argument("--no-response", action="store_true", help="plan but never send setpoints")
@@ -59,9 +64,10 @@ def main(argv: list[str]) -> int:
         "reg_up_price_per_mwh": args.reg_price, "reg_down_price_per_mwh": args.reg_price,
         "horizon_steps": 24, "dispatch_interval_s": series.interval_s, "setpoint_deadband_w": 100.0})})
     spec = FleetRunSpec(sim_config=args.sim_config, start_at=signal_start_at - timedelta(seconds=args.warmup_s),
-                        speed=args.speed, stations=args.stations, sim_log=args.sim_log)
-    result = asyncio.run(run_regulation(series, settings, spec, signal_start_at=signal_start_at,
-                                        duration_s=args.duration_s, respond=not args.no_response))
+                        speed=args.speed, stations=args.stations, sim_log=args.sim_log, clock=args.clock)
+    result = run_with_clock(args.clock, lambda: run_regulation(series, settings, spec, signal_start_at=signal_start_at,
+                                                               duration_s=args.duration_s,
+                                                               respond=not args.no_response))
     score = result.score
     print(f"signal: {series.source} from {signal_start_at.isoformat()} for {args.duration_s:g} s "
           f"({series.interval_s:g} s cadence)")

@@ -33,7 +33,6 @@ import dataclasses
 import enum
 import logging
 import math
-import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,7 +79,7 @@ class ApplyResult:
 class _EvseFacts:
     needs: ChargingNeedsRecord | None
     socs: dict[str, tuple[float | None, datetime | None]]  # last (SoC, read at) by open transaction id
-    read_at: float  # time.monotonic() of the store read
+    read_at_s: float  # clock time (POSIX seconds) of the store read
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,12 +269,12 @@ class ChargingService:
 
     async def prefetch(self, keys: Sequence[tuple[str, int]], *, chunk: int = 1000) -> None:
         """Fill the capability and envelope-fact caches for `keys` with bulk store reads (chunks of `chunk`)."""
-        now = time.monotonic()
+        now = self._clock.now().timestamp()
         unique = list(dict.fromkeys(keys))
         need_model = [k for k in unique if k not in self._overrides and k not in self._learned]
         modelled = set(need_model)
         stale = [k for k in unique if k not in modelled and
-                 ((facts := self._facts.get(k)) is None or now - facts.read_at > self._facts_ttl_s)]
+                 ((facts := self._facts.get(k)) is None or now - facts.read_at_s >= self._facts_ttl_s)]
         for batch, device_model in ((need_model, True), (stale, False)):
             for start in range(0, len(batch), chunk):
                 part = [(StationId(station_id), evse_id) for station_id, evse_id in batch[start:start + chunk]]
@@ -286,7 +285,7 @@ class ChargingService:
                             else "ocpp2.0.1"
                         self._learned[key] = capabilities_from_variables(version, found.variables, found.evse_id)
                     self._facts[key] = _EvseFacts(found.needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
-                                                                for tx in found.open_transactions}, time.monotonic())
+                                                                for tx in found.open_transactions}, now)
 
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""
@@ -579,11 +578,12 @@ class ChargingService:
         ending, metered SoC)."""
         key = (station_id, schedule.evse_id)
         facts = self._facts.get(key)
-        if facts is None or time.monotonic() - facts.read_at > self._facts_ttl_s:
+        now_s = self._clock.now().timestamp()
+        if facts is None or now_s - facts.read_at_s >= self._facts_ttl_s:
             needs = await self._store.get_charging_needs(StationId(station_id), schedule.evse_id)
             txs = await self._store.list_transactions(StationId(station_id), open_only=True)
             facts = _EvseFacts(needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
-                                       for tx in txs if tx.evse_id == schedule.evse_id}, time.monotonic())
+                                       for tx in txs if tx.evse_id == schedule.evse_id}, now_s)
             self._facts[key] = facts
         for transaction_id, (soc, soc_at) in facts.socs.items():
             if schedule.transaction_id in (None, transaction_id):

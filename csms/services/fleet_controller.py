@@ -32,7 +32,6 @@ sees them only through the store at each re-plan (live metering across nodes is 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections import deque
@@ -251,7 +250,8 @@ class FleetController:
         problem = FleetProblem(start_at=now, step_s=step_s, n_intervals=n, evs=tuple(ev.spec for ev in evs),
                                site=site, market=self._market(now, n, step_s), dr_commitments=dr,
                                options=self._options)
-        guarded = await asyncio.to_thread(plan_checked, problem)
+        guarded = await asyncio.to_thread(plan_checked, problem) if self.settings.plan_in_thread \
+            else plan_checked(problem)
         result = guarded.plan
         if guarded.rejected:
             self.unsafe_plans += 1
@@ -407,15 +407,12 @@ class FleetController:
             except Exception:  # a failed plan must not stop the controller: keep the last plan, retry later
                 log.exception("fleet re-plan failed")
             self._replan_event.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._replan_event.wait(), self.settings.replan_interval_s / self._clock.speed)
-            await asyncio.sleep(0.05)  # let bursts of events (a boot storm of arrivals) coalesce into one re-plan
+            await self._clock.wait(self._replan_event, self.settings.replan_interval_s)
+            await self._clock.sleep(0.05)  # let bursts of events (a boot storm of arrivals) coalesce into one re-plan
 
     async def _dispatch_loop(self) -> None:
-        period_s = self.settings.dispatch_interval_s / self._clock.speed
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._signal_event.wait(), period_s)
+            await self._clock.wait(self._signal_event, self.settings.dispatch_interval_s)
             self._signal_event.clear()
             try:
                 await self.dispatch_once()
