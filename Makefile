@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 STATIONS ?= 5
 SPEED ?= 60
 
-.PHONY: run test lint bench scenarios clean
+.PHONY: run test test-long lint bench scenarios clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +18,23 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	STATIONS=$(STATIONS) SPEED=$(SPEED) scripts/demo.sh
 
-## test: unit, contract (memory + a real redis-server), integration and end-to-end tests; first installs
-## redis-server and chromium (browser test) if absent
+## test: unit, contract (memory + a real redis-server), integration and end-to-end tests (closed loops on
+## virtual time), on $(TEST_WORKERS) processes; first installs redis-server and chromium (browser test) if absent
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	scripts/ensure-system-deps.sh
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not long and not realtime" -n $(TEST_WORKERS) --dist load
+	$(BIN)/pytest -m "realtime and not long" 
+
+## test-long: the tests `make test` leaves out: real-clock hour replays and the remaining regulation hours
+test-long: $(STAMP)
+	scripts/ensure-system-deps.sh
+	$(BIN)/pytest -m long
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## bench: benchmarks that print figures (see docs/benchmarks.md)
 bench: $(STAMP)

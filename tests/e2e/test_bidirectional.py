@@ -17,8 +17,7 @@ capabilities, the EV's needs and the running transaction with its SoC, then comm
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,6 +47,9 @@ from csms.ocpp.versions import OcppVersion
 from csms.services.charging import ApplyStatus
 from csms.services.composite import EvseHardware, InstalledProfile, composite_from_response, expected_composite
 from tests.helpers.csms_app import PASSWORD, csms_test_settings
+from tests.helpers.eventually import eventually
+
+pytestmark = pytest.mark.realtime  # paced by the real clock: `make test` runs it alone
 
 START = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SPEED = 300.0  # simulated seconds per real second
@@ -100,20 +102,6 @@ async def csms_and_fleet(kinds: list[StationKind]) -> AsyncIterator[tuple[CsmsAp
         await fleet.stop()
         with suppress(Exception):  # a test may have stopped the CSMS already
             await app.stop()
-
-
-async def eventually(predicate: Callable[[], Any], what: str, timeout_s: float = 20.0) -> Any:
-    """Poll `predicate` (sync or async) every 20 ms real time until it returns something truthy."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 async def sleep_until(clock: ScaledClock, at: datetime) -> None:

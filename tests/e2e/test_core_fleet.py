@@ -7,11 +7,10 @@ whose drivers allow it (the charging-profile path is tested in test_bidirectiona
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from chargepoint_sim.config import EvConfig, FleetConfig, LinkConfig, StationConfig
 from chargepoint_sim.evse import Evse
@@ -19,6 +18,9 @@ from chargepoint_sim.fleet import Fleet
 from csms.domain.clock import ScaledClock
 from csms.store.base import StateStore
 from tests.helpers.csms_app import API_TOKEN, PASSWORD, csms_test_settings, running_csms
+from tests.helpers.eventually import eventually
+
+pytestmark = pytest.mark.realtime  # paced by the real clock: `make test` runs it alone
 
 START = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 SPEED = 600.0  # simulated seconds per real second
@@ -52,37 +54,23 @@ def fleet_config(port: int, stations: int) -> FleetConfig:
     )
 
 
-async def wait_until(predicate: object, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-
-
 async def test_twenty_stations_energy_in_api_equals_simulator_delivery(redis_store: StateStore) -> None:
     settings = csms_test_settings(accept_unknown_tokens=True)
     async with running_csms(store=redis_store, settings=settings) as app:
         fleet = Fleet(fleet_config(app.ocpp_port, 20), ScaledClock(START, SPEED), power_control=AlternatingPower())
         await fleet.start()
         try:
-            await wait_until(lambda: sum(1 for _ in fleet.transactions()) == 20
-                             and all(not tx.active for _, tx in fleet.transactions()), 60, "20 ended transactions")
+            await eventually(lambda: sum(1 for _ in fleet.transactions()) == 20
+                             and all(not tx.active for _, tx in fleet.transactions()), "20 ended transactions")
             truth = {(sid, tx.transaction_id): tx for sid, tx in fleet.transactions()}
 
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{app.api_port}",
                                          headers={"Authorization": f"Bearer {API_TOKEN}"}) as http:
-                async def all_ended() -> list[dict[str, object]]:
-                    return (await http.get("/api/v1/transactions")).json()  # type: ignore[no-any-return]
+                async def all_ended() -> list[dict[str, object]] | None:
+                    reported: list[dict[str, object]] = (await http.get("/api/v1/transactions")).json()
+                    return reported if len(reported) == 20 and not any(t["is_open"] for t in reported) else None
 
-                deadline = time.monotonic() + 10
-                while True:
-                    reported = await all_ended()
-                    if len(reported) == 20 and not any(t["is_open"] for t in reported):
-                        break
-                    assert time.monotonic() < deadline, f"CSMS shows {reported}"
-                    await asyncio.sleep(0.1)
+                reported = await eventually(all_ended, "20 closed transactions in the CSMS")
         finally:
             await fleet.stop()
 

@@ -5,10 +5,11 @@ Every EV charges and discharges in turn (the e2e fleet's AlternatingPower), befo
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
+from typing import Any
 
 import httpx
+import pytest
 
 from chargepoint_sim.config import EvConfig, FleetConfig, LinkConfig, StationConfig
 from chargepoint_sim.fleet import Fleet
@@ -17,6 +18,9 @@ from tests.e2e.test_core_fleet import START, AlternatingPower
 from tests.fixtures.redis_server import delete_prefix
 from tests.helpers.csms_app import PASSWORD
 from tests.helpers.csms_process import CsmsProcess
+from tests.helpers.eventually import eventually
+
+pytestmark = pytest.mark.realtime  # paced by the real clock: `make test` runs it alone
 
 API_TOKEN = "restart-test-token-0123456789"
 
@@ -37,30 +41,23 @@ async def test_killed_csms_restarts_and_open_transactions_end_with_full_energy(r
     try:
         csms.start()
         await fleet.start()
-        deadline = time.monotonic() + 30
-        while sum(1 for _, tx in fleet.transactions() if tx.import_wh > 0) < 6:
-            assert time.monotonic() < deadline, "transactions did not start"
-            await asyncio.sleep(0.1)
+        await eventually(lambda: sum(1 for _, tx in fleet.transactions() if tx.import_wh > 0) >= 6,
+                         "6 transactions delivering energy")
         await asyncio.sleep(1.0)  # ~10 simulated minutes of metering
         csms.kill()
         await asyncio.sleep(1.5)  # ~15 simulated minutes offline: events queue in the stations
         assert all(tx.active for _, tx in fleet.transactions())
         csms.start()
-        deadline = time.monotonic() + 40
-        while not all(not tx.active for _, tx in fleet.transactions()):
-            assert time.monotonic() < deadline, "transactions did not end"
-            await asyncio.sleep(0.1)
+        await eventually(lambda: all(not tx.active for _, tx in fleet.transactions()), "transactions ended")
         truth = {(sid, tx.transaction_id): tx for sid, tx in fleet.transactions()}
-        assert sum(link.connects for link in fleet.links.values()) >= 12  # everyone reconnected
+        await eventually(lambda: sum(link.connects for link in fleet.links.values()) >= 12, "everyone reconnected")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{csms.api_port}",
                                      headers={"Authorization": f"Bearer {API_TOKEN}"}) as http:
-            deadline = time.monotonic() + 10
-            while True:
-                reported = (await http.get("/api/v1/transactions")).json()
-                if len(reported) == 6 and not any(t["is_open"] for t in reported):
-                    break
-                assert time.monotonic() < deadline, f"CSMS shows {reported}"
-                await asyncio.sleep(0.1)
+            async def six_closed() -> list[dict[str, Any]] | None:
+                reported: list[dict[str, Any]] = (await http.get("/api/v1/transactions")).json()
+                return reported if len(reported) == 6 and not any(t["is_open"] for t in reported) else None
+
+            reported = await eventually(six_closed, "6 closed transactions in the CSMS")
     finally:
         await fleet.stop()
         csms.stop()

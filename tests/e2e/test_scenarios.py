@@ -1,6 +1,7 @@
 """The four pilot scenarios (config/scenarios/*.toml) in their short form: the CSMS with its fleet controller,
-simulated stations in child processes, real websockets, an accelerated clock; assertions on the headline
-figures and on the settlement identities. Full forms: `make scenarios` (reports in docs/scenarios/)."""
+simulated stations in the same process, real websockets, virtual time (`csms.scenario.virtual_time`: the
+clock jumps ahead whenever every task waits); assertions on the headline figures and on the settlement
+identities. Full forms: `make scenarios` (reports in docs/scenarios/)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import pytest
 from csms.scenario.pilots import ScenarioResult, run_scenario
 from csms.scenario.report import write_report
 from csms.scenario.spec import load_scenario
+from csms.scenario.virtual_time import run_virtual
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "config" / "scenarios"
 
 
-async def _run(name: str, tmp_path: Path) -> ScenarioResult:
-    result = await run_scenario(load_scenario(SCENARIOS / f"{name}.toml"), short=True, workdir=tmp_path / "work")
+def _run(name: str, tmp_path: Path) -> ScenarioResult:
+    spec = load_scenario(SCENARIOS / f"{name}.toml")
+    result = run_virtual(lambda: run_scenario(spec, short=True, workdir=tmp_path / "work"))
     data = write_report(result, tmp_path / "report")
     assert json.loads((tmp_path / "report" / f"{name}.json").read_text())["scenario"] == name
     assert (tmp_path / "report" / f"{name}.html").stat().st_size > 1000
@@ -43,15 +46,15 @@ def _regulation_checks(result: ScenarioResult) -> None:
     _settlement_adds_up(result)
 
 
-async def test_ev2g_fleet_qualifies_for_pjm_regulation_and_earns_at_january_2017_prices(tmp_path: Path) -> None:
-    result = await _run("ev2g", tmp_path)
+def test_ev2g_fleet_qualifies_for_pjm_regulation_and_earns_at_january_2017_prices(tmp_path: Path) -> None:
+    result = _run("ev2g", tmp_path)
     _regulation_checks(result)
     assert 60_000 <= result.capacity_w <= 120_000  # ~100 kW from 15 MINI E
     assert result.departures, "the short form's short visits end inside the window"
 
 
-async def test_la_afb_mixed_fleet_follows_caiso_dispatch_and_reports_whether_it_pays(tmp_path: Path) -> None:
-    result = await _run("la_afb", tmp_path)
+def test_la_afb_mixed_fleet_follows_caiso_dispatch_and_reports_whether_it_pays(tmp_path: Path) -> None:
+    result = _run("la_afb", tmp_path)
     _regulation_checks(result)
     assert result.departures, "the short form's sedans leave inside the window"
     assert result.settlement.year.fixed_cost >= 1300 * 12
@@ -61,8 +64,8 @@ async def test_la_afb_mixed_fleet_follows_caiso_dispatch_and_reports_whether_it_
         assert be.price_factor > 1 and (be.vehicles is None or be.vehicles > result.spec.vehicles(True))
 
 
-async def test_frederiksberg_vans_follow_the_fcr_n_droop_and_report_throughput_and_wear(tmp_path: Path) -> None:
-    result = await _run("frederiksberg", tmp_path)
+def test_frederiksberg_vans_follow_the_fcr_n_droop_and_report_throughput_and_wear(tmp_path: Path) -> None:
+    result = _run("frederiksberg", tmp_path)
     _regulation_checks(result)
     assert result.departures, "the short form's shorter van visits end inside the window"
     assert result.frequency_hz is not None and 49.8 < float(result.frequency_hz.mean()) < 50.2
@@ -70,9 +73,9 @@ async def test_frederiksberg_vans_follow_the_fcr_n_droop_and_report_throughput_a
     assert vans.export_wh > 0 and vans.v2g_throughput_wh > 0 and vans.wear_cost > 0
 
 
-async def test_chargeforward_meets_every_openadr_event_with_evs_contributing_and_drivers_served(
+def test_chargeforward_meets_every_openadr_event_with_evs_contributing_and_drivers_served(
         tmp_path: Path) -> None:
-    result = await _run("chargeforward", tmp_path)
+    result = _run("chargeforward", tmp_path)
     assert [o.notice for o in result.dr] == ["day-ahead", "short"]
     for outcome in result.dr:
         assert outcome.notified_at is not None and outcome.notified_at < outcome.start_at

@@ -34,6 +34,9 @@ from tests.helpers.csms_app import (
     station_connect,
 )
 from tests.helpers.csms_process import CsmsProcess, free_port
+from tests.helpers.eventually import eventually
+
+pytestmark = pytest.mark.realtime  # paced by the real clock: `make test` runs it alone
 
 
 @pytest.fixture
@@ -203,10 +206,8 @@ async def test_killing_a_node_moves_its_stations_and_leadership_without_losing_t
         for node in nodes.values():
             node.start()
         await fleet.start()
-        deadline = time.monotonic() + 30
-        while sum(1 for _, tx in fleet.transactions() if tx.import_wh > 0) < 12:
-            assert time.monotonic() < deadline, "transactions did not start"
-            await asyncio.sleep(0.1)
+        await eventually(lambda: sum(1 for _, tx in fleet.transactions() if tx.import_wh > 0) >= 12,
+                         "12 transactions delivering energy")
         info = {name: await api(name, "/api/v1/node") for name in nodes}
         assert sum(i["is_leader"] for i in info.values()) == 1
         leader = next(name for name, i in info.items() if i["is_leader"])
@@ -214,26 +215,22 @@ async def test_killing_a_node_moves_its_stations_and_leadership_without_losing_t
         held = {s["station_id"]: s["node_id"] for s in await api(survivor, "/api/v1/stations")}
         assert set(held.values()) <= {"n1", "n2"} and len(held) == 12
         nodes[leader].kill()
-        deadline = time.monotonic() + 15
-        while True:
+        async def survivor_leads_and_holds_every_station() -> bool:
             info_s = await api(survivor, "/api/v1/node")
             stations = await api(survivor, "/api/v1/stations?connected=true")
-            if info_s["is_leader"] and len(stations) == 12 and all(s["node_id"] == survivor for s in stations):
-                break
-            assert time.monotonic() < deadline, f"survivor {info_s}, {len(stations)} stations"
-            await asyncio.sleep(0.2)
-        deadline = time.monotonic() + 40
-        while not all(not tx.active for _, tx in fleet.transactions()):
-            assert time.monotonic() < deadline, "transactions did not end"
-            await asyncio.sleep(0.1)
+            return bool(info_s["is_leader"]) and len(stations) == 12 and \
+                all(s["node_id"] == survivor for s in stations)
+
+        await eventually(survivor_leads_and_holds_every_station, "the survivor leads and holds all 12 stations",
+                         poll_s=0.2)
+        await eventually(lambda: all(not tx.active for _, tx in fleet.transactions()), "transactions ended")
         truth = {(sid, tx.transaction_id): tx for sid, tx in fleet.transactions()}
-        deadline = time.monotonic() + 10
-        while True:
-            reported = await api(survivor, "/api/v1/transactions")
-            if len(reported) == 12 and not any(t["is_open"] for t in reported):
-                break
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.2)
+
+        async def all_twelve_closed() -> list[dict[str, Any]] | None:
+            reported: list[dict[str, Any]] = await api(survivor, "/api/v1/transactions")
+            return reported if len(reported) == 12 and not any(t["is_open"] for t in reported) else None
+
+        reported = await eventually(all_twelve_closed, "12 closed transactions on the survivor", poll_s=0.2)
     finally:
         await fleet.stop()
         for node in nodes.values():
