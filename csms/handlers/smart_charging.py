@@ -26,6 +26,7 @@ from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import HandlerContext
+from csms.services import station_records as sr
 from csms.services.events import DomainEvent
 
 log = logging.getLogger("csms.handlers.smart_charging")
@@ -140,6 +141,15 @@ async def notify_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload:
     deps.events.publish(DomainEvent("station.charging_limit", ctx.station_id, deps.clock.now(), {
         "evse_id": payload.get("evseId"), "source": limit["chargingLimitSource"],
         "grid_critical": limit.get("isGridCritical"), "schedules": payload.get("chargingSchedule", [])}))
+    return {}
+
+
+async def cleared_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """An external limit was lifted (K13): logged and published as `station.charging_limit_cleared`."""
+    await sr.log_entries(deps.store, deps.clock, ctx.station_id, sr.CHARGING_LIMIT,
+                         [{"cleared": True, **payload}])
+    deps.events.publish(DomainEvent("station.charging_limit_cleared", ctx.station_id, deps.clock.now(), {
+        "evse_id": payload.get("evseId"), "source": payload["chargingLimitSource"]}))
     return {}
 
 

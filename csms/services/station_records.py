@@ -1,0 +1,65 @@
+"""What the CSMS keeps of a station's reports, as station documents and logs in the store (`StateStore`'s
+`*_station_doc` / `*_station_log`): one kind per use case, written by the handlers, read by the API.
+
+Documents (latest state, by key): reservations (H, by reservation id), display messages (O, by message id),
+variable monitors (N, by monitor id), firmware and log-upload status (L/N, by request id), remote starts
+(F, by remoteStartId: the idToken the operator sent). Logs (append-only, newest kept): events (N), customer
+information (N), charging-limit notices (K), security events (A), data transfers (P), 2.1 notifications, and
+TransactionEvents dropped as duplicates (E).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from csms.domain.clock import Clock, to_ocpp_time
+from csms.domain.ids import StationId
+from csms.store.base import StateStore
+
+# documents
+RESERVATION: Final = "reservation"
+DISPLAY_MESSAGE: Final = "display_message"
+MONITOR: Final = "monitor"
+FIRMWARE: Final = "firmware"
+PUBLISH_FIRMWARE: Final = "publish_firmware"
+LOG_UPLOAD: Final = "log_upload"
+REMOTE_START: Final = "remote_start"
+LOCAL_LIST: Final = "local_list"
+
+# logs
+EVENT: Final = "event"
+CUSTOMER_INFORMATION: Final = "customer_information"
+CHARGING_LIMIT: Final = "charging_limit"
+DATA_TRANSFER: Final = "data_transfer"
+NOTIFICATION: Final = "notification"
+DROPPED_TX_EVENT: Final = "dropped_tx_event"
+
+DOC_KINDS: Final = (RESERVATION, DISPLAY_MESSAGE, MONITOR, FIRMWARE, PUBLISH_FIRMWARE, LOG_UPLOAD, REMOTE_START,
+                    LOCAL_LIST)
+LOG_KINDS: Final = (EVENT, CUSTOMER_INFORMATION, CHARGING_LIMIT, DATA_TRANSFER, NOTIFICATION, DROPPED_TX_EVENT)
+MAX_LOG_ENTRIES: Final = 1000
+
+
+def request_key(request_id: int | None) -> str:
+    """The document key of a status that may come without a requestId (then: the station's current one)."""
+    return "current" if request_id is None else str(request_id)
+
+
+async def log_entries(store: StateStore, clock: Clock, station_id: str, kind: str,
+                      entries: list[dict[str, Any]]) -> None:
+    """Append `entries` to the station's `kind` log, each stamped with `receivedAt` (the CSMS clock)."""
+    received = to_ocpp_time(clock.now())
+    await store.append_station_log(StationId(station_id), kind, [{"receivedAt": received, **e} for e in entries],
+                                   MAX_LOG_ENTRIES)
+
+
+async def update_status_doc(store: StateStore, clock: Clock, station_id: str, kind: str, key: str,
+                            status: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Set the document's `status` (keeping its earlier fields) and append it to its `history`; returns it."""
+    sid = StationId(station_id)
+    doc = await store.get_station_doc(sid, kind, key) or {}
+    now = to_ocpp_time(clock.now())
+    history = [*doc.get("history", []), {"status": status, "at": now}][-50:]
+    doc = {**doc, **(extra or {}), "status": status, "updatedAt": now, "history": history}
+    await store.put_station_doc(sid, kind, key, doc)
+    return doc
