@@ -66,3 +66,31 @@ async def test_tokens_that_carry_no_identity_are_accepted_without_a_lookup() -> 
     station = Station()
     await station.store.put_token(TokenRecord(IdTokenValue(""), status=TokenStatus.BLOCKED))
     assert await authorize(station, "", "NoAuthorization") == {"status": "Accepted"}
+
+
+@pytest.mark.parametrize("status", [TokenStatus.BLOCKED, TokenStatus.EXPIRED, TokenStatus.INVALID])
+async def test_a_stored_central_token_is_looked_up_not_accepted_blindly(status: TokenStatus) -> None:
+    station = Station()  # C01.FR.07: a Blocked/Expired token is not Accepted, whatever its type
+    await station.store.put_token(TokenRecord(IdTokenValue("REMOTE-1"), token_type="Central", status=status))
+    assert await authorize(station, "REMOTE-1", "Central") == {"status": status.value}
+
+
+async def test_central_lookup_finds_the_identity_stored_with_another_type_and_its_group() -> None:
+    station = Station()
+    await station.store.put_token(TokenRecord(IdTokenValue("RFID-9"), status=TokenStatus.BLOCKED, group_id="G"))
+    assert (await authorize(station, "RFID-9", "Central"))["status"] == "Blocked"
+    await station.store.put_token(TokenRecord(IdTokenValue("RFID-8"), group_id="MASTER"))
+    assert await authorize(station, "RFID-8", "Central") == {
+        "status": "Accepted", "groupIdToken": {"idToken": "MASTER", "type": "Central"}}
+
+
+async def test_an_unstored_central_token_was_issued_centrally_and_is_accepted() -> None:
+    assert await authorize(Station(), "REMOTE-2", "Central") == {"status": "Accepted"}
+
+
+async def test_tokens_match_on_value_and_type() -> None:
+    station = Station()
+    await station.store.put_token(TokenRecord(IdTokenValue("ABC"), token_type="ISO14443"))
+    assert await authorize(station, "ABC", "ISO14443") == {"status": "Accepted"}
+    assert await authorize(station, "ABC", "Local") == {"status": "Unknown"}
+    assert await authorize(station, "ABC", "eMAID") == {"status": "Unknown"}
