@@ -23,6 +23,7 @@ from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
+from csms.services.call_effects import CallEffects
 from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
@@ -257,6 +258,7 @@ def build_app(
         metrics.instrument_fleet(fleet)
     return CsmsApp(
         settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,
-        credentials=credentials, commands=CommandService(gateway, settings.ocpp.call_timeout_s), charging=charging,
+        credentials=credentials, charging=charging,
+        commands=CommandService(gateway, settings.ocpp.call_timeout_s, CallEffects(store, clock)),
         deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api, metrics=metrics,
     )

@@ -3,7 +3,8 @@
 
 Documents (latest state, by key): reservations (H, by reservation id), display messages (O, by message id),
 variable monitors (N, by monitor id), firmware and log-upload status (L/N, by request id), remote starts
-(F, by remoteStartId: the idToken the operator sent). Logs (append-only, newest kept): events (N), customer
+(F, by remoteStartId: the idToken the operator sent), local list versions (D), the charging profiles the
+station reported (K, by profile id: the station's truth). Logs (append-only, newest kept): events (N), customer
 information (N), charging-limit notices (K), security events (A), data transfers (P), 2.1 notifications, and
 TransactionEvents dropped as duplicates (E).
 """
@@ -25,6 +26,8 @@ PUBLISH_FIRMWARE: Final = "publish_firmware"
 LOG_UPLOAD: Final = "log_upload"
 REMOTE_START: Final = "remote_start"
 LOCAL_LIST: Final = "local_list"
+CHARGING_PROFILE: Final = "charging_profile"
+PROFILE_REQUEST: Final = "profile_request"
 
 # logs
 EVENT: Final = "event"
@@ -35,7 +38,7 @@ NOTIFICATION: Final = "notification"
 DROPPED_TX_EVENT: Final = "dropped_tx_event"
 
 DOC_KINDS: Final = (RESERVATION, DISPLAY_MESSAGE, MONITOR, FIRMWARE, PUBLISH_FIRMWARE, LOG_UPLOAD, REMOTE_START,
-                    LOCAL_LIST)
+                    LOCAL_LIST, CHARGING_PROFILE)
 LOG_KINDS: Final = (EVENT, CUSTOMER_INFORMATION, CHARGING_LIMIT, DATA_TRANSFER, NOTIFICATION, DROPPED_TX_EVENT)
 MAX_LOG_ENTRIES: Final = 1000
 

@@ -1,0 +1,231 @@
+"""What the CSMS keeps of its own commands to stations: every CSMS-initiated call that goes through the
+`CommandService` (the operator API, including the raw `POST .../ocpp`) is shown to `CallEffects` before it is
+sent and once the station answered, and the station records follow the station's answer:
+
+- B: an accepted SetVariables (and any GetVariables value) updates the stored device model;
+- F: RequestStartTransaction keeps its idToken by remoteStartId (before sending: the station's TransactionEvent
+  may overtake its answer), so a transaction whose events omit the idToken still gets it;
+- H: ReserveNow / CancelReservation make and end reservation documents;
+- D: SendLocalList / GetLocalListVersion keep the station's local list version (csms/services/local_auth_lists.py);
+- K: ClearChargingProfile removes the station's reported profiles it cleared;
+- L/N: UpdateFirmware, PublishFirmware, GetLog, SetVariableMonitoring / ClearVariableMonitoring, CustomerInformation;
+- O: SetDisplayMessage / ClearDisplayMessage.
+A failure here is logged and never fails the operator's command (the station already acted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from csms.domain.clock import Clock, to_ocpp_time
+from csms.domain.ids import StationId
+from csms.domain.records import VariableRecord
+from csms.services import station_records as sr
+from csms.store.base import StateStore
+
+log = logging.getLogger("csms.services.call_effects")
+
+Effect = Callable[[StationId, dict[str, Any], dict[str, Any]], Awaitable[None]]
+
+
+def _variable_key(component: dict[str, Any], variable: dict[str, Any], attribute_type: str) -> tuple[Any, ...]:
+    evse = component.get("evse", {})
+    return (component["name"], component.get("instance", ""), evse.get("id"), evse.get("connectorId"),
+            variable["name"], variable.get("instance", ""), attribute_type)
+
+
+def _record_key(v: VariableRecord) -> tuple[Any, ...]:
+    return (v.component, v.component_instance, v.evse_id, v.connector_id, v.variable, v.variable_instance,
+            v.attribute_type)
+
+
+class CallEffects:
+    """Keeps station records in step with the answers to the CSMS's own commands."""
+
+    def __init__(self, store: StateStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+        self._after: dict[str, Effect] = {
+            "SetVariables": self._set_variables, "GetVariables": self._get_variables,
+            "RequestStartTransaction": self._request_start, "ReserveNow": self._reserve_now,
+            "CancelReservation": self._cancel_reservation, "SetDisplayMessage": self._set_display_message,
+            "ClearDisplayMessage": self._clear_display_message, "UpdateFirmware": self._update_firmware,
+            "PublishFirmware": self._publish_firmware, "GetLog": self._get_log,
+            "SetVariableMonitoring": self._set_monitoring, "ClearVariableMonitoring": self._clear_monitoring,
+            "CustomerInformation": self._customer_information, "ClearChargingProfile": self._clear_profile,
+            "SendLocalList": self._send_local_list, "GetLocalListVersion": self._local_list_version,
+            "GetChargingProfiles": self._get_profiles,
+        }
+
+    async def before(self, station_id: str, action: str, payload: dict[str, Any]) -> None:
+        if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
+            await self._store.put_station_doc(StationId(station_id), sr.PROFILE_REQUEST, str(payload["requestId"]),
+                                              payload)
+        if action == "RequestStartTransaction":
+            await self._store.put_station_doc(StationId(station_id), sr.REMOTE_START, str(payload["remoteStartId"]), {
+                "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
+                "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
+
+    async def after(self, station_id: str, action: str, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        effect = self._after.get(action)
+        if effect is None:
+            return
+        try:
+            await effect(StationId(station_id), payload, response)
+        except Exception:  # the station already acted: keep the operator's answer, log our failure
+            log.exception("%s: keeping the effect of %s failed", station_id, action)
+
+    def _now(self) -> str:
+        return to_ocpp_time(self._clock.now())
+
+    async def _put_values(self, sid: StationId, values: dict[tuple[Any, ...], str]) -> None:
+        if not values:
+            return
+        existing = {_record_key(v): v for v in await self._store.list_variables(sid)}
+        records = []
+        for key, value in values.items():
+            old = existing.get(key)
+            if old is not None:
+                records.append(dataclasses.replace(old, value=value))
+            else:
+                component, instance, evse_id, connector_id, variable, variable_instance, attribute_type = key
+                records.append(VariableRecord(component=component, variable=variable, value=value,
+                                              attribute_type=attribute_type, evse_id=evse_id,
+                                              connector_id=connector_id, component_instance=instance,
+                                              variable_instance=variable_instance))
+        await self._store.put_variables(sid, records)
+
+    async def _set_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        requested = {_variable_key(d["component"], d["variable"], d.get("attributeType", "Actual")):
+                     d["attributeValue"] for d in payload["setVariableData"]}
+        accepted: dict[tuple[Any, ...], str] = {}
+        for result in response["setVariableResult"]:
+            key = _variable_key(result["component"], result["variable"], result.get("attributeType", "Actual"))
+            if result["attributeStatus"] == "Accepted" and key in requested:
+                accepted[key] = requested[key]
+        await self._put_values(sid, accepted)
+
+    async def _get_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await self._put_values(sid, {
+            _variable_key(r["component"], r["variable"], r.get("attributeType", "Actual")): r["attributeValue"]
+            for r in response["getVariableResult"]
+            if r["attributeStatus"] == "Accepted" and "attributeValue" in r})
+
+    async def _request_start(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.REMOTE_START, str(payload["remoteStartId"]),
+                                   response["status"], {"transactionId": response.get("transactionId")})
+
+    async def _reserve_now(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        status = "Reserved" if response["status"] == "Accepted" else response["status"]
+        await self._store.delete_station_doc(sid, sr.RESERVATION, str(payload["id"]))  # a new reservation
+        await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, str(payload["id"]), status,
+                                   {**payload, "createdAt": self._now()})
+
+    async def _cancel_reservation(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        key = str(payload["reservationId"])
+        if response["status"] == "Accepted" and await self._store.get_station_doc(sid, sr.RESERVATION, key):
+            await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, key, "Cancelled")
+
+    async def _set_display_message(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] == "Accepted":
+            message = payload["message"]
+            await self._store.put_station_doc(sid, sr.DISPLAY_MESSAGE, str(message["id"]),
+                                              {**message, "source": "csms", "setAt": self._now()})
+
+    async def _clear_display_message(self, sid: StationId, payload: dict[str, Any],
+                                     response: dict[str, Any]) -> None:
+        if response["status"] == "Accepted":
+            await self._store.delete_station_doc(sid, sr.DISPLAY_MESSAGE, str(payload["id"]))
+
+    async def _update_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.FIRMWARE, str(payload["requestId"]),
+                                   response["status"], {"requestId": payload["requestId"],
+                                                        "firmware": payload["firmware"]})
+
+    async def _publish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE, str(payload["requestId"]),
+                                   response["status"], {"requestId": payload["requestId"],
+                                                        "location": payload["location"]})
+
+    async def _get_log(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        extra = {"requestId": payload["requestId"], "logType": payload["logType"]}
+        if "filename" in response:
+            extra["filename"] = response["filename"]
+        await sr.update_status_doc(self._store, self._clock, sid, sr.LOG_UPLOAD, str(payload["requestId"]),
+                                   response["status"], extra)
+
+    async def _set_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        for result in response["setMonitoringResult"]:
+            if result["status"] == "Accepted" and "id" in result:
+                await self._store.put_station_doc(sid, sr.MONITOR, str(result["id"]), {
+                    "id": result["id"], "type": result["type"], "severity": result["severity"],
+                    "component": result["component"], "variable": result["variable"], "setAt": self._now(),
+                    **{k: v for d in payload["setMonitoringData"] if d.get("id") == result["id"]
+                       for k, v in d.items() if k in ("value", "transaction")}})
+
+    async def _clear_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        for result in response["clearMonitoringResult"]:
+            if result["status"] in ("Accepted", "NotFound"):
+                await self._store.delete_station_doc(sid, sr.MONITOR, str(result["id"]))
+
+    async def _customer_information(self, sid: StationId, payload: dict[str, Any],
+                                    response: dict[str, Any]) -> None:
+        await sr.log_entries(self._store, self._clock, sid, sr.CUSTOMER_INFORMATION, [{
+            "requestId": payload["requestId"], "request": payload, "status": response["status"]}])
+
+    async def _clear_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] != "Accepted":
+            return
+        criteria = payload.get("chargingProfileCriteria", {})
+        for doc in await self._store.list_station_docs(sid, sr.CHARGING_PROFILE):
+            profile = doc["profile"]
+            if "chargingProfileId" in payload and profile["id"] != payload["chargingProfileId"]:
+                continue
+            if "evseId" in criteria and doc["evseId"] != criteria["evseId"]:
+                continue
+            if "chargingProfilePurpose" in criteria and \
+                    profile["chargingProfilePurpose"] != criteria["chargingProfilePurpose"]:
+                continue
+            if "stackLevel" in criteria and profile["stackLevel"] != criteria["stackLevel"]:
+                continue
+            await self._store.delete_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]))
+
+    async def _get_profiles(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] == "NoProfiles":  # the station holds none of what was asked: forget ours
+            await forget_profiles(self._store, sid, payload, keep_request_id=None)
+
+    async def _send_local_list(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", response["status"], {
+            "lastSentVersion": payload["versionNumber"], "lastUpdateType": payload["updateType"],
+            **({"versionNumber": payload["versionNumber"]} if response["status"] == "Accepted" else {})})
+
+    async def _local_list_version(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", "Reported",
+                                   {"versionNumber": response["versionNumber"]})
+
+
+async def forget_profiles(store: StateStore, sid: StationId, request: dict[str, Any],
+                          keep_request_id: int | None) -> None:
+    """Remove the station's reported profiles a GetChargingProfiles `request` covers, except those reported for
+    `keep_request_id` (the answer to it)."""
+    evse_id = request.get("evseId")
+    criteria = request.get("chargingProfile", {})
+    for doc in await store.list_station_docs(sid, sr.CHARGING_PROFILE):
+        profile = doc["profile"]
+        if keep_request_id is not None and doc.get("requestId") == keep_request_id:
+            continue
+        if evse_id is not None and doc["evseId"] != evse_id:
+            continue
+        if "chargingProfilePurpose" in criteria and \
+                profile["chargingProfilePurpose"] != criteria["chargingProfilePurpose"]:
+            continue
+        if "stackLevel" in criteria and profile["stackLevel"] != criteria["stackLevel"]:
+            continue
+        if "chargingProfileId" in criteria and profile["id"] not in criteria["chargingProfileId"]:
+            continue
+        if "chargingLimitSource" in criteria and doc.get("source") not in criteria["chargingLimitSource"]:
+            continue
+        await store.delete_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]))

@@ -1,0 +1,192 @@
+"""Use-case features through the operator API (blocks B, D, F, H, L, N, O, P): each sends a schema-valid OCPP
+command (the fake gateway validates it), and the station's answer updates what the CSMS keeps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from csms.api.auth import Role
+from csms.domain.clock import to_ocpp_time
+from csms.domain.ids import StationId
+from csms.domain.records import VariableRecord
+from csms.services import station_records as sr
+from tests.api.helpers import NOW, harness
+
+SID = StationId("ST-1")
+BASE = "/api/v1/stations/ST-1"
+
+
+def set_result(status: str) -> dict[str, Any]:
+    return {"setVariableResult": [{"attributeStatus": status, "component": {"name": "OCPPCommCtrlr"},
+                                   "variable": {"name": "HeartbeatInterval"}}]}
+
+
+@pytest.mark.parametrize(("status", "stored"), [("Accepted", "120"), ("Rejected", "300")])
+async def test_an_accepted_set_variables_updates_the_stored_device_model(status: str, stored: str) -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    await h.store.put_variables(SID, [VariableRecord("OCPPCommCtrlr", "HeartbeatInterval", "300",
+                                                     mutability="ReadWrite", data_type="integer")])
+    h.gateway.answers["SetVariables"] = set_result(status)
+    async with h.client() as http:
+        body = {"variables": [{"component": "OCPPCommCtrlr", "variable": "HeartbeatInterval", "value": "120"}]}
+        assert (await http.post(f"{BASE}/variables/set", json=body)).status_code == 200
+    [variable] = await h.store.list_variables(SID)
+    assert variable.value == stored and variable.mutability == "ReadWrite"  # its other attributes are kept
+
+
+async def test_get_variables_answers_keep_the_device_model_current() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.gateway.answers["GetVariables"] = {"getVariableResult": [
+        {"attributeStatus": "Accepted", "attributeValue": "60", "component": {"name": "OCPPCommCtrlr"},
+         "variable": {"name": "HeartbeatInterval"}}]}
+    async with h.client() as http:
+        body = {"variables": [{"component": "OCPPCommCtrlr", "variable": "HeartbeatInterval"}]}
+        assert (await http.post(f"{BASE}/variables/get", json=body)).status_code == 200
+    assert [(v.variable, v.value) for v in await h.store.list_variables(SID)] == [("HeartbeatInterval", "60")]
+
+
+async def test_remote_start_keeps_its_id_token_by_remote_start_id() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client() as http:
+        assert (await http.post(f"{BASE}/transactions/start", json={"id_token": "DRIVER-7"})).status_code == 200
+    [(_, _, payload)] = h.gateway.calls
+    doc = await h.store.get_station_doc(SID, sr.REMOTE_START, str(payload["remoteStartId"]))
+    assert doc is not None and doc["idToken"] == {"idToken": "DRIVER-7", "type": "Central"}
+    assert doc["status"] == "Accepted"
+
+
+async def test_reservations_are_made_listed_expired_and_cancelled() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client() as http:
+        expires = to_ocpp_time(NOW + timedelta(minutes=30))
+        body = {"id_token": {"id_token": "RFID-1", "type": "ISO14443"}, "expires_at": expires, "evse_id": 1}
+        first = (await http.post(f"{BASE}/reservations", json=body)).json()
+        body["expires_at"] = to_ocpp_time(NOW - timedelta(minutes=1))
+        second = (await http.post(f"{BASE}/reservations", json=body)).json()
+        assert (first["reservation_id"], second["reservation_id"]) == (1, 2)
+        assert h.gateway.calls[0][1:] == ("ReserveNow", {
+            "id": 1, "expiryDateTime": expires,
+            "idToken": {"idToken": "RFID-1", "type": "ISO14443"}, "evseId": 1})
+        listed = (await http.get(f"{BASE}/reservations")).json()
+        assert [(r["id"], r["status"]) for r in listed] == [(1, "Reserved"), (2, "Expired")]
+        assert (await http.delete(f"{BASE}/reservations/1")).json() == {"status": "Accepted"}
+        listed = (await http.get(f"{BASE}/reservations")).json()
+        assert listed[0]["status"] == "Cancelled"
+        assert [h["status"] for h in listed[0]["history"]] == ["Reserved", "Cancelled"]
+
+
+async def test_a_rejected_reservation_is_kept_with_the_station_answer() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.gateway.answers["ReserveNow"] = {"status": "Occupied"}
+    async with h.client() as http:
+        body = {"id_token": {"id_token": "RFID-1"}, "expires_at": to_ocpp_time(NOW + timedelta(minutes=30))}
+        assert (await http.post(f"{BASE}/reservations", json=body)).json()["response"] == {"status": "Occupied"}
+        assert [r["status"] for r in (await http.get(f"{BASE}/reservations")).json()] == ["Occupied"]
+
+
+async def test_local_list_is_versioned_full_then_differential_and_reconciled() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client() as http:
+        full = {"entries": [{"id_token": {"id_token": "A", "type": "ISO14443"}, "status": "Accepted"},
+                            {"id_token": {"id_token": "B", "type": "ISO14443"}, "status": "Blocked"}]}
+        assert (await http.put(f"{BASE}/local-list", json=full)).json() == {"status": "Accepted"}
+        diff = {"entries": [{"id_token": {"id_token": "B", "type": "ISO14443"}}]}  # remove B
+        assert (await http.patch(f"{BASE}/local-list", json=diff)).json() == {"status": "Accepted"}
+        sent = [(action, payload) for _, action, payload in h.gateway.calls]
+        assert sent[0] == ("SendLocalList", {"versionNumber": 1, "updateType": "Full", "localAuthorizationList": [
+            {"idToken": {"idToken": "A", "type": "ISO14443"}, "idTokenInfo": {"status": "Accepted"}},
+            {"idToken": {"idToken": "B", "type": "ISO14443"}, "idTokenInfo": {"status": "Blocked"}}]})
+        assert sent[1] == ("SendLocalList", {"versionNumber": 2, "updateType": "Differential",
+                                             "localAuthorizationList": [{"idToken": {"idToken": "B",
+                                                                                     "type": "ISO14443"}}]})
+        current = (await http.get(f"{BASE}/local-list")).json()
+        assert current["versionNumber"] == 2 and [e["idToken"]["idToken"] for e in current["entries"]] == ["A"]
+        assert current["station"]["versionNumber"] == 2
+
+        h.gateway.answers["GetLocalListVersion"] = {"versionNumber": 1}  # e.g. the station lost an update
+        result = (await http.post(f"{BASE}/local-list/reconcile")).json()
+        assert result["sent"] is True and result["stationVersion"] == 1
+        assert h.gateway.calls[-1][1:] == ("SendLocalList", {"versionNumber": 2, "updateType": "Full",
+                                                             "localAuthorizationList": current["entries"]})
+        h.gateway.answers["GetLocalListVersion"] = {"versionNumber": 2}
+        assert (await http.post(f"{BASE}/local-list/reconcile")).json() == {"stationVersion": 2, "sent": False}
+
+
+async def test_a_differential_update_the_station_refuses_as_version_mismatch_is_followed_by_the_full_list() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    answers = iter([{"status": "Accepted"}, {"status": "VersionMismatch"}, {"status": "Accepted"}])
+    h.gateway.answers["SendLocalList"] = lambda payload: next(answers)
+    async with h.client() as http:
+        await http.put(f"{BASE}/local-list", json={"entries": [{"id_token": {"id_token": "A"}, "status": "Accepted"}]})
+        reply = await http.patch(f"{BASE}/local-list", json={"entries": [{"id_token": {"id_token": "C"},
+                                                                          "status": "Accepted"}]})
+        assert reply.json() == {"status": "Accepted"}
+    assert [p["updateType"] for _, a, p in h.gateway.calls] == ["Full", "Differential", "Full"]
+    assert len(h.gateway.calls[-1][2]["localAuthorizationList"]) == 2
+
+
+@pytest.mark.parametrize(("path", "body", "action", "kind"), [
+    ("/firmware", {"location": "https://fw.example/v2.bin", "retrieve_at": to_ocpp_time(NOW), "retries": 3,
+                   "retry_interval_s": 60, "signature": "c2ln"}, "UpdateFirmware", sr.FIRMWARE),
+    ("/logs", {"remote_location": "ftp://logs.example/"}, "GetLog", sr.LOG_UPLOAD),
+])
+async def test_firmware_and_log_requests_are_tracked_by_request_id(path: str, body: dict[str, Any], action: str,
+                                                                   kind: str) -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client() as http:
+        reply = (await http.post(BASE + path, json=body)).json()
+        assert reply["response"] == {"status": "Accepted"}
+        [(_, sent_action, payload)] = h.gateway.calls
+        assert sent_action == action and payload["requestId"] == reply["request_id"]
+        [doc] = (await http.get(f"{BASE}/records/{kind}")).json()
+        assert doc["requestId"] == reply["request_id"] and doc["status"] == "Accepted"
+
+
+async def test_display_messages_set_and_cleared() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client() as http:
+        body = {"id": 5, "content": "Free charging today", "priority": "InFront"}
+        assert (await http.post(f"{BASE}/display-messages", json=body)).json() == {"status": "Accepted"}
+        [message] = (await http.get(f"{BASE}/display-messages")).json()
+        assert message["message"]["content"] == "Free charging today" and message["source"] == "csms"
+        assert (await http.delete(f"{BASE}/display-messages/5")).json() == {"status": "Accepted"}
+        assert (await http.get(f"{BASE}/display-messages")).json() == []
+
+
+async def test_data_transfer_to_the_station_returns_its_answer() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.gateway.answers["DataTransfer"] = {"status": "UnknownVendorId"}
+    async with h.client() as http:
+        reply = await http.post(f"{BASE}/data-transfer", json={"vendor_id": "com.acme", "data": {"x": 1}})
+        assert reply.json() == {"status": "UnknownVendorId"}
+    assert h.gateway.calls[0][2] == {"vendorId": "com.acme", "data": {"x": 1}}
+
+
+async def test_records_and_events_are_readable_and_unknown_kinds_are_404() -> None:
+    h = harness()
+    await h.store.append_station_log(SID, sr.EVENT, [{"eventId": 1}, {"eventId": 2}])
+    async with h.client() as http:
+        assert (await http.get(f"{BASE}/events?limit=1")).json() == [{"eventId": 2}]
+        assert (await http.get(f"{BASE}/records/event")).json() == [{"eventId": 1}, {"eventId": 2}]
+        assert (await http.get(f"{BASE}/records/nonsense")).status_code == 404
+
+
+async def test_commands_need_the_operator_role_and_a_connected_station() -> None:
+    h = harness()
+    async with h.client() as http:
+        assert (await http.post(f"{BASE}/display-messages/report")).status_code == 404  # not connected
+    async with h.client(Role.VIEWER) as http:
+        assert (await http.post(f"{BASE}/display-messages/report")).status_code == 403
