@@ -187,14 +187,15 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             check = await services.charging.verify_composite(station_id_of(station_id), evse_id, duration_s)
 
         request.state.audit_detail = f"station answered {check.status}" + (
-            "" if check.status != "Accepted" else ", matches" if check.matches else
+            ", nothing compared" if not check.compared else ", matches" if check.matches else
             f", {len(check.differences)} difference(s)")
 
         def w(value: float | None) -> float | None:
             return None if value is None or not math.isfinite(value) else value
 
         return {**check.response, "verification": {
-            "matches": check.matches, "schedule_start": check.start_at, "duration_s": check.duration_s,
+            "matches": check.matches, "compared": check.compared, "reason": check.reason,
+            "schedule_start": check.start_at, "duration_s": check.duration_s,
             "expected": [{"start_offset_s": s, "power_w": w(v)} for s, v in check.expected],
             "reported": [{"start_offset_s": s, "power_w": w(v)} for s, v in check.reported],
             "differences": [{"start_offset_s": d.start_offset_s, "end_offset_s": d.end_offset_s,
