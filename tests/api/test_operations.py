@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import orjson
 import pytest
 
 from csms.api.auth import Role
@@ -190,3 +191,47 @@ async def test_commands_need_the_operator_role_and_a_connected_station() -> None
         assert (await http.post(f"{BASE}/display-messages/report")).status_code == 404  # not connected
     async with h.client(Role.VIEWER) as http:
         assert (await http.post(f"{BASE}/display-messages/report")).status_code == 403
+
+
+def limit(variable: str, instance: str, value: str) -> VariableRecord:
+    return VariableRecord("DeviceDataCtrlr", variable, value, variable_instance=instance)
+
+
+def answer_get(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"getVariableResult": [{"attributeStatus": "Accepted", "attributeValue": "1", **item}
+                                  for item in payload["getVariableData"]]}
+
+
+async def test_get_variables_is_split_by_the_stations_items_per_message() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    await h.store.put_variables(SID, [limit("ItemsPerMessage", "GetVariables", "2"),
+                                      limit("ItemsPerMessage", "SetVariables", "50")])
+    h.gateway.answers["GetVariables"] = answer_get
+    names = [f"Var{n}" for n in range(5)]
+    async with h.client() as http:
+        body = {"variables": [{"component": "C", "variable": name} for name in names]}
+        reply = (await http.post(f"{BASE}/variables/get", json=body)).json()
+    assert [len(p["getVariableData"]) for _, a, p in h.gateway.calls if a == "GetVariables"] == [2, 2, 1]
+    assert [r["variable"]["name"] for r in reply["getVariableResult"]] == names  # joined, in order
+
+
+async def test_set_variables_is_split_by_the_stations_bytes_per_message() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    await h.store.put_variables(SID, [limit("BytesPerMessage", "SetVariables", "300")])
+
+    def answer_set(payload: dict[str, Any]) -> dict[str, Any]:
+        assert len(orjson.dumps([2, "x" * 36, "SetVariables", payload])) <= 300
+        return {"setVariableResult": [{"attributeStatus": "Accepted", "component": item["component"],
+                                       "variable": item["variable"]} for item in payload["setVariableData"]]}
+
+    h.gateway.answers["SetVariables"] = answer_set
+    async with h.client() as http:
+        body = {"variables": [{"component": "SampledDataCtrlr", "variable": f"Variable{n}", "value": "x" * 20}
+                              for n in range(6)]}
+        reply = (await http.post(f"{BASE}/variables/set", json=body)).json()
+    calls = [p for _, a, p in h.gateway.calls if a == "SetVariables"]
+    assert len(calls) > 1 and sum(len(p["setVariableData"]) for p in calls) == 6
+    assert len(reply["setVariableResult"]) == 6
+    assert len(await h.store.list_variables(SID)) == 7  # the limit and the six accepted values
