@@ -492,3 +492,11 @@ class CustomerInformationIn(BaseModel):
     clear: bool = False
     customer_identifier: str | None = Field(None, max_length=64)
     id_token: IdTokenIn | None = None
+
+
+class TariffIn(BaseModel):
+    currency: str = Field("EUR", min_length=3, max_length=3, description="ISO 4217, as the station's "
+                                                                          "TariffCostCtrlr.Currency")
+    price_per_kwh: float = Field(0.0, ge=0)
+    price_per_hour: float = Field(0.0, ge=0)
+    session_fee: float = Field(0.0, ge=0)

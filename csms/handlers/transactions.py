@@ -10,7 +10,8 @@ other content (a station that sends seqNo 0 every time) is applied. Once the End
 transaction is closed: later events are acknowledged and counted, and change nothing else (no energy). When an
 Ended event leaves a gap in the seqNos, the CSMS asks GetTransactionStatus (E14) and logs what is lost.
 The idToken of a remote start (kept by remoteStartId when the operator sent RequestStartTransaction) is the
-transaction's when the station's events do not carry one.
+transaction's when the station's events do not carry one. With a station tariff (csms/services/tariffs.py) the
+Ended answer carries totalCost and a growing transaction gets CostUpdated (block I).
 
 Only samples inside the transaction's time window count (`transaction_covers`): a TransactionEvent's own
 samples always do; samples from MeterValues are attributed by their timestamp (see `meter_values`), so a late
@@ -41,6 +42,7 @@ from csms.handlers.tx_cache import ConnectionTransactions
 from csms.ocpp.session import HandlerContext
 from csms.services import station_records as sr
 from csms.services.events import DomainEvent
+from csms.services.tariffs import Tariff, get_tariff
 
 log = logging.getLogger("csms.handlers.transactions")
 
@@ -200,6 +202,7 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
     await cache.put(updated)
     if payload["eventType"] == "Ended" and _has_gap(updated, payload["seqNo"]):
         ctx.after_response(lambda: _ask_transaction_status(deps, ctx, updated))
+    await _cost(deps, ctx, tx, updated, payload["eventType"], response)
     kind = {"Started": "transaction.started", "Ended": "transaction.ended"}.get(payload["eventType"],
                                                                                "transaction.updated")
     deps.events.publish(DomainEvent(kind, station_id, updated.updated_at or deps.clock.now(), {
@@ -208,6 +211,40 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
         "energy_export_wh": updated.energy_export_wh,
     }))
     return response
+
+
+async def _cost(deps: HandlerDeps, ctx: HandlerContext, before: TransactionRecord, tx: TransactionRecord,
+                event_type: str, response: dict[str, Any]) -> None:
+    """I02/I03 with the station's tariff: totalCost in the Ended answer; CostUpdated when the energy grew."""
+    tariff = await _station_tariff(deps, ctx)
+    if tariff is None:
+        return
+    if event_type == "Ended":
+        response["totalCost"] = tariff.cost(tx)
+    elif tx.energy_import_wh > before.energy_import_wh:
+        cost = tariff.cost(tx, tx.updated_at)
+
+        async def send() -> None:
+            try:
+                await ctx.session.call("CostUpdated", {"totalCost": cost, "transactionId": tx.transaction_id})
+            except CsmsError as exc:
+                log.info("%s: CostUpdated for %s failed: %s", ctx.station_id, tx.transaction_id, exc)
+        ctx.after_response(send)
+
+
+_TARIFF_STATE, _TARIFF_TTL_S = "tariff", 60.0
+
+
+async def _station_tariff(deps: HandlerDeps, ctx: HandlerContext) -> Tariff | None:
+    """The station's tariff, read at most once a minute per connection (TransactionEvent is a hot path)."""
+    cached = ctx.session.state.get(_TARIFF_STATE)
+    now = deps.clock.now()
+    if cached is not None and (now - cached[0]).total_seconds() < _TARIFF_TTL_S:
+        tariff: Tariff | None = cached[1]
+        return tariff
+    tariff = await get_tariff(deps.store, StationId(ctx.station_id))
+    ctx.session.state[_TARIFF_STATE] = (now, tariff)
+    return tariff
 
 
 def _has_gap(tx: TransactionRecord, ended_seq_no: int) -> bool:

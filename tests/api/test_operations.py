@@ -235,3 +235,14 @@ async def test_set_variables_is_split_by_the_stations_bytes_per_message() -> Non
     assert len(calls) > 1 and sum(len(p["setVariableData"]) for p in calls) == 6
     assert len(reply["setVariableResult"]) == 6
     assert len(await h.store.list_variables(SID)) == 7  # the limit and the six accepted values
+
+
+async def test_a_tariff_is_set_read_and_removed() -> None:
+    h = harness()
+    async with h.client() as http:
+        assert (await http.get(f"{BASE}/tariff")).status_code == 404
+        body = {"currency": "EUR", "price_per_kwh": 0.3, "session_fee": 0.5}
+        assert (await http.put(f"{BASE}/tariff", json=body)).status_code == 200
+        assert (await http.get(f"{BASE}/tariff")).json() == {**body, "price_per_hour": 0.0}
+        assert (await http.delete(f"{BASE}/tariff")).json() == {"deleted": True}
+        assert (await http.get(f"{BASE}/tariff")).status_code == 404

@@ -80,6 +80,9 @@ CASES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
      None, "query.evse_id"),
     ("POST", STATION + "/data-transfer", "/api/v1/stations/ST-1/data-transfer", {"vendor_id": ""},
      "body.vendor_id"),
+    ("GET", STATION + "/tariff", "/api/v1/stations/bad%20id/tariff", None, "path.station_id"),
+    ("PUT", STATION + "/tariff", "/api/v1/stations/ST-1/tariff", {"price_per_kwh": -1}, "body.price_per_kwh"),
+    ("DELETE", STATION + "/tariff", "/api/v1/stations/bad%20id/tariff", None, "path.station_id"),
 ]
 
 # operations whose 422 (with the field named) is asserted by another test: (method, template) -> module::test

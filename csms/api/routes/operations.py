@@ -27,6 +27,7 @@ from csms.api.schemas import (
     LocalListIn,
     LogRequestIn,
     ReservationIn,
+    TariffIn,
 )
 from csms.api.services import ApiServices
 from csms.domain.clock import to_ocpp_time
@@ -34,6 +35,7 @@ from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, Station
 from csms.services import station_records as sr
 from csms.services.local_auth_lists import LocalListService
 from csms.services.reservations import ReservationService
+from csms.services.tariffs import Tariff, delete_tariff, get_tariff, put_tariff, tariff_out
 
 _RECORD_KINDS = frozenset(sr.DOC_KINDS) | frozenset(sr.LOG_KINDS)
 
@@ -252,6 +254,27 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             payload["evseId"] = evse_id
         return {"request_id": payload["requestId"],
                 "response": await call(request, station_id, "GetChargingProfiles", payload)}
+
+    # ---- I tariff and cost ---------------------------------------------------------------------------------
+
+    @r.get("/tariff", **viewer)
+    async def station_tariff(station_id: str) -> dict[str, Any]:
+        """The station's tariff (404 when none: no cost is sent)."""
+        tariff = await get_tariff(store, station_id_of(station_id))
+        if tariff is None:
+            raise not_found(f"no tariff for station {station_id}")
+        return tariff_out(tariff)
+
+    @r.put("/tariff", **operator)
+    async def set_tariff(station_id: str, body: TariffIn) -> dict[str, Any]:
+        """Set the station's tariff: running cost (CostUpdated) and totalCost at the end of its transactions."""
+        tariff = Tariff(**body.model_dump())
+        await put_tariff(store, station_id_of(station_id), tariff)
+        return tariff_out(tariff)
+
+    @r.delete("/tariff", **operator)
+    async def remove_tariff(station_id: str) -> dict[str, Any]:
+        return {"deleted": await delete_tariff(store, station_id_of(station_id))}
 
     # ---- P DataTransfer ------------------------------------------------------------------------------------
 

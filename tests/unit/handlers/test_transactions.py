@@ -13,6 +13,7 @@ from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TransactionRecord
 from csms.domain.seqnos import SeqNos
 from csms.services import station_records as sr
+from csms.services.tariffs import Tariff, put_tariff
 from tests.unit.handlers.harness import STATION, T0, Station, at, registers, sampled, tx_event
 
 
@@ -330,3 +331,26 @@ async def test_the_remote_start_token_is_kept_when_the_station_omits_it() -> Non
                                                     remoteStartId=77))
     tx = await transaction(station)
     assert (tx.id_token, tx.id_token_type, tx.remote_start_id) == ("DRIVER-7", "Central", 77)
+
+
+async def test_with_a_tariff_the_ended_answer_has_the_total_cost_and_growth_sends_cost_updated() -> None:
+    station = Station()
+    await put_tariff(station.store, StationId(STATION), Tariff("EUR", price_per_kwh=0.30, price_per_hour=1.0,
+                                                               session_fee=0.5))
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 30, registers(30, 3000)))
+    sent = await _answer_next_call(station, "CostUpdated", {})
+    assert sent == {"totalCost": 0.5 + 2 * 0.30 + 0.5 * 1.0, "transactionId": "TX1"}
+    reply = await station.call("TransactionEvent", tx_event("Ended", 2, 60, registers(60, 5000),
+                                                            stoppedReason="Local"))
+    assert reply == {"totalCost": 0.5 + 4 * 0.30 + 1.0}
+
+
+async def test_without_a_tariff_no_cost_is_sent() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 30, registers(30, 3000)))
+    assert await station.call("TransactionEvent", tx_event("Ended", 2, 60, registers(60, 5000))) == {}
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert station.sent == []
