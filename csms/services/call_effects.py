@@ -3,6 +3,8 @@
 sent and once the station answered, and the station records follow the station's answer:
 
 - B: an accepted SetVariables (and any GetVariables value) updates the stored device model;
+- A01: an accepted SetVariables of SecurityCtrlr.BasicAuthPassword becomes the station's credential (hashed;
+  the password is never kept in the device model);
 - F: RequestStartTransaction keeps its idToken by remoteStartId (before sending: the station's TransactionEvent
   may overtake its answer), so a transaction whose events omit the idToken still gets it;
 - H: ReserveNow / CancelReservation make and end reservation documents;
@@ -22,8 +24,9 @@ from typing import Any
 
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
-from csms.domain.records import VariableRecord
+from csms.domain.records import CredentialRecord, VariableRecord
 from csms.services import station_records as sr
+from csms.services.credentials import hash_password
 from csms.store.base import StateStore
 
 log = logging.getLogger("csms.services.call_effects")
@@ -35,6 +38,9 @@ def _variable_key(component: dict[str, Any], variable: dict[str, Any], attribute
     evse = component.get("evse", {})
     return (component["name"], component.get("instance", ""), evse.get("id"), evse.get("connectorId"),
             variable["name"], variable.get("instance", ""), attribute_type)
+
+
+_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", "Actual")
 
 
 def _record_key(v: VariableRecord) -> tuple[Any, ...]:
@@ -106,6 +112,9 @@ class CallEffects:
             key = _variable_key(result["component"], result["variable"], result.get("attributeType", "Actual"))
             if result["attributeStatus"] == "Accepted" and key in requested:
                 accepted[key] = requested[key]
+        password = accepted.pop(_PASSWORD_KEY, None)  # never kept in the device model
+        if password is not None:  # A01: the station now uses it to connect
+            await self._store.put_credential(CredentialRecord(sid, hash_password(password), self._clock.now()))
         await self._put_values(sid, accepted)
 
     async def _get_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from csms.domain.clock import to_ocpp_time
 from csms.domain.ids import StationId
 from csms.domain.records import VariableRecord
 from csms.services import station_records as sr
+from csms.services.credentials import AuthResult
 from tests.api.helpers import NOW, harness
 
 SID = StationId("ST-1")
@@ -246,3 +247,31 @@ async def test_a_tariff_is_set_read_and_removed() -> None:
         assert (await http.get(f"{BASE}/tariff")).json() == {**body, "price_per_hour": 0.0}
         assert (await http.delete(f"{BASE}/tariff")).json() == {"deleted": True}
         assert (await http.get(f"{BASE}/tariff")).status_code == 404
+
+
+async def test_a_password_the_station_accepts_becomes_its_credential_and_stays_out_of_the_device_model() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.gateway.answers["SetVariables"] = {"setVariableResult": [{
+        "attributeStatus": "Accepted", "component": {"name": "SecurityCtrlr"},
+        "variable": {"name": "BasicAuthPassword"}}]}
+    async with h.client() as http:
+        reply = (await http.post(f"{BASE}/password", json={})).json()
+    assert reply["accepted"] is True and len(reply["password"]) >= 16
+    assert await h.services.credentials.authenticate(SID, reply["password"]) is AuthResult.OK
+    assert await h.store.list_variables(SID) == []
+    async with h.client(Role.OPERATOR) as http:
+        assert (await http.post(f"{BASE}/password", json={})).status_code == 403  # admin only
+
+
+async def test_a_password_the_station_rejects_changes_nothing() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    await h.services.credentials.set_password(SID, "the-old-password-123")
+    h.gateway.answers["SetVariables"] = {"setVariableResult": [{
+        "attributeStatus": "Rejected", "component": {"name": "SecurityCtrlr"},
+        "variable": {"name": "BasicAuthPassword"}}]}
+    async with h.client() as http:
+        reply = (await http.post(f"{BASE}/password", json={"password": "a-new-password-12345"})).json()
+    assert reply["accepted"] is False and reply["password"] is None
+    assert await h.services.credentials.authenticate(SID, "the-old-password-123") is AuthResult.OK

@@ -81,6 +81,7 @@ CASES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
     ("POST", STATION + "/data-transfer", "/api/v1/stations/ST-1/data-transfer", {"vendor_id": ""},
      "body.vendor_id"),
     ("GET", STATION + "/tariff", "/api/v1/stations/bad%20id/tariff", None, "path.station_id"),
+    ("POST", STATION + "/password", "/api/v1/stations/ST-1/password", {"password": "short"}, "body.password"),
     ("PUT", STATION + "/tariff", "/api/v1/stations/ST-1/tariff", {"price_per_kwh": -1}, "body.price_per_kwh"),
     ("DELETE", STATION + "/tariff", "/api/v1/stations/bad%20id/tariff", None, "path.station_id"),
 ]

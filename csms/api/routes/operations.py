@@ -1,4 +1,4 @@
-"""Use-case features an operator drives (OCPP 2.0.1 blocks D, H, L, N, O, P), and what the CSMS keeps of a
+"""Use-case features an operator drives (OCPP 2.0.1 blocks A01, D, H, I, K, L, N, O, P), and what the CSMS keeps of a
 station's reports (events, monitors, firmware and log status, display messages, reported charging profiles ...).
 
 Every command goes through the `CommandService`, so its answer also updates the station records
@@ -19,6 +19,7 @@ from csms.api.auth import Auth, Role
 from csms.api.common import not_connected, ocpp_problem, station_id_of
 from csms.api.problems import STATION_TIMEOUT, ApiProblem, not_found
 from csms.api.schemas import (
+    CredentialIn,
     CustomerInformationIn,
     DataTransferIn,
     DisplayMessageIn,
@@ -33,6 +34,7 @@ from csms.api.services import ApiServices
 from csms.domain.clock import to_ocpp_time
 from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
 from csms.services import station_records as sr
+from csms.services.credentials import generate_password
 from csms.services.local_auth_lists import LocalListService
 from csms.services.reservations import ReservationService
 from csms.services.tariffs import Tariff, delete_tariff, get_tariff, put_tariff, tariff_out
@@ -69,7 +71,7 @@ def _local_list_entry(entry: LocalListEntryIn) -> dict[str, Any]:
 
 def router(services: ApiServices, auth: Auth) -> APIRouter:
     r = APIRouter(prefix="/api/v1/stations/{station_id}", tags=["operations"])
-    viewer, operator = auth.requires(Role.VIEWER), auth.requires(Role.OPERATOR)
+    viewer, operator, admin = (auth.requires(role) for role in Role)
     store, commands, clock = services.store, services.commands, services.clock
     reservations = ReservationService(store, commands, clock)
     local_lists = LocalListService(store, commands)
@@ -102,6 +104,20 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         if kind in sr.DOC_KINDS:
             return (await store.list_station_docs(sid, kind))[:limit]
         return (await store.list_station_log(sid, kind))[-limit:]
+
+    # ---- A01 station password ------------------------------------------------------------------------------
+
+    @r.post("/password", **admin)
+    async def update_password(request: Request, station_id: str, body: CredentialIn) -> dict[str, Any]:
+        """A01: set the station's HTTP Basic password (SetVariables SecurityCtrlr.BasicAuthPassword); once the
+        station accepts it, it is the station's credential. Generated (and returned once) when omitted."""
+        password = body.password or generate_password()
+        response = await call(request, station_id, "SetVariables", {"setVariableData": [{
+            "component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"},
+            "attributeValue": password}]})
+        accepted = response["setVariableResult"][0]["attributeStatus"] == "Accepted"
+        return {"accepted": accepted, "password": password if accepted and body.password is None else None,
+                "response": response}
 
     # ---- H reservations -----------------------------------------------------------------------------------
 
