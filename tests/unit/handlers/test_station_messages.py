@@ -191,3 +191,14 @@ async def test_ocpp21_station_messages_are_recorded_and_answered(action: str, pa
     assert {k: reply[k] for k in expected} == expected
     [entry] = await station.store.list_station_log(SID, sr.NOTIFICATION)
     assert entry["action"] == action and entry["payload"] == payload
+
+
+@pytest.mark.parametrize("policy", [BootPolicy.PENDING, BootPolicy.REJECT])
+async def test_a_boot_not_accepted_gets_the_retry_interval_and_no_base_report(policy: BootPolicy) -> None:
+    station = Station(default_boot_policy=policy, boot_retry_interval_s=30)
+    reply = await station.call("BootNotification", {"reason": "PowerUp", "chargingStation": {
+        "model": "M", "vendorName": "V"}})
+    assert (reply["status"], reply["interval"]) == (policy.value, 30)
+    reply_frame = await raw_call(station, "Heartbeat", {})
+    assert reply_frame[2] == "SecurityError"
+    assert station.sent == []  # no GetBaseReport, no local list reconciliation
