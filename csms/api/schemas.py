@@ -500,3 +500,32 @@ class TariffIn(BaseModel):
     price_per_kwh: float = Field(0.0, ge=0)
     price_per_hour: float = Field(0.0, ge=0)
     session_fee: float = Field(0.0, ge=0)
+
+
+class CertificateInstallIn(BaseModel):
+    certificate_type: Literal["V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate",
+                              "ManufacturerRootCertificate"]
+    certificate: str = Field(..., min_length=1, max_length=5500, description="PEM")
+
+
+class MonitorIn(BaseModel):
+    component: str = Field(..., min_length=1, max_length=50)
+    variable: str = Field(..., min_length=1, max_length=50)
+    evse_id: int | None = Field(None, ge=0)
+    type: Literal["UpperThreshold", "LowerThreshold", "Delta", "Periodic", "PeriodicClockAligned"]
+    value: float
+    severity: int = Field(..., ge=0, le=9)
+    transaction: bool = False
+    id: int | None = Field(None, ge=0, description="an existing monitor's id to replace it")
+
+
+class MonitorsIn(BaseModel):
+    monitors: list[MonitorIn] = Field(..., min_length=1, max_length=100)
+
+
+class MonitoringBaseIn(BaseModel):
+    base: Literal["All", "FactoryDefault", "HardWiredOnly"]
+
+
+class MonitoringLevelIn(BaseModel):
+    severity: int = Field(..., ge=0, le=9)

@@ -11,7 +11,9 @@ sent and once the station answered, and the station records follow the station's
 - D: SendLocalList / GetLocalListVersion keep the station's local list version (csms/services/local_auth_lists.py);
 - K: ClearChargingProfile removes the station's reported profiles it cleared;
 - L/N: UpdateFirmware, PublishFirmware, GetLog, SetVariableMonitoring / ClearVariableMonitoring, CustomerInformation;
-- O: SetDisplayMessage / ClearDisplayMessage.
+- O: SetDisplayMessage / ClearDisplayMessage;
+- M: GetInstalledCertificateIds (what the station reports replaces what was kept), InstallCertificate (logged),
+  DeleteCertificate; N: SetMonitoringBase / SetMonitoringLevel; B09: SetNetworkProfile; L04: UnpublishFirmware.
 A failure here is logged and never fails the operator's command (the station already acted).
 """
 
@@ -63,7 +65,10 @@ class CallEffects:
             "SetVariableMonitoring": self._set_monitoring, "ClearVariableMonitoring": self._clear_monitoring,
             "CustomerInformation": self._customer_information, "ClearChargingProfile": self._clear_profile,
             "SendLocalList": self._send_local_list, "GetLocalListVersion": self._local_list_version,
-            "GetChargingProfiles": self._get_profiles,
+            "GetChargingProfiles": self._get_profiles, "GetInstalledCertificateIds": self._installed_certificates,
+            "InstallCertificate": self._install_certificate, "DeleteCertificate": self._delete_certificate,
+            "SetMonitoringBase": self._monitoring_setting, "SetMonitoringLevel": self._monitoring_setting,
+            "SetNetworkProfile": self._network_profile, "UnpublishFirmware": self._unpublish_firmware,
         }
 
     async def before(self, station_id: str, action: str, payload: dict[str, Any]) -> None:
@@ -157,7 +162,8 @@ class CallEffects:
     async def _publish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE, str(payload["requestId"]),
                                    response["status"], {"requestId": payload["requestId"],
-                                                        "location": payload["location"]})
+                                                        "location": payload["location"],
+                                                        "checksum": payload["checksum"]})
 
     async def _get_log(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         extra = {"requestId": payload["requestId"], "logType": payload["logType"]}
@@ -167,13 +173,17 @@ class CallEffects:
                                    response["status"], extra)
 
     async def _set_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        for result in response["setMonitoringResult"]:
-            if result["status"] == "Accepted" and "id" in result:
-                await self._store.put_station_doc(sid, sr.MONITOR, str(result["id"]), {
-                    "id": result["id"], "type": result["type"], "severity": result["severity"],
-                    "component": result["component"], "variable": result["variable"], "setAt": self._now(),
-                    **{k: v for d in payload["setMonitoringData"] if d.get("id") == result["id"]
-                       for k, v in d.items() if k in ("value", "transaction")}})
+        requested = payload["setMonitoringData"]
+        for index, result in enumerate(response["setMonitoringResult"]):
+            if result["status"] != "Accepted" or "id" not in result:
+                continue
+            same = [d for d in requested if (d["component"], d["variable"], d["type"]) ==
+                    (result["component"], result["variable"], result["type"])]
+            request = same[0] if len(same) == 1 else requested[index] if index < len(requested) else {}
+            await self._store.put_station_doc(sid, sr.MONITOR, str(result["id"]), {
+                "id": result["id"], "type": result["type"], "severity": result["severity"],
+                "component": result["component"], "variable": result["variable"], "setAt": self._now(),
+                **{k: v for k, v in request.items() if k in ("value", "transaction")}})
 
     async def _clear_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         for result in response["clearMonitoringResult"]:
@@ -205,6 +215,48 @@ class CallEffects:
     async def _get_profiles(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         if response["status"] == "NoProfiles":  # the station holds none of what was asked: forget ours
             await forget_profiles(self._store, sid, payload, keep_request_id=None)
+
+    async def _installed_certificates(self, sid: StationId, payload: dict[str, Any],
+                                      response: dict[str, Any]) -> None:
+        """The station's answer replaces what the CSMS kept of the certificate types asked (all when none)."""
+        if response["status"] not in ("Accepted", "NotFound"):
+            return
+        types = set(payload.get("certificateType", []))
+        for doc in await self._store.list_station_docs(sid, sr.CERTIFICATE):
+            if not types or doc["certificateType"] in types:
+                key = sr.certificate_key(doc["certificateHashData"])
+                await self._store.delete_station_doc(sid, sr.CERTIFICATE, key)
+        for chain in response.get("certificateHashDataChain", []):
+            await self._store.put_station_doc(sid, sr.CERTIFICATE, sr.certificate_key(chain["certificateHashData"]),
+                                              {**chain, "reportedAt": self._now()})
+
+    async def _install_certificate(self, sid: StationId, payload: dict[str, Any],
+                                   response: dict[str, Any]) -> None:
+        await sr.log_entries(self._store, self._clock, sid, sr.CERTIFICATE_INSTALL, [{
+            "certificateType": payload["certificateType"], "status": response["status"]}])
+
+    async def _delete_certificate(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] in ("Accepted", "NotFound"):
+            key = sr.certificate_key(payload["certificateHashData"])
+            await self._store.delete_station_doc(sid, sr.CERTIFICATE, key)
+
+    async def _monitoring_setting(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        key = "base" if "monitoringBase" in payload else "level"
+        await sr.update_status_doc(self._store, self._clock, sid, sr.MONITORING_SETTING, key, response["status"],
+                                   payload if response["status"] == "Accepted" else {})
+
+    async def _network_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] == "Accepted":
+            await self._store.put_station_doc(sid, sr.NETWORK_PROFILE, str(payload["configurationSlot"]),
+                                              {**payload, "setAt": self._now()})
+
+    async def _unpublish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] != "Unpublished":
+            return
+        for doc in await self._store.list_station_docs(sid, sr.PUBLISH_FIRMWARE):
+            if doc.get("checksum") == payload["checksum"]:
+                await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE,
+                                           sr.request_key(doc.get("requestId")), "Unpublished")
 
     async def _send_local_list(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", response["status"], {

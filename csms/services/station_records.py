@@ -4,9 +4,10 @@
 Documents (latest state, by key): reservations (H, by reservation id), display messages (O, by message id),
 variable monitors (N, by monitor id), firmware and log-upload status (L/N, by request id), remote starts
 (F, by remoteStartId: the idToken the operator sent), local list versions (D), the charging profiles the
-station reported (K, by profile id: the station's truth). Logs (append-only, newest kept): events (N), customer
-information (N), charging-limit notices (K), security events (A), data transfers (P), 2.1 notifications, and
-TransactionEvents dropped as duplicates (E).
+station reported (K, by profile id: the station's truth), installed certificates (M, as last reported), the
+monitoring base and level (N), network profiles (B09, by slot). Logs (append-only, newest kept): events (N), customer
+information (N), charging-limit notices (K), data transfers (P), 2.1 notifications, certificate installs (M),
+and TransactionEvents not applied (E: duplicates, events after the Ended one, seqNo gaps).
 """
 
 from __future__ import annotations
@@ -28,18 +29,23 @@ REMOTE_START: Final = "remote_start"
 LOCAL_LIST: Final = "local_list"
 CHARGING_PROFILE: Final = "charging_profile"
 PROFILE_REQUEST: Final = "profile_request"
+CERTIFICATE: Final = "certificate"
+MONITORING_SETTING: Final = "monitoring_setting"
+NETWORK_PROFILE: Final = "network_profile"
 
 # logs
 EVENT: Final = "event"
 CUSTOMER_INFORMATION: Final = "customer_information"
 CHARGING_LIMIT: Final = "charging_limit"
+CERTIFICATE_INSTALL: Final = "certificate_install"
 DATA_TRANSFER: Final = "data_transfer"
 NOTIFICATION: Final = "notification"
 DROPPED_TX_EVENT: Final = "dropped_tx_event"
 
 DOC_KINDS: Final = (RESERVATION, DISPLAY_MESSAGE, MONITOR, FIRMWARE, PUBLISH_FIRMWARE, LOG_UPLOAD, REMOTE_START,
-                    LOCAL_LIST, CHARGING_PROFILE)
-LOG_KINDS: Final = (EVENT, CUSTOMER_INFORMATION, CHARGING_LIMIT, DATA_TRANSFER, NOTIFICATION, DROPPED_TX_EVENT)
+                    LOCAL_LIST, CHARGING_PROFILE, PROFILE_REQUEST, CERTIFICATE, MONITORING_SETTING, NETWORK_PROFILE)
+LOG_KINDS: Final = (EVENT, CUSTOMER_INFORMATION, CHARGING_LIMIT, DATA_TRANSFER, NOTIFICATION, DROPPED_TX_EVENT,
+                    CERTIFICATE_INSTALL)
 MAX_LOG_ENTRIES: Final = 1000
 
 
@@ -66,3 +72,8 @@ async def update_status_doc(store: StateStore, clock: Clock, station_id: str, ki
     doc = {**doc, **(extra or {}), "status": status, "updatedAt": now, "history": history}
     await store.put_station_doc(sid, kind, key, doc)
     return doc
+
+
+def certificate_key(hash_data: dict[str, Any]) -> str:
+    """The document key of an installed certificate: its serial number and the start of its issuer key hash."""
+    return f"{hash_data['serialNumber']}-{hash_data['issuerKeyHash'][:16]}"

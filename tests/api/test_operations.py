@@ -275,3 +275,56 @@ async def test_a_password_the_station_rejects_changes_nothing() -> None:
         reply = (await http.post(f"{BASE}/password", json={"password": "a-new-password-12345"})).json()
     assert reply["accepted"] is False and reply["password"] is None
     assert await h.services.credentials.authenticate(SID, "the-old-password-123") is AuthResult.OK
+
+
+HASH = {"hashAlgorithm": "SHA256", "issuerNameHash": "n" * 64, "issuerKeyHash": "k" * 64, "serialNumber": "0A1B"}
+
+
+async def test_installed_certificates_are_reported_kept_and_deleted_by_key() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.gateway.answers["GetInstalledCertificateIds"] = {"status": "Accepted", "certificateHashDataChain": [
+        {"certificateType": "CSMSRootCertificate", "certificateHashData": HASH}]}
+    async with h.client() as http:
+        assert (await http.post(f"{BASE}/certificates/report")).json()["status"] == "Accepted"
+        [certificate] = (await http.get(f"{BASE}/certificates")).json()
+        assert certificate["certificateType"] == "CSMSRootCertificate"
+        key = certificate["key"]
+        assert (await http.delete(f"{BASE}/certificates/{key}")).json() == {"status": "Accepted"}
+        assert h.gateway.calls[-1][1:] == ("DeleteCertificate", {"certificateHashData": HASH})
+        assert (await http.get(f"{BASE}/certificates")).json() == []
+        assert (await http.delete(f"{BASE}/certificates/{key}")).status_code == 404
+        body = {"certificate_type": "V2GRootCertificate", "certificate": "-----BEGIN CERTIFICATE-----"}
+        assert (await http.post(f"{BASE}/certificates", json=body)).json() == {"status": "Accepted"}
+        [install] = (await http.get(f"{BASE}/records/certificate_install")).json()
+        assert (install["certificateType"], install["status"]) == ("V2GRootCertificate", "Accepted")
+
+
+async def test_monitors_are_set_listed_and_cleared_and_the_monitoring_base_kept() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.gateway.answers["SetVariableMonitoring"] = lambda payload: {"setMonitoringResult": [
+        {"id": 7, "status": "Accepted", "type": d["type"], "severity": d["severity"], "component": d["component"],
+         "variable": d["variable"]} for d in payload["setMonitoringData"]]}
+    h.gateway.answers["ClearVariableMonitoring"] = {"clearMonitoringResult": [{"id": 7, "status": "Accepted"}]}
+    async with h.client() as http:
+        body = {"monitors": [{"component": "EVSE", "evse_id": 1, "variable": "Power", "type": "UpperThreshold",
+                              "value": 11000, "severity": 4}]}
+        assert (await http.post(f"{BASE}/monitors", json=body)).status_code == 200
+        [monitor] = (await http.get(f"{BASE}/monitors")).json()
+        assert (monitor["id"], monitor["value"], monitor["component"]) == (7, 11000, {"name": "EVSE",
+                                                                                       "evse": {"id": 1}})
+        assert (await http.delete(f"{BASE}/monitors/7")).status_code == 200
+        assert (await http.get(f"{BASE}/monitors")).json() == []
+        assert (await http.put(f"{BASE}/monitoring/base", json={"base": "HardWiredOnly"})).status_code == 200
+        [setting] = (await http.get(f"{BASE}/records/monitoring_setting")).json()
+        assert setting["monitoringBase"] == "HardWiredOnly" and setting["status"] == "Accepted"
+
+
+async def test_get_report_sends_the_criteria() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client() as http:
+        reply = (await http.post(f"{BASE}/report?criteria=Problem&criteria=Active")).json()
+    assert h.gateway.calls[0][1:] == ("GetReport", {"requestId": reply["request_id"],
+                                                    "componentCriteria": ["Problem", "Active"]})

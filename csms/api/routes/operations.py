@@ -1,5 +1,6 @@
-"""Use-case features an operator drives (OCPP 2.0.1 blocks A01, D, H, I, K, L, N, O, P), and what the CSMS keeps of a
-station's reports (events, monitors, firmware and log status, display messages, reported charging profiles ...).
+"""Use-case features an operator drives (OCPP 2.0.1 blocks A01, B08, D, H, I, K, L, M, N, O, P), and what the
+CSMS keeps of a station's reports (events, monitors, firmware and log status, display messages, certificates,
+reported charging profiles ...).
 
 Every command goes through the `CommandService`, so its answer also updates the station records
 (csms/services/call_effects.py); reads come from the store (csms/services/station_records.py). Anything else a
@@ -11,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -19,6 +20,7 @@ from csms.api.auth import Auth, Role
 from csms.api.common import not_connected, ocpp_problem, station_id_of
 from csms.api.problems import STATION_TIMEOUT, ApiProblem, not_found
 from csms.api.schemas import (
+    CertificateInstallIn,
     CredentialIn,
     CustomerInformationIn,
     DataTransferIn,
@@ -27,6 +29,9 @@ from csms.api.schemas import (
     LocalListEntryIn,
     LocalListIn,
     LogRequestIn,
+    MonitoringBaseIn,
+    MonitoringLevelIn,
+    MonitorsIn,
     ReservationIn,
     TariffIn,
 )
@@ -291,6 +296,90 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     @r.delete("/tariff", **operator)
     async def remove_tariff(station_id: str) -> dict[str, Any]:
         return {"deleted": await delete_tariff(store, station_id_of(station_id))}
+
+    # ---- M certificates on the station ---------------------------------------------------------------------
+
+    @r.get("/certificates", **viewer)
+    async def installed_certificates(station_id: str) -> list[dict[str, Any]]:
+        """The certificates the station last reported (GetInstalledCertificateIds), with their `key`."""
+        docs = await store.list_station_docs(station_id_of(station_id), sr.CERTIFICATE)
+        return [{**d, "key": sr.certificate_key(d["certificateHashData"])} for d in docs]
+
+    @r.post("/certificates/report", **operator)
+    async def report_certificates(request: Request, station_id: str) -> dict[str, Any]:
+        """GetInstalledCertificateIds (M03) of every type; the answer replaces what the CSMS kept."""
+        return await call(request, station_id, "GetInstalledCertificateIds", {})
+
+    @r.post("/certificates", **operator)
+    async def install_certificate(request: Request, station_id: str, body: CertificateInstallIn) -> dict[str, Any]:
+        """InstallCertificate (M05)."""
+        return await call(request, station_id, "InstallCertificate", {"certificateType": body.certificate_type,
+                                                                      "certificate": body.certificate})
+
+    @r.delete("/certificates/{key}", **operator)
+    async def delete_certificate(request: Request, station_id: str, key: str) -> dict[str, Any]:
+        """DeleteCertificate (M04) of a reported certificate, by its `key` in GET .../certificates."""
+        doc = await store.get_station_doc(station_id_of(station_id), sr.CERTIFICATE, key)
+        if doc is None:
+            raise not_found(f"no reported certificate {key!r} on {station_id} (POST .../certificates/report first)")
+        return await call(request, station_id, "DeleteCertificate", {"certificateHashData": doc["certificateHashData"]})
+
+    # ---- N variable monitoring ----------------------------------------------------------------------------
+
+    @r.get("/monitors", **viewer)
+    async def monitors(station_id: str) -> list[dict[str, Any]]:
+        """The station's variable monitors: set through the CSMS or reported (NotifyMonitoringReport)."""
+        return await store.list_station_docs(station_id_of(station_id), sr.MONITOR)
+
+    @r.post("/monitors", **operator)
+    async def set_monitors(request: Request, station_id: str, body: MonitorsIn) -> dict[str, Any]:
+        """SetVariableMonitoring (N04); accepted monitors are kept with the ids the station gave them."""
+        data = []
+        for m in body.monitors:
+            component: dict[str, Any] = {"name": m.component}
+            if m.evse_id is not None:
+                component["evse"] = {"id": m.evse_id}
+            item: dict[str, Any] = {"value": m.value, "type": m.type, "severity": m.severity,
+                                    "transaction": m.transaction, "component": component,
+                                    "variable": {"name": m.variable}}
+            if m.id is not None:
+                item["id"] = m.id
+            data.append(item)
+        return await call(request, station_id, "SetVariableMonitoring", {"setMonitoringData": data})
+
+    @r.delete("/monitors/{monitor_id}", **operator)
+    async def clear_monitor(request: Request, station_id: str, monitor_id: int) -> dict[str, Any]:
+        """ClearVariableMonitoring (N06)."""
+        return await call(request, station_id, "ClearVariableMonitoring", {"id": [monitor_id]})
+
+    @r.post("/monitors/report", **operator)
+    async def monitoring_report(request: Request, station_id: str) -> dict[str, Any]:
+        """GetMonitoringReport (N02); the station's NotifyMonitoringReport fills GET .../monitors."""
+        payload = {"requestId": request_id()}
+        return {"request_id": payload["requestId"],
+                "response": await call(request, station_id, "GetMonitoringReport", payload)}
+
+    @r.put("/monitoring/base", **operator)
+    async def monitoring_base(request: Request, station_id: str, body: MonitoringBaseIn) -> dict[str, Any]:
+        """SetMonitoringBase (N03)."""
+        return await call(request, station_id, "SetMonitoringBase", {"monitoringBase": body.base})
+
+    @r.put("/monitoring/level", **operator)
+    async def monitoring_level(request: Request, station_id: str, body: MonitoringLevelIn) -> dict[str, Any]:
+        """SetMonitoringLevel (N05)."""
+        return await call(request, station_id, "SetMonitoringLevel", {"severity": body.severity})
+
+    # ---- B reports ----------------------------------------------------------------------------------------
+
+    @r.post("/report", **operator)
+    async def get_report(request: Request, station_id: str,
+                         criteria: Annotated[list[Literal["Active", "Available", "Enabled", "Problem"]] | None,
+                                             Query()] = None) -> dict[str, Any]:
+        """GetReport (B08) by component criteria; the station's NotifyReport updates the stored device model."""
+        payload: dict[str, Any] = {"requestId": request_id()}
+        if criteria:
+            payload["componentCriteria"] = criteria
+        return {"request_id": payload["requestId"], "response": await call(request, station_id, "GetReport", payload)}
 
     # ---- P DataTransfer ------------------------------------------------------------------------------------
 
