@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from csms.domain.clock import to_ocpp_time
+from csms.domain.ids import StationId
 from csms.domain.records import TokenStatus
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import HandlerContext
+from csms.services.tariffs import get_tariff, tariff_text
 
 # Token types that carry no identity to check (OCPP IdTokenEnumType).
 _UNCHECKED_TYPES = frozenset({"NoAuthorization"})
@@ -46,4 +48,10 @@ async def id_token_info(deps: HandlerDeps, id_token: dict[str, Any]) -> dict[str
 
 
 async def authorize(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    return {"idTokenInfo": await id_token_info(deps, payload["idToken"])}
+    """The token's status; with a station tariff, an Accepted answer shows it to the driver (I01)."""
+    info = await id_token_info(deps, payload["idToken"])
+    if info["status"] == TokenStatus.ACCEPTED.value:
+        tariff = await get_tariff(deps.store, StationId(ctx.station_id))
+        if tariff is not None:
+            info["personalMessage"] = {"format": "UTF8", "content": tariff_text(tariff)}
+    return {"idTokenInfo": info}

@@ -3,7 +3,8 @@
 A tariff is configured per station through the API (station document `tariff/default`): a session fee, a price
 per kWh imported and a price per hour of the session, in the station's currency (its TariffCostCtrlr.Currency).
 With a tariff, the CSMS sends the running cost with CostUpdated while a transaction's energy grows (I02) and
-puts `totalCost` in the answer to the Ended TransactionEvent (I03). Without one, nothing is sent: a missing
+puts `totalCost` in the answer to the Ended TransactionEvent (I03); an accepted Authorize carries the tariff as
+the driver's personalMessage (I01). Without one, nothing is sent: a missing
 totalCost means "not free" in OCPP, so a free station needs a tariff of zeros. Energy exported (V2G) is not
 priced here.
 """
@@ -49,6 +50,16 @@ async def put_tariff(store: StateStore, station_id: StationId, tariff: Tariff) -
 
 async def delete_tariff(store: StateStore, station_id: StationId) -> bool:
     return await store.delete_station_doc(station_id, TARIFF_KIND, TARIFF_KEY)
+
+
+def tariff_text(tariff: Tariff) -> str:
+    """The tariff as the driver sees it (I01: AuthorizeResponse personalMessage)."""
+    parts = [f"{tariff.price_per_kwh:.2f} {tariff.currency}/kWh"]
+    if tariff.price_per_hour:
+        parts.append(f"{tariff.price_per_hour:.2f} {tariff.currency}/h")
+    if tariff.session_fee:
+        parts.append(f"{tariff.session_fee:.2f} {tariff.currency} per session")
+    return "Tariff: " + ", ".join(parts)
 
 
 def tariff_out(tariff: Tariff) -> dict[str, Any]:

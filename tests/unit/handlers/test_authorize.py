@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from csms.domain.ids import IdTokenValue
+from csms.domain.ids import IdTokenValue, StationId
 from csms.domain.records import TokenRecord, TokenStatus
-from tests.unit.handlers.harness import T0, Station, at
+from csms.services.tariffs import Tariff, put_tariff
+from tests.unit.handlers.harness import STATION, T0, Station, at
 
 
 async def authorize(station: Station, token: str, token_type: str = "ISO14443") -> dict[str, object]:
@@ -94,3 +95,13 @@ async def test_tokens_match_on_value_and_type() -> None:
     assert await authorize(station, "ABC", "ISO14443") == {"status": "Accepted"}
     assert await authorize(station, "ABC", "Local") == {"status": "Unknown"}
     assert await authorize(station, "ABC", "eMAID") == {"status": "Unknown"}
+
+
+async def test_with_a_station_tariff_an_accepted_token_is_shown_the_tariff() -> None:
+    station = Station()
+    await put_tariff(station.store, StationId(STATION), Tariff("EUR", price_per_kwh=0.3, session_fee=0.5))
+    await station.store.put_token(TokenRecord(IdTokenValue("GOOD")))
+    await station.store.put_token(TokenRecord(IdTokenValue("BAD"), status=TokenStatus.BLOCKED))
+    assert (await authorize(station, "GOOD"))["personalMessage"] == {
+        "format": "UTF8", "content": "Tariff: 0.30 EUR/kWh, 0.50 EUR per session"}
+    assert "personalMessage" not in await authorize(station, "BAD")
