@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from csms.domain.clock import to_ocpp_time
-from csms.domain.ids import StationId
 from csms.domain.records import TokenStatus
 from csms.handlers.deps import HandlerDeps
+from csms.handlers.tariff_cache import station_tariff
 from csms.ocpp.session import HandlerContext
-from csms.services.tariffs import get_tariff, tariff_text
+from csms.services.tariffs import tariff_text
 
 # Token types that carry no identity to check (OCPP IdTokenEnumType).
 _UNCHECKED_TYPES = frozenset({"NoAuthorization"})
@@ -51,7 +51,7 @@ async def authorize(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, A
     """The token's status; with a station tariff, an Accepted answer shows it to the driver (I01)."""
     info = await id_token_info(deps, payload["idToken"])
     if info["status"] == TokenStatus.ACCEPTED.value:
-        tariff = await get_tariff(deps.store, StationId(ctx.station_id))
+        tariff = await station_tariff(deps, ctx)
         if tariff is not None:
             info["personalMessage"] = {"format": "UTF8", "content": tariff_text(tariff)}
     return {"idTokenInfo": info}

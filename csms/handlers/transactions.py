@@ -38,11 +38,11 @@ from csms.errors import CsmsError
 from csms.handlers.authorization import id_token_info
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.metering import parse_meter_values
+from csms.handlers.tariff_cache import station_tariff
 from csms.handlers.tx_cache import ConnectionTransactions
 from csms.ocpp.session import HandlerContext
 from csms.services import station_records as sr
 from csms.services.events import DomainEvent
-from csms.services.tariffs import Tariff, get_tariff
 
 log = logging.getLogger("csms.handlers.transactions")
 
@@ -216,7 +216,7 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
 async def _cost(deps: HandlerDeps, ctx: HandlerContext, before: TransactionRecord, tx: TransactionRecord,
                 event_type: str, response: dict[str, Any]) -> None:
     """I02/I03 with the station's tariff: totalCost in the Ended answer; CostUpdated when the energy grew."""
-    tariff = await _station_tariff(deps, ctx)
+    tariff = await station_tariff(deps, ctx)
     if tariff is None:
         return
     if event_type == "Ended":
@@ -230,21 +230,6 @@ async def _cost(deps: HandlerDeps, ctx: HandlerContext, before: TransactionRecor
             except CsmsError as exc:
                 log.info("%s: CostUpdated for %s failed: %s", ctx.station_id, tx.transaction_id, exc)
         ctx.after_response(send)
-
-
-_TARIFF_STATE, _TARIFF_TTL_S = "tariff", 60.0
-
-
-async def _station_tariff(deps: HandlerDeps, ctx: HandlerContext) -> Tariff | None:
-    """The station's tariff, read at most once a minute per connection (TransactionEvent is a hot path)."""
-    cached = ctx.session.state.get(_TARIFF_STATE)
-    now = deps.clock.now()
-    if cached is not None and (now - cached[0]).total_seconds() < _TARIFF_TTL_S:
-        tariff: Tariff | None = cached[1]
-        return tariff
-    tariff = await get_tariff(deps.store, StationId(ctx.station_id))
-    ctx.session.state[_TARIFF_STATE] = (now, tariff)
-    return tariff
 
 
 def _has_gap(tx: TransactionRecord, ended_seq_no: int) -> bool:
