@@ -23,9 +23,9 @@ and that provisional one is then left out, which loses no energy (the Started ev
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
 import logging
+import zlib
 from datetime import datetime
 from typing import Any
 
@@ -134,8 +134,9 @@ def apply_event(tx: TransactionRecord, payload: dict[str, Any], samples: list[Me
 
 
 def event_digest(payload: dict[str, Any]) -> str:
-    """A short digest of a TransactionEvent's whole content (key order does not matter)."""
-    return hashlib.blake2b(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
+    """A short digest of a TransactionEvent's whole content (key order does not matter). CRC-32: it is only
+    compared with the digests of the transaction's latest events that had the same seqNo."""
+    return f"{zlib.crc32(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)):08x}"
 
 
 def _remember(tx: TransactionRecord, digest: str) -> str:
