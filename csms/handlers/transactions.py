@@ -68,6 +68,11 @@ def apply_samples(tx: TransactionRecord, samples: list[MeterSample]) -> Transact
     """Fold meter samples into the transaction's register spread and latest power/SoC.
 
     The caller passes only samples that belong to `tx` (its own events' samples, or ones it covers)."""
+    return dataclasses.replace(tx, **_sample_changes(tx, samples))
+
+
+def _sample_changes(tx: TransactionRecord, samples: list[MeterSample]) -> dict[str, Any]:
+    """The fields `apply_samples` changes (one `dataclasses.replace` per message: it is ~10 us)."""
     imp_lo, imp_hi = tx.import_register_min_wh, tx.import_register_max_wh
     exp_lo, exp_hi = tx.export_register_min_wh, tx.export_register_max_wh
     imp_first = (tx.import_register_first_wh, tx.import_register_first_at)
@@ -85,14 +90,13 @@ def apply_samples(tx: TransactionRecord, samples: list[MeterSample]) -> Transact
             power_w = sample.power_w
         if sample.soc is not None and (tx.updated_at is None or sample.measured_at >= tx.updated_at):
             soc, soc_at = sample.soc, sample.measured_at
-    return dataclasses.replace(
-        tx,
-        import_register_min_wh=imp_lo, import_register_max_wh=imp_hi,
-        export_register_min_wh=exp_lo, export_register_max_wh=exp_hi,
-        import_register_first_wh=imp_first[0], import_register_first_at=imp_first[1],
-        export_register_first_wh=exp_first[0], export_register_first_at=exp_first[1],
-        last_power_w=power_w, last_soc=soc, last_soc_at=soc_at,
-    )
+    return {
+        "import_register_min_wh": imp_lo, "import_register_max_wh": imp_hi,
+        "export_register_min_wh": exp_lo, "export_register_max_wh": exp_hi,
+        "import_register_first_wh": imp_first[0], "import_register_first_at": imp_first[1],
+        "export_register_first_wh": exp_first[0], "export_register_first_at": exp_first[1],
+        "last_power_w": power_w, "last_soc": soc, "last_soc_at": soc_at,
+    }
 
 
 def _earliest(first: tuple[float | None, datetime | None], legacy: bool, value: float | None,
@@ -104,14 +108,15 @@ def _earliest(first: tuple[float | None, datetime | None], legacy: bool, value: 
     return (value, at) if first_at is None or at < first_at else first
 
 
-def apply_event(tx: TransactionRecord, payload: dict[str, Any], samples: list[MeterSample]) -> TransactionRecord:
-    """Return `tx` updated by one TransactionEvent (not yet seen: the caller checks seqNo)."""
+def apply_event(tx: TransactionRecord, payload: dict[str, Any], samples: list[MeterSample],
+                extra: dict[str, Any] | None = None) -> TransactionRecord:
+    """Return `tx` updated by one TransactionEvent (not yet seen: the caller checks seqNo) and `extra` fields."""
     at = parse_ocpp_time(payload["timestamp"])
     info = payload["transactionInfo"]
     event_type = payload["eventType"]
     evse = payload.get("evse", {})
-    tx = apply_samples(tx, samples)
     changes: dict[str, Any] = {
+        **_sample_changes(tx, samples),
         "seq_nos": tx.seq_nos.add(payload["seqNo"]),
         "last_trigger_reason": payload["triggerReason"],
         "offline_events": tx.offline_events + (1 if payload.get("offline") else 0),
@@ -130,7 +135,7 @@ def apply_event(tx: TransactionRecord, payload: dict[str, Any], samples: list[Me
     if event_type == "Ended":
         changes["ended_at"] = at
         changes["stopped_reason"] = info.get("stoppedReason", "Local")
-    return dataclasses.replace(tx, **changes)
+    return dataclasses.replace(tx, **changes, **(extra or {}))
 
 
 def event_digest(payload: dict[str, Any]) -> str:
@@ -184,7 +189,6 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
         await _drop(deps, ctx, cache, tx, payload, "after the Ended event")
         return response
     samples = parse_meter_values(payload.get("meterValue", []))
-    updated = apply_event(tx, payload, samples)
     extra: dict[str, Any] = {"recent_event_digests": _remember(tx, digest)}
     if "idToken" in payload:
         extra["id_token_type"] = payload["idToken"]["type"]
@@ -193,11 +197,11 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
             extra["group_id_token"] = group["idToken"]
     if "remoteStartId" in info:
         extra["remote_start_id"] = info["remoteStartId"]
-        if not updated.id_token:
+        if "idToken" not in payload and not tx.id_token:
             token = await _remote_start_token(deps, station_id, info["remoteStartId"])
             if token is not None:
                 extra.update(id_token=token["idToken"], id_token_type=token.get("type", ""))
-    updated = dataclasses.replace(updated, **extra)
+    updated = apply_event(tx, payload, samples, extra)
     if samples:
         await deps.store.append_meter_samples(station_id, transaction_id, samples)
     await cache.put(updated)
