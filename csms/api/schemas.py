@@ -529,3 +529,7 @@ class MonitoringBaseIn(BaseModel):
 
 class MonitoringLevelIn(BaseModel):
     severity: int = Field(..., ge=0, le=9)
+
+
+class FirmwareCampaignIn(FirmwareIn):
+    station_ids: list[str] = Field(..., min_length=1, max_length=10_000)

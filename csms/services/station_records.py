@@ -18,6 +18,10 @@ from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
 from csms.store.base import StateStore
 
+# documents of the CSMS itself (firmware campaigns): a scope no station id can be ("~" is not in OCPP's
+# identifierString)
+CSMS_SCOPE: Final = StationId("~csms")
+
 # documents
 RESERVATION: Final = "reservation"
 DISPLAY_MESSAGE: Final = "display_message"

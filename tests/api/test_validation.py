@@ -97,6 +97,12 @@ CASES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
     ("PUT", STATION + "/monitoring/level", "/api/v1/stations/ST-1/monitoring/level", {"severity": -1},
      "body.severity"),
     ("POST", STATION + "/report", "/api/v1/stations/ST-1/report?criteria=Broken", None, "query.criteria.0"),
+    ("POST", "/api/v1/firmware-campaigns", "/api/v1/firmware-campaigns",
+     {"station_ids": ["ST-1", "bad id"], "location": "https://fw", "retrieve_at": "2026-06-01T12:00:00Z"},
+     "body.station_ids.1"),
+    ("GET", "/api/v1/firmware-campaigns/{request_id}", "/api/v1/firmware-campaigns/one", None, "path.request_id"),
+    ("POST", "/api/v1/firmware-campaigns/{request_id}/retry", "/api/v1/firmware-campaigns/one/retry", None,
+     "path.request_id"),
     ("POST", STATION + "/password", "/api/v1/stations/ST-1/password", {"password": "short"}, "body.password"),
     ("PUT", STATION + "/tariff", "/api/v1/stations/ST-1/tariff", {"price_per_kwh": -1}, "body.price_per_kwh"),
     ("DELETE", STATION + "/tariff", "/api/v1/stations/bad%20id/tariff", None, "path.station_id"),
@@ -128,6 +134,7 @@ NOTHING_TO_REJECT = {
     ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", "/api/v1/node"), ("GET", "/api/v1/fleet"),
     ("GET", "/api/v1/whoami"), ("DELETE", "/api/v1/tokens/{id_token}"), ("DELETE", "/api/v1/api-tokens/{token_id}"),
     ("DELETE", "/api/v1/grid/dr-events/{event_id}"),
+    ("GET", "/api/v1/firmware-campaigns"),
     ("GET", "/api/v1/events/stream"),  # kinds: any comma-separated names; unknown kinds just never match
 }
 
