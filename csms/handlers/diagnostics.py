@@ -1,10 +1,12 @@
 """Functional block N (diagnostics): NotifyEvent, NotifyMonitoringReport, LogStatusNotification and
 NotifyCustomerInformation. Everything is kept as station records (csms/services/station_records.py) and
 published on the event bus; the API reads them back (GET /api/v1/stations/{id}/events, /monitors, /logs ...).
+An event's actualValue also updates that variable's Actual value in the stored device model.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from csms.domain.ids import StationId
@@ -20,12 +22,33 @@ async def notify_event(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str
     frame = {"generatedAt": payload["generatedAt"], "seqNo": payload["seqNo"], "tbc": payload.get("tbc", False)}
     entries = [{**frame, **event} for event in payload["eventData"]]
     await sr.log_entries(deps.store, deps.clock, ctx.station_id, sr.EVENT, entries)
+    await _keep_device_model_current(deps, StationId(ctx.station_id), payload["eventData"])
     for event in payload["eventData"]:
         deps.events.publish(DomainEvent("station.event", ctx.station_id, deps.clock.now(), {
             "event_id": event["eventId"], "trigger": event["trigger"], "actual_value": event["actualValue"],
             "component": event["component"]["name"], "variable": event["variable"]["name"],
             "cleared": event.get("cleared", False), "tech_code": event.get("techCode")}))
     return {}
+
+
+def _actual_key(component: dict[str, Any], variable: dict[str, Any]) -> tuple[Any, ...]:
+    evse = component.get("evse", {})
+    return (component["name"], component.get("instance", ""), evse.get("id"), evse.get("connectorId"),
+            variable["name"], variable.get("instance", ""))
+
+
+async def _keep_device_model_current(deps: HandlerDeps, station_id: StationId, events: list[dict[str, Any]]) -> None:
+    """An event's actualValue is the variable's Actual value now: the stored device model follows (only
+    variables it already has; B: reports kept current)."""
+    model = {(v.component, v.component_instance, v.evse_id, v.connector_id, v.variable, v.variable_instance): v
+             for v in await deps.store.list_variables(station_id) if v.attribute_type == "Actual"}
+    changed = {}
+    for event in events:
+        stored = model.get(_actual_key(event["component"], event["variable"]))
+        if stored is not None and stored.value != event["actualValue"]:
+            changed[stored.key()] = dataclasses.replace(stored, value=event["actualValue"])
+    if changed:
+        await deps.store.put_variables(station_id, list(changed.values()))
 
 
 async def notify_monitoring_report(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from csms.domain.ids import StationId
-from csms.domain.records import BootPolicy
+from csms.domain.records import BootPolicy, VariableRecord
 from csms.handlers import HANDLERS
 from csms.ocpp.schemas import schema_actions
 from csms.ocpp.versions import OcppVersion
@@ -202,3 +202,17 @@ async def test_a_boot_not_accepted_gets_the_retry_interval_and_no_base_report(po
     reply_frame = await raw_call(station, "Heartbeat", {})
     assert reply_frame[2] == "SecurityError"
     assert station.sent == []  # no GetBaseReport, no local list reconciliation
+
+
+async def test_an_events_actual_value_keeps_the_stored_device_model_current() -> None:
+    station = Station()
+    await station.store.put_variables(SID, [
+        VariableRecord("EVSE", "Power", "7000", evse_id=1, mutability="ReadOnly"),
+        VariableRecord("EVSE", "Power", "22000", evse_id=1, attribute_type="MaxSet")])
+    payload, _ = SAMPLE_CALLS["NotifyEvent"]  # EVSE 1 Power, actualValue 12000
+    await station.call("NotifyEvent", payload)
+    values = {v.attribute_type: (v.value, v.mutability) for v in await station.store.list_variables(SID)}
+    assert values == {"Actual": ("12000", "ReadOnly"), "MaxSet": ("22000", "")}
+    unknown = {**payload, "eventData": [{**payload["eventData"][0], "variable": {"name": "Unknown"}}]}
+    await station.call("NotifyEvent", unknown)
+    assert len(await station.store.list_variables(SID)) == 2  # not a variable it reported: not added
