@@ -177,12 +177,22 @@ async def test_data_transfer_to_the_station_returns_its_answer() -> None:
     assert h.gateway.calls[0][2] == {"vendorId": "com.acme", "data": {"x": 1}}
 
 
-async def test_records_and_events_are_readable_and_unknown_kinds_are_404() -> None:
+def event(event_id: int, component: str, variable: str, trigger: str, evse_id: int | None = None) -> dict[str, Any]:
+    return {"eventId": event_id, "trigger": trigger, "variable": {"name": variable},
+            "component": {"name": component, **({} if evse_id is None else {"evse": {"id": evse_id}})}}
+
+
+async def test_records_and_events_are_readable_filtered_and_unknown_kinds_are_404() -> None:
     h = harness()
-    await h.store.append_station_log(SID, sr.EVENT, [{"eventId": 1}, {"eventId": 2}])
+    events = [event(1, "EVSE", "Power", "Alerting", 1), event(2, "EVSE", "AvailabilityState", "Delta", 2),
+              event(3, "ChargingStation", "Problem", "Delta")]
+    await h.store.append_station_log(SID, sr.EVENT, events)
     async with h.client() as http:
-        assert (await http.get(f"{BASE}/events?limit=1")).json() == [{"eventId": 2}]
-        assert (await http.get(f"{BASE}/records/event")).json() == [{"eventId": 1}, {"eventId": 2}]
+        assert (await http.get(f"{BASE}/events?limit=1")).json() == [events[2]]
+        assert [e["eventId"] for e in (await http.get(f"{BASE}/events?trigger=Delta")).json()] == [2, 3]
+        assert [e["eventId"] for e in (await http.get(f"{BASE}/events?component=EVSE&evse_id=1")).json()] == [1]
+        assert [e["eventId"] for e in (await http.get(f"{BASE}/events?variable=Problem")).json()] == [3]
+        assert (await http.get(f"{BASE}/records/event")).json() == events
         assert (await http.get(f"{BASE}/records/nonsense")).status_code == 404
 
 

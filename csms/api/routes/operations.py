@@ -93,9 +93,19 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     # ---- records ------------------------------------------------------------------------------------------
 
     @r.get("/events", **viewer)
-    async def events(station_id: str, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
-        """The station's NotifyEvent reports (N07/N08), oldest first (the newest `limit`)."""
-        return (await store.list_station_log(station_id_of(station_id), sr.EVENT))[-limit:]
+    async def events(station_id: str, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                     component: Annotated[str | None, Query(max_length=50)] = None,
+                     variable: Annotated[str | None, Query(max_length=50)] = None,
+                     trigger: Literal["Alerting", "Delta", "Periodic"] | None = None,
+                     evse_id: Annotated[int | None, Query(ge=0)] = None) -> list[dict[str, Any]]:
+        """The station's NotifyEvent reports (N07/N08), oldest first: the newest `limit` of those matching the
+        filters (component and variable names, trigger, the component's EVSE)."""
+        found = [e for e in await store.list_station_log(station_id_of(station_id), sr.EVENT)
+                 if (component is None or e["component"]["name"] == component)
+                 and (variable is None or e["variable"]["name"] == variable)
+                 and (trigger is None or e["trigger"] == trigger)
+                 and (evse_id is None or e["component"].get("evse", {}).get("id") == evse_id)]
+        return found[-limit:]
 
     @r.get("/records/{kind}", **viewer)
     async def records(station_id: str, kind: str,
