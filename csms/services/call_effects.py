@@ -30,6 +30,7 @@ from csms.domain.records import CredentialRecord, VariableRecord
 from csms.services import station_records as sr
 from csms.services.credentials import hash_password
 from csms.store.base import StateStore
+from csms.store.errors import RecordRejected
 
 log = logging.getLogger("csms.services.call_effects")
 
@@ -72,13 +73,18 @@ class CallEffects:
         }
 
     async def before(self, station_id: str, action: str, payload: dict[str, Any]) -> None:
-        if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
-            await self._store.put_station_doc(StationId(station_id), sr.PROFILE_REQUEST, str(payload["requestId"]),
-                                              payload)
-        if action == "RequestStartTransaction":
-            await self._store.put_station_doc(StationId(station_id), sr.REMOTE_START, str(payload["remoteStartId"]), {
-                "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
-                "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
+        """Keep what must be known before the answer. The payload is not validated yet (the session does that
+        when sending): one this cannot read is left to the session to refuse."""
+        sid = StationId(station_id)
+        try:
+            if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
+                await self._store.put_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]), payload)
+            elif action == "RequestStartTransaction":
+                await self._store.put_station_doc(sid, sr.REMOTE_START, str(payload["remoteStartId"]), {
+                    "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
+                    "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
+        except (KeyError, TypeError, RecordRejected):
+            log.info("%s: %s payload not kept (the session will refuse it if it is invalid)", station_id, action)
 
     async def after(self, station_id: str, action: str, payload: dict[str, Any], response: dict[str, Any]) -> None:
         effect = self._after.get(action)

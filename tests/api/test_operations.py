@@ -338,3 +338,13 @@ async def test_get_report_sends_the_criteria() -> None:
         reply = (await http.post(f"{BASE}/report?criteria=Problem&criteria=Active")).json()
     assert h.gateway.calls[0][1:] == ("GetReport", {"requestId": reply["request_id"],
                                                     "componentCriteria": ["Problem", "Active"]})
+
+
+async def test_an_invalid_raw_remote_start_is_refused_by_the_schema_not_by_the_effects() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    async with h.client() as http:
+        body = {"action": "RequestStartTransaction", "payload": {"idToken": {"idToken": "A", "type": "Central"}}}
+        reply = await http.post(f"{BASE}/ocpp", json=body)  # no remoteStartId
+    assert reply.status_code == 422 and h.gateway.calls == []
+    assert await h.store.list_station_docs(SID, sr.REMOTE_START) == []
