@@ -348,3 +348,15 @@ async def test_an_invalid_raw_remote_start_is_refused_by_the_schema_not_by_the_e
         reply = await http.post(f"{BASE}/ocpp", json=body)  # no remoteStartId
     assert reply.status_code == 422 and h.gateway.calls == []
     assert await h.store.list_station_docs(SID, sr.REMOTE_START) == []
+
+
+async def test_a_local_list_longer_than_the_station_takes_is_sent_in_parts_of_one_version() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    await h.store.put_variables(SID, [VariableRecord("LocalAuthListCtrlr", "ItemsPerMessage", "2")])
+    async with h.client() as http:
+        entries = [{"id_token": {"id_token": f"T{n}"}, "status": "Accepted"} for n in range(5)]
+        assert (await http.put(f"{BASE}/local-list", json={"entries": entries})).json() == {"status": "Accepted"}
+    sent = [p for _, a, p in h.gateway.calls if a == "SendLocalList"]
+    assert [(p["updateType"], len(p["localAuthorizationList"]), p["versionNumber"]) for p in sent] == [
+        ("Full", 2, 1), ("Differential", 2, 1), ("Differential", 1, 1)]
