@@ -205,7 +205,7 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
     if samples:
         await deps.store.append_meter_samples(station_id, transaction_id, samples)
     await cache.put(updated)
-    if payload["eventType"] == "Ended" and _has_gap(updated, payload["seqNo"]):
+    if payload["eventType"] == "Ended" and _has_gap(updated):
         ctx.after_response(lambda: _ask_transaction_status(deps, ctx, updated))
     await _cost(deps, ctx, tx, updated, payload["eventType"], response)
     kind = {"Started": "transaction.started", "Ended": "transaction.ended"}.get(payload["eventType"],
@@ -237,10 +237,10 @@ async def _cost(deps: HandlerDeps, ctx: HandlerContext, before: TransactionRecor
         ctx.after_response(send)
 
 
-def _has_gap(tx: TransactionRecord, ended_seq_no: int) -> bool:
-    """Whether seqNos are missing up to the Ended one (a transaction's seqNos start at 0)."""
-    ranges = tx.seq_nos.ranges
-    return len(ranges) > 1 or (bool(ranges) and (ranges[0][0] > 0 or ranges[0][1] < ended_seq_no))
+def _has_gap(tx: TransactionRecord) -> bool:
+    """Whether seqNos are missing between the lowest and highest seen (where a station starts counting is not
+    checked: some count per station, not per transaction)."""
+    return len(tx.seq_nos.ranges) > 1
 
 
 async def _ask_transaction_status(deps: HandlerDeps, ctx: HandlerContext, tx: TransactionRecord) -> None:
@@ -260,5 +260,4 @@ async def _ask_transaction_status(deps: HandlerDeps, ctx: HandlerContext, tx: Tr
 
 
 def _missing(tx: TransactionRecord) -> list[int]:
-    ranges = ((-1, -1), *tx.seq_nos.ranges)
-    return [n for (_, hi), (lo, _) in itertools.pairwise(ranges) for n in range(hi + 1, lo)][:100]
+    return [n for (_, hi), (lo, _) in itertools.pairwise(tx.seq_nos.ranges) for n in range(hi + 1, lo)][:100]

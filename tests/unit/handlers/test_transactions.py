@@ -354,3 +354,12 @@ async def test_without_a_tariff_no_cost_is_sent() -> None:
     for _ in range(10):
         await asyncio.sleep(0)
     assert station.sent == []
+
+
+async def test_a_station_counting_seq_nos_per_station_is_not_asked_for_its_transaction_status() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 40, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Ended", 41, 60, registers(60, 5000), stoppedReason="Local"))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert station.sent == []
