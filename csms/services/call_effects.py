@@ -34,6 +34,8 @@ from csms.store.errors import RecordRejected
 
 log = logging.getLogger("csms.services.call_effects")
 
+KEEP_REQUESTS = 100  # remote starts and GetChargingProfiles requests kept per station
+
 Effect = Callable[[StationId, dict[str, Any], dict[str, Any]], Awaitable[None]]
 
 
@@ -78,11 +80,14 @@ class CallEffects:
         sid = StationId(station_id)
         try:
             if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
-                await self._store.put_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]), payload)
+                await self._store.put_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]),
+                                                  {**payload, "requestedAt": self._now()})
+                await self._prune(sid, sr.PROFILE_REQUEST)
             elif action == "RequestStartTransaction":
                 await self._store.put_station_doc(sid, sr.REMOTE_START, str(payload["remoteStartId"]), {
                     "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
                     "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
+                await self._prune(sid, sr.REMOTE_START)
         except (KeyError, TypeError, RecordRejected):
             log.info("%s: %s payload not kept (the session will refuse it if it is invalid)", station_id, action)
 
@@ -94,6 +99,15 @@ class CallEffects:
             await effect(StationId(station_id), payload, response)
         except Exception:  # the station already acted: keep the operator's answer, log our failure
             log.exception("%s: keeping the effect of %s failed", station_id, action)
+
+    async def _prune(self, sid: StationId, kind: str) -> None:
+        """Keep the newest `KEEP_REQUESTS` documents of `kind` (by requestedAt): old requests are not needed."""
+        docs = await self._store.list_station_docs(sid, kind)
+        if len(docs) <= KEEP_REQUESTS:
+            return
+        key = "remoteStartId" if kind == sr.REMOTE_START else "requestId"
+        for doc in sorted(docs, key=lambda d: d.get("requestedAt", ""))[:len(docs) - KEEP_REQUESTS]:
+            await self._store.delete_station_doc(sid, kind, str(doc[key]))
 
     def _now(self) -> str:
         return to_ocpp_time(self._clock.now())

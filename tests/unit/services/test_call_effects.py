@@ -7,7 +7,7 @@ from typing import Any
 
 from csms.domain.ids import StationId
 from csms.services import station_records as sr
-from csms.services.call_effects import CallEffects
+from csms.services.call_effects import KEEP_REQUESTS, CallEffects
 from tests.unit.handlers.harness import STATION, Station, at
 
 SID = StationId(STATION)
@@ -93,3 +93,14 @@ async def test_an_answer_the_effect_cannot_read_is_logged_not_raised() -> None:
     effects = CallEffects(station.store, station.clock)
     await effects.after(STATION, "SetVariables", {"setVariableData": []}, {"unexpected": True})
     assert await station.store.list_variables(SID) == []
+
+
+async def test_only_the_newest_remote_starts_are_kept() -> None:
+    station = Station()
+    effects = CallEffects(station.store, station.clock)
+    for remote_start_id in range(1, KEEP_REQUESTS + 3):
+        station.clock.advance(1)
+        await effects.before(STATION, "RequestStartTransaction", {
+            "remoteStartId": remote_start_id, "idToken": {"idToken": "A", "type": "Central"}})
+    kept = sorted(d["remoteStartId"] for d in await station.store.list_station_docs(SID, sr.REMOTE_START))
+    assert kept == list(range(3, KEEP_REQUESTS + 3))
