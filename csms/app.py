@@ -23,6 +23,8 @@ from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
+from csms.services.call_effects import CallEffects
+from csms.services.certificates_station import OcspCertificateAuthority
 from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
@@ -226,6 +228,10 @@ def build_app(
         accept_unknown_tokens=settings.security.accept_unknown_tokens,
         fetch_device_model_on_boot=settings.ocpp.fetch_device_model_on_boot,
     )
+    if settings.certificates.ocsp_enabled:
+        deps.certificates = OcspCertificateAuthority(
+            settings.certificates.ocsp_responder_url, timeout_s=settings.certificates.ocsp_timeout_s,
+            use_station_responder_url=settings.certificates.ocsp_use_station_responder_url)
     ocpp_server = OcppServer(
         settings=settings.ocpp,
         node_id=settings.node_id,
@@ -257,6 +263,7 @@ def build_app(
         metrics.instrument_fleet(fleet)
     return CsmsApp(
         settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,
-        credentials=credentials, commands=CommandService(gateway, settings.ocpp.call_timeout_s), charging=charging,
+        credentials=credentials, charging=charging,
+        commands=CommandService(gateway, settings.ocpp.call_timeout_s, CallEffects(store, clock)),
         deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api, metrics=metrics,
     )

@@ -119,6 +119,16 @@ class FleetSettings(BaseModel):
                                  "virtual-time runs solve on the loop (a solve then takes no simulated time)")
 
 
+class CertificatesSettings(BaseModel):
+    """Block M: where the CSMS sends a station's GetCertificateStatus (csms/services/certificates_station.py)."""
+
+    ocsp_enabled: bool = False
+    ocsp_responder_url: str = Field("", description="the OCSP responder (HTTP POST, RFC 6960)")
+    ocsp_use_station_responder_url: bool = Field(False, description="use the responderURL the station names "
+                                                                    "(lets a station make the CSMS post anywhere)")
+    ocsp_timeout_s: float = Field(10.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSMS_", env_nested_delimiter="__", extra="ignore")
 
@@ -135,6 +145,7 @@ class Settings(BaseSettings):
     cluster: ClusterSettings = ClusterSettings()
     clock: ClockSettings = ClockSettings()
     fleet: FleetSettings = FleetSettings()
+    certificates: CertificatesSettings = CertificatesSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -417,3 +417,119 @@ class SettlementOut(BaseModel):
     energy_export_wh: float
     net_energy_wh: float
     stations: list[SettlementStation]
+
+
+# ---- use-case features (blocks D, H, L, N, O, P): csms/api/routes/operations.py ---------------------------
+
+
+class IdTokenIn(BaseModel):
+    id_token: str = Field(..., min_length=1, max_length=36)
+    type: Literal["Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress",
+                  "NoAuthorization"] = "Central"
+
+    def wire(self) -> dict[str, Any]:
+        return {"idToken": self.id_token, "type": self.type}
+
+
+class ReservationIn(BaseModel):
+    id_token: IdTokenIn
+    expires_at: datetime
+    evse_id: int | None = Field(None, ge=1)
+    connector_type: str | None = Field(None, max_length=20)
+    group_id_token: IdTokenIn | None = None
+
+
+class LocalListEntryIn(BaseModel):
+    id_token: IdTokenIn
+    status: TokenStatus | None = Field(None, description="absent in a differential update: remove the token")
+    expires_at: datetime | None = None
+    group_id_token: IdTokenIn | None = None
+
+
+class LocalListIn(BaseModel):
+    entries: list[LocalListEntryIn] = Field(default_factory=list, max_length=1000)
+
+
+class FirmwareIn(BaseModel):
+    location: str = Field(..., min_length=1, max_length=512)
+    retrieve_at: datetime
+    install_at: datetime | None = None
+    retries: int | None = Field(None, ge=0)
+    retry_interval_s: int | None = Field(None, ge=0)
+    signing_certificate: str | None = Field(None, max_length=5500)
+    signature: str | None = Field(None, max_length=800)
+
+
+class LogRequestIn(BaseModel):
+    log_type: Literal["DiagnosticsLog", "SecurityLog"] = "DiagnosticsLog"
+    remote_location: str = Field(..., min_length=1, max_length=512)
+    oldest_at: datetime | None = None
+    latest_at: datetime | None = None
+    retries: int | None = Field(None, ge=0)
+    retry_interval_s: int | None = Field(None, ge=0)
+
+
+class DisplayMessageIn(BaseModel):
+    id: int = Field(..., ge=0)
+    content: str = Field(..., min_length=1, max_length=512)
+    format: Literal["ASCII", "HTML", "URI", "UTF8"] = "UTF8"
+    language: str | None = Field(None, max_length=8)
+    priority: Literal["AlwaysFront", "InFront", "NormalCycle"] = "NormalCycle"
+    state: Literal["Charging", "Faulted", "Idle", "Unavailable"] | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    transaction_id: str | None = Field(None, max_length=36)
+
+
+class DataTransferIn(BaseModel):
+    vendor_id: str = Field(..., min_length=1, max_length=255)
+    message_id: str | None = Field(None, max_length=50)
+    data: Any = None
+
+
+class CustomerInformationIn(BaseModel):
+    report: bool = True
+    clear: bool = False
+    customer_identifier: str | None = Field(None, max_length=64)
+    id_token: IdTokenIn | None = None
+
+
+class TariffIn(BaseModel):
+    currency: str = Field("EUR", min_length=3, max_length=3, description="ISO 4217, as the station's "
+                                                                          "TariffCostCtrlr.Currency")
+    price_per_kwh: float = Field(0.0, ge=0)
+    price_per_hour: float = Field(0.0, ge=0)
+    session_fee: float = Field(0.0, ge=0)
+
+
+class CertificateInstallIn(BaseModel):
+    certificate_type: Literal["V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate",
+                              "ManufacturerRootCertificate"]
+    certificate: str = Field(..., min_length=1, max_length=5500, description="PEM")
+
+
+class MonitorIn(BaseModel):
+    component: str = Field(..., min_length=1, max_length=50)
+    variable: str = Field(..., min_length=1, max_length=50)
+    evse_id: int | None = Field(None, ge=0)
+    type: Literal["UpperThreshold", "LowerThreshold", "Delta", "Periodic", "PeriodicClockAligned"]
+    value: float
+    severity: int = Field(..., ge=0, le=9)
+    transaction: bool = False
+    id: int | None = Field(None, ge=0, description="an existing monitor's id to replace it")
+
+
+class MonitorsIn(BaseModel):
+    monitors: list[MonitorIn] = Field(..., min_length=1, max_length=100)
+
+
+class MonitoringBaseIn(BaseModel):
+    base: Literal["All", "FactoryDefault", "HardWiredOnly"]
+
+
+class MonitoringLevelIn(BaseModel):
+    severity: int = Field(..., ge=0, le=9)
+
+
+class FirmwareCampaignIn(FirmwareIn):
+    station_ids: list[str] = Field(..., min_length=1, max_length=10_000)

@@ -52,8 +52,23 @@ class CompositeCheck:
     response: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def compared(self) -> bool:
+        """Whether there was a schedule to compare (an Accepted answer with a schedule)."""
+        return self.status == "Accepted" and self.start_at is not None
+
+    @property
     def matches(self) -> bool:
-        return self.status == "Accepted" and not self.differences
+        """True only when a schedule was compared and nothing differs: a check that compared nothing is no match."""
+        return self.compared and not self.differences
+
+    @property
+    def reason(self) -> str:
+        """Why nothing was compared ("" when something was)."""
+        if self.compared:
+            return ""
+        if self.status == "Accepted":
+            return "the station answered Accepted without a schedule: nothing was compared"
+        return f"the station answered {self.status or 'without a status'}: nothing was compared"
 
 
 def _value_at(steps: Sequence[tuple[int, float]], offset_s: int) -> float | None:

@@ -147,6 +147,17 @@ class TransactionRecord:
     last_power_w: float | None = None
     last_soc: float | None = None
     last_soc_at: datetime | None = None  # when `last_soc` was measured (the station's timestamp)
+    # the register of the earliest sample (by the station's time): energy counts up from it, never down
+    import_register_first_wh: float | None = None
+    import_register_first_at: datetime | None = None
+    export_register_first_wh: float | None = None
+    export_register_first_at: datetime | None = None
+    id_token_type: str = ""
+    remote_start_id: int | None = None
+    group_id_token: str = ""
+    recent_event_digests: str = ""  # content digests of the latest events (duplicate detection), space-separated
+    duplicate_events: int = 0  # redeliveries dropped (same seqNo, same content)
+    events_after_end: int = 0  # events that arrived after the Ended one (not applied)
 
     @property
     def is_open(self) -> bool:
@@ -154,15 +165,21 @@ class TransactionRecord:
 
     @property
     def energy_import_wh(self) -> float:
-        if self.import_register_min_wh is None or self.import_register_max_wh is None:
-            return 0.0
-        return self.import_register_max_wh - self.import_register_min_wh
+        return _register_energy_wh(self.import_register_min_wh, self.import_register_max_wh,
+                                   self.import_register_first_wh)
 
     @property
     def energy_export_wh(self) -> float:
-        if self.export_register_min_wh is None or self.export_register_max_wh is None:
-            return 0.0
-        return self.export_register_max_wh - self.export_register_min_wh
+        return _register_energy_wh(self.export_register_min_wh, self.export_register_max_wh,
+                                   self.export_register_first_wh)
+
+
+def _register_energy_wh(lo_wh: float | None, hi_wh: float | None, first_wh: float | None) -> float:
+    """Highest register minus the first one (a register that goes down is not energy); records written before
+    the first register was kept use the lowest one."""
+    if lo_wh is None or hi_wh is None:
+        return 0.0
+    return max(0.0, hi_wh - (lo_wh if first_wh is None else first_wh))
 
 
 @dataclass(frozen=True, slots=True)

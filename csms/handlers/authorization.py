@@ -1,4 +1,13 @@
-"""Functional block C (authorization): Authorize, and the token check TransactionEvent shares."""
+"""Functional block C (authorization): Authorize, and the token check TransactionEvent shares.
+
+A token is looked up by value and must match on type too: a stored ISO14443 token presented as type Local is
+not that token (Unknown, or Accepted when unknown tokens are). `Central` tokens are looked up like any other (a
+stored Blocked or Expired one is not Accepted, C01.FR.07); one the store does not know was issued centrally (a
+remote start) and is Accepted; a Central token is matched on value alone (the CSMS issued it for that
+identity, whatever kind of token it is stored as). `NoAuthorization` carries no identity: Accepted, no lookup.
+The stored `group_id` is returned as `groupIdToken` (C09); a master pass (C16) is a token whose group is the
+station's AuthCtrlr.MasterPassGroupId, which the station compares with the groupIdToken we return.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +16,26 @@ from typing import Any
 from csms.domain.clock import to_ocpp_time
 from csms.domain.records import TokenStatus
 from csms.handlers.deps import HandlerDeps
+from csms.handlers.tariff_cache import station_tariff
 from csms.ocpp.session import HandlerContext
+from csms.services.tariffs import tariff_text
 
 # Token types that carry no identity to check (OCPP IdTokenEnumType).
-_UNCHECKED_TYPES = frozenset({"NoAuthorization", "Central"})
+_UNCHECKED_TYPES = frozenset({"NoAuthorization"})
+_CENTRAL = "Central"
 
 
 async def id_token_info(deps: HandlerDeps, id_token: dict[str, Any]) -> dict[str, Any]:
     """The IdTokenInfoType answer for an idToken: status from the token store, expiry from the clock."""
-    if id_token.get("type") in _UNCHECKED_TYPES:
+    token_type = id_token.get("type")
+    if token_type in _UNCHECKED_TYPES:
         return {"status": TokenStatus.ACCEPTED.value}
     record = await deps.store.get_token(id_token["idToken"])
+    if record is not None and token_type != _CENTRAL and record.token_type != token_type:
+        record = None  # same value, another kind of token
     if record is None:
-        status = TokenStatus.ACCEPTED if deps.accept_unknown_tokens else TokenStatus.UNKNOWN
-        return {"status": status.value}
+        known = token_type == _CENTRAL or deps.accept_unknown_tokens
+        return {"status": (TokenStatus.ACCEPTED if known else TokenStatus.UNKNOWN).value}
     status = record.status
     if status is TokenStatus.ACCEPTED and record.expires_at is not None and record.expires_at <= deps.clock.now():
         status = TokenStatus.EXPIRED
@@ -33,4 +48,10 @@ async def id_token_info(deps: HandlerDeps, id_token: dict[str, Any]) -> dict[str
 
 
 async def authorize(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    return {"idTokenInfo": await id_token_info(deps, payload["idToken"])}
+    """The token's status; with a station tariff, an Accepted answer shows it to the driver (I01)."""
+    info = await id_token_info(deps, payload["idToken"])
+    if info["status"] == TokenStatus.ACCEPTED.value:
+        tariff = await station_tariff(deps, ctx)
+        if tariff is not None:
+            info["personalMessage"] = {"format": "UTF8", "content": tariff_text(tariff)}
+    return {"idTokenInfo": info}

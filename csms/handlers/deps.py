@@ -1,4 +1,5 @@
-"""What OCPP handlers may use: the store, the clock, the event bus and a few policy settings."""
+"""What OCPP handlers may use: the store, the clock, the event bus, a few policy settings, the station
+certificate authority (block M) and the DataTransfer vendor registry (block P)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from itertools import count
 
 from csms.domain.clock import Clock
 from csms.domain.records import BootPolicy
+from csms.services.certificates_station import StationCertificateAuthority, UnconfiguredCertificateAuthority
+from csms.services.data_transfer import VendorExtensions
 from csms.services.events import EventBus
 from csms.store.base import StateStore
 
@@ -24,3 +27,5 @@ class HandlerDeps:
     # Registration status of the stations connected to this node (station id -> last BootNotification answer).
     registration: dict[str, BootPolicy] = field(default_factory=dict)
     request_ids: count[int] = field(default_factory=lambda: count(1))
+    certificates: StationCertificateAuthority = field(default_factory=UnconfiguredCertificateAuthority)
+    vendor_extensions: VendorExtensions = field(default_factory=VendorExtensions.default)

@@ -1,4 +1,5 @@
-"""Functional block B (provisioning): BootNotification, Heartbeat, NotifyReport."""
+"""Functional block B (provisioning): BootNotification, Heartbeat, NotifyReport. After an accepted boot the CSMS
+asks for the device model (GetBaseReport) and reconciles the station's local authorization list (block D)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from csms.domain.records import BootPolicy, StationRecord, VariableRecord
 from csms.errors import CsmsError
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import HandlerContext
+from csms.services import local_auth_lists
 from csms.services.events import DomainEvent
 
 log = logging.getLogger("csms.handlers.provisioning")
@@ -42,6 +44,8 @@ async def boot_notification(deps: HandlerDeps, ctx: HandlerContext, payload: dic
                                                                         "reason": payload["reason"]}))
     if policy is BootPolicy.ACCEPT and deps.fetch_device_model_on_boot:
         ctx.after_response(lambda: _request_base_report(deps, ctx))
+    if policy is BootPolicy.ACCEPT and await local_auth_lists.has_local_list(deps.store, station_id):
+        ctx.after_response(lambda: _reconcile_local_list(deps, ctx))
     interval = deps.heartbeat_interval_s if policy is BootPolicy.ACCEPT else deps.boot_retry_interval_s
     return {"currentTime": to_ocpp_time(now), "interval": interval, "status": policy.value}
 
@@ -51,6 +55,14 @@ async def _request_base_report(deps: HandlerDeps, ctx: HandlerContext) -> None:
         await ctx.session.call("GetBaseReport", {"requestId": next(deps.request_ids), "reportBase": "FullInventory"})
     except CsmsError as exc:
         log.info("%s: GetBaseReport after boot failed: %s", ctx.station_id, exc)
+
+
+async def _reconcile_local_list(deps: HandlerDeps, ctx: HandlerContext) -> None:
+    """D01/D02: after a boot, bring the station's local authorization list to the CSMS's version."""
+    try:
+        await local_auth_lists.reconcile(ctx.session.call, deps.store, StationId(ctx.station_id))
+    except CsmsError as exc:
+        log.info("%s: local list reconciliation after boot failed: %s", ctx.station_id, exc)
 
 
 async def heartbeat(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:

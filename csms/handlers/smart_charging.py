@@ -21,11 +21,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from csms.domain.clock import parse_ocpp_time
+from csms.domain.clock import parse_ocpp_time, to_ocpp_time
 from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import HandlerContext
+from csms.services import station_records as sr
+from csms.services.call_effects import forget_profiles
 from csms.services.events import DomainEvent
 
 log = logging.getLogger("csms.handlers.smart_charging")
@@ -143,7 +145,28 @@ async def notify_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload:
     return {}
 
 
+async def cleared_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """An external limit was lifted (K13): logged and published as `station.charging_limit_cleared`."""
+    await sr.log_entries(deps.store, deps.clock, ctx.station_id, sr.CHARGING_LIMIT,
+                         [{"cleared": True, **payload}])
+    deps.events.publish(DomainEvent("station.charging_limit_cleared", ctx.station_id, deps.clock.now(), {
+        "evse_id": payload.get("evseId"), "source": payload["chargingLimitSource"]}))
+    return {}
+
+
 async def report_charging_profiles(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """The station's installed profiles (K09): kept by profile id as the station's truth; the last report of a
+    GetChargingProfiles request removes the profiles that request covered and the station no longer reports."""
+    sid = StationId(ctx.station_id)
+    for profile in payload["chargingProfile"]:
+        await deps.store.put_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]), {
+            "profile": profile, "evseId": payload["evseId"], "source": payload["chargingLimitSource"],
+            "requestId": payload["requestId"], "reportedAt": to_ocpp_time(deps.clock.now())})
+    if not payload.get("tbc", False):
+        request = await deps.store.get_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]))
+        if request is not None:
+            await forget_profiles(deps.store, sid, request, keep_request_id=payload["requestId"])
+            await deps.store.delete_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]))
     deps.events.publish(DomainEvent("station.charging_profiles", ctx.station_id, deps.clock.now(), {
         "request_id": payload["requestId"], "evse_id": payload["evseId"],
         "source": payload["chargingLimitSource"], "profiles": payload["chargingProfile"],

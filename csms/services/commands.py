@@ -12,14 +12,17 @@ from typing import Any
 from ocpp.v201 import call
 
 from csms.ocpp.payloads import action_of, to_payload
+from csms.services.call_effects import CallEffects
 from csms.services.gateway import StationGateway
 
 
 class CommandService:
-    def __init__(self, gateway: StationGateway, default_timeout_s: float = 30.0) -> None:
+    def __init__(self, gateway: StationGateway, default_timeout_s: float = 30.0,
+                 effects: CallEffects | None = None) -> None:
         self._gateway = gateway
         self._timeout_s = default_timeout_s
         self._request_ids = count(1)
+        self._effects = effects  # keeps station records in step with the answers (csms/services/call_effects.py)
 
     async def send(self, station_id: str, message: object, timeout_s: float | None = None) -> dict[str, Any]:
         """Send any `ocpp.v201.call.*` / `ocpp.v21.call.*` message and return the response payload."""
@@ -29,7 +32,12 @@ class CommandService:
         self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
     ) -> dict[str, Any]:
         """Send a raw payload (validated against the action's schema before it reaches the wire)."""
-        return await self._gateway.call(station_id, action, payload, timeout_s or self._timeout_s)
+        if self._effects is None:
+            return await self._gateway.call(station_id, action, payload, timeout_s or self._timeout_s)
+        await self._effects.before(station_id, action, payload)
+        response = await self._gateway.call(station_id, action, payload, timeout_s or self._timeout_s)
+        await self._effects.after(station_id, action, payload, response)
+        return response
 
     async def get_variables(self, station_id: str, items: list[tuple[str, str]]) -> dict[str, Any]:
         """GetVariables for (component, variable) pairs."""

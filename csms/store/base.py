@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import (
@@ -89,6 +89,25 @@ class StateStore(Protocol):
     async def put_charging_needs(self, needs: ChargingNeedsRecord) -> None: ...
     async def get_charging_needs(self, station_id: StationId, evse_id: int) -> ChargingNeedsRecord | None: ...
     async def delete_charging_needs(self, station_id: StationId, evse_id: int) -> None: ...
+
+    # station documents and logs: JSON objects the feature services own (reservations, local lists, events,
+    # firmware/log status, monitoring, display messages ...). `kind` is [a-z0-9_]+; a document must be a JSON
+    # object (orjson-serialisable), refused with RecordRejected otherwise.
+    async def put_station_doc(self, station_id: StationId, kind: str, key: str, doc: dict[str, Any]) -> None: ...
+    async def get_station_doc(self, station_id: StationId, kind: str, key: str) -> dict[str, Any] | None: ...
+    async def list_station_docs(self, station_id: StationId, kind: str) -> list[dict[str, Any]]:
+        """Every document of `kind`, by key."""
+        ...
+
+    async def delete_station_doc(self, station_id: StationId, kind: str, key: str) -> bool: ...
+    async def append_station_log(self, station_id: StationId, kind: str, entries: Sequence[dict[str, Any]],
+                                 max_entries: int = 1000) -> None:
+        """Append to the station's log of `kind`, keeping the newest `max_entries`."""
+        ...
+
+    async def list_station_log(self, station_id: StationId, kind: str) -> list[dict[str, Any]]:
+        """The log of `kind`, oldest first."""
+        ...
 
     # bulk reads for fan-outs
     async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *,

@@ -223,3 +223,28 @@ def decoder(cls: type[R]) -> Callable[[bytes | str], R]:
         return decode(cls, data)
 
     return _decode
+
+
+_KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def encode_doc(kind: str, doc: dict[str, Any]) -> bytes:
+    """A station document or log entry as JSON bytes; `RecordRejected` for a bad kind or a non-JSON object."""
+    if not kind or not set(kind) <= _KIND_CHARS:
+        raise RecordRejected(f"document kind {kind!r}: must be [a-z0-9_]+")
+    if not isinstance(doc, dict):
+        raise RecordRejected(f"{kind}: a document must be a JSON object, not {type(doc).__name__}")
+    try:
+        return orjson.dumps(doc)
+    except (TypeError, orjson.JSONEncodeError) as exc:
+        raise RecordRejected(f"{kind}: not JSON-serialisable: {exc}") from None
+
+
+def decode_doc(data: bytes) -> dict[str, Any]:
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptRecord(f"station document is not JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise CorruptRecord("station document is not a JSON object")
+    return doc

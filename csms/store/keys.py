@@ -99,6 +99,12 @@ class KeySchema:
     def meter_samples(self, station_id: StationId, transaction_id: TransactionId) -> str:
         return f"{self.prefix}:{_tag(station_id)}:meter:{transaction_id}"
 
+    def station_docs(self, station_id: StationId, kind: str) -> str:
+        return f"{self.prefix}:{_tag(station_id)}:doc:{kind}"
+
+    def station_log(self, station_id: StationId, kind: str) -> str:
+        return f"{self.prefix}:{_tag(station_id)}:log:{kind}"
+
     def station_owned(self, station_id: StationId) -> tuple[str, ...]:
         """The keys `delete_station` removes: everything of the station except its transactions and meter data."""
         return (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
+from typing import Any
 
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import (
@@ -24,7 +25,7 @@ from csms.domain.records import (
     VariableRecord,
 )
 from csms.store.base import EvseFacts
-from csms.store.codec import check
+from csms.store.codec import check, decode_doc, encode_doc
 
 DEFAULT_MAX_SAMPLES = 10_000
 
@@ -45,6 +46,8 @@ class MemoryStore:
         self._open: dict[StationId, set[TransactionId]] = {}
         self._samples: dict[tuple[StationId, TransactionId], deque[MeterSample]] = {}
         self._needs: dict[StationId, dict[int, ChargingNeedsRecord]] = {}
+        self._docs: dict[tuple[StationId, str], dict[str, bytes]] = {}
+        self._logs: dict[tuple[StationId, str], deque[bytes]] = {}
 
     # stations
     async def put_station(self, station: StationRecord) -> None:
@@ -162,6 +165,32 @@ class MemoryStore:
 
     async def delete_charging_needs(self, station_id: StationId, evse_id: int) -> None:
         self._needs.get(station_id, {}).pop(evse_id, None)
+
+    # station documents and logs (kept encoded, so a caller's later mutation cannot change them)
+    async def put_station_doc(self, station_id: StationId, kind: str, key: str, doc: dict[str, Any]) -> None:
+        self._docs.setdefault((station_id, kind), {})[key] = encode_doc(kind, doc)
+
+    async def get_station_doc(self, station_id: StationId, kind: str, key: str) -> dict[str, Any] | None:
+        data = self._docs.get((station_id, kind), {}).get(key)
+        return None if data is None else decode_doc(data)
+
+    async def list_station_docs(self, station_id: StationId, kind: str) -> list[dict[str, Any]]:
+        by_key = self._docs.get((station_id, kind), {})
+        return [decode_doc(by_key[k]) for k in sorted(by_key)]
+
+    async def delete_station_doc(self, station_id: StationId, kind: str, key: str) -> bool:
+        return self._docs.get((station_id, kind), {}).pop(key, None) is not None
+
+    async def append_station_log(self, station_id: StationId, kind: str, entries: Sequence[dict[str, Any]],
+                                 max_entries: int = 1000) -> None:
+        encoded = [encode_doc(kind, e) for e in entries]
+        log = self._logs.get((station_id, kind))
+        if log is None or log.maxlen != max_entries:
+            log = self._logs[(station_id, kind)] = deque(log or (), maxlen=max_entries)
+        log.extend(encoded)
+
+    async def list_station_log(self, station_id: StationId, kind: str) -> list[dict[str, Any]]:
+        return [decode_doc(e) for e in self._logs.get((station_id, kind), ())]
 
     async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *,
                              device_model: bool) -> list[EvseFacts]:

@@ -43,7 +43,7 @@ from csms.domain.records import (
     VariableRecord,
 )
 from csms.store.base import EvseFacts
-from csms.store.codec import decode, decoder, encode
+from csms.store.codec import decode, decode_doc, decoder, encode, encode_doc
 from csms.store.errors import StoreError, StoreUnavailable
 from csms.store.keys import DEFAULT_PREFIX, KeySchema
 from csms.store.memory import DEFAULT_MAX_SAMPLES
@@ -492,6 +492,44 @@ class RedisStore:
         await self._write("delete_charging_needs", lambda pipe: pipe.hdel(key, field))
 
     # bulk reads for fan-outs
+    # station documents and logs
+    async def put_station_doc(self, station_id: StationId, kind: str, key: str, doc: dict[str, Any]) -> None:
+        hkey, data = self.keys.station_docs(station_id, kind), encode_doc(kind, doc)
+        await self._write("put_station_doc", lambda pipe: pipe.hset(hkey, mapping={key: data}))
+
+    async def get_station_doc(self, station_id: StationId, kind: str, key: str) -> dict[str, Any] | None:
+        hkey = self.keys.station_docs(station_id, kind)
+        data = await self._read("get_station_doc", lambda pipe: pipe.hget(hkey, key))
+        return None if data is None else decode_doc(data)
+
+    async def list_station_docs(self, station_id: StationId, kind: str) -> list[dict[str, Any]]:
+        with _redis_errors("list_station_docs"):
+            by_key = await _result(self._redis.hgetall(self.keys.station_docs(station_id, kind)))
+        return [decode_doc(by_key[k]) for k in sorted(by_key)]
+
+    async def delete_station_doc(self, station_id: StationId, kind: str, key: str) -> bool:
+        hkey = self.keys.station_docs(station_id, kind)
+        (deleted,) = await self._write("delete_station_doc", lambda pipe: pipe.hdel(hkey, key))
+        return bool(deleted)
+
+    async def append_station_log(self, station_id: StationId, kind: str, entries: Sequence[dict[str, Any]],
+                                 max_entries: int = 1000) -> None:
+        encoded = [encode_doc(kind, e) for e in entries]
+        if not encoded:
+            return
+        key = self.keys.station_log(station_id, kind)
+
+        def queue(pipe: Pipeline) -> None:
+            pipe.rpush(key, *encoded)
+            pipe.ltrim(key, -max_entries, -1)
+
+        await self._write("append_station_log", queue)
+
+    async def list_station_log(self, station_id: StationId, kind: str) -> list[dict[str, Any]]:
+        with _redis_errors("list_station_log"):
+            values = await _result(self._redis.lrange(self.keys.station_log(station_id, kind), 0, -1))
+        return [decode_doc(v) for v in values]
+
     async def get_evse_facts(self, keys: Sequence[tuple[StationId, int]], *,
                              device_model: bool) -> list[EvseFacts]:
         """Two pipelined round trips for any number of keys: (with the device model: station and variables), open

@@ -22,6 +22,7 @@ from csms.errors import StationNotConnected
 from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import validate
 from csms.ocpp.versions import OcppVersion
+from csms.services.call_effects import CallEffects
 from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
@@ -110,7 +111,8 @@ def harness(*, store: StateStore | None = None, clock: Clock | None = None, flee
     metrics = CsmsMetrics(connections=lambda: len(gateway.connected))
     metrics.bind_events(events)
     charging = ChargingService(gateway, store, clock, events, min_update_interval_s=0)
-    services = ApiServices(store=store, gateway=gateway, commands=CommandService(gateway, 5.0), charging=charging,
+    commands = CommandService(gateway, 5.0, CallEffects(store, clock))
+    services = ApiServices(store=store, gateway=gateway, commands=commands, charging=charging,
                            credentials=CredentialService(store, clock, "auto_register"), clock=clock,
                            api_token=ADMIN, node_info=lambda: {"node_id": "node-1"}, events=events, fleet=fleet,
                            metrics=metrics, ocpp_listening=ocpp_listening, regulation=regulation)

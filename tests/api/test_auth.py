@@ -11,7 +11,8 @@ from csms.api.auth import Role
 from tests.api.helpers import ADMIN, Harness, harness
 
 PATH_VALUES = {"station_id": "ST-1", "evse_id": "1", "transaction_id": "T-1", "id_token": "RFID-1",
-               "token_id": "tok_unknown", "event_id": "dr-1"}
+               "token_id": "tok_unknown", "event_id": "dr-1", "kind": "event", "reservation_id": "1",
+               "message_id": "1", "key": "k", "monitor_id": "1", "request_id": "1"}
 
 
 def operations() -> list[tuple[str, str, Role]]:

@@ -212,3 +212,20 @@ async def test_composite_schedule_with_verify_compares_the_station_answer_with_w
     assert [e.data["evse_id"] for e in events if e.kind == "station.composite_mismatch"] == [1]
     assert [p["chargingRateUnit"] for _, action, p in h.gateway.calls if action == "GetCompositeSchedule"] == ["W"] * 2
     assert whole.status_code == 422 and whole.json()["errors"][0]["field"] == "path.evse_id"
+
+
+async def test_composite_verify_that_compared_nothing_says_so_instead_of_matching() -> None:
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.services.charging.override_capabilities("ST-1", 1, StationCapabilities(rate_units=frozenset({"W"}),
+                                                                             max_charge_power_w=11_000.0))
+    start = h.services.clock.now().replace(microsecond=0)
+    applied = await h.services.charging.apply("ST-1", PowerSchedule(
+        1, start, 600, (SchedulePeriod(0, 11_000.0),), purpose=ProfilePurpose.TX_DEFAULT))
+    assert applied.status is ApplyStatus.ACCEPTED
+    h.gateway.answers["GetCompositeSchedule"] = {"status": "Accepted"}  # no schedule in the answer
+    async with h.client(Role.VIEWER) as http:
+        reply = await http.get("/api/v1/stations/ST-1/evses/1/composite-schedule?duration_s=900&verify=true")
+    verification = reply.json()["verification"]
+    assert verification["matches"] is False and verification["compared"] is False
+    assert verification["reason"] == "the station answered Accepted without a schedule: nothing was compared"

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from csms.api.auth import Auth, Role
-from csms.api.common import apply_out, not_connected, ocpp_call, station_id_of
+from csms.api.common import apply_out, not_connected, ocpp_call, ocpp_problem, station_id_of
 from csms.api.problems import OCPP_CALL_ERROR, STATION_TIMEOUT, VALIDATION, ApiProblem, conflict, invalid
 from csms.api.schemas import (
     ApplyOut,
@@ -27,7 +27,8 @@ from csms.api.schemas import (
 from csms.api.services import ApiServices
 from csms.domain.ids import StationId
 from csms.domain.schedule import FreqWattPoint, PowerSchedule, ProfilePurpose, SchedulePeriod
-from csms.errors import CallError, CallTimeout, SessionClosed, StationNotConnected
+from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
+from csms.services import device_model
 from csms.services.charging import ApplyStatus
 
 # actions that command charge/discharge power: only through the schedule endpoint (and its safety envelope)
@@ -113,13 +114,29 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     async def get_variables(request: Request, station_id: str, body: GetVariablesIn) -> dict[str, Any]:
         """Ask the station for current values (GetVariables); the stored model is GET .../variables."""
         data = [{"component": {"name": v.component}, "variable": {"name": v.variable}} for v in body.variables]
-        return await call(request, station_id, "GetVariables", {"getVariableData": data})
+        return await split_call(request, station_id, "GetVariables", device_model.get_variables, data)
 
     @r.post("/variables/set", **operator)
     async def set_variables(request: Request, station_id: str, body: SetVariablesIn) -> dict[str, Any]:
         data = [{"component": {"name": v.component}, "variable": {"name": v.variable}, "attributeValue": v.value}
                 for v in body.variables]
-        return await call(request, station_id, "SetVariables", {"setVariableData": data})
+        return await split_call(request, station_id, "SetVariables", device_model.set_variables, data)
+
+    async def split_call(request: Request, station_id: str, action: str, send: device_model.SplitSend,
+                         data: list[dict[str, Any]]) -> dict[str, Any]:
+        """GetVariables / SetVariables split by the station's ItemsPerMessage / BytesPerMessage."""
+        request.state.audit_action = action
+        sid = station_id_of(station_id)
+        try:
+            return await send(services.commands, services.store, sid, data)
+        except RpcError as exc:
+            raise ocpp_problem(422, exc) from None
+        except CallError as exc:
+            raise ocpp_problem(502, exc) from None
+        except StationNotConnected as exc:
+            raise not_connected(exc) from None
+        except (CallTimeout, SessionClosed) as exc:
+            raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
 
     async def open_transaction(sid: StationId, evse_id: int) -> str | None:
         for tx in await services.store.list_transactions(sid, open_only=True):
@@ -187,14 +204,15 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             check = await services.charging.verify_composite(station_id_of(station_id), evse_id, duration_s)
 
         request.state.audit_detail = f"station answered {check.status}" + (
-            "" if check.status != "Accepted" else ", matches" if check.matches else
+            ", nothing compared" if not check.compared else ", matches" if check.matches else
             f", {len(check.differences)} difference(s)")
 
         def w(value: float | None) -> float | None:
             return None if value is None or not math.isfinite(value) else value
 
         return {**check.response, "verification": {
-            "matches": check.matches, "schedule_start": check.start_at, "duration_s": check.duration_s,
+            "matches": check.matches, "compared": check.compared, "reason": check.reason,
+            "schedule_start": check.start_at, "duration_s": check.duration_s,
             "expected": [{"start_offset_s": s, "power_w": w(v)} for s, v in check.expected],
             "reported": [{"start_offset_s": s, "power_w": w(v)} for s, v in check.reported],
             "differences": [{"start_offset_s": d.start_offset_s, "end_offset_s": d.end_offset_s,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 from csms.domain.composite_check import CompositeCheck, CompositeDifference, step_differences
 
@@ -38,7 +39,17 @@ def test_an_unknown_maximum_matches_any_value_in_its_direction_only() -> None:
     assert step_differences([(0, math.inf)], [(0, 0.0)], 60, 1.0) == (CompositeDifference(0, 60, math.inf, 0.0),)
 
 
-def test_a_check_matches_only_when_accepted_without_differences() -> None:
-    assert CompositeCheck("S", 1, "Accepted").matches
+def test_a_check_matches_only_when_a_schedule_was_compared_without_differences() -> None:
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    assert CompositeCheck("S", 1, "Accepted", start, 60).matches
     assert not CompositeCheck("S", 1, "Rejected").matches
-    assert not CompositeCheck("S", 1, "Accepted", differences=(CompositeDifference(0, 1, 0.0, 1.0),)).matches
+    assert not CompositeCheck("S", 1, "Accepted", start, 60,
+                              differences=(CompositeDifference(0, 1, 0.0, 1.0),)).matches
+
+
+def test_a_check_that_compared_nothing_says_so_and_does_not_match() -> None:
+    empty = CompositeCheck("S", 1, "Accepted")  # Accepted, but no schedule in the answer
+    assert not empty.compared and not empty.matches
+    assert empty.reason == "the station answered Accepted without a schedule: nothing was compared"
+    assert "Rejected" in CompositeCheck("S", 1, "Rejected").reason
+    assert CompositeCheck("S", 1, "Accepted", datetime(2026, 6, 1, tzinfo=UTC), 60).reason == ""

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from csms.domain.ids import IdTokenValue
+from csms.domain.ids import IdTokenValue, StationId
 from csms.domain.records import TokenRecord, TokenStatus
-from tests.unit.handlers.harness import T0, Station, at
+from csms.services.tariffs import Tariff, put_tariff
+from tests.unit.handlers.harness import STATION, T0, Station, at
 
 
 async def authorize(station: Station, token: str, token_type: str = "ISO14443") -> dict[str, object]:
@@ -66,3 +67,41 @@ async def test_tokens_that_carry_no_identity_are_accepted_without_a_lookup() -> 
     station = Station()
     await station.store.put_token(TokenRecord(IdTokenValue(""), status=TokenStatus.BLOCKED))
     assert await authorize(station, "", "NoAuthorization") == {"status": "Accepted"}
+
+
+@pytest.mark.parametrize("status", [TokenStatus.BLOCKED, TokenStatus.EXPIRED, TokenStatus.INVALID])
+async def test_a_stored_central_token_is_looked_up_not_accepted_blindly(status: TokenStatus) -> None:
+    station = Station()  # C01.FR.07: a Blocked/Expired token is not Accepted, whatever its type
+    await station.store.put_token(TokenRecord(IdTokenValue("REMOTE-1"), token_type="Central", status=status))
+    assert await authorize(station, "REMOTE-1", "Central") == {"status": status.value}
+
+
+async def test_central_lookup_finds_the_identity_stored_with_another_type_and_its_group() -> None:
+    station = Station()
+    await station.store.put_token(TokenRecord(IdTokenValue("RFID-9"), status=TokenStatus.BLOCKED, group_id="G"))
+    assert (await authorize(station, "RFID-9", "Central"))["status"] == "Blocked"
+    await station.store.put_token(TokenRecord(IdTokenValue("RFID-8"), group_id="MASTER"))
+    assert await authorize(station, "RFID-8", "Central") == {
+        "status": "Accepted", "groupIdToken": {"idToken": "MASTER", "type": "Central"}}
+
+
+async def test_an_unstored_central_token_was_issued_centrally_and_is_accepted() -> None:
+    assert await authorize(Station(), "REMOTE-2", "Central") == {"status": "Accepted"}
+
+
+async def test_tokens_match_on_value_and_type() -> None:
+    station = Station()
+    await station.store.put_token(TokenRecord(IdTokenValue("ABC"), token_type="ISO14443"))
+    assert await authorize(station, "ABC", "ISO14443") == {"status": "Accepted"}
+    assert await authorize(station, "ABC", "Local") == {"status": "Unknown"}
+    assert await authorize(station, "ABC", "eMAID") == {"status": "Unknown"}
+
+
+async def test_with_a_station_tariff_an_accepted_token_is_shown_the_tariff() -> None:
+    station = Station()
+    await put_tariff(station.store, StationId(STATION), Tariff("EUR", price_per_kwh=0.3, session_fee=0.5))
+    await station.store.put_token(TokenRecord(IdTokenValue("GOOD")))
+    await station.store.put_token(TokenRecord(IdTokenValue("BAD"), status=TokenStatus.BLOCKED))
+    assert (await authorize(station, "GOOD"))["personalMessage"] == {
+        "format": "UTF8", "content": "Tariff: 0.30 EUR/kWh, 0.50 EUR per session"}
+    assert "personalMessage" not in await authorize(station, "BAD")

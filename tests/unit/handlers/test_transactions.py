@@ -3,13 +3,17 @@ duplicates, reordering or late samples; offline flag; seqNo bookkeeping; what th
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import orjson
 import pytest
 
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TransactionRecord
 from csms.domain.seqnos import SeqNos
+from csms.services import station_records as sr
+from csms.services.tariffs import Tariff, put_tariff
 from tests.unit.handlers.harness import STATION, T0, Station, at, registers, sampled, tx_event
 
 
@@ -34,17 +38,67 @@ async def test_duplicate_seq_no_is_acknowledged_and_applied_once() -> None:
     station = Station()
     await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
     await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2500)))
-    # a redelivery of seqNo 1 (here with different content, to prove nothing of it is applied)
-    assert await station.call("TransactionEvent", tx_event("Updated", 1, 20, registers(20, 9000), offline=True,
-                                                           trigger="ChargingStateChanged")) == {}
+    # a redelivery of seqNo 1: same seqNo, same content
+    assert await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2500))) == {}
 
     tx = await transaction(station)
-    assert tx.energy_import_wh == 1500
+    assert tx.energy_import_wh == 1500 and tx.duplicate_events == 1
     assert tx.seq_nos == SeqNos.of({0, 1})
-    assert tx.offline_events == 0 and tx.last_trigger_reason == "MeterValuePeriodic"
-    assert tx.updated_at == T0 + timedelta(minutes=15)
     assert len(await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))) == 2
     assert station.kinds() == ["transaction.started", "transaction.updated"]  # nothing published for the duplicate
+    [dropped] = await station.store.list_station_log(StationId(STATION), sr.DROPPED_TX_EVENT)
+    assert (dropped["seqNo"], dropped["reason"]) == (1, "duplicate")
+
+
+async def test_a_station_that_always_sends_seq_no_zero_loses_no_data() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    for minutes, import_wh in [(15, 2500), (30, 4000)]:
+        await station.call("TransactionEvent", tx_event("Updated", 0, minutes, registers(minutes, import_wh)))
+    await station.call("TransactionEvent", tx_event("Ended", 0, 45, registers(45, 5000), trigger="StopAuthorized",
+                                                    stoppedReason="Local"))
+    tx = await transaction(station)
+    assert tx.energy_import_wh == 4000 and not tx.is_open and tx.stopped_reason == "Local"
+    assert tx.duplicate_events == 0
+    assert len(await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))) == 4
+
+
+async def test_an_event_after_the_ended_one_changes_no_energy() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Ended", 1, 30, registers(30, 3000), stoppedReason="Local"))
+    # one simulator sent an Updated 2-3 ms after the Ended event
+    await station.call("TransactionEvent", tx_event("Updated", 2, 30.00005, registers(30.00005, 3958, power_w=7000)))
+    tx = await transaction(station)
+    assert tx.energy_import_wh == 2000 and tx.events_after_end == 1 and tx.last_power_w is None
+    assert tx.seq_nos == SeqNos(((0, 2),))
+    assert station.kinds() == ["transaction.started", "transaction.ended"]
+
+
+async def test_a_meter_register_that_goes_down_is_not_energy() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Ended", 1, 30, registers(30, 0), stoppedReason="Local"))
+    assert (await transaction(station)).energy_import_wh == 0
+
+
+async def test_energy_counts_up_from_the_first_register_even_when_it_arrives_last() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 1200)))
+    await station.call("TransactionEvent", tx_event("Updated", 2, 30, registers(30, 900)))  # a register dip
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    tx = await transaction(station)
+    assert (tx.import_register_first_wh, tx.import_register_first_at) == (1000, T0)
+    assert tx.energy_import_wh == 200
+
+
+async def test_a_record_stored_before_first_registers_were_kept_stays_on_the_spread() -> None:
+    station = Station()
+    legacy = TransactionRecord(StationId(STATION), TransactionId("TX1"), started_at=T0, seq_nos=SeqNos.of({0}),
+                               import_register_min_wh=1000, import_register_max_wh=1500)
+    await station.store.put_transaction(legacy)
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2000)))
+    assert (await transaction(station)).energy_import_wh == 1000
 
 
 async def test_updated_events_in_reverse_order_give_the_same_energy_and_keep_the_newest_power() -> None:
@@ -230,3 +284,82 @@ async def test_the_soc_keeps_the_time_it_was_measured_when_later_events_carry_no
                                                            T0 + timedelta(minutes=40))
     published = station.events[-1]
     assert (published.data["soc"], published.data["soc_at"]) == (0.55, T0 + timedelta(minutes=10))
+
+
+async def _answer_next_call(station: Station, action: str, result: dict[str, object]) -> dict[str, object]:
+    """Wait (without wall-clock sleeps) for the CSMS's next CALL, check its action, answer it; return its payload."""
+    for _ in range(100):
+        if station.sent:
+            break
+        await asyncio.sleep(0)
+    message = station.sent.pop(0)
+    assert message[0] == 2 and message[2] == action, message
+    await station.session.feed(orjson.dumps([3, message[1], result]).decode())
+    for _ in range(10):
+        await asyncio.sleep(0)
+    payload: dict[str, object] = message[3]
+    return payload
+
+
+async def test_an_offline_ended_event_with_a_gap_asks_get_transaction_status_and_logs_the_loss() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2000)))
+    await station.call("TransactionEvent", tx_event("Ended", 4, 60, registers(60, 5000), offline=True,
+                                                    stoppedReason="Local"))
+    asked = await _answer_next_call(station, "GetTransactionStatus", {"messagesInQueue": False})
+    assert asked == {"transactionId": "TX1"}
+    [entry] = await station.store.list_station_log(StationId(STATION), sr.DROPPED_TX_EVENT)
+    assert entry["missingSeqNos"] == [2, 3] and entry["messagesInQueue"] is False
+    assert (await transaction(station)).energy_import_wh == 4000
+
+
+async def test_an_ended_event_without_a_gap_asks_nothing() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Ended", 1, 60, registers(60, 5000), stoppedReason="Local"))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert station.sent == []
+
+
+async def test_the_remote_start_token_is_kept_when_the_station_omits_it() -> None:
+    station = Station()
+    await station.store.put_station_doc(StationId(STATION), sr.REMOTE_START, "77",
+                                        {"idToken": {"idToken": "DRIVER-7", "type": "Central"}})
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000), trigger="RemoteStart",
+                                                    remoteStartId=77))
+    tx = await transaction(station)
+    assert (tx.id_token, tx.id_token_type, tx.remote_start_id) == ("DRIVER-7", "Central", 77)
+
+
+async def test_with_a_tariff_the_ended_answer_has_the_total_cost_and_growth_sends_cost_updated() -> None:
+    station = Station()
+    await put_tariff(station.store, StationId(STATION), Tariff("EUR", price_per_kwh=0.30, price_per_hour=1.0,
+                                                               session_fee=0.5))
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 30, registers(30, 3000)))
+    sent = await _answer_next_call(station, "CostUpdated", {})
+    assert sent == {"totalCost": 0.5 + 2 * 0.30 + 0.5 * 1.0, "transactionId": "TX1"}
+    reply = await station.call("TransactionEvent", tx_event("Ended", 2, 60, registers(60, 5000),
+                                                            stoppedReason="Local"))
+    assert reply == {"totalCost": 0.5 + 4 * 0.30 + 1.0}
+
+
+async def test_without_a_tariff_no_cost_is_sent() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Updated", 1, 30, registers(30, 3000)))
+    assert await station.call("TransactionEvent", tx_event("Ended", 2, 60, registers(60, 5000))) == {}
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert station.sent == []
+
+
+async def test_a_station_counting_seq_nos_per_station_is_not_asked_for_its_transaction_status() -> None:
+    station = Station()
+    await station.call("TransactionEvent", tx_event("Started", 40, 0, registers(0, 1000)))
+    await station.call("TransactionEvent", tx_event("Ended", 41, 60, registers(60, 5000), stoppedReason="Local"))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert station.sent == []

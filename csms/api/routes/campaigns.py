@@ -1,0 +1,61 @@
+"""Firmware update campaigns (block L over many stations, csms/services/firmware.py): one UpdateFirmware with
+one requestId to a list of stations, their progress, and a retry for those where it failed."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from csms.api.auth import Auth, Role
+from csms.api.common import station_id_of
+from csms.api.problems import not_found
+from csms.api.schemas import FirmwareCampaignIn
+from csms.api.services import ApiServices
+from csms.domain.clock import to_ocpp_time
+from csms.services.firmware import FirmwareCampaigns
+
+
+def router(services: ApiServices, auth: Auth) -> APIRouter:
+    r = APIRouter(prefix="/api/v1/firmware-campaigns", tags=["operations"])
+    viewer, operator = auth.requires(Role.VIEWER), auth.requires(Role.OPERATOR)
+    campaigns = FirmwareCampaigns(services.store, services.commands, services.clock)
+    sequence = itertools.count()
+
+    @r.get("", **viewer)
+    async def list_campaigns() -> list[dict[str, Any]]:
+        return await campaigns.list()
+
+    @r.post("", **operator)
+    async def start(request: Request, body: FirmwareCampaignIn) -> dict[str, Any]:
+        """UpdateFirmware to every station (unreachable ones are marked so); the campaign's status."""
+        request.state.audit_action = "UpdateFirmware"
+        station_ids = [station_id_of(s, f"body.station_ids.{i}") for i, s in enumerate(body.station_ids)]
+        firmware: dict[str, Any] = {"location": body.location, "retrieveDateTime": to_ocpp_time(body.retrieve_at)}
+        if body.install_at is not None:
+            firmware["installDateTime"] = to_ocpp_time(body.install_at)
+        if body.signing_certificate is not None:
+            firmware["signingCertificate"] = body.signing_certificate
+        if body.signature is not None:
+            firmware["signature"] = body.signature
+        request_id = (int(services.clock.now().timestamp() * 1000) + next(sequence)) % 2**31
+        return await campaigns.start(request_id, station_ids, firmware, body.retries, body.retry_interval_s)
+
+    @r.get("/{request_id}", **viewer)
+    async def status(request_id: int) -> dict[str, Any]:
+        try:
+            return await campaigns.status(request_id)
+        except KeyError:
+            raise not_found(f"no firmware campaign {request_id}") from None
+
+    @r.post("/{request_id}/retry", **operator)
+    async def retry(request: Request, request_id: int) -> dict[str, Any]:
+        """UpdateFirmware again to the stations that were unreachable, refused or failed."""
+        request.state.audit_action = "UpdateFirmware"
+        try:
+            return await campaigns.retry(request_id)
+        except KeyError:
+            raise not_found(f"no firmware campaign {request_id}") from None
+
+    return r

@@ -1,0 +1,312 @@
+"""What the CSMS keeps of its own commands to stations: every CSMS-initiated call that goes through the
+`CommandService` (the operator API, including the raw `POST .../ocpp`) is shown to `CallEffects` before it is
+sent and once the station answered, and the station records follow the station's answer:
+
+- B: an accepted SetVariables (and any GetVariables value) updates the stored device model;
+- A01: an accepted SetVariables of SecurityCtrlr.BasicAuthPassword becomes the station's credential (hashed;
+  the password is never kept in the device model);
+- F: RequestStartTransaction keeps its idToken by remoteStartId (before sending: the station's TransactionEvent
+  may overtake its answer), so a transaction whose events omit the idToken still gets it;
+- H: ReserveNow / CancelReservation make and end reservation documents;
+- D: SendLocalList / GetLocalListVersion keep the station's local list version (csms/services/local_auth_lists.py);
+- K: ClearChargingProfile removes the station's reported profiles it cleared;
+- L/N: UpdateFirmware, PublishFirmware, GetLog, SetVariableMonitoring / ClearVariableMonitoring, CustomerInformation;
+- O: SetDisplayMessage / ClearDisplayMessage;
+- M: GetInstalledCertificateIds (what the station reports replaces what was kept), InstallCertificate (logged),
+  DeleteCertificate; N: SetMonitoringBase / SetMonitoringLevel; B09: SetNetworkProfile; L04: UnpublishFirmware.
+A failure here is logged and never fails the operator's command (the station already acted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from csms.domain.clock import Clock, to_ocpp_time
+from csms.domain.ids import StationId
+from csms.domain.records import CredentialRecord, VariableRecord
+from csms.services import station_records as sr
+from csms.services.credentials import hash_password
+from csms.store.base import StateStore
+from csms.store.errors import RecordRejected
+
+log = logging.getLogger("csms.services.call_effects")
+
+KEEP_REQUESTS = 100  # remote starts and GetChargingProfiles requests kept per station
+
+Effect = Callable[[StationId, dict[str, Any], dict[str, Any]], Awaitable[None]]
+
+
+def _variable_key(component: dict[str, Any], variable: dict[str, Any], attribute_type: str) -> tuple[Any, ...]:
+    evse = component.get("evse", {})
+    return (component["name"], component.get("instance", ""), evse.get("id"), evse.get("connectorId"),
+            variable["name"], variable.get("instance", ""), attribute_type)
+
+
+_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", "Actual")
+
+
+def _record_key(v: VariableRecord) -> tuple[Any, ...]:
+    return (v.component, v.component_instance, v.evse_id, v.connector_id, v.variable, v.variable_instance,
+            v.attribute_type)
+
+
+class CallEffects:
+    """Keeps station records in step with the answers to the CSMS's own commands."""
+
+    def __init__(self, store: StateStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+        self._after: dict[str, Effect] = {
+            "SetVariables": self._set_variables, "GetVariables": self._get_variables,
+            "RequestStartTransaction": self._request_start, "ReserveNow": self._reserve_now,
+            "CancelReservation": self._cancel_reservation, "SetDisplayMessage": self._set_display_message,
+            "ClearDisplayMessage": self._clear_display_message, "UpdateFirmware": self._update_firmware,
+            "PublishFirmware": self._publish_firmware, "GetLog": self._get_log,
+            "SetVariableMonitoring": self._set_monitoring, "ClearVariableMonitoring": self._clear_monitoring,
+            "CustomerInformation": self._customer_information, "ClearChargingProfile": self._clear_profile,
+            "SendLocalList": self._send_local_list, "GetLocalListVersion": self._local_list_version,
+            "GetChargingProfiles": self._get_profiles, "GetInstalledCertificateIds": self._installed_certificates,
+            "InstallCertificate": self._install_certificate, "DeleteCertificate": self._delete_certificate,
+            "SetMonitoringBase": self._monitoring_setting, "SetMonitoringLevel": self._monitoring_setting,
+            "SetNetworkProfile": self._network_profile, "UnpublishFirmware": self._unpublish_firmware,
+        }
+
+    async def before(self, station_id: str, action: str, payload: dict[str, Any]) -> None:
+        """Keep what must be known before the answer. The payload is not validated yet (the session does that
+        when sending): one this cannot read is left to the session to refuse."""
+        sid = StationId(station_id)
+        try:
+            if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
+                await self._store.put_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]),
+                                                  {**payload, "requestedAt": self._now()})
+                await self._prune(sid, sr.PROFILE_REQUEST)
+            elif action == "RequestStartTransaction":
+                await self._store.put_station_doc(sid, sr.REMOTE_START, str(payload["remoteStartId"]), {
+                    "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
+                    "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
+                await self._prune(sid, sr.REMOTE_START)
+        except (KeyError, TypeError, RecordRejected):
+            log.info("%s: %s payload not kept (the session will refuse it if it is invalid)", station_id, action)
+
+    async def after(self, station_id: str, action: str, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        effect = self._after.get(action)
+        if effect is None:
+            return
+        try:
+            await effect(StationId(station_id), payload, response)
+        except Exception:  # the station already acted: keep the operator's answer, log our failure
+            log.exception("%s: keeping the effect of %s failed", station_id, action)
+
+    async def _prune(self, sid: StationId, kind: str) -> None:
+        """Keep the newest `KEEP_REQUESTS` documents of `kind` (by requestedAt): old requests are not needed."""
+        docs = await self._store.list_station_docs(sid, kind)
+        if len(docs) <= KEEP_REQUESTS:
+            return
+        key = "remoteStartId" if kind == sr.REMOTE_START else "requestId"
+        for doc in sorted(docs, key=lambda d: d.get("requestedAt", ""))[:len(docs) - KEEP_REQUESTS]:
+            await self._store.delete_station_doc(sid, kind, str(doc[key]))
+
+    def _now(self) -> str:
+        return to_ocpp_time(self._clock.now())
+
+    async def _put_values(self, sid: StationId, values: dict[tuple[Any, ...], str]) -> None:
+        if not values:
+            return
+        existing = {_record_key(v): v for v in await self._store.list_variables(sid)}
+        records = []
+        for key, value in values.items():
+            old = existing.get(key)
+            if old is not None:
+                records.append(dataclasses.replace(old, value=value))
+            else:
+                component, instance, evse_id, connector_id, variable, variable_instance, attribute_type = key
+                records.append(VariableRecord(component=component, variable=variable, value=value,
+                                              attribute_type=attribute_type, evse_id=evse_id,
+                                              connector_id=connector_id, component_instance=instance,
+                                              variable_instance=variable_instance))
+        await self._store.put_variables(sid, records)
+
+    async def _set_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        requested = {_variable_key(d["component"], d["variable"], d.get("attributeType", "Actual")):
+                     d["attributeValue"] for d in payload["setVariableData"]}
+        accepted: dict[tuple[Any, ...], str] = {}
+        for result in response["setVariableResult"]:
+            key = _variable_key(result["component"], result["variable"], result.get("attributeType", "Actual"))
+            if result["attributeStatus"] == "Accepted" and key in requested:
+                accepted[key] = requested[key]
+        password = accepted.pop(_PASSWORD_KEY, None)  # never kept in the device model
+        if password is not None:  # A01: the station now uses it to connect
+            await self._store.put_credential(CredentialRecord(sid, hash_password(password), self._clock.now()))
+        await self._put_values(sid, accepted)
+
+    async def _get_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await self._put_values(sid, {
+            _variable_key(r["component"], r["variable"], r.get("attributeType", "Actual")): r["attributeValue"]
+            for r in response["getVariableResult"]
+            if r["attributeStatus"] == "Accepted" and "attributeValue" in r})
+
+    async def _request_start(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.REMOTE_START, str(payload["remoteStartId"]),
+                                   response["status"], {"transactionId": response.get("transactionId")})
+
+    async def _reserve_now(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        status = "Reserved" if response["status"] == "Accepted" else response["status"]
+        await self._store.delete_station_doc(sid, sr.RESERVATION, str(payload["id"]))  # a new reservation
+        await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, str(payload["id"]), status,
+                                   {**payload, "createdAt": self._now()})
+
+    async def _cancel_reservation(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        key = str(payload["reservationId"])
+        if response["status"] == "Accepted" and await self._store.get_station_doc(sid, sr.RESERVATION, key):
+            await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, key, "Cancelled")
+
+    async def _set_display_message(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] == "Accepted":
+            message = payload["message"]
+            await self._store.put_station_doc(sid, sr.DISPLAY_MESSAGE, str(message["id"]),
+                                              {**message, "source": "csms", "setAt": self._now()})
+
+    async def _clear_display_message(self, sid: StationId, payload: dict[str, Any],
+                                     response: dict[str, Any]) -> None:
+        if response["status"] == "Accepted":
+            await self._store.delete_station_doc(sid, sr.DISPLAY_MESSAGE, str(payload["id"]))
+
+    async def _update_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.FIRMWARE, str(payload["requestId"]),
+                                   response["status"], {"requestId": payload["requestId"],
+                                                        "firmware": payload["firmware"]})
+
+    async def _publish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE, str(payload["requestId"]),
+                                   response["status"], {"requestId": payload["requestId"],
+                                                        "location": payload["location"],
+                                                        "checksum": payload["checksum"]})
+
+    async def _get_log(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        extra = {"requestId": payload["requestId"], "logType": payload["logType"]}
+        if "filename" in response:
+            extra["filename"] = response["filename"]
+        await sr.update_status_doc(self._store, self._clock, sid, sr.LOG_UPLOAD, str(payload["requestId"]),
+                                   response["status"], extra)
+
+    async def _set_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        requested = payload["setMonitoringData"]
+        for index, result in enumerate(response["setMonitoringResult"]):
+            if result["status"] != "Accepted" or "id" not in result:
+                continue
+            same = [d for d in requested if (d["component"], d["variable"], d["type"]) ==
+                    (result["component"], result["variable"], result["type"])]
+            request = same[0] if len(same) == 1 else requested[index] if index < len(requested) else {}
+            await self._store.put_station_doc(sid, sr.MONITOR, str(result["id"]), {
+                "id": result["id"], "type": result["type"], "severity": result["severity"],
+                "component": result["component"], "variable": result["variable"], "setAt": self._now(),
+                **{k: v for k, v in request.items() if k in ("value", "transaction")}})
+
+    async def _clear_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        for result in response["clearMonitoringResult"]:
+            if result["status"] in ("Accepted", "NotFound"):
+                await self._store.delete_station_doc(sid, sr.MONITOR, str(result["id"]))
+
+    async def _customer_information(self, sid: StationId, payload: dict[str, Any],
+                                    response: dict[str, Any]) -> None:
+        await sr.log_entries(self._store, self._clock, sid, sr.CUSTOMER_INFORMATION, [{
+            "requestId": payload["requestId"], "request": payload, "status": response["status"]}])
+
+    async def _clear_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] != "Accepted":
+            return
+        criteria = payload.get("chargingProfileCriteria", {})
+        for doc in await self._store.list_station_docs(sid, sr.CHARGING_PROFILE):
+            profile = doc["profile"]
+            if "chargingProfileId" in payload and profile["id"] != payload["chargingProfileId"]:
+                continue
+            if "evseId" in criteria and doc["evseId"] != criteria["evseId"]:
+                continue
+            if "chargingProfilePurpose" in criteria and \
+                    profile["chargingProfilePurpose"] != criteria["chargingProfilePurpose"]:
+                continue
+            if "stackLevel" in criteria and profile["stackLevel"] != criteria["stackLevel"]:
+                continue
+            await self._store.delete_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]))
+
+    async def _get_profiles(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] == "NoProfiles":  # the station holds none of what was asked: forget ours
+            await forget_profiles(self._store, sid, payload, keep_request_id=None)
+
+    async def _installed_certificates(self, sid: StationId, payload: dict[str, Any],
+                                      response: dict[str, Any]) -> None:
+        """The station's answer replaces what the CSMS kept of the certificate types asked (all when none)."""
+        if response["status"] not in ("Accepted", "NotFound"):
+            return
+        types = set(payload.get("certificateType", []))
+        for doc in await self._store.list_station_docs(sid, sr.CERTIFICATE):
+            if not types or doc["certificateType"] in types:
+                key = sr.certificate_key(doc["certificateHashData"])
+                await self._store.delete_station_doc(sid, sr.CERTIFICATE, key)
+        for chain in response.get("certificateHashDataChain", []):
+            await self._store.put_station_doc(sid, sr.CERTIFICATE, sr.certificate_key(chain["certificateHashData"]),
+                                              {**chain, "reportedAt": self._now()})
+
+    async def _install_certificate(self, sid: StationId, payload: dict[str, Any],
+                                   response: dict[str, Any]) -> None:
+        await sr.log_entries(self._store, self._clock, sid, sr.CERTIFICATE_INSTALL, [{
+            "certificateType": payload["certificateType"], "status": response["status"]}])
+
+    async def _delete_certificate(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] in ("Accepted", "NotFound"):
+            key = sr.certificate_key(payload["certificateHashData"])
+            await self._store.delete_station_doc(sid, sr.CERTIFICATE, key)
+
+    async def _monitoring_setting(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        key = "base" if "monitoringBase" in payload else "level"
+        await sr.update_status_doc(self._store, self._clock, sid, sr.MONITORING_SETTING, key, response["status"],
+                                   payload if response["status"] == "Accepted" else {})
+
+    async def _network_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] == "Accepted":
+            await self._store.put_station_doc(sid, sr.NETWORK_PROFILE, str(payload["configurationSlot"]),
+                                              {**payload, "setAt": self._now()})
+
+    async def _unpublish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        if response["status"] != "Unpublished":
+            return
+        for doc in await self._store.list_station_docs(sid, sr.PUBLISH_FIRMWARE):
+            if doc.get("checksum") == payload["checksum"]:
+                await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE,
+                                           sr.request_key(doc.get("requestId")), "Unpublished")
+
+    async def _send_local_list(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", response["status"], {
+            "lastSentVersion": payload["versionNumber"], "lastUpdateType": payload["updateType"],
+            **({"versionNumber": payload["versionNumber"]} if response["status"] == "Accepted" else {})})
+
+    async def _local_list_version(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+        await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", "Reported",
+                                   {"versionNumber": response["versionNumber"]})
+
+
+async def forget_profiles(store: StateStore, sid: StationId, request: dict[str, Any],
+                          keep_request_id: int | None) -> None:
+    """Remove the station's reported profiles a GetChargingProfiles `request` covers, except those reported for
+    `keep_request_id` (the answer to it)."""
+    evse_id = request.get("evseId")
+    criteria = request.get("chargingProfile", {})
+    for doc in await store.list_station_docs(sid, sr.CHARGING_PROFILE):
+        profile = doc["profile"]
+        if keep_request_id is not None and doc.get("requestId") == keep_request_id:
+            continue
+        if evse_id is not None and doc["evseId"] != evse_id:
+            continue
+        if "chargingProfilePurpose" in criteria and \
+                profile["chargingProfilePurpose"] != criteria["chargingProfilePurpose"]:
+            continue
+        if "stackLevel" in criteria and profile["stackLevel"] != criteria["stackLevel"]:
+            continue
+        if "chargingProfileId" in criteria and profile["id"] not in criteria["chargingProfileId"]:
+            continue
+        if "chargingLimitSource" in criteria and doc.get("source") not in criteria["chargingLimitSource"]:
+            continue
+        await store.delete_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]))
