@@ -1,4 +1,7 @@
-"""CLI: `python -m csms serve | optimize ...`."""
+"""CLI: `csms serve | optimize | replay | scenario | sim` (also `python -m csms ...`).
+
+A data or config problem ends the command with one line on stderr (exit 2), never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,12 @@ import signal
 import sys
 from collections.abc import Callable
 
+from csms import __version__
 from csms.app import build_app
+from csms.cli_util import HelpFormatter
+from csms.errors import ConfigError
+from csms.grid.data import DataFileMissing
+from csms.grid.errors import GridDataError
 from csms.logging_setup import configure_logging
 from csms.runtime import tune_gc
 from csms.settings import load_settings
@@ -46,9 +54,19 @@ async def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="csms", description="V2G charge-point management system")
+    try:
+        return _main(argv)
+    except (DataFileMissing, GridDataError, ConfigError) as exc:
+        print(f"csms: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = argparse.ArgumentParser(prog="csms", description="V2G charge-point management system",
+                                     formatter_class=HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the OCPP endpoint and the operator API")
+    serve = sub.add_parser("serve", help="run the OCPP endpoint and the operator API", formatter_class=HelpFormatter)
     serve.add_argument("--store", choices=["memory", "redis"], help="override the configured store backend")
     serve.add_argument("--plain-logs", action="store_true", help="human-readable logs instead of JSON lines")
     serve.add_argument("--loop", choices=["auto", "asyncio", "uvloop"],
@@ -59,7 +77,12 @@ def main(argv: list[str] | None = None) -> int:
                    add_help=False)
     sub.add_parser("scenario", help="run a pilot scenario and write its report (`csms scenario run -h`)",
                    add_help=False)
+    sub.add_parser("sim", help="run simulated charge points against a CSMS (`csms sim -h`)", add_help=False)
     args, rest = parser.parse_known_args(argv)
+    if args.command == "sim":
+        from chargepoint_sim.__main__ import main as sim_main
+
+        return sim_main(rest, prog="csms sim")
     if args.command == "optimize":
         from csms.optimizer.cli import main as optimize_main
 

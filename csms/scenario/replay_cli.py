@@ -15,13 +15,14 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from csms.bundled import config_file
 from csms.grid.data import data_path
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
 from csms.scenario.fleet_run import FleetRunSpec
 from csms.scenario.regulation import run_regulation, write_trace_csv
 from csms.settings import load_settings
 
-DEFAULT_SIM_CONFIG = Path(__file__).resolve().parents[2] / "config" / "sim" / "regulation.toml"
+DEFAULT_SIM_CONFIG = config_file("sim", "regulation.toml")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
