@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -66,7 +67,9 @@ class TerminalProgress:
         if self.enabled:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=round(total_s), desc=label, unit="sim s", file=self.stream, dynamic_ncols=True,
+            size = shutil.get_terminal_size((100, 20))  # a terminal that reports 0 x 0 gets the fallback
+            self._bar = tqdm(total=round(total_s), desc=label, unit="sim s", file=self.stream, ncols=size.columns,
+                             nrows=size.lines,
                              bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} simulated s "
                                         "[{elapsed}<{remaining}]{postfix}")
 
