@@ -22,9 +22,10 @@ from csms.grid.data import DataFileMissing
 from csms.grid.errors import GridDataError
 from csms.logging_setup import configure_logging
 from csms.runtime import tune_gc
-from csms.settings import load_settings
+from csms.settings import DEFAULT_CONFIG_PATH, load_settings
 
 log = logging.getLogger("csms")
+DEV_API_TOKEN = "dev-admin-token"  # config/csms.toml's api.token: fine on a laptop, never in production
 
 
 async def _serve(args: argparse.Namespace) -> int:
@@ -39,7 +40,7 @@ async def _serve(args: argparse.Namespace) -> int:
         f"CSMS node {settings.node_id} running ({settings.store.backend} store)\n"
         f"  OCPP:  ws://{settings.ocpp.host}:{app.ocpp_port}{settings.ocpp.path_prefix}/<stationId>"
         f"  ({', '.join(settings.ocpp.versions)}, HTTP Basic auth, registration={settings.security.registration})\n"
-        f"  API:   http://{settings.api.host}:{app.api_port}/docs  (bearer token from CSMS_API__TOKEN)",
+        f"  API:   http://{settings.api.host}:{app.api_port}/docs  ({token_source(settings.api.token)})",
         flush=True,
     )
     stop = asyncio.Event()
@@ -51,6 +52,16 @@ async def _serve(args: argparse.Namespace) -> int:
     log.info("shutting down")
     await app.stop()
     return 0
+
+
+def token_source(token: str) -> str:
+    """Where the operator API's admin token comes from, for the start-up banner (never the token itself)."""
+    if os.environ.get("CSMS_API__TOKEN"):
+        return "bearer token from CSMS_API__TOKEN"
+    config = os.environ.get("CSMS_CONFIG") or str(DEFAULT_CONFIG_PATH)
+    if token == DEV_API_TOKEN:
+        return f"bearer token {DEV_API_TOKEN!r}, the development default from {config}: set CSMS_API__TOKEN"
+    return f"bearer token: api.token in {config}"
 
 
 def main(argv: list[str] | None = None) -> int:

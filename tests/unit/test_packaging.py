@@ -61,3 +61,13 @@ def test_a_missing_data_file_is_one_line_and_exit_2(tmp_path: Path, monkeypatch:
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pjm_regA_2s_2017-08-01_1600-2400.csv" in err and "CSMS_DATA_DIR" in err
     assert "Traceback" not in err
+
+
+def test_the_serve_banner_says_where_the_token_comes_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CSMS_API__TOKEN", raising=False)
+    monkeypatch.delenv("CSMS_CONFIG", raising=False)
+    told = cli.token_source("dev-admin-token")
+    assert "CSMS_API__TOKEN" in told and "development default" in told and str(DEFAULT_CONFIG_PATH) in told
+    assert cli.token_source("s3cret") == f"bearer token: api.token in {DEFAULT_CONFIG_PATH}"
+    monkeypatch.setenv("CSMS_API__TOKEN", "s3cret")
+    assert cli.token_source("s3cret") == "bearer token from CSMS_API__TOKEN"
