@@ -23,6 +23,7 @@ from csms.grid.errors import GridDataError
 from csms.logging_setup import configure_logging
 from csms.runtime import tune_gc
 from csms.settings import DEFAULT_CONFIG_PATH, load_settings
+from csms.store.errors import StoreSchemaError, StoreUnavailable
 
 log = logging.getLogger("csms")
 DEV_API_TOKEN = "dev-admin-token"  # config/csms.toml's api.token: fine on a laptop, never in production
@@ -67,7 +68,7 @@ def token_source(token: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
-    except (DataFileMissing, GridDataError, ConfigError) as exc:
+    except (DataFileMissing, GridDataError, ConfigError, StoreSchemaError, StoreUnavailable) as exc:
         print(f"csms: {exc}", file=sys.stderr)
         return 2
 
