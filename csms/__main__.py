@@ -68,9 +68,12 @@ def token_source(token: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
-    except (DataFileMissing, GridDataError, ConfigError, StoreSchemaError, StoreUnavailable) as exc:
+    except (DataFileMissing, GridDataError, ConfigError, StoreSchemaError) as exc:
         print(f"csms: {exc}", file=sys.stderr)
-        return 2
+        return 2  # not worth retrying (deploy/csms.service: RestartPreventExitStatus=2)
+    except StoreUnavailable as exc:
+        print(f"csms: state store unavailable: {exc}", file=sys.stderr)
+        return 1  # may pass: systemd restarts
 
 
 def _main(argv: list[str] | None) -> int:
