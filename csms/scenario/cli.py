@@ -18,7 +18,7 @@ from pathlib import Path
 from csms.bundled import find_config_file
 from csms.cli_util import HelpFormatter, fresh_out_dir
 from csms.scenario.pilots import run_scenario
-from csms.scenario.progress import TerminalProgress, follow_scaled_clock
+from csms.scenario.progress import TerminalProgress, run_with_progress
 from csms.scenario.report import write_report
 from csms.scenario.spec import load_scenario
 
@@ -44,8 +44,8 @@ def main(argv: list[str]) -> int:
     window = spec.window(args.short)
     total_s = window.warmup_s + window.duration_s
     with TerminalProgress(f"scenario {spec.scenario.name}", total_s=total_s) as progress:
-        result = asyncio.run(follow_scaled_clock(run_scenario(spec, short=args.short, workdir=args.work), progress,
-                                                 speed=window.speed, total_s=total_s))
+        result = asyncio.run(run_with_progress(run_scenario, progress, speed=window.speed, total_s=total_s,
+                                               spec=spec, short=args.short, workdir=args.work))
     data = write_report(result, out)
     print(f"{spec.scenario.title} ({data['form']} form, {data['window']['simulated_h']} h simulated in "
           f"{data['window']['real_s']} s)")

@@ -6,14 +6,17 @@ A run loop that knows its simulated time reports it through a `ProgressCallback`
         progress(ProgressUpdate(simulated_s=t, total_s=total, note="score 0.93 so far"))
 
 The CLIs pass a `TerminalProgress` (a tqdm bar on stderr: simulated time done / total, the note, an ETA), which
-draws only on a terminal and never when `CI` is set (`progress_wanted`); otherwise every call is a no-op. Until
-the loops call it themselves, `follow_scaled_clock` feeds it from the wall clock times the run's speed (the
-accelerated clock's own rule); a loop on a virtual clock calls the callback directly instead.
+draws only on a terminal and never when `CI` is set (`progress_wanted`); otherwise every call is a no-op.
+`run_with_progress(run, progress, ...)` hands the callback to `run` as `progress=` when `run` takes that keyword
+(a loop on a virtual clock, which knows its simulated time); otherwise it estimates simulated time from the wall
+clock times the run's speed (`follow_scaled_clock`, the accelerated clock's own rule). So a run loop opts in by
+adding a `progress: ProgressCallback = no_progress` parameter; the CLIs need no change.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import shutil
 import sys
@@ -116,3 +119,12 @@ async def follow_scaled_clock(awaitable: Awaitable[T], progress: ProgressCallbac
         ticker.cancel()
     progress(ProgressUpdate(total_s, total_s))
     return result
+
+
+async def run_with_progress(run: Callable[..., Awaitable[T]], progress: ProgressCallback, *, speed: float,
+                            total_s: float, **kwargs: Any) -> T:
+    """`await run(**kwargs)`, with `progress=progress` if `run` takes a `progress` keyword, else followed by
+    `follow_scaled_clock` (simulated time estimated as wall time x `speed`)."""
+    if "progress" in inspect.signature(run).parameters:
+        return await run(progress=progress, **kwargs)
+    return await follow_scaled_clock(run(**kwargs), progress, speed=speed, total_s=total_s)

@@ -24,7 +24,7 @@ from csms.cli_util import HelpFormatter, fresh_out_dir
 from csms.grid.data import require_data_file
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
 from csms.scenario.fleet_run import FleetRunSpec
-from csms.scenario.progress import TerminalProgress, follow_scaled_clock
+from csms.scenario.progress import TerminalProgress, run_with_progress
 from csms.scenario.regulation import run_regulation, write_trace_csv
 from csms.services.scoring import FLAT_SIGNAL_STD, WINDOW_S
 from csms.settings import load_settings
@@ -97,10 +97,9 @@ def main(argv: list[str]) -> int:
                         speed=args.speed, stations=args.stations, sim_log=sim_log)
     total_s = args.warmup_s + args.duration_s
     with TerminalProgress("replay", total_s=total_s) as progress:
-        result = asyncio.run(follow_scaled_clock(
-            run_regulation(series, settings, spec, signal_start_at=signal_start_at, duration_s=args.duration_s,
-                           respond=not args.no_response),
-            progress, speed=args.speed, total_s=total_s))
+        result = asyncio.run(run_with_progress(
+            run_regulation, progress, speed=args.speed, total_s=total_s, series=series, settings=settings,
+            spec=spec, signal_start_at=signal_start_at, duration_s=args.duration_s, respond=not args.no_response))
     score = result.score
     print(f"signal: {series.source} from {signal_start_at.isoformat()} for {args.duration_s:g} s "
           f"({series.interval_s:g} s cadence)")

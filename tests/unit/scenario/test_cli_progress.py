@@ -18,6 +18,7 @@ from csms.scenario.progress import (
     TerminalProgress,
     follow_scaled_clock,
     progress_wanted,
+    run_with_progress,
 )
 
 
@@ -104,3 +105,21 @@ def test_scenario_run_without_out_writes_to_a_fresh_folder_not_docs(tmp_path: Pa
     assert first != second
     for out in written:
         assert out.parent == Path("csms-out") and out.name.startswith("scenario-ev2g-") and (tmp_path / out).is_dir()
+
+
+def test_a_run_that_takes_a_progress_keyword_reports_itself_and_others_are_followed() -> None:
+    seen: list[ProgressUpdate] = []
+
+    async def reporting(*, steps: int, progress: Any) -> int:
+        for i in range(steps):
+            progress(ProgressUpdate(simulated_s=10.0 * (i + 1), total_s=10.0 * steps, note=f"score {i}"))
+        return steps
+
+    async def silent(*, steps: int) -> int:
+        return steps
+
+    assert asyncio.run(run_with_progress(reporting, seen.append, speed=1.0, total_s=30.0, steps=3)) == 3
+    assert [u.note for u in seen] == ["score 0", "score 1", "score 2"]  # no wall-clock estimates mixed in
+    seen.clear()
+    assert asyncio.run(run_with_progress(silent, seen.append, speed=1.0, total_s=30.0, steps=2)) == 2
+    assert seen[-1] == ProgressUpdate(30.0, 30.0)
