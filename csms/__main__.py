@@ -99,9 +99,11 @@ def _main(argv: list[str] | None) -> int:
 
         return sim_main(rest, prog="csms sim")
     if args.command == "optimize":
+        from csms.bundled import find_config_file
+        from csms.cli_util import fresh_out_dir
         from csms.optimizer.cli import main as optimize_main
 
-        return optimize_main(rest)
+        return optimize_main(rest, find_problem=find_config_file, out_dir=lambda: fresh_out_dir("optimize"))
     if args.command == "replay":
         from csms.scenario.replay_cli import main as replay_main
 
