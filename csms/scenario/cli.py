@@ -19,7 +19,7 @@ from csms.bundled import find_config_file
 from csms.cli_util import HelpFormatter, fresh_out_dir
 from csms.scenario.pilots import run_scenario
 from csms.scenario.progress import TerminalProgress, run_with_progress
-from csms.scenario.report import write_report
+from csms.scenario.report import PLOTS_MISSING, plots_available, write_report
 from csms.scenario.spec import load_scenario
 
 
@@ -40,6 +40,8 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     spec = load_scenario(find_config_file(args.file))
+    if not plots_available():
+        print(f"note: {PLOTS_MISSING}", flush=True)
     out = args.out if args.out is not None else fresh_out_dir(f"scenario-{spec.scenario.name}")
     window = spec.window(args.short)
     total_s = window.warmup_s + window.duration_s

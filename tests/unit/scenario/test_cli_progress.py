@@ -123,3 +123,16 @@ def test_a_run_that_takes_a_progress_keyword_reports_itself_and_others_are_follo
     seen.clear()
     assert asyncio.run(run_with_progress(silent, seen.append, speed=1.0, total_s=30.0, steps=2)) == 2
     assert seen[-1] == ProgressUpdate(30.0, 30.0)
+
+
+def test_scenario_run_says_up_front_when_plots_cannot_be_drawn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    async def fake_run(spec: Any, *, short: bool, workdir: Path | None) -> Any:
+        raise RuntimeError("stop here: only the note before the run matters")
+
+    monkeypatch.setattr(scenario_cli, "run_scenario", fake_run)
+    monkeypatch.setattr(scenario_cli, "plots_available", lambda: False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RuntimeError, match="stop here"):
+        scenario_cli.main(["run", "config/scenarios/ev2g.toml", "--short"])
+    assert "pip install 'v2g-csms[report]'" in capsys.readouterr().out
