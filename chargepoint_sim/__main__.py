@@ -1,7 +1,7 @@
 """CLI: run a simulated fleet against a CSMS.
 
-    csms sim --csms ws://127.0.0.1:9000/ocpp --stations 10 \
-        [--config config/sim/demo.toml] [--speed 60] [--duration-s 3600] [--seed 1] [--password ...]
+    csms sim --csms ws://127.0.0.1:9000/ocpp --stations 10 [--config config/sim/demo.toml] [--speed 60]
+             [--duration-s 3600] [--seed 1] [--password ...]
 
 (also `python -m chargepoint_sim` or `chargepoint-sim`). A relative `config/...` path that is not in the current
 folder is read from the package's bundled copy, so the line above works from any folder.
