@@ -9,6 +9,7 @@ SPEED ?= 60
 .PHONY: run test test-long lint bench scenarios clean
 
 $(STAMP): pyproject.toml
+	@echo "installing the project and its dependencies into $(VENV) (first run or pyproject.toml changed: 2-3 min)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_acn_comparison.py                   # 2019-06-03 .. 2019-06-17 (2 weeks)
     .venv/bin/python bench/bench_acn_comparison.py --start 2019-06-03 --days 28 --site-limit-kw 150
 
-Data (read from $CSMS_DATA_DIR, default ../shared/data; nothing is copied):
+Data (read from $CSMS_DATA_DIR, default: the repository's data/):
   ev_sessions/acn_caltech_sessions_2019-05_2019-08.csv.gz   real sessions (Lee, Li and Low, e-Energy 2019)
   tariffs/sce_tou_ev_4_march_2019.json                       SCE TOU-EV-4 energy prices and demand charge
 
@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import os
 import sys
 import time
 import warnings
@@ -56,6 +55,7 @@ from acnportal.algorithms import (
 )
 from acnportal.signals.tariffs import TimeOfUseTariff
 
+from csms.grid.data import data_dir as csms_data_dir
 from csms.optimizer import EvSpec, FleetProblem, Market, PlannerOptions, Site, plan
 
 LOCAL = ZoneInfo("America/Los_Angeles")
@@ -66,7 +66,7 @@ TARIFF = "sce_tou_ev_4_march_2019"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("CSMS_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
+    return csms_data_dir()
 
 
 def load_sessions(start: datetime, end: datetime) -> list[dict[str, Any]]:

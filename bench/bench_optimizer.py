@@ -9,7 +9,7 @@ one chunk, see csms/optimizer/decomposition.py; monolithic = one LP). ``--compar
 problem with the monolithic LP in the same subprocess and prints the decomposition's optimality gap.
 
 Each planner size runs in its own subprocess so the peak RSS (resource.getrusage) is that solve's.
-The fleet is synthetic but priced with real data from $CSMS_DATA_DIR (default ../shared/data): CAISO
+The fleet is synthetic but priced with real data from $CSMS_DATA_DIR (default: the repository's data/): CAISO
 April-2016 hourly energy price profile (import; export at 80 %), PJM 2017-01-01 hourly regulation
 capacity price RMCCP (split half to up, half to down, as if sold as separate products). 24 h x 15 min;
 30 % of EVs already plugged at the start, the rest arrive over the day and stay 3-14 h; 60 % allow V2G.
@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import io
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -35,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from csms.grid.data import data_path, open_data_text
 from csms.optimizer import (
     DrCommitment,
     EvSpec,
@@ -54,8 +55,6 @@ N_INTERVALS = 96
 STEP_S = 900
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("CSMS_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
 def hourly_to_intervals(hourly: list[float]) -> tuple[float, ...]:
@@ -64,11 +63,10 @@ def hourly_to_intervals(hourly: list[float]) -> tuple[float, ...]:
 
 def real_prices() -> tuple[tuple[float, ...], tuple[float, ...]]:
     """(energy price per MWh, regulation capacity price per MW·h) per 15-min interval."""
-    caiso = data_dir() / "caiso" / "caiso_apr2016_hourly_price_profile_gmlc.csv"
-    energy = [float(v) for v in caiso.read_text().strip().split(",")]
-    pjm = data_dir() / "pjm" / "pjm_2017_hourly_reg_prices_and_sim_scores_gmlc.csv"
-    with pjm.open() as fh:
-        rows = list(csv.DictReader(fh))[:24]
+    caiso = data_path("caiso", "caiso_apr2016_hourly_price_profile_gmlc.csv")
+    energy = [float(v) for v in open_data_text(caiso).strip().split(",")]
+    pjm = data_path("pjm", "pjm_2017_hourly_reg_prices_and_sim_scores_gmlc.csv")
+    rows = list(csv.DictReader(io.StringIO(open_data_text(pjm))))[:24]
     rmccp = [float(ast.literal_eval(r["Regulation_Market_Clearing_Price(RMCP)"])[1]) for r in rows]
     return hourly_to_intervals(energy), hourly_to_intervals(rmccp)
 

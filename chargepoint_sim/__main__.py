@@ -1,7 +1,10 @@
 """CLI: run a simulated fleet against a CSMS.
 
-    python -m chargepoint_sim --csms ws://127.0.0.1:9000/ocpp --stations 10 \
-        [--config config/sim/demo.toml] [--speed 60] [--duration-s 3600] [--seed 1] [--password ...]
+    csms sim --csms ws://127.0.0.1:9000/ocpp --stations 10 [--config config/sim/demo.toml] [--speed 60]
+             [--duration-s 3600] [--seed 1] [--password ...]
+
+(also `python -m chargepoint_sim` or `chargepoint-sim`). A relative `config/...` path that is not in the current
+folder is read from the package's bundled copy, so the line above works from any folder.
 
 `--speed` is simulated seconds per real second; `--duration-s` is simulated time (default: until SIGINT/SIGTERM).
 Command-line values override the TOML file.
@@ -19,12 +22,14 @@ from pathlib import Path
 
 from chargepoint_sim.config import FleetConfig, load_config
 from chargepoint_sim.fleet import Fleet
+from csms.bundled import find_config_file
+from csms.cli_util import HelpFormatter
 from csms.domain.clock import ScaledClock, SystemClock
 from csms.errors import ConfigError
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="chargepoint_sim", description="Simulated bidirectional OCPP stations")
+def parse_args(argv: list[str] | None = None, *, prog: str = "chargepoint_sim") -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=HelpFormatter)
     parser.add_argument("--csms", dest="csms_url", help="CSMS websocket base URL, e.g. ws://127.0.0.1:9000/ocpp")
     parser.add_argument("--stations", type=int, help="number of stations")
     parser.add_argument("--config", type=Path, help="TOML file (see config/sim/demo.toml)")
@@ -54,8 +59,10 @@ async def _run(config: FleetConfig, speed: float, duration_s: float | None, star
     await fleet.run(duration_s, stop)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def main(argv: list[str] | None = None, *, prog: str = "chargepoint_sim") -> int:
+    args = parse_args(argv, prog=prog)
+    if args.config is not None:
+        args.config = find_config_file(args.config)
     level = getattr(logging, str(args.log_level).upper(), logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if level > logging.DEBUG:

@@ -1,4 +1,7 @@
-"""CLI: `python -m csms serve | optimize ...`."""
+"""CLI: `csms serve | optimize | replay | scenario | sim` (also `python -m csms ...`).
+
+A data or config problem ends the command with one line on stderr (exit 2), never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,19 @@ import signal
 import sys
 from collections.abc import Callable
 
+from csms import __version__
 from csms.app import build_app
+from csms.cli_util import HelpFormatter
+from csms.errors import ConfigError
+from csms.grid.data import DataFileMissing
+from csms.grid.errors import GridDataError
 from csms.logging_setup import configure_logging
 from csms.runtime import tune_gc
-from csms.settings import load_settings
+from csms.settings import DEFAULT_CONFIG_PATH, load_settings
+from csms.store.errors import StoreSchemaError, StoreUnavailable
 
 log = logging.getLogger("csms")
+DEV_API_TOKEN = "dev-admin-token"  # config/csms.toml's api.token: fine on a laptop, never in production
 
 
 async def _serve(args: argparse.Namespace) -> int:
@@ -31,7 +41,7 @@ async def _serve(args: argparse.Namespace) -> int:
         f"CSMS node {settings.node_id} running ({settings.store.backend} store)\n"
         f"  OCPP:  ws://{settings.ocpp.host}:{app.ocpp_port}{settings.ocpp.path_prefix}/<stationId>"
         f"  ({', '.join(settings.ocpp.versions)}, HTTP Basic auth, registration={settings.security.registration})\n"
-        f"  API:   http://{settings.api.host}:{app.api_port}/docs  (bearer token from CSMS_API__TOKEN)",
+        f"  API:   http://{settings.api.host}:{app.api_port}/docs  ({token_source(settings.api.token)})",
         flush=True,
     )
     stop = asyncio.Event()
@@ -45,10 +55,33 @@ async def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def token_source(token: str) -> str:
+    """Where the operator API's admin token comes from, for the start-up banner (never the token itself)."""
+    if os.environ.get("CSMS_API__TOKEN"):
+        return "bearer token from CSMS_API__TOKEN"
+    config = os.environ.get("CSMS_CONFIG") or str(DEFAULT_CONFIG_PATH)
+    if token == DEV_API_TOKEN:
+        return f"bearer token {DEV_API_TOKEN!r}, the development default from {config}: set CSMS_API__TOKEN"
+    return f"bearer token: api.token in {config}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="csms", description="V2G charge-point management system")
+    try:
+        return _main(argv)
+    except (DataFileMissing, GridDataError, ConfigError, StoreSchemaError) as exc:
+        print(f"csms: {exc}", file=sys.stderr)
+        return 2  # not worth retrying (deploy/csms.service: RestartPreventExitStatus=2)
+    except StoreUnavailable as exc:
+        print(f"csms: state store unavailable: {exc}", file=sys.stderr)
+        return 1  # may pass: systemd restarts
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = argparse.ArgumentParser(prog="csms", description="V2G charge-point management system",
+                                     formatter_class=HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the OCPP endpoint and the operator API")
+    serve = sub.add_parser("serve", help="run the OCPP endpoint and the operator API", formatter_class=HelpFormatter)
     serve.add_argument("--store", choices=["memory", "redis"], help="override the configured store backend")
     serve.add_argument("--plain-logs", action="store_true", help="human-readable logs instead of JSON lines")
     serve.add_argument("--loop", choices=["auto", "asyncio", "uvloop"],
@@ -59,11 +92,18 @@ def main(argv: list[str] | None = None) -> int:
                    add_help=False)
     sub.add_parser("scenario", help="run a pilot scenario and write its report (`csms scenario run -h`)",
                    add_help=False)
+    sub.add_parser("sim", help="run simulated charge points against a CSMS (`csms sim -h`)", add_help=False)
     args, rest = parser.parse_known_args(argv)
+    if args.command == "sim":
+        from chargepoint_sim.__main__ import main as sim_main
+
+        return sim_main(rest, prog="csms sim")
     if args.command == "optimize":
+        from csms.bundled import find_config_file
+        from csms.cli_util import fresh_out_dir
         from csms.optimizer.cli import main as optimize_main
 
-        return optimize_main(rest)
+        return optimize_main(rest, find_problem=find_config_file, out_dir=lambda: fresh_out_dir("optimize"))
     if args.command == "replay":
         from csms.scenario.replay_cli import main as replay_main
 

@@ -34,6 +34,7 @@ from csms.services.gateway import StationGateway
 from csms.settings import Settings
 from csms.store.base import StateStore
 from csms.store.keys import KeySchema
+from csms.store.schema import ensure_schema_version
 
 if TYPE_CHECKING:  # the fleet controller pulls in numpy/scipy/highspy: imported only when enabled
     from csms.services.fleet_controller import FleetController
@@ -120,6 +121,7 @@ class CsmsApp:
             return False
 
     async def start(self) -> None:
+        await ensure_schema_version(self.store)  # refuses a store written by a newer CSMS (csms/store/schema.py)
         if self.metrics is not None:
             self.metrics.start()
         for version in (OcppVersion(v) for v in self.settings.ocpp.versions):

@@ -18,7 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "csms.toml"
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent / "_bundled" / "config" / "csms.toml"  # csms/bundled.py
 
 
 class OcppSettings(BaseModel):

@@ -1,4 +1,5 @@
-"""The operator API under /api/v1 (OpenAPI at /docs), the dashboard at /dashboard/, probes and /metrics.
+"""The operator API under /api/v1 (OpenAPI at /docs and /redoc, their assets served locally: they work offline),
+the dashboard at /dashboard/, probes and /metrics.
 
 Layout: `routes/` holds one router per area (stations, commands, transactions and idTokens, fleet and grid,
 admin, live events, system); `auth.py` API tokens and roles; `audit.py` the command audit; `problems.py` RFC 9457
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from csms.api.audit import ApiMiddleware
 from csms.api.auth import Auth, Role, TokenRegistry
@@ -27,15 +29,18 @@ from csms.api.services import ApiServices
 __all__ = ["ApiServices", "create_api"]
 
 SETTINGS_TOKEN_ID = "settings"
+SETTINGS_TOKEN_NAME = "configured admin"  # the dashboard shows "configured admin (admin)"; audit actor name
+DOCS_ASSETS_URL = "/docs-assets"  # Swagger UI and ReDoc JS/CSS, served from the fastapi-offline package
 
 
 def create_api(services: ApiServices, tokens: TokenRegistry | None = None) -> FastAPI:
     """The ASGI app. `tokens` defaults to an in-memory registry seeded with `services.api_token` as admin."""
     if tokens is None:
         tokens = TokenRegistry(services.clock)
-        tokens.seed(services.api_token, token_id=SETTINGS_TOKEN_ID, name="settings.api.token", role=Role.ADMIN)
+        tokens.seed(services.api_token, token_id=SETTINGS_TOKEN_ID, name=SETTINGS_TOKEN_NAME, role=Role.ADMIN)
     auth = Auth(tokens)
-    api = FastAPI(title="V2G CSMS operator API", version="1",
+    # /docs (Swagger UI) and /redoc load their JS/CSS from this server, not a CDN: they work offline
+    api = FastAPIOffline(title="V2G CSMS operator API", version="1", static_url=DOCS_ASSETS_URL,
                   description="Operator REST API of the V2G CSMS. Bearer tokens with roles viewer < operator < "
                               "admin (see `x-required-role` on each operation). Errors are RFC 9457 problem "
                               "details. Lists page with `limit`/`offset` (headers X-Total-Count, Link).")

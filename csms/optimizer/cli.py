@@ -1,5 +1,11 @@
 """``csms optimize <problem.json|toml> [--out result.json]``: solve, print a summary, write the plan JSON.
 
+    csms optimize config/problems/two_evs_dr.toml
+
+The plan goes to ``--out`` or else to a fresh ``csms-out/optimize-<UTC time>/plan.json``. A relative
+``config/...`` problem path not found in the current folder is read from the package's bundled copy. (The
+optimizer stays pure: ``csms.__main__`` injects both as ``find_problem`` and ``out_dir``.)
+
 ``main`` takes the arguments after the ``optimize`` sub-command; the CSMS's ``__main__`` dispatches to it.
 Exit codes: 0 plan is optimal and passes the checker, 1 a plan was produced but has shortfalls,
 safety violations or a non-optimal status, 2 bad input.
@@ -9,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +25,21 @@ from csms.optimizer.io import load_problem, plan_to_dict, write_result
 from csms.optimizer.planner import plan as solve_plan
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="csms optimize", description=__doc__)
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """The docstring's layout kept, each option's default shown."""
+
+
+def main(argv: list[str], *, find_problem: Callable[[Path], Path] = lambda path: path,
+         out_dir: Callable[[], Path] | None = None) -> int:
+    """`find_problem` maps the given path to the file to read; `out_dir` makes the folder for the plan when
+    `--out` is not given (no plan file without either)."""
+    parser = argparse.ArgumentParser(prog="csms optimize", description=__doc__, formatter_class=_HelpFormatter)
     parser.add_argument("problem", type=Path, help="problem file (.json or .toml)")
-    parser.add_argument("--out", type=Path, default=None, help="write the plan as JSON here")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write the plan as JSON here (default: csms-out/optimize-<time>/plan.json)")
     args = parser.parse_args(argv)
     try:
-        problem = load_problem(args.problem)
+        problem = load_problem(find_problem(args.problem))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot load {args.problem}: {exc}", file=sys.stderr)
         return 2
@@ -50,8 +65,9 @@ def main(argv: list[str]) -> int:
         kwh = result.dr_shortfall_wh[cid] / 1e3
         print(f"dr {cid:<14} shortfall {w / 1e3:.3f} kW (worst interval), {kwh:.3f} kWh")
     print(f"checker           {len(violations)} violations ({'safe' if is_safe(violations) else 'UNSAFE'})")
-    if args.out is not None:
-        write_result(args.out, plan_to_dict(problem, result, violations))
-        print(f"wrote             {args.out}")
+    out = args.out if args.out is not None or out_dir is None else out_dir() / "plan.json"
+    if out is not None:
+        write_result(out, plan_to_dict(problem, result, violations))
+        print(f"wrote             {out}")
     ok = result.is_optimal and not violations
     return 0 if ok else 1

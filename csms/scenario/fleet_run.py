@@ -28,6 +28,7 @@ from chargepoint_sim.config import load_config
 from chargepoint_sim.fleet import Fleet
 from csms.app import CsmsApp, build_app
 from csms.domain.clock import Clock, LoopClock, ScaledClock
+from csms.scenario.progress import ProgressCallback, ProgressUpdate
 from csms.scenario.virtual_time import ClockMode
 from csms.settings import Settings
 
@@ -170,6 +171,7 @@ class FleetRun:
         # A virtual run serves no operator API: nothing reads it, and its server would tick the loop every 0.1 s.
         self.app: CsmsApp = build_app(self.settings, clock=self.clock, serve_api=not virtual)
         self._sims: _SimHost | None = None
+        self._background: list[asyncio.Task[None]] = []
 
     @property
     def csms_url(self) -> str:
@@ -195,8 +197,20 @@ class FleetRun:
             raise RuntimeError("FleetRun not entered")
         self._sims.add(config, log_path, stations=stations, seed=seed)
 
+    def report_progress(self, progress: ProgressCallback, total_s: float, *, every_s: float = 10.0) -> None:
+        """Tell `progress` the simulated seconds since the run's start every `every_s` of the run's clock."""
+        async def tick() -> None:
+            while True:
+                progress(ProgressUpdate((self.clock.now() - self.spec.start_at).total_seconds(), total_s))
+                await self.clock.sleep(every_s)
+
+        self._background.append(asyncio.create_task(tick(), name="fleet-run-progress"))
+
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         try:
             if self._sims is not None:
                 await self._sims.stop()

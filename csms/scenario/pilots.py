@@ -36,6 +36,7 @@ from csms.grid.replay import RegulationReplay, wait_until
 from csms.grid.signals import PriceMarket, RegulationSeries
 from csms.scenario.fleet_run import ClockMode, FleetRun, FleetRunSpec
 from csms.scenario.frequency import ou_frequency
+from csms.scenario.progress import ProgressCallback, no_progress
 from csms.scenario.regulation import DepartureCheck, departure_checks, resample
 from csms.scenario.settlement import BreakEven, Settlement, SettlementInputs, break_even, settle
 from csms.scenario.spec import DrMarket, FcrNMarket, FleetGroup, RegulationMarket, RunWindow, ScenarioSpec
@@ -303,7 +304,8 @@ def _unmanaged_w(evs: list[PluggedEv], live: dict[str, tuple[float | None, float
 
 
 async def run_scenario(spec: ScenarioSpec, *, short: bool = False, settings: Settings | None = None,
-                       workdir: Path | None = None, clock: ClockMode = "virtual") -> ScenarioResult:
+                       workdir: Path | None = None, clock: ClockMode = "virtual",
+                       progress: ProgressCallback = no_progress) -> ScenarioResult:
     """Run `spec` (its short or full form) and return the measured, settled result. `clock="virtual"` runs the
     simulated fleets in this process (call it through `csms.scenario.virtual_time.run_virtual`); `"realtime"`
     runs them as child processes at the window's speed."""
@@ -337,6 +339,7 @@ async def run_scenario(spec: ScenarioSpec, *, short: bool = False, settings: Set
         async with FleetRun(_settings(spec, settings), fleet_spec) as run:
             for i, config in enumerate(configs[1:], start=1):
                 run.add_fleet(config, work / f"sim-{i}.log")
+            run.report_progress(progress, window.warmup_s + window.duration_s)
             result = await _drive(spec, short, window, run, series, prices, window_start, window_end)
     finally:
         if tmp is not None:

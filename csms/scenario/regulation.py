@@ -24,6 +24,7 @@ from csms.domain.ids import StationId
 from csms.grid.replay import RegulationReplay
 from csms.grid.signals import RegulationSeries
 from csms.scenario.fleet_run import FleetRun, FleetRunSpec
+from csms.scenario.progress import ProgressCallback, no_progress
 from csms.services.fleet_controller import TracePoint, regulation_trace
 from csms.services.scoring import RegulationScore, one_step_late_score, regulation_score
 from csms.settings import Settings
@@ -91,15 +92,17 @@ async def departure_checks(run: FleetRun, since: datetime, soc_tolerance: float 
 
 
 async def run_regulation(series: RegulationSeries, settings: Settings, spec: FleetRunSpec, *,
-                         signal_start_at: datetime, duration_s: float, respond: bool = True) -> RegulationRunResult:
+                         signal_start_at: datetime, duration_s: float, respond: bool = True,
+                         progress: ProgressCallback = no_progress) -> RegulationRunResult:
     """Run the fleet against `series` for `duration_s` of signal starting at `signal_start_at` (the run's clock
-    starts at `spec.start_at`, before it, for the warm-up)."""
+    starts at `spec.start_at`, before it, for the warm-up); `progress` hears the simulated time."""
     settings = settings.model_copy(update={"fleet": settings.fleet.model_copy(update={"enabled": True})})
     async with FleetRun(settings, spec) as run:
         controller = run.app.fleet
         assert controller is not None
         if not respond:
             controller.send_setpoints = False
+        run.report_progress(progress, (signal_start_at - spec.start_at).total_seconds() + duration_s)
         await run.wait_sim_time(signal_start_at)
         controller.request_replan("signal starts")
         replay = RegulationReplay(series, run.clock)  # samples at their own times: the clock is already there

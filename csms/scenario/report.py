@@ -5,6 +5,7 @@ events; SoC bands (10-50-90 % and min/max) per vehicle group; the settlement tab
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,18 @@ def summary(result: ScenarioResult) -> dict[str, Any]:
     return out
 
 
+PLOTS_MISSING = ("plots need matplotlib, which this install lacks: pip install 'v2g-csms[report]' "
+                 "(figures and tables are complete without them)")
+
+
+def plots_available() -> bool:
+    """True when matplotlib (the `report` extra) is installed; without it reports have no PNG plots."""
+    return importlib.util.find_spec("matplotlib") is not None
+
+
 def _plots(result: ScenarioResult, out_dir: Path) -> list[str]:
+    if not plots_available():
+        return []
     import matplotlib
 
     matplotlib.use("Agg")
@@ -181,7 +193,7 @@ def render_html(result: ScenarioResult, data: dict[str, Any], images: list[str])
     be = data["break_even"]
     parts.append(f"<li>break-even: fleet of {be['vehicles'] if be['vehicles'] is not None else 'n/a (margin <= 0)'}"
                  f" vehicles, or prices x{be['price_factor'] if be['price_factor'] is not None else 'n/a'}</li></ul>")
-    parts += [f"<img src='{esc(i)}' alt='{esc(i)}'>" for i in images]
+    parts += [f"<img src='{esc(i)}' alt='{esc(i)}'>" for i in images] or [f"<p><em>{esc(PLOTS_MISSING)}</em></p>"]
     if result.dr:
         parts.append("<h2>DR events</h2><table><tr><th>event</th><th>notice</th><th>notice (min)</th><th>start</th>"
                      "<th>committed kW</th><th>baseline kW</th><th>delivered kW</th><th>ratio</th><th>EV share</th>"

@@ -116,6 +116,15 @@ class StateStore(Protocol):
         (Redis: two pipelines for the whole list). `device_model` adds each station's variables."""
         ...
 
+    # schema version (csms/store/schema.py checks it at startup)
+    async def claim_schema_version(self, version: int) -> int:
+        """Store `version` as the schema version if none is stored yet (atomically); return the stored one."""
+        ...
+
+    async def set_schema_version(self, version: int) -> None:
+        """Overwrite the stored schema version (after a migration has run)."""
+        ...
+
     # lifecycle
     async def ping(self) -> bool:
         """True when the backing store answers."""

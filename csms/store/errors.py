@@ -20,3 +20,8 @@ class RecordRejected(StoreError, ValueError):
 
 class CorruptRecord(StoreError):
     """Stored bytes could not be decoded into the expected record type."""
+
+
+class StoreSchemaError(StoreError):
+    """The store's records are of a schema version this CSMS cannot use (newer than it knows, or older with no
+    migration to the current one): the node refuses to start (csms/store/schema.py)."""

@@ -136,6 +136,11 @@ class KeySchema:
 
     # global keys
     @property
+    def schema_version(self) -> str:
+        """The stored records' schema version (csms/store/schema.py): a decimal integer string."""
+        return self._global + "meta:schema_version"
+
+    @property
     def tokens(self) -> str:
         return self._global + "tokens"
 

@@ -48,6 +48,7 @@ class MemoryStore:
         self._needs: dict[StationId, dict[int, ChargingNeedsRecord]] = {}
         self._docs: dict[tuple[StationId, str], dict[str, bytes]] = {}
         self._logs: dict[tuple[StationId, str], deque[bytes]] = {}
+        self._schema_version: int | None = None
 
     # stations
     async def put_station(self, station: StationRecord) -> None:
@@ -204,6 +205,16 @@ class MemoryStore:
         return facts
 
     # lifecycle
+    async def claim_schema_version(self, version: int) -> int:
+        """Store `version` if no schema version is stored yet; return the stored one."""
+        if self._schema_version is None:
+            self._schema_version = version
+        return self._schema_version
+
+    async def set_schema_version(self, version: int) -> None:
+        """Overwrite the stored schema version."""
+        self._schema_version = version
+
     async def ping(self) -> bool:
         """True when the backing store answers."""
         return True

@@ -44,7 +44,7 @@ from csms.domain.records import (
 )
 from csms.store.base import EvseFacts
 from csms.store.codec import decode, decode_doc, decoder, encode, encode_doc
-from csms.store.errors import StoreError, StoreUnavailable
+from csms.store.errors import CorruptRecord, StoreError, StoreUnavailable
 from csms.store.keys import DEFAULT_PREFIX, KeySchema
 from csms.store.memory import DEFAULT_MAX_SAMPLES
 
@@ -573,6 +573,22 @@ class RedisStore:
         return facts
 
     # lifecycle
+    async def claim_schema_version(self, version: int) -> int:
+        """SET NX the schema version key, then read it: nodes starting together agree on one value."""
+        key = self.keys.schema_version
+        with _redis_errors("claim_schema_version"):
+            await _result(self._redis.set(key, str(version), nx=True))
+            raw = await _result(self._redis.get(key))
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise CorruptRecord(f"{key} holds {raw!r}, not a schema version number") from None
+
+    async def set_schema_version(self, version: int) -> None:
+        """Overwrite the schema version key."""
+        with _redis_errors("set_schema_version"):
+            await _result(self._redis.set(self.keys.schema_version, str(version)))
+
     async def ping(self) -> bool:
         """True when Redis answers PING; False on any Redis error (never raises for an unreachable server)."""
         try:

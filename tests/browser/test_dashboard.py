@@ -163,6 +163,6 @@ async def test_dashboard_shows_stations_and_the_fleet_plot_follows_a_regulation_
                     break
                 await asyncio.sleep(0.1)
     actions = [(e["actor"], e["action"], e["outcome"]) for e in audit]
-    assert ("settings.api.token", "regulation", "ok") in actions
-    assert ("settings.api.token", "RequestStopTransaction", "ok") in actions
+    assert ("configured admin", "regulation", "ok") in actions
+    assert ("configured admin", "RequestStopTransaction", "ok") in actions
     assert tx is not None and not tx["is_open"], "the remote stop ended the transaction"

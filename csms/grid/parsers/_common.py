@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
+from csms.grid.data import data_dir_hint, open_data_bytes
 from csms.grid.errors import GridDataError
 from csms.grid.signals import FloatArray, PriceSignal
 
@@ -56,13 +57,17 @@ def source_name(path: Path) -> str:
 
 
 def read_text(path: Path | str) -> tuple[str, str]:
-    """The file's text (UTF-8, a BOM dropped) and its source name; undecodable bytes fail naming their line."""
+    """The file's text (UTF-8, a BOM dropped; gunzipped if named `*.gz`) and its source name; undecodable bytes
+    fail naming their line."""
     path = Path(path)
     source = source_name(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GridDataError(f"cannot read file: {exc.strerror or exc}", source=source) from exc
+        data = open_data_bytes(path)
+    except FileNotFoundError as exc:
+        raise GridDataError(f"cannot read file: {exc.strerror or exc} ({data_dir_hint()})", source=source) from exc
+    except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise GridDataError(f"cannot read file: {reason}", source=source) from exc
     try:
         return source, data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

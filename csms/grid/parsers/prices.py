@@ -1,6 +1,6 @@
 """Price files -> `PriceSignal`s in ascending time order (UTC intervals), with notes on what was tolerated.
 
-Formats (all in ../shared/data; see its README):
+Formats (all in the repository's data/; see its README):
 - PJM hourly regulation prices (`parse_pjm_regulation_prices`): hour-beginning local time, the RMCP column a
   tuple "(RMCP, RMCCP, RMPCP)" in $/MWh; RMCP must equal RMCCP + RMPCP (to the cent).
 - Energinet / Nord Pool day-ahead (`parse_energinet_spot`): HourUTC, HourDK, PriceArea, SpotPriceDKK/EUR; any

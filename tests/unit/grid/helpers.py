@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from csms.grid.data import data_path
+from csms.grid.data import data_path, open_data_text
 from csms.grid.errors import GridDataError
 
 PJM_REGA = data_path("pjm", "pjm_regA_2s_2017-08-01_1600-2400.csv")
@@ -24,13 +24,19 @@ OADR_XML = data_path("openadr", "oadrDistributeEvent_openleadr_0.5.36_generated.
 def corrupted_copy(tmp_path: Path, source: Path, edit: Callable[[list[str]], None], *, keep: int | None = None,
                    ) -> Path:
     """Write `source` (its first `keep` lines, or all) to tmp_path after `edit` mutates the list of lines
-    (line i of the file is lines[i - 1], newline included)."""
-    with source.open(encoding="utf-8", newline="") as handle:
-        lines = handle.readlines() if keep is None else [next(handle) for _ in range(keep)]
+    (line i of the file is lines[i - 1], newline included). A gzipped source is written unpacked (`x.csv`)."""
+    lines = source_lines(source)
+    if keep is not None:
+        lines = lines[:keep]
     edit(lines)
-    target = tmp_path / source.name
+    target = tmp_path / source.name.removesuffix(".gz")
     target.write_text("".join(lines), encoding="utf-8", newline="")
     return target
+
+
+def source_lines(source: Path) -> list[str]:
+    """The lines of a data file (gunzipped if `*.gz`, a BOM kept), line endings included."""
+    return open_data_text(source).splitlines(keepends=True)
 
 
 def set_field(lines: list[str], line: int, index: int, value: str, *, sep: str = ",") -> None:

@@ -29,6 +29,7 @@ from .helpers import (
     assert_fails_at,
     corrupted_copy,
     set_field,
+    source_lines,
 )
 
 HOUR = timedelta(hours=1)
@@ -118,8 +119,7 @@ def test_identical_duplicates_are_merged_with_a_note_and_a_bom_is_optional(tmp_p
     assert len(parsed.items) == 9 and len(parsed.notes) == 1 and parsed.notes[0].line == 4
     assert "duplicate of line 3" in parsed.notes[0].message
     no_bom = tmp_path / "no_bom.csv"
-    no_bom.write_text("".join(ELSPOT_DK1.read_text(encoding="utf-8-sig").splitlines(keepends=True)[:6]),
-                      encoding="utf-8")
+    no_bom.write_text("".join(source_lines(ELSPOT_DK1)[:6]).removeprefix("\ufeff"), encoding="utf-8")
     assert len(parse_energinet_spot(no_bom).items) == 5
 
 
