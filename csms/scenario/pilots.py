@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import tomli_w
 
 from csms.grid.data import data_path
 from csms.grid.droop import DroopCurve
@@ -233,35 +234,10 @@ def market_prices(spec: ScenarioSpec, start_at: datetime, end_at: datetime) -> M
 # ---- simulator groups -----------------------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f'"{k}" = {_toml_value(v)}' for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {value!r} as TOML")
-
-
 def write_sim_config(config: dict[str, Any], path: Path) -> Path:
-    """Write a simulator config (nested dicts) as TOML: scalars at top, tables as [section]s."""
-    lines: list[str] = []
-
-    def emit(table: dict[str, Any], prefix: str) -> None:
-        scalars = {k: v for k, v in table.items() if not isinstance(v, dict) or k in ("kind_shares", "station_kinds")}
-        tables = {k: v for k, v in table.items() if k not in scalars}
-        if prefix:
-            lines.append(f"[{prefix}]")
-        lines.extend(f"{k} = {_toml_value(v)}" for k, v in scalars.items())
-        for key, sub in tables.items():
-            emit(sub, f"{prefix}.{key}" if prefix else key)
-
-    emit(config, "")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """Write a simulator config (nested dicts) as TOML (tomli-w)."""
+    with path.open("wb") as handle:
+        tomli_w.dump(config, handle)
     return path
 
 
