@@ -86,7 +86,7 @@ def test_scenario_run_without_out_writes_to_a_fresh_folder_not_docs(tmp_path: Pa
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     written: list[Path] = []
 
-    async def fake_run(spec: Any, *, short: bool, workdir: Path | None) -> Any:
+    async def fake_run(spec: Any, *, short: bool, workdir: Path | None, **_: Any) -> Any:
         year = SimpleNamespace(revenue=0, energy_cost=0, wear_cost=0, fixed_cost=0, net_value=0,
                                driver_payout_per_vehicle=0, aggregator_margin=0)
         return SimpleNamespace(settlement=SimpleNamespace(year=year, currency="USD"))
@@ -127,7 +127,7 @@ def test_a_run_that_takes_a_progress_keyword_reports_itself_and_others_are_follo
 
 def test_scenario_run_says_up_front_when_plots_cannot_be_drawn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    async def fake_run(spec: Any, *, short: bool, workdir: Path | None) -> Any:
+    async def fake_run(spec: Any, *, short: bool, workdir: Path | None, **_: Any) -> Any:
         raise RuntimeError("stop here: only the note before the run matters")
 
     monkeypatch.setattr(scenario_cli, "run_scenario", fake_run)
