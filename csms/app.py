@@ -18,9 +18,13 @@ from csms.domain.clock import Clock, ScaledClock, SystemClock
 from csms.domain.records import BootPolicy
 from csms.handlers import build_handlers
 from csms.handlers.deps import HandlerDeps
+from csms.handlers.security import sign_certificate_with
 from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
+from csms.security.book import CertificateBook
+from csms.security.ca import LocalCa
+from csms.security.signing import CertificateSigner
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
 from csms.services.charging import ChargingService
@@ -89,6 +93,7 @@ class CsmsApp:
     _api_server: uvicorn.Server | None = None
     _api_task: asyncio.Task[None] | None = None
     _leadership_task: asyncio.Task[None] | None = None
+    signer: CertificateSigner | None = None
 
     @property
     def ocpp_port(self) -> int:
@@ -226,6 +231,7 @@ def build_app(
         accept_unknown_tokens=settings.security.accept_unknown_tokens,
         fetch_device_model_on_boot=settings.ocpp.fetch_device_model_on_boot,
     )
+    signer = _build_signer(settings, clock)
     ocpp_server = OcppServer(
         settings=settings.ocpp,
         node_id=settings.node_id,
@@ -233,8 +239,9 @@ def build_app(
         credentials=credentials,
         registry=registry,
         deps=deps,
-        handlers=build_handlers(deps),
+        handlers=build_handlers(deps, extra={"SignCertificate": sign_certificate_with(signer)}),
         listeners=listeners,
+        is_revoked=signer.book.is_revoked,
     )
     v2g = settings.v2g
     charging = ChargingService(
@@ -259,4 +266,13 @@ def build_app(
         settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,
         credentials=credentials, commands=CommandService(gateway, settings.ocpp.call_timeout_s), charging=charging,
         deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api, metrics=metrics,
+        signer=signer,
     )
+
+
+def _build_signer(settings: Settings, clock: Clock) -> CertificateSigner:
+    """The station-certificate signer: the local CA in `ocpp.tls.ca_dir` (none: every CSR is Rejected)."""
+    tls = settings.ocpp.tls
+    ca = LocalCa(tls.ca_dir, clock, tls.ca_validity_days) if tls.ca_dir is not None else None
+    book = CertificateBook(tls.ca_dir / "issued.json" if tls.ca_dir is not None else None)
+    return CertificateSigner(ca, book, clock, organisation=tls.organisation, renew_before_days=tls.renew_before_days)

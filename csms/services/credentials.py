@@ -1,16 +1,22 @@
-"""Station credentials for OCPP security profile 1 (HTTP Basic auth over the websocket handshake).
+"""Station credentials: HTTP Basic passwords (security profiles 1 and 2) and each station's security profile.
 
 Station passwords are machine-generated secrets (OCPP passwordString, 16-40 chars), so a salted SHA-256 is
 the right hash: slow password hashing protects low-entropy human passwords and would make a boot storm of
 thousands of stations cost minutes of CPU. Comparison is constant-time. Only hashes are stored.
+
+Profiles only go up (A05): a station seen on profile 2 or 3 is refused on a lower one from then on. A01 password
+rotation sends SetVariables SecurityCtrlr.BasicAuthPassword and stores the new hash only once the station has
+accepted it; on RebootRequired the old password stays valid until the station first logs in with the new one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import hmac
 import secrets
+from typing import Any, Protocol
 
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
@@ -48,6 +54,19 @@ class AuthResult(enum.Enum):
     OK = "ok"
     UNKNOWN_STATION = "unknown_station"
     BAD_PASSWORD = "bad_password"
+    DOWNGRADE = "downgrade"  # a lower security profile than the station has used before
+
+
+class StationCaller(Protocol):
+    async def call(
+        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+    ) -> dict[str, Any]: ...
+
+
+class RotationResult(enum.Enum):
+    APPLIED = "Accepted"
+    AFTER_REBOOT = "RebootRequired"
+    REFUSED = "Rejected"
 
 
 class CredentialService:
@@ -67,13 +86,64 @@ class CredentialService:
                 return AuthResult.BAD_PASSWORD
             await self.set_password(station_id, password)
             return AuthResult.OK
-        if password is None or not verify_password(password, credential.password_hash):
+        if password is None:
             return AuthResult.BAD_PASSWORD
+        if verify_password(password, credential.password_hash):
+            if credential.previous_password_hash is not None:  # the rotated password is in use: drop the old
+                await self._store.put_credential(dataclasses.replace(credential, previous_password_hash=None))
+            return AuthResult.OK
+        if credential.previous_password_hash is not None and verify_password(password,
+                                                                              credential.previous_password_hash):
+            return AuthResult.OK
+        return AuthResult.BAD_PASSWORD
+
+    async def admit_profile(self, station_id: StationId, profile: int) -> AuthResult:
+        """After the transport authenticated the station on `profile`: refuse a downgrade, record an upgrade.
+
+        A station known only by its client certificate (profile 3) is registered under `auto_register`."""
+        credential = await self._store.get_credential(station_id)
+        if credential is None:
+            if not (profile == 3 and self._auto_register):
+                return AuthResult.UNKNOWN_STATION
+            credential = CredentialRecord(station_id, hash_password(generate_password()), self._clock.now(), 3)
+            await self._store.put_credential(credential)
+            return AuthResult.OK
+        if profile < credential.security_profile:
+            return AuthResult.DOWNGRADE
+        if profile > credential.security_profile:
+            await self._store.put_credential(dataclasses.replace(credential, security_profile=profile))
         return AuthResult.OK
 
-    async def set_password(self, station_id: StationId, password: str) -> None:
+    async def security_profile(self, station_id: StationId) -> int | None:
+        credential = await self._store.get_credential(station_id)
+        return None if credential is None else credential.security_profile
+
+    async def set_password(self, station_id: StationId, password: str, *, keep_previous: bool = False) -> None:
         if not (MIN_PASSWORD_LEN <= len(password) <= MAX_PASSWORD_LEN):
             raise ValueError(f"station passwords must be {MIN_PASSWORD_LEN}-{MAX_PASSWORD_LEN} characters")
-        await self._store.put_credential(
-            CredentialRecord(station_id=station_id, password_hash=hash_password(password), created_at=self._clock.now())
-        )
+        old = await self._store.get_credential(station_id)
+        await self._store.put_credential(CredentialRecord(
+            station_id=station_id, password_hash=hash_password(password), created_at=self._clock.now(),
+            security_profile=old.security_profile if old else 1,
+            previous_password_hash=old.password_hash if (old and keep_previous) else None,
+        ))
+
+    async def rotate_password(self, station_id: StationId, gateway: StationCaller,
+                              password: str | None = None) -> RotationResult:
+        """A01: send a new BasicAuthPassword; store it only once the station accepts (the old one stays valid
+        until then, and after RebootRequired until the station logs in with the new one)."""
+        password = password or generate_password()
+        if not (MIN_PASSWORD_LEN <= len(password) <= MAX_PASSWORD_LEN):
+            raise ValueError(f"station passwords must be {MIN_PASSWORD_LEN}-{MAX_PASSWORD_LEN} characters")
+        reply = await gateway.call(station_id, "SetVariables", {"setVariableData": [{
+            "attributeValue": password, "component": {"name": "SecurityCtrlr"},
+            "variable": {"name": "BasicAuthPassword"}}]})
+        results = reply.get("setVariableResult") or [{}]
+        status = results[0].get("attributeStatus")
+        if status == "Accepted":
+            await self.set_password(station_id, password)
+            return RotationResult.APPLIED
+        if status == "RebootRequired":
+            await self.set_password(station_id, password, keep_previous=True)
+            return RotationResult.AFTER_REBOOT
+        return RotationResult.REFUSED
