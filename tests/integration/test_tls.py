@@ -202,3 +202,54 @@ async def test_reloaded_server_certificate_is_used_by_new_handshakes(pki: Pki) -
         async with tls_connect(app, "CS-L", client_context(pki), PASSWORD) as ws:
             second = x509.load_der_x509_certificate(ws.transport.get_extra_info("ssl_object").getpeercert(True))
         assert first.serial_number != second.serial_number
+
+
+def make_csr(cn: str, o: str | None = ORG) -> tuple[Any, str]:
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from csms.security.ca import new_key
+    from tests.unit.security.pki import subject
+
+    key = new_key()
+    csr = x509.CertificateSigningRequestBuilder().subject_name(subject(cn, o)).sign(key, hashes.SHA256())
+    return key, csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+async def test_csr_signing_round_trip_then_profile_3_with_the_signed_certificate(pki: Pki) -> None:
+    import orjson
+
+    from csms.domain.clock import SystemClock
+    from csms.security.ca import LocalCa, key_pem
+    from tests.helpers.csms_app import answer_calls_until, next_frame
+
+    assert pki.settings.ca_dir is not None
+    local_ca = LocalCa(pki.settings.ca_dir, SystemClock())  # the dev CA the CSMS will sign with
+    pki.settings.client_ca_file = local_ca.cert_path
+    async with tls_csms(pki) as app:
+        key, csr_pem = make_csr("CS-S")
+        async with tls_connect(app, "CS-S", client_context(pki), PASSWORD) as ws:
+            assert (await booted(ws))[2]["status"] == "Accepted"
+            _, other_csr = make_csr("CS-OTHER")
+            await ws.send(orjson.dumps([2, "s0", "SignCertificate", {"csr": other_csr}]).decode())
+            assert (await answer_calls_until(ws, "s0"))[2]["status"] == "Rejected"
+            await ws.send(orjson.dumps([2, "s1", "SignCertificate", {"csr": csr_pem}]).decode())
+            assert (await answer_calls_until(ws, "s1"))[2] == {"status": "Accepted"}
+            call = await next_frame(ws)
+            while call[0] == 2 and call[2] != "CertificateSigned":  # e.g. GetBaseReport after the boot
+                await ws.send(orjson.dumps([3, call[1], {"status": "Accepted"}]).decode())
+                call = await next_frame(ws)
+            assert call[0] == 2 and call[2] == "CertificateSigned"
+            await ws.send(orjson.dumps([3, call[1], {"status": "Accepted"}]).decode())
+        chain = call[3]["certificateChain"]
+        signed = x509.load_pem_x509_certificates(chain.encode())[0]
+        assert signed.subject.rfc4514_string() == f"O={ORG},CN=CS-S"
+        assert app.signer is not None and app.signer.book.get(signed.serial_number) is not None
+        (pki.folder / "signed.pem").write_text(chain)
+        (pki.folder / "signed.key").write_bytes(key_pem(key))
+        ctx = client_context(pki)
+        ctx.load_cert_chain(pki.folder / "signed.pem", pki.folder / "signed.key")
+        async with tls_connect(app, "CS-S", ctx) as ws:
+            assert (await booted(ws))[2]["status"] == "Accepted"
+        assert await app.credentials.security_profile("CS-S") == 3  # type: ignore[arg-type]
+        app.signer.book.revoke_station("CS-S", now())
+        assert await refused_status(app, "CS-S", ctx) == 401
