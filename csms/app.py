@@ -24,6 +24,7 @@ from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.security.book import CertificateBook
 from csms.security.ca import LocalCa
+from csms.security.persistence import check_store_persistence
 from csms.security.signing import CertificateSigner
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
@@ -123,6 +124,8 @@ class CsmsApp:
             return False
 
     async def start(self) -> None:
+        await check_store_persistence(self.store, self.settings.security.registration,
+                                      self.settings.security.require_redis_persistence)
         if self.metrics is not None:
             self.metrics.start()
         for version in (OcppVersion(v) for v in self.settings.ocpp.versions):

@@ -113,3 +113,25 @@ async def test_closed_connections_leave_no_per_connection_state() -> None:
         assert app.deps.registration == {}
         assert len(app.ocpp_server.throttle) == 0
         assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("CS-")]
+
+
+@pytest.mark.redis
+async def test_redis_without_persistence_refuses_known_registration_and_warns_otherwise(
+        redis_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    from csms.security.persistence import StartupRefused, check_store_persistence
+    from csms.store.redis import RedisStore
+
+    store = RedisStore.from_url(redis_url, prefix="persist-check")
+    try:
+        assert await store.persists() is False  # the test server runs with --save "" --appendonly no
+        with pytest.raises(StartupRefused, match="persists nothing"):
+            await check_store_persistence(store, "known", required=True)
+        assert await check_store_persistence(store, "known", required=False) is False
+        assert await check_store_persistence(store, "auto_register", required=True) is False
+        assert sum("persists nothing" in r.getMessage() for r in caplog.records) == 2
+        settings = csms_test_settings(registration="known")
+        with pytest.raises(StartupRefused):
+            async with running_csms(store=store, settings=settings):
+                pass
+    finally:
+        await store.close()
