@@ -15,6 +15,7 @@ of the OCPP session are rate-limited (csms/server/log_limit.py).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import ssl
 from collections.abc import Callable, Sequence
@@ -97,6 +98,9 @@ class OcppServer:
         self._auth = HandshakeAuth(credentials, self.throttle, self.security_events, tls=self.tls is not None,
                                    organisation=settings.tls.organisation, is_revoked=is_revoked)
         self.replaced_connections = 0
+        self.closed_connections = 0
+        self.collections = 0
+        self._collect: Callable[[], object] = gc.collect
 
     @property
     def port(self) -> int:
@@ -213,6 +217,7 @@ class OcppServer:
             pass
         finally:
             session.close()
+            self._count_closed()
             if self._registry.unregister(connection):
                 self._deps.registration.pop(station_id, None)
                 await self._mark_disconnected(station_id)
@@ -221,6 +226,15 @@ class OcppServer:
                         await listener.on_disconnected(station_id)
                     except Exception:  # e.g. Redis down: the lease simply expires
                         log.exception("%s: disconnect listener failed", station_id)
+
+    def _count_closed(self) -> None:
+        """A closed websockets connection is a reference cycle holding its buffers and deflate contexts (~30 KB):
+        with high GC thresholds it would wait for a rare full collection, so collect every N closes."""
+        self.closed_connections += 1
+        every = self._settings.gc_every_closed_connections
+        if every is not None and self.closed_connections % every == 0:
+            self._collect()
+            self.collections += 1
 
     async def _close_unless_booted(self, station_id: StationId, websocket: ServerConnection,
                                    timeout_s: float) -> None:

@@ -135,3 +135,19 @@ async def test_redis_without_persistence_refuses_known_registration_and_warns_ot
                 pass
     finally:
         await store.close()
+
+
+async def test_a_full_collection_runs_after_every_n_closed_connections() -> None:
+    settings = csms_test_settings()
+    settings.ocpp.gc_every_closed_connections = 5
+    async with running_csms(settings=settings) as app:
+        calls: list[int] = []
+        app.ocpp_server._collect = lambda: calls.append(1)  # type: ignore[method-assign]
+        for i in range(12):
+            async with station_connect(app, f"CS-{i % 3}") as ws:
+                await booted(ws)
+        for _ in range(200):
+            if app.ocpp_server.closed_connections == 12:
+                break
+            await asyncio.sleep(0.01)
+        assert app.ocpp_server.closed_connections == 12 and len(calls) == 2 == app.ocpp_server.collections
