@@ -25,6 +25,7 @@ from csms.ocpp.versions import OcppVersion
 from csms.security.book import CertificateBook
 from csms.security.ca import LocalCa
 from csms.security.persistence import check_store_persistence
+from csms.security.renewal import CertificateRenewal
 from csms.security.signing import CertificateSigner
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
@@ -95,6 +96,7 @@ class CsmsApp:
     _api_task: asyncio.Task[None] | None = None
     _leadership_task: asyncio.Task[None] | None = None
     signer: CertificateSigner | None = None
+    _renewal_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_port(self) -> int:
@@ -140,6 +142,9 @@ class CsmsApp:
         elif self.fleet is not None:
             self.fleet.start()
         await self.ocpp_server.start()
+        if self.signer is not None and self.signer.ca is not None:
+            renewal = CertificateRenewal(self.signer, self.gateway, self.clock)
+            self._renewal_task = asyncio.create_task(renewal.run(), name="certificate-renewal")
         if self.serve_api:
             await self._start_api()
 
@@ -179,6 +184,8 @@ class CsmsApp:
             await self._api_task
         if self.fleet is not None:
             await self.fleet.stop()
+        if self._renewal_task is not None:
+            self._renewal_task.cancel()
         await self.ocpp_server.stop()
         if self.cluster is not None:
             await self.cluster.leader.stop()
