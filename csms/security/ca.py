@@ -41,7 +41,7 @@ class CertificateAuthority(Protocol):
     async def sign(self, csr: x509.CertificateSigningRequest, station_id: str) -> SignedCertificate: ...
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
@@ -112,7 +112,7 @@ class LocalCa:
         key_path, cert_path = folder / CA_KEY_FILE, folder / CA_CERT_FILE
         if not key_path.exists() or not cert_path.exists():
             key, cert = self_signed_ca("CSMS dev station CA", clock.now())
-            _write_private(key_path, key_pem(key))
+            write_private(key_path, key_pem(key))
             cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         loaded = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
         if not isinstance(loaded, ec.EllipticCurvePrivateKey):
