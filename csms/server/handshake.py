@@ -102,19 +102,16 @@ class HandshakeAuth:
             if self._is_revoked(peer.serial):
                 return self._fail("InvalidChargingStationCertificate", station_id, source,
                                   f"certificate {peer.serial:x} is revoked")
-            profile = 3
+            result = await self._credentials.admit_certificate(station_id)
         else:
             auth = parse_basic_auth(authorization)
             if auth is None or auth[0] != station_id:
                 return self._fail("InvalidCredentials", station_id, source, "missing or mismatched basic auth")
-            result = await self._credentials.authenticate(station_id, auth[1])
-            if result is not AuthResult.OK:
-                return self._fail("InvalidCredentials", station_id, source, result.value)
-            profile = 2 if self._tls else 1
-        result = await self._credentials.admit_profile(station_id, profile)
+            result = await self._credentials.authenticate(station_id, auth[1], 2 if self._tls else 1)
         if result is AuthResult.DOWNGRADE:
-            return self._fail("SecurityProfileDowngrade", station_id, source, f"profile {profile} refused")
+            return self._fail("SecurityProfileDowngrade", station_id, source,
+                              f"profile {2 if self._tls else 1} is lower than the station's stored profile")
         if result is not AuthResult.OK:
             return self._fail("InvalidCredentials", station_id, source, result.value)
         self._throttle.succeeded(station_id)
-        return Admitted(station_id, profile)
+        return Admitted(station_id, 3 if peer is not None else 2 if self._tls else 1)

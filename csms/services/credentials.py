@@ -77,41 +77,49 @@ class CredentialService:
         self._clock = clock
         self._auto_register = registration == "auto_register"
 
-    async def authenticate(self, station_id: StationId, password: str | None) -> AuthResult:
+    async def authenticate(self, station_id: StationId, password: str | None, profile: int = 1) -> AuthResult:
+        """Check a Basic-auth password presented on security `profile` (1 or 2): one store read, plus a write
+        when the station registers, upgrades its profile or first uses a rotated password."""
         credential = await self._store.get_credential(station_id)
         if credential is None:
             if not self._auto_register:
                 return AuthResult.UNKNOWN_STATION
             if password is None or not (MIN_PASSWORD_LEN <= len(password) <= MAX_PASSWORD_LEN):
                 return AuthResult.BAD_PASSWORD
-            await self.set_password(station_id, password)
+            await self._store.put_credential(CredentialRecord(station_id, hash_password(password),
+                                                              self._clock.now(), profile))
             return AuthResult.OK
         if password is None:
             return AuthResult.BAD_PASSWORD
         if verify_password(password, credential.password_hash):
-            if credential.previous_password_hash is not None:  # the rotated password is in use: drop the old
-                await self._store.put_credential(dataclasses.replace(credential, previous_password_hash=None))
-            return AuthResult.OK
-        if credential.previous_password_hash is not None and verify_password(password,
-                                                                              credential.previous_password_hash):
-            return AuthResult.OK
-        return AuthResult.BAD_PASSWORD
+            updated = dataclasses.replace(credential, previous_password_hash=None)  # the rotated one is in use
+        elif credential.previous_password_hash is not None and verify_password(password,
+                                                                                credential.previous_password_hash):
+            updated = credential
+        else:
+            return AuthResult.BAD_PASSWORD
+        return await self._admit(updated, profile, changed=updated != credential)
 
-    async def admit_profile(self, station_id: StationId, profile: int) -> AuthResult:
-        """After the transport authenticated the station on `profile`: refuse a downgrade, record an upgrade.
-
-        A station known only by its client certificate (profile 3) is registered under `auto_register`."""
+    async def admit_certificate(self, station_id: StationId) -> AuthResult:
+        """After mutual TLS proved the station's identity (profile 3). A station known only by its certificate
+        is registered under `auto_register` (with an unusable random password)."""
         credential = await self._store.get_credential(station_id)
         if credential is None:
-            if not (profile == 3 and self._auto_register):
+            if not self._auto_register:
                 return AuthResult.UNKNOWN_STATION
-            credential = CredentialRecord(station_id, hash_password(generate_password()), self._clock.now(), 3)
-            await self._store.put_credential(credential)
+            await self._store.put_credential(CredentialRecord(station_id, hash_password(generate_password()),
+                                                              self._clock.now(), 3))
             return AuthResult.OK
+        return await self._admit(credential, 3, changed=False)
+
+    async def _admit(self, credential: CredentialRecord, profile: int, *, changed: bool) -> AuthResult:
+        """Refuse a downgrade (A05); record an upgrade (and any other change)."""
         if profile < credential.security_profile:
             return AuthResult.DOWNGRADE
         if profile > credential.security_profile:
-            await self._store.put_credential(dataclasses.replace(credential, security_profile=profile))
+            credential, changed = dataclasses.replace(credential, security_profile=profile), True
+        if changed:
+            await self._store.put_credential(credential)
         return AuthResult.OK
 
     async def security_profile(self, station_id: StationId) -> int | None:

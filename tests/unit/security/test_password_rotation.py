@@ -60,8 +60,12 @@ async def test_reboot_required_keeps_the_old_password_until_the_new_one_is_used(
 
 async def test_profile_goes_up_never_down_and_survives_a_rotation() -> None:
     credentials = await service()
-    assert await credentials.admit_profile(CS, 2) is AuthResult.OK
-    assert await credentials.admit_profile(CS, 1) is AuthResult.DOWNGRADE
+    assert await credentials.authenticate(CS, OLD, profile=2) is AuthResult.OK
+    assert await credentials.authenticate(CS, OLD, profile=1) is AuthResult.DOWNGRADE
+    assert await credentials.authenticate(CS, "wrong-password-0123456789", profile=2) is AuthResult.BAD_PASSWORD
     assert await credentials.rotate_password(CS, Station("Accepted"), NEW) is RotationResult.APPLIED
     assert await credentials.security_profile(CS) == 2
-    assert await credentials.admit_profile(StationId("CS-UNKNOWN"), 3) is AuthResult.UNKNOWN_STATION
+    assert await credentials.admit_certificate(CS) is AuthResult.OK
+    assert await credentials.security_profile(CS) == 3
+    assert await credentials.authenticate(CS, NEW, profile=2) is AuthResult.DOWNGRADE
+    assert await credentials.admit_certificate(StationId("CS-UNKNOWN")) is AuthResult.UNKNOWN_STATION
