@@ -21,6 +21,26 @@ export CSMS_FLEET__HORIZON_STEPS=${CSMS_FLEET__HORIZON_STEPS:-32}
 START_AT=$($BIN/python -c "from datetime import UTC, datetime; print(datetime.now(UTC).isoformat())")
 ANCHOR=$($BIN/python -c "import time; print(repr(time.monotonic()))")
 export CSMS_CLOCK__SPEED=$SPEED CSMS_CLOCK__START_AT=$START_AT CSMS_CLOCK__ANCHOR_MONOTONIC_S=$ANCHOR
+# PROFILE=2 or 3 (`PROFILE=3 make run`): wss:// with a development PKI made on first run under the git-ignored
+# .pki/ (csms/security/devpki.py); profile 3 gives every simulated station a client certificate (CN = its id).
+PROFILE=${PROFILE:-1}
+SCHEME=ws
+SIM_TLS=()
+if [ "$PROFILE" != 1 ]; then
+  STATION_IDS=()
+  if [ "$PROFILE" = 3 ]; then
+    read -r -a STATION_IDS <<<"$($BIN/python -c "
+from pathlib import Path; from chargepoint_sim.config import load_config
+c = load_config(Path('config/sim/mixed-kinds.toml'), stations=$STATIONS)
+print(' '.join(c.station_id(i) for i in range(1, c.stations + 1)))")"
+  fi
+  STATION_ARGS=()
+  for sid in "${STATION_IDS[@]}"; do STATION_ARGS+=(--station "$sid"); done
+  while IFS= read -r line; do export "${line?}"; done < <($BIN/python -m csms.security.devpki --dir .pki \
+    --server-name localhost --server-name 127.0.0.1 "${STATION_ARGS[@]}")
+  SCHEME=wss
+  SIM_TLS=(--tls-dir .pki)
+fi
 $BIN/python -m csms serve --plain-logs &
 CSMS_PID=$!
 SIM_PID=""
@@ -39,13 +59,14 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-$BIN/python -m chargepoint_sim --config config/sim/mixed-kinds.toml --csms "ws://127.0.0.1:$OCPP_PORT/ocpp" \
+$BIN/python -m chargepoint_sim --config config/sim/mixed-kinds.toml --csms "$SCHEME://127.0.0.1:$OCPP_PORT/ocpp" \
   --stations "$STATIONS" --speed "$SPEED" --password demo-password-0123456789 \
-  --start-at "$START_AT" --clock-anchor "$ANCHOR" &
+  --start-at "$START_AT" --clock-anchor "$ANCHOR" "${SIM_TLS[@]}" &
 SIM_PID=$!
 cat <<MSG
 
-  $STATIONS simulated stations are connecting (simulated time runs ${SPEED}x faster than real time).
+  $STATIONS simulated stations are connecting on security profile $PROFILE (simulated time runs ${SPEED}x faster
+  than real time).
   Look at:
     http://127.0.0.1:$API_PORT/dashboard/                 live dashboard (sign in with the token below)
     http://127.0.0.1:$API_PORT/docs                      operator API (Authorize with the token below)
