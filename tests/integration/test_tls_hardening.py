@@ -151,3 +151,17 @@ async def test_a_full_collection_runs_after_every_n_closed_connections() -> None
                 break
             await asyncio.sleep(0.01)
         assert app.ocpp_server.closed_connections == 12 and len(calls) == 2 == app.ocpp_server.collections
+
+
+async def test_a_hostile_station_cannot_grow_the_log_without_bound(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    async with running_csms() as app:
+        with caplog.at_level(logging.WARNING, logger="csms.ocpp.session"):
+            async with station_connect(app, "CS-NOISY") as ws:
+                for i in range(100):
+                    await ws.send(f"[2, \"m{i}\", \"Heartbeat\", {{}}]")  # before boot: SecurityError each time
+                for _ in range(100):
+                    await ws.recv()
+        rejected = [r for r in caplog.records if r.name == "csms.ocpp.session" and "CS-NOISY" in r.getMessage()]
+        assert 1 <= len(rejected) <= 5
