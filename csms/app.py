@@ -24,11 +24,14 @@ from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.security.book import CertificateBook
 from csms.security.ca import LocalCa
+from csms.security.events import SecurityEvents
 from csms.security.persistence import check_store_persistence
 from csms.security.renewal import CertificateRenewal
 from csms.security.signing import CertificateSigner
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
+from csms.server.throttle import AuthThrottle
+from csms.server.tls import TlsEndpoint, recording_hook
 from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
@@ -242,6 +245,8 @@ def build_app(
         fetch_device_model_on_boot=settings.ocpp.fetch_device_model_on_boot,
     )
     signer = _build_signer(settings, clock)
+    security_events = SecurityEvents(clock, events)
+    tls = TlsEndpoint(settings.ocpp.tls, recording_hook(security_events)) if settings.ocpp.tls.enabled else None
     ocpp_server = OcppServer(
         settings=settings.ocpp,
         node_id=settings.node_id,
@@ -252,6 +257,10 @@ def build_app(
         handlers=build_handlers(deps, extra={"SignCertificate": sign_certificate_with(signer)}),
         listeners=listeners,
         is_revoked=signer.book.is_revoked,
+        security_events=security_events,
+        throttle=AuthThrottle(clock, failures_before_backoff=settings.security.auth_failures_before_backoff,
+                              max_backoff_s=settings.security.auth_backoff_max_s),
+        tls=tls,
     )
     v2g = settings.v2g
     charging = ChargingService(

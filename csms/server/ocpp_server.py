@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
-import ssl
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any, Protocol
@@ -38,7 +37,7 @@ from csms.server.connections import ConnectionRegistry, StationConnection
 from csms.server.handshake import Admitted, HandshakeAuth, parse_basic_auth
 from csms.server.log_limit import install_session_log_limit
 from csms.server.throttle import AuthThrottle
-from csms.server.tls import TlsEndpoint, handshake_error_detail, handshake_error_kind, peer_certificate
+from csms.server.tls import TlsEndpoint, peer_certificate, recording_hook
 from csms.services.credentials import CredentialService
 from csms.services.events import DomainEvent
 from csms.settings import OcppSettings
@@ -94,7 +93,7 @@ class OcppServer:
         self.throttle = throttle or AuthThrottle(clock)
         self.tls = tls
         if tls is None and settings.tls.enabled:
-            self.tls = TlsEndpoint(settings.tls, self._on_tls_handshake_error)
+            self.tls = TlsEndpoint(settings.tls, recording_hook(self.security_events))
         self._auth = HandshakeAuth(credentials, self.throttle, self.security_events, tls=self.tls is not None,
                                    organisation=settings.tls.organisation, is_revoked=is_revoked)
         self.replaced_connections = 0
@@ -109,9 +108,6 @@ class OcppServer:
             raise RuntimeError("server not started")
         port: int = next(iter(self._server.sockets)).getsockname()[1]
         return port
-
-    def _on_tls_handshake_error(self, exc: ssl.SSLError) -> None:
-        self.security_events.record(handshake_error_kind(exc), "", "", handshake_error_detail(exc))
 
     def reload_tls(self) -> None:
         """Re-read the TLS certificate, key and client CA (new handshakes use them)."""

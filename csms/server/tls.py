@@ -21,6 +21,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from csms.security.events import SecurityEvents
 from csms.settings import TlsSettings
 
 HandshakeErrorHook = Callable[[ssl.SSLError], None]
@@ -72,6 +73,15 @@ def handshake_error_kind(exc: ssl.SSLError) -> str:
 
 def handshake_error_detail(exc: ssl.SSLError) -> str:
     return _reason(exc)
+
+
+def recording_hook(events: SecurityEvents) -> HandshakeErrorHook:
+    """A `TlsEndpoint` hook that records each refused TLS handshake as a security event."""
+
+    def record(exc: ssl.SSLError) -> None:
+        events.record(handshake_error_kind(exc), "", "", handshake_error_detail(exc))
+
+    return record
 
 
 class TlsEndpoint:
