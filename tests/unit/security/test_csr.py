@@ -77,3 +77,23 @@ def test_without_a_ca_every_csr_is_rejected() -> None:
     signer = CertificateSigner(None, CertificateBook(), ManualClock(T0))
     with pytest.raises(CsrRejected, match="no certificate authority"):
         signer.check(csr_pem("CS-1"), "CS-1")
+
+
+def test_book_shared_through_its_file_sees_another_writers_revocation_and_the_cli(tmp_path: object,
+                                                                                   capsys: object) -> None:
+    from pathlib import Path
+
+    from csms.security.book import main
+
+    path = Path(str(tmp_path)) / "issued.json"
+    node_a, node_b = CertificateBook(path), CertificateBook(path)
+    node_a.add(0xABC, "CS-1", T0 + timedelta(days=90))
+    node_a.add(0xDEF, "CS-2", T0 + timedelta(days=90))
+    assert node_b.get(0xABC) is not None and not node_b.is_revoked(0xABC)
+    node_b.revoke(0xABC, T0)
+    assert node_a.is_revoked(0xABC)
+    main(["--path", str(path), "revoke", "--station", "CS-2"])
+    assert node_a.is_revoked(0xDEF) and node_b.is_revoked(0xDEF)
+    main(["--path", str(path), "list"])
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "CS-1\tabc" in out and out.count("revoked") == 3
