@@ -61,7 +61,7 @@ def main() -> None:
         rss = asyncio.run(run(args.rounds, args.connects, args.gc_every or None, args.stations))
         print(" ".join(f"{r:.1f}" for r in rss))
         return
-    for gc_every in (0, 1000):
+    for gc_every in (0, 500):
         out = subprocess.run([sys.executable, __file__, "--rounds", str(args.rounds), "--connects",
                               str(args.connects), "--stations", str(args.stations), "--gc-every", str(gc_every)],
                              capture_output=True, text=True, check=True).stdout.split()

@@ -53,7 +53,7 @@ class OcppSettings(BaseModel):
     tls: TlsSettings = TlsSettings()
     boot_timeout_s: float | None = Field(300.0, gt=0, description="close an authenticated connection that has "
                                          "sent no BootNotification within this time; null: never")
-    gc_every_closed_connections: int | None = Field(1000, ge=1, description="run a full garbage collection after "
+    gc_every_closed_connections: int | None = Field(500, ge=1, description="run a full garbage collection after "
                                                     "this many closed connections (a websockets connection is "
                                                     "freed only by the cyclic GC; null: leave it to the GC's "
                                                     "thresholds)")
