@@ -165,3 +165,25 @@ async def test_a_hostile_station_cannot_grow_the_log_without_bound(caplog: pytes
                     await ws.recv()
         rejected = [r for r in caplog.records if r.name == "csms.ocpp.session" and "CS-NOISY" in r.getMessage()]
         assert 1 <= len(rejected) <= 5
+
+
+@pytest.mark.parametrize(("path", "authorization", "expected"), [
+    ("/ocpp/CS%00X", basic_auth("CS-1"), 400),
+    ("/ocpp/" + "A" * 49, basic_auth("A" * 49), 400),
+    ("/ocpp/CS%2F..%2Fadmin", basic_auth("CS-1"), 400),
+    ("/ocpp/CS-1", "Basic !!!not-base64!!!", 401),
+    ("/ocpp/CS-1", "Basic " + __import__("base64").b64encode(b"\xff\xfe:\xff").decode(), 401),
+    ("/ocpp/CS-1", "Basic ", 401),
+    ("/ocpp/CS-1", "Bearer abc", 401),
+    ("/ocpp/CS-1", "Basic " + __import__("base64").b64encode(b"CS-1").decode(), 401),  # no colon
+    ("/other/CS-1", basic_auth("CS-1"), 404),
+])
+async def test_hostile_handshakes_get_4xx_never_500(path: str, authorization: str, expected: int) -> None:
+    async with running_csms() as app:
+        async with station_connect(app, "CS-1"):
+            pass  # CS-1 exists
+        with pytest.raises(InvalidStatus) as info:
+            async with connect(f"ws://127.0.0.1:{app.ocpp_port}{path}", subprotocols=["ocpp2.0.1"],  # type: ignore[list-item]
+                               additional_headers={"Authorization": authorization}, open_timeout=5):
+                pass
+        assert info.value.response.status_code == expected
