@@ -59,3 +59,7 @@ def install_session_log_limit(clock: Clock, logger_name: str = SESSION_LOGGER) -
     limit = PerStationLogLimit(clock)
     logger.addFilter(limit)
     return limit
+
+
+def remove_session_log_limit(limit: PerStationLogLimit, logger_name: str = SESSION_LOGGER) -> None:
+    logging.getLogger(logger_name).removeFilter(limit)

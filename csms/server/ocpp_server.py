@@ -35,7 +35,7 @@ from csms.ocpp.versions import OcppVersion, select_subprotocol
 from csms.security.events import SecurityEvents
 from csms.server.connections import ConnectionRegistry, StationConnection
 from csms.server.handshake import Admitted, HandshakeAuth, parse_basic_auth
-from csms.server.log_limit import install_session_log_limit
+from csms.server.log_limit import PerStationLogLimit, install_session_log_limit, remove_session_log_limit
 from csms.server.throttle import AuthThrottle
 from csms.server.tls import TlsEndpoint, peer_certificate, recording_hook
 from csms.services.credentials import CredentialService
@@ -100,6 +100,7 @@ class OcppServer:
         self.closed_connections = 0
         self.collections = 0
         self._collect: Callable[[], object] = gc.collect
+        self._log_limit: PerStationLogLimit | None = None
 
     @property
     def port(self) -> int:
@@ -115,7 +116,7 @@ class OcppServer:
             self.tls.reload()
 
     async def start(self) -> None:
-        install_session_log_limit(self._clock)
+        self._log_limit = install_session_log_limit(self._clock)
         self._server = await serve(
             self._handle_connection,
             self._settings.host,
@@ -134,6 +135,9 @@ class OcppServer:
                  self._settings.host, self.port, self._prefix)
 
     async def stop(self) -> None:
+        if self._log_limit is not None:
+            remove_session_log_limit(self._log_limit)
+            self._log_limit = None
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()

@@ -80,3 +80,14 @@ def test_security_events_are_all_kept_but_repeats_are_logged_once_per_quiet_peri
     for _ in range(80):
         events.record("InvalidCredentials", "CS-1", "10.0.0.1", "bad_password")
     assert len(events.recent()) == 50 and events.suppressed == 79
+
+
+def test_install_replaces_and_remove_takes_the_filter_off() -> None:
+    from csms.server.log_limit import SESSION_LOGGER, install_session_log_limit, remove_session_log_limit
+
+    logger = logging.getLogger(SESSION_LOGGER)
+    first = install_session_log_limit(ManualClock(T0))
+    second = install_session_log_limit(ManualClock(T0))
+    assert first not in logger.filters and second in logger.filters
+    remove_session_log_limit(second)
+    assert not [f for f in logger.filters if isinstance(f, PerStationLogLimit)]
