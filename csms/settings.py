@@ -36,6 +36,8 @@ class TlsSettings(BaseModel):
     ca_dir: Path | None = None  # the local CA (csms/security/ca.py) that signs station CSRs; None: no signing
     ca_validity_days: int = Field(365, ge=1)
     renew_before_days: int = Field(30, ge=0)
+    reload_check_s: float | None = Field(60.0, gt=0, description="look for changed certificate / key / CA files this "
+                                         "often and load them (new handshakes use them); null: only on request")
 
 
 class OcppSettings(BaseModel):

@@ -14,6 +14,7 @@ of the OCPP session are rate-limited (csms/server/log_limit.py).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gc
 import logging
@@ -101,6 +102,7 @@ class OcppServer:
         self.collections = 0
         self._collect: Callable[[], object] = gc.collect
         self._log_limit: PerStationLogLimit | None = None
+        self._tls_watch: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -131,10 +133,22 @@ class OcppServer:
             compression="deflate" if self._settings.compression else None,
             ssl=self.tls.context if self.tls is not None else None,
         )
+        if self.tls is not None and self._settings.tls.reload_check_s is not None:
+            self._tls_watch = asyncio.create_task(self._watch_tls(self._settings.tls.reload_check_s),
+                                                  name="tls-reload")
         log.info("OCPP endpoint listening on %s://%s:%d%s<stationId>", "wss" if self.tls else "ws",
                  self._settings.host, self.port, self._prefix)
 
+    async def _watch_tls(self, every_s: float) -> None:
+        while True:
+            await self._clock.sleep(every_s)
+            if self.tls is not None:
+                self.tls.reload_if_changed()
+
     async def stop(self) -> None:
+        if self._tls_watch is not None:
+            self._tls_watch.cancel()
+            self._tls_watch = None
         if self._log_limit is not None:
             remove_session_log_limit(self._log_limit)
             self._log_limit = None

@@ -9,13 +9,17 @@ from the file stays trusted until restart (OpenSSL only adds to a context's trus
 
 Handshakes OpenSSL refuses (bad chain, expired, TLS < 1.2, no shared cipher) never reach the HTTP layer, so the
 context's `sslobject_class` reports them to `on_handshake_error` for a security event.
+
+The server calls `reload_if_changed()` every `ocpp.tls.reload_check_s`, so replacing the files is enough.
 """
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -25,6 +29,8 @@ from csms.security.events import SecurityEvents
 from csms.settings import TlsSettings
 
 HandshakeErrorHook = Callable[[ssl.SSLError], None]
+
+log = logging.getLogger("csms.server")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,7 @@ class TlsEndpoint:
 
         ctx.sslobject_class = ReportingSSLObject
         self.context = ctx
+        self._loaded_versions: tuple[tuple[int, int], ...] = ()
         self.reload()
 
     @property
@@ -117,10 +124,45 @@ class TlsEndpoint:
         """True when client certificates are requested (security profile 3 possible)."""
         return self._settings.client_ca_file is not None
 
+    def _files(self) -> list[Path]:
+        return [p for p in (self._settings.cert_file, self._settings.key_file, self._settings.client_ca_file)
+                if p is not None]
+
+    def _file_versions(self) -> tuple[tuple[int, int], ...]:
+        versions = []
+        for path in self._files():
+            try:
+                st = path.stat()
+                versions.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                versions.append((0, 0))
+        return tuple(versions)
+
     def reload(self) -> None:
-        """Re-read the certificate, key and client CA files (new handshakes use them)."""
+        """Re-read the certificate, key and client CA files (new handshakes use them). The files are tried on a
+        scratch context first: a half-written pair (new certificate, old key) raises ssl.SSLError and leaves the
+        live context as it was."""
         assert self._settings.cert_file is not None and self._settings.key_file is not None
+        versions = self._file_versions()
+        scratch = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        scratch.load_cert_chain(self._settings.cert_file, self._settings.key_file)
+        if self._settings.client_ca_file is not None:
+            scratch.load_verify_locations(cafile=self._settings.client_ca_file)
         self.context.load_cert_chain(self._settings.cert_file, self._settings.key_file)
         if self._settings.client_ca_file is not None:
             self.context.load_verify_locations(cafile=self._settings.client_ca_file)
             self.context.verify_mode = ssl.CERT_OPTIONAL
+        self._loaded_versions = versions
+
+    def reload_if_changed(self) -> bool:
+        """Reload when a file changed since the last (successful) load; True if it did. A failed reload is logged
+        and retried at the next call (the old certificate stays in use)."""
+        if self._file_versions() == self._loaded_versions:
+            return False
+        try:
+            self.reload()
+        except (OSError, ssl.SSLError) as exc:
+            log.warning("TLS files changed but could not be loaded (%s); keeping the current certificate", exc)
+            return False
+        log.info("TLS certificate, key or client CA reloaded")
+        return True

@@ -253,3 +253,24 @@ async def test_csr_signing_round_trip_then_profile_3_with_the_signed_certificate
         assert await app.credentials.security_profile("CS-S") == 3  # type: ignore[arg-type]
         app.signer.book.revoke_station("CS-S", now())
         assert await refused_status(app, "CS-S", ctx) == 401
+
+
+async def test_changed_files_are_picked_up_and_a_half_written_pair_keeps_the_old_certificate(pki: Pki) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    async def served_serial(app: CsmsApp) -> int:
+        async with tls_connect(app, "CS-F", client_context(pki), PASSWORD) as ws:
+            der = ws.transport.get_extra_info("ssl_object").getpeercert(True)
+        return x509.load_der_x509_certificate(der).serial_number
+
+    async with tls_csms(pki) as app:
+        tls = app.ocpp_server.tls
+        assert tls is not None and not tls.reload_if_changed()
+        first = await served_serial(app)
+        new = leaf(pki.server_ca, "csms.test", server=True)
+        (pki.folder / "server.pem").write_bytes(new.cert.public_bytes(serialization.Encoding.PEM))  # key not yet
+        assert not tls.reload_if_changed()
+        assert await served_serial(app) == first
+        new.write(pki.folder, "server")
+        assert tls.reload_if_changed()
+        assert await served_serial(app) == new.cert.serial_number
