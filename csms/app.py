@@ -257,6 +257,7 @@ def build_app(
         handlers=build_handlers(deps, extra={"SignCertificate": sign_certificate_with(signer)}),
         listeners=listeners,
         is_revoked=signer.book.is_revoked,
+        on_certificate=lambda station_id, peer: signer.book.track(peer.serial, station_id, peer.not_after),
         security_events=security_events,
         throttle=AuthThrottle(clock, failures_before_backoff=settings.security.auth_failures_before_backoff,
                               max_backoff_s=settings.security.auth_backoff_max_s),

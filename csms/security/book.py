@@ -86,6 +86,13 @@ class CertificateBook:
         with self._changing():
             self._records[serial] = CertificateRecord(serial, station_id, not_after)
 
+    def track(self, serial: int, station_id: str, not_after: datetime | None) -> None:
+        """Record a certificate seen in a handshake if the book does not know it (e.g. issued by another CA), so
+        its expiry is tracked too; a known serial costs one dict lookup."""
+        self._refresh()
+        if serial not in self._records and not_after is not None:
+            self.add(serial, station_id, not_after)
+
     def revoke(self, serial: int, at: datetime, station_id: str = "") -> None:
         """Revoke `serial` (known or not: a certificate issued elsewhere can be revoked too)."""
         with self._changing():

@@ -8,7 +8,8 @@
 - A station that has used a higher profile is refused on a lower one (A05: upgrade only).
 - Repeated failures back off per station and per source (429 + Retry-After, csms/server/throttle.py).
 - The store being unreachable is 503, one log line and no traceback.
-Every refusal that could be an attack is recorded as a security event.
+Every refusal that could be an attack is recorded as a security event. An accepted client certificate is
+reported to `on_certificate` (the certificate book tracks its expiry, also for certificates issued elsewhere).
 """
 
 from __future__ import annotations
@@ -61,13 +62,15 @@ class Admitted:
 class HandshakeAuth:
     def __init__(self, credentials: CredentialService, throttle: AuthThrottle, events: SecurityEvents, *,
                  tls: bool, organisation: str | None = None,
-                 is_revoked: Callable[[int], bool] = lambda serial: False) -> None:
+                 is_revoked: Callable[[int], bool] = lambda serial: False,
+                 on_certificate: Callable[[str, PeerCertificate], None] | None = None) -> None:
         self._credentials = credentials
         self._throttle = throttle
         self._events = events
         self._tls = tls
         self._organisation = organisation
         self._is_revoked = is_revoked
+        self._on_certificate = on_certificate
 
     async def check(self, station_id: StationId, authorization: list[str], peer: PeerCertificate | None,
                     source: str) -> Admitted | Refused:
@@ -114,4 +117,6 @@ class HandshakeAuth:
         if result is not AuthResult.OK:
             return self._fail("InvalidCredentials", station_id, source, result.value)
         self._throttle.succeeded(station_id)
+        if peer is not None and self._on_certificate is not None:
+            self._on_certificate(station_id, peer)
         return Admitted(station_id, 3 if peer is not None else 2 if self._tls else 1)

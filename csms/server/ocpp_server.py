@@ -38,7 +38,7 @@ from csms.server.connections import ConnectionRegistry, StationConnection
 from csms.server.handshake import Admitted, HandshakeAuth, parse_basic_auth
 from csms.server.log_limit import PerStationLogLimit, install_session_log_limit, remove_session_log_limit
 from csms.server.throttle import AuthThrottle
-from csms.server.tls import TlsEndpoint, peer_certificate, recording_hook
+from csms.server.tls import PeerCertificate, TlsEndpoint, peer_certificate, recording_hook
 from csms.services.credentials import CredentialService
 from csms.services.events import DomainEvent
 from csms.settings import OcppSettings
@@ -78,6 +78,7 @@ class OcppServer:
         throttle: AuthThrottle | None = None,
         tls: TlsEndpoint | None = None,
         is_revoked: Callable[[int], bool] = lambda serial: False,
+        on_certificate: Callable[[str, PeerCertificate], None] | None = None,
     ) -> None:
         self._settings = settings
         self._node_id = node_id
@@ -96,7 +97,8 @@ class OcppServer:
         if tls is None and settings.tls.enabled:
             self.tls = TlsEndpoint(settings.tls, recording_hook(self.security_events))
         self._auth = HandshakeAuth(credentials, self.throttle, self.security_events, tls=self.tls is not None,
-                                   organisation=settings.tls.organisation, is_revoked=is_revoked)
+                                   organisation=settings.tls.organisation, is_revoked=is_revoked,
+                                   on_certificate=on_certificate)
         self.replaced_connections = 0
         self.closed_connections = 0
         self.collections = 0

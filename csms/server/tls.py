@@ -19,6 +19,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ class PeerCertificate:
     common_name: str | None
     organisation: str | None
     serial: int
+    not_after: datetime | None = None
 
 
 def _single(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
@@ -57,7 +59,8 @@ def peer_certificate(ssl_object: Any) -> PeerCertificate | None:
         return None
     cert = x509.load_der_x509_certificate(der)
     return PeerCertificate(_single(cert.subject, NameOID.COMMON_NAME),
-                           _single(cert.subject, NameOID.ORGANIZATION_NAME), cert.serial_number)
+                           _single(cert.subject, NameOID.ORGANIZATION_NAME), cert.serial_number,
+                           cert.not_valid_after_utc)
 
 
 def _reason(exc: ssl.SSLError) -> str:

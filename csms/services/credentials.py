@@ -122,6 +122,18 @@ class CredentialService:
             await self._store.put_credential(credential)
         return AuthResult.OK
 
+    async def require_profile(self, station_id: StationId, profile: int, *, allow_lower: bool = False) -> None:
+        """Operator: the station may connect only on `profile` or higher from now on (e.g. 3 before its first
+        mTLS connection). Lowering it needs `allow_lower` (OCPP itself only ever goes up, A05)."""
+        if profile not in (1, 2, 3):
+            raise ValueError("security profile must be 1, 2 or 3")
+        credential = await self._store.get_credential(station_id)
+        if credential is None:
+            credential = CredentialRecord(station_id, hash_password(generate_password()), self._clock.now(), profile)
+        elif profile < credential.security_profile and not allow_lower:
+            raise ValueError(f"{station_id} is on profile {credential.security_profile}; lowering needs allow_lower")
+        await self._store.put_credential(dataclasses.replace(credential, security_profile=profile))
+
     async def security_profile(self, station_id: StationId) -> int | None:
         credential = await self._store.get_credential(station_id)
         return None if credential is None else credential.security_profile

@@ -109,6 +109,10 @@ async def test_profile_3_valid_certificate_boots_without_a_password(pki: Pki) ->
     async with tls_csms(pki) as app, tls_connect(app, "CS-3", client_context(pki, client)) as ws:
         assert (await booted(ws))[2]["status"] == "Accepted"
         assert await app.credentials.security_profile("CS-3") == 3  # type: ignore[arg-type]
+        assert app.signer is not None
+        tracked = app.signer.book.get(client.cert.serial_number)  # issued elsewhere: its expiry is tracked too
+        assert tracked is not None and tracked.station_id == "CS-3"
+        assert tracked.not_after == client.cert.not_valid_after_utc
 
 
 async def test_certificate_of_station_a_cannot_connect_as_station_b(pki: Pki) -> None:

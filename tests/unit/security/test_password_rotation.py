@@ -69,3 +69,17 @@ async def test_profile_goes_up_never_down_and_survives_a_rotation() -> None:
     assert await credentials.security_profile(CS) == 3
     assert await credentials.authenticate(CS, NEW, profile=2) is AuthResult.DOWNGRADE
     assert await credentials.admit_certificate(StationId("CS-UNKNOWN")) is AuthResult.UNKNOWN_STATION
+
+
+async def test_operator_can_require_a_profile_but_lowering_it_needs_saying_so() -> None:
+    import pytest
+
+    credentials = await service()
+    await credentials.require_profile(CS, 3)
+    assert await credentials.authenticate(CS, OLD, profile=2) is AuthResult.DOWNGRADE
+    with pytest.raises(ValueError, match="allow_lower"):
+        await credentials.require_profile(CS, 2)
+    await credentials.require_profile(CS, 2, allow_lower=True)
+    assert await credentials.authenticate(CS, OLD, profile=2) is AuthResult.OK
+    await credentials.require_profile(StationId("CS-NEW"), 3)  # before its first connection
+    assert await credentials.admit_certificate(StationId("CS-NEW")) is AuthResult.OK
