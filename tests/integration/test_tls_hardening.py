@@ -187,3 +187,17 @@ async def test_hostile_handshakes_get_4xx_never_500(path: str, authorization: st
                                additional_headers={"Authorization": authorization}, open_timeout=5):
                 pass
         assert info.value.response.status_code == expected
+
+
+async def test_handshake_with_redis_unreachable_gets_503_without_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    import socket
+
+    from csms.store.redis import RedisStore
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    store = RedisStore.from_url(f"redis://127.0.0.1:{port}/0", prefix="outage")
+    async with running_csms(store=store) as app:
+        assert await status_of(app, "CS-1") == 503
+        assert not [r for r in caplog.records if r.exc_info]
