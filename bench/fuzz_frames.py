@@ -1,11 +1,12 @@
 """Fuzz the OCPP endpoint with schema-valid hostile frames, next to a well-behaved station (loopback, one process).
 
-Every CALL action of OCPP 2.0.1 and 2.1 (those the CSMS handles get most frames) with payloads generated from the
-official schemas, biased to hostile values: strings at maxLength, non-ASCII, NUL, markup; integers at the 32-bit
-edges and beyond (2^63, 2^64); numbers 1e308, -1e308, 5e-324, -0.0; RFC 3339 times with lower-case t/z, leap
-seconds, years 0001/9999 with offsets; arrays at their bounds. Every generated payload is checked against the
-official schema first (invalid ones are regenerated), so each frame is one a compliant station could send. CALLs
-the CSMS sends to a fuzz station are answered with generated (hostile, schema-valid) CALLRESULTs.
+Every CALL action of OCPP 2.0.1 and 2.1 (those the CSMS handles get most frames; 5 % SEND frames on 2.1) with
+payloads generated from the official schemas, biased to hostile values: strings at maxLength, non-ASCII, NUL,
+markup; integers at the 32-bit edges and beyond (2^63, 2^64); numbers 1e308, -1e308, 5e-324, -0.0; RFC 3339
+times with lower-case t/z, leap seconds, years 0001/9999 with offsets; arrays at their bounds. Every generated
+payload is checked against the official schema first (invalid ones are regenerated), so each frame is one a
+compliant station could send. CALLs the CSMS sends to a fuzz station are answered with generated (hostile,
+schema-valid) CALLRESULTs.
 
 Counts: frames sent, answers by outcome (CALLRESULT / each CALLERROR code), unanswered frames, server-closed
 fuzz connections, InternalError answers (must be 0), and the well-behaved station's round trips and failures
@@ -35,7 +36,7 @@ import jsonschema_rs
 
 from csms.handlers import HANDLERS
 from csms.logging_setup import JsonFormatter
-from csms.ocpp.schemas import load_schema, schema_actions
+from csms.ocpp.schemas import load_schema, schema_actions, send_actions
 from csms.ocpp.versions import OcppVersion
 from tests.helpers.csms_app import booted, csms_test_settings, running_csms, station_connect
 
@@ -138,6 +139,7 @@ class Tally:
         self.unanswered = 0
         self.closed_by_server = 0
         self.calls_answered = 0
+        self.sends = 0  # OCPP 2.1 SEND frames (never answered)
         self.good_round_trips = 0
         self.good_failures = 0
 
@@ -147,6 +149,7 @@ async def fuzz_station(app: Any, index: int, frames: int, deadline: float, paylo
     version = OcppVersion.V201 if index % 2 == 0 else OcppVersion.V21
     handled = sorted(set(HANDLERS) & schema_actions(version))
     every = sorted(schema_actions(version))
+    sends = sorted(send_actions(version)) if version.has_send_frames else []
     station_id = f"FUZZ-{index}"
     sent_here = 0
     while sent_here < frames and time.monotonic() < deadline:
@@ -156,6 +159,16 @@ async def fuzz_station(app: Any, index: int, frames: int, deadline: float, paylo
                 while sent_here < frames and time.monotonic() < deadline:
                     pending: dict[str, str] = {}
                     for _ in range(min(batch, frames - sent_here)):
+                        if sends and rng.random() < 0.05:  # a 2.1 SEND: unanswered by design
+                            send_action = rng.choice(sends)
+                            send_payload = payloads.make(version, send_action, "")
+                            if send_payload is not None:
+                                await ws.send(json.dumps([6, f"s{index}-{tally.sent}", send_action, send_payload],
+                                                         ensure_ascii=False))
+                                tally.sent += 1
+                                tally.sends += 1
+                                sent_here += 1
+                            continue
                         action = rng.choice(handled) if rng.random() < 0.8 else rng.choice(every)
                         payload = payloads.make(version, action, "Request")
                         if payload is None:
@@ -252,7 +265,8 @@ def report(args: argparse.Namespace, tally: Tally, payloads: Payloads, elapsed: 
           f"{args.stations} fuzz stations (2.0.1 and 2.1), seed {args.seed}")
     print(f"answers: {dict(tally.outcomes.most_common())}")
     print(f"InternalError {len(tally.internal)}; unanswered {tally.unanswered}; fuzz connections lost "
-          f"{tally.closed_by_server}; CSMS CALLs answered with generated results {tally.calls_answered}; "
+          f"{tally.closed_by_server}; SEND frames {tally.sends}; CSMS CALLs answered with generated results "
+          f"{tally.calls_answered}; "
           f"payloads regenerated (schema-invalid candidates) {payloads.regenerated}")
     print(f"well-behaved station: {tally.good_round_trips} round trips, {tally.good_failures} failed")
     print(f"CSMS log: {log_bytes} bytes at WARNING ({log_bytes / max(1, tally.sent):.1f} bytes per fuzz frame)")
