@@ -75,3 +75,23 @@ async def test_out_of_range_values_get_property_constraint_violation_naming_the_
 async def test_in_range_extremes_are_accepted() -> None:
     assert (await reply_to("MeterValues", meter(1e15, multiplier=-24)))[0] == 3
     assert (await reply_to("StatusNotification", status(at(0), evse_id=2**31 - 1)))[0] == 3
+
+
+STATUS = '"timestamp":"2026-06-01T01:00:00Z","connectorStatus":"Available"'
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ('[2,"a","Heartbeat",' + "[" * 2000 + "]" * 2000 + "]", "RpcFrameworkError"),  # nesting beyond orjson's limit
+    ('[2,"b","StatusNotification",{' + STATUS + ',"evseId":1e400,"connectorId":1}]', "RpcFrameworkError"),
+    ('[2,"c","StatusNotification",{' + STATUS + ',"evseId":1,"evseId":2,"connectorId":1}]', None),  # last wins
+    ('[2,"d","DataTransfer",{"vendorId":"\\ud800"}]', "RpcFrameworkError"),  # lone surrogate
+    ('[2,"e","StatusNotification",{' + STATUS + ',"evseId":-0,"connectorId":1}]', None),
+    ('[2,"' + "x" * 37 + '","Heartbeat",{}]', "RpcFrameworkError"),
+    ('[2,"g","Heartbeat",{},5]', "RpcFrameworkError"),
+    ('[2,"h","Heart\\u0000beat",{}]', "NotImplemented"),
+])
+async def test_hostile_raw_frames_are_answered_with_the_framework_error(raw: str, expected: str | None) -> None:
+    station = Station()
+    await station.session.feed(raw)
+    [reply] = station.sent
+    assert (reply[2] if reply[0] == 4 else None) == expected, reply
