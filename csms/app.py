@@ -23,7 +23,7 @@ from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
 from csms.security.book import CertificateBook
-from csms.security.ca import LocalCa
+from csms.security.ca import LocalCa, check_ca_trusted
 from csms.security.events import SecurityEvents
 from csms.security.persistence import check_store_persistence
 from csms.security.renewal import CertificateRenewal
@@ -294,5 +294,7 @@ def _build_signer(settings: Settings, clock: Clock) -> CertificateSigner:
     """The station-certificate signer: the local CA in `ocpp.tls.ca_dir` (none: every CSR is Rejected)."""
     tls = settings.ocpp.tls
     ca = LocalCa(tls.ca_dir, clock, tls.ca_validity_days) if tls.ca_dir is not None else None
+    if ca is not None and tls.enabled:
+        check_ca_trusted(ca, tls.client_ca_file)
     book = CertificateBook(tls.ca_dir / "issued.json" if tls.ca_dir is not None else None)
     return CertificateSigner(ca, book, clock, organisation=tls.organisation, renew_before_days=tls.renew_before_days)

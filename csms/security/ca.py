@@ -9,6 +9,7 @@ The CA key file is written with mode 0600.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from csms.domain.clock import Clock
+
+log = logging.getLogger("csms.security")
 
 CA_KEY_FILE = "ca.key"
 CA_CERT_FILE = "ca.pem"
@@ -131,3 +134,16 @@ class LocalCa:
         cert = issue(self.key, self.certificate, csr.subject, csr.public_key(), not_before, not_after)
         chain = cert.public_bytes(serialization.Encoding.PEM).decode() + self.certificate_pem
         return SignedCertificate(station_id, cert.serial_number, not_before, not_after, chain)
+
+
+def check_ca_trusted(ca: LocalCa, client_ca_file: Path | None) -> bool:
+    """Warn (and return False) when certificates signed by `ca` would not be accepted at the handshake because
+    `client_ca_file` does not contain its certificate."""
+    trusted = False
+    if client_ca_file is not None and client_ca_file.exists():
+        bundle = x509.load_pem_x509_certificates(client_ca_file.read_bytes())
+        trusted = any(cert == ca.certificate for cert in bundle)
+    if not trusted:
+        log.warning("the station CA in %s is not in ocpp.tls.client_ca_file (%s): certificates it signs will be "
+                    "refused at the next handshake", ca.cert_path.parent, client_ca_file)
+    return trusted

@@ -97,3 +97,19 @@ def test_book_shared_through_its_file_sees_another_writers_revocation_and_the_cl
     main(["--path", str(path), "list"])
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "CS-1\tabc" in out and out.count("revoked") == 3
+
+
+def test_a_signing_ca_missing_from_the_client_ca_file_is_warned_about(tmp_path: object,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    from pathlib import Path
+
+    from csms.security.ca import check_ca_trusted
+    from tests.unit.security.pki import make_ca
+
+    folder = Path(str(tmp_path))
+    ca = LocalCa(folder / "ca", ManualClock(T0))
+    assert check_ca_trusted(ca, ca.cert_path)
+    other, _ = make_ca("Other").write(folder, "other")
+    assert not check_ca_trusted(ca, other)
+    assert not check_ca_trusted(ca, None)
+    assert sum("not in ocpp.tls.client_ca_file" in r.getMessage() for r in caplog.records) == 2
