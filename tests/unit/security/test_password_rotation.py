@@ -83,3 +83,20 @@ async def test_operator_can_require_a_profile_but_lowering_it_needs_saying_so() 
     assert await credentials.authenticate(CS, OLD, profile=2) is AuthResult.OK
     await credentials.require_profile(StationId("CS-NEW"), 3)  # before its first connection
     assert await credentials.admit_certificate(StationId("CS-NEW")) is AuthResult.OK
+
+
+async def test_unanswered_rotation_stores_nothing() -> None:
+    import pytest
+
+    from csms.errors import CallTimeout
+
+    class Silent(Station):
+        async def call(self, station_id: str, action: str, payload: dict[str, Any],
+                       timeout_s: float | None = None) -> dict[str, Any]:
+            raise CallTimeout("no answer")
+
+    credentials = await service()
+    with pytest.raises(CallTimeout):
+        await credentials.rotate_password(CS, Silent("Accepted"), NEW)
+    assert await credentials.authenticate(CS, OLD) is AuthResult.OK
+    assert await credentials.authenticate(CS, NEW) is AuthResult.BAD_PASSWORD
