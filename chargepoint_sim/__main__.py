@@ -37,6 +37,8 @@ def parse_args(argv: list[str] | None = None, *, prog: str = "chargepoint_sim") 
     parser.add_argument("--duration-s", type=float, help="stop after this much simulated time")
     parser.add_argument("--seed", type=int, help="seed for EV visits and registers")
     parser.add_argument("--password", help="one Basic-auth password for every station (else derived per station)")
+    parser.add_argument("--tls-dir", type=Path, help="for wss://: a dev PKI folder (python -m csms.security.devpki); "
+                        "stations with a certificate there use security profile 3")
     parser.add_argument("--log-level", default="INFO", help="DEBUG logs every OCPP exchange")
     parser.add_argument("--start-at", type=datetime.fromisoformat,
                         help="simulated time at start (ISO 8601 with offset; default: now)")
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None, *, prog: str = "chargepoint_sim") -> int
         logging.getLogger("chargepoint_sim.link").setLevel(logging.WARNING)
     try:
         config = load_config(args.config, csms_url=args.csms_url, stations=args.stations, seed=args.seed,
-                             password=args.password)
+                             password=args.password, tls_dir=args.tls_dir)
     except ConfigError as exc:
         print(f"chargepoint_sim: {exc}", file=sys.stderr)
         return 2

@@ -128,6 +128,7 @@ class FleetConfig(_Model):
     station_id_digits: int = Field(4, ge=1, le=12)
     password: str | None = None  # one fixed password for every station (demo); else derived per station
     password_secret: str = "v2g-sim-demo-secret"
+    tls_dir: Path | None = None  # wss: trust <dir>/ca/ca.pem; <dir>/stations/<id>.pem/.key: client cert (profile 3)
     seed: int = 1
     summary_interval_s: float = Field(10.0, gt=0)
     connect_spread_s: float = Field(0.0, ge=0)  # stagger first connects over this window (boot storm control)

@@ -17,10 +17,12 @@ import asyncio
 import base64
 import logging
 import random
+import ssl
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -54,6 +56,7 @@ class LinkOptions:
     boot_retry_s: float = 30.0
     reset_flush_s: float = 2.0
     max_frame_bytes: int = 1 << 20
+    tls_dir: Path | None = None  # see FleetConfig.tls_dir (csms/security/devpki.py lays it out)
 
 
 def basic_auth_header(station_id: str, password: str) -> str:
@@ -75,6 +78,7 @@ class StationLink:
         self.boots = 0  # accepted BootNotifications
         self._stopping = False
         self._ws: ClientConnection | None = None
+        self._ssl: ssl.SSLContext | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------------------------
 
@@ -126,7 +130,19 @@ class StationLink:
             ping_timeout=ping_s or None,
             max_size=self.options.max_frame_bytes,
             compression=None,  # permessage-deflate triples per-connection memory
+            ssl=self._ssl_context() if self.url.startswith("wss:") else None,
         )
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        """TLS for security profiles 2 and 3: trust the dev CA; present the station's certificate if it has one."""
+        if self._ssl is None:
+            tls_dir = self.options.tls_dir
+            ctx = ssl.create_default_context(cafile=tls_dir / "ca" / "ca.pem" if tls_dir else None)
+            if tls_dir is not None and (tls_dir / "stations" / f"{self.station.station_id}.pem").exists():
+                stem = tls_dir / "stations" / self.station.station_id
+                ctx.load_cert_chain(stem.with_suffix(".pem"), stem.with_suffix(".key"))
+            self._ssl = ctx
+        return self._ssl
 
     async def _serve_ws(self, ws: ClientConnection) -> bool:
         st = self.station

@@ -18,11 +18,20 @@ from csms.domain.clock import Clock, ScaledClock, SystemClock
 from csms.domain.records import BootPolicy
 from csms.handlers import build_handlers
 from csms.handlers.deps import HandlerDeps
+from csms.handlers.security import sign_certificate_with
 from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import compiled_validator
 from csms.ocpp.versions import OcppVersion
+from csms.security.book import CertificateBook
+from csms.security.ca import LocalCa, check_ca_trusted
+from csms.security.events import SecurityEvents
+from csms.security.persistence import check_store_persistence
+from csms.security.renewal import CertificateRenewal
+from csms.security.signing import CertificateSigner
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
+from csms.server.throttle import AuthThrottle
+from csms.server.tls import TlsEndpoint, recording_hook
 from csms.services.call_effects import CallEffects
 from csms.services.certificates_station import OcspCertificateAuthority
 from csms.services.charging import ChargingService
@@ -92,6 +101,8 @@ class CsmsApp:
     _api_server: uvicorn.Server | None = None
     _api_task: asyncio.Task[None] | None = None
     _leadership_task: asyncio.Task[None] | None = None
+    signer: CertificateSigner | None = None
+    _renewal_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_port(self) -> int:
@@ -122,6 +133,8 @@ class CsmsApp:
 
     async def start(self) -> None:
         await ensure_schema_version(self.store)  # refuses a store written by a newer CSMS (csms/store/schema.py)
+        await check_store_persistence(self.store, self.settings.security.registration,
+                                      self.settings.security.require_redis_persistence)
         if self.metrics is not None:
             self.metrics.start()
         for version in (OcppVersion(v) for v in self.settings.ocpp.versions):
@@ -136,6 +149,9 @@ class CsmsApp:
         elif self.fleet is not None:
             self.fleet.start()
         await self.ocpp_server.start()
+        if self.signer is not None and self.signer.ca is not None:
+            renewal = CertificateRenewal(self.signer, self.gateway, self.clock)
+            self._renewal_task = asyncio.create_task(renewal.run(), name="certificate-renewal")
         if self.serve_api:
             await self._start_api()
 
@@ -175,6 +191,8 @@ class CsmsApp:
             await self._api_task
         if self.fleet is not None:
             await self.fleet.stop()
+        if self._renewal_task is not None:
+            self._renewal_task.cancel()
         await self.ocpp_server.stop()
         if self.cluster is not None:
             await self.cluster.leader.stop()
@@ -234,6 +252,9 @@ def build_app(
         deps.certificates = OcspCertificateAuthority(
             settings.certificates.ocsp_responder_url, timeout_s=settings.certificates.ocsp_timeout_s,
             use_station_responder_url=settings.certificates.ocsp_use_station_responder_url)
+    signer = _build_signer(settings, clock)
+    security_events = SecurityEvents(clock, events)
+    tls = TlsEndpoint(settings.ocpp.tls, recording_hook(security_events)) if settings.ocpp.tls.enabled else None
     ocpp_server = OcppServer(
         settings=settings.ocpp,
         node_id=settings.node_id,
@@ -241,8 +262,14 @@ def build_app(
         credentials=credentials,
         registry=registry,
         deps=deps,
-        handlers=build_handlers(deps),
+        handlers=build_handlers(deps, extra={"SignCertificate": sign_certificate_with(signer)}),
         listeners=listeners,
+        is_revoked=signer.book.is_revoked,
+        on_certificate=lambda station_id, peer: signer.book.track(peer.serial, station_id, peer.not_after),
+        security_events=security_events,
+        throttle=AuthThrottle(clock, failures_before_backoff=settings.security.auth_failures_before_backoff,
+                              max_backoff_s=settings.security.auth_backoff_max_s),
+        tls=tls,
     )
     v2g = settings.v2g
     charging = ChargingService(
@@ -268,4 +295,15 @@ def build_app(
         credentials=credentials, charging=charging,
         commands=CommandService(gateway, settings.ocpp.call_timeout_s, CallEffects(store, clock)),
         deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api, metrics=metrics,
+        signer=signer,
     )
+
+
+def _build_signer(settings: Settings, clock: Clock) -> CertificateSigner:
+    """The station-certificate signer: the local CA in `ocpp.tls.ca_dir` (none: every CSR is Rejected)."""
+    tls = settings.ocpp.tls
+    ca = LocalCa(tls.ca_dir, clock, tls.ca_validity_days) if tls.ca_dir is not None else None
+    if ca is not None and tls.enabled:
+        check_ca_trusted(ca, tls.client_ca_file)
+    book = CertificateBook(tls.ca_dir / "issued.json" if tls.ca_dir is not None else None)
+    return CertificateSigner(ca, book, clock, organisation=tls.organisation, renew_before_days=tls.renew_before_days)

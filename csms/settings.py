@@ -21,6 +21,25 @@ from pydantic_settings import (
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent / "_bundled" / "config" / "csms.toml"  # csms/bundled.py
 
 
+class TlsSettings(BaseModel):
+    """TLS on the OCPP endpoint (security profiles 2 and 3; csms/server/tls.py). Files are PEM."""
+
+    enabled: bool = False
+    cert_file: Path | None = None  # server certificate chain
+    key_file: Path | None = None
+    client_ca_file: Path | None = None  # profile 3: client certificates must chain to these CAs
+    ciphers: str = Field("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:"
+                         "ECDHE-RSA-AES256-GCM-SHA384:AES128-GCM-SHA256:AES256-GCM-SHA384",
+                         description="TLS 1.2 suites (OpenSSL names): the four of A00.FR.318 plus their ECDHE-RSA "
+                         "forms; TLS 1.3 suites are OpenSSL's defaults")
+    organisation: str | None = None  # profile 3: the client certificate's O must equal this when set
+    ca_dir: Path | None = None  # the local CA (csms/security/ca.py) that signs station CSRs; None: no signing
+    ca_validity_days: int = Field(365, ge=1)
+    renew_before_days: int = Field(30, ge=0)
+    reload_check_s: float | None = Field(60.0, gt=0, description="look for changed certificate / key / CA files this "
+                                         "often and load them (new handshakes use them); null: only on request")
+
+
 class OcppSettings(BaseModel):
     host: str = "0.0.0.0"
     port: int = Field(9000, ge=0, le=65535)
@@ -33,6 +52,13 @@ class OcppSettings(BaseModel):
     compression: bool = True
     reuse_port: bool = False  # SO_REUSEPORT: several worker processes share the OCPP port (Linux)
     fetch_device_model_on_boot: bool = True  # GetBaseReport(FullInventory) after an Accepted boot
+    tls: TlsSettings = TlsSettings()
+    boot_timeout_s: float | None = Field(300.0, gt=0, description="close an authenticated connection that has "
+                                         "sent no BootNotification within this time; null: never")
+    gc_every_closed_connections: int | None = Field(500, ge=1, description="run a full garbage collection after "
+                                                    "this many closed connections (a websockets connection is "
+                                                    "freed only by the cyclic GC; null: leave it to the GC's "
+                                                    "thresholds)")
 
 
 class SecuritySettings(BaseModel):
@@ -40,6 +66,11 @@ class SecuritySettings(BaseModel):
     default_boot_policy: Literal["Accepted", "Pending", "Rejected"] = "Accepted"
     heartbeat_interval_s: int = Field(300, ge=1)
     accept_unknown_tokens: bool = False
+    auth_failures_before_backoff: int = Field(5, ge=1, description="failed handshakes per station (and per "
+                                              "source address) before further attempts get 429 for a while")
+    auth_backoff_max_s: float = Field(60.0, gt=0, description="the longest backoff after repeated failures")
+    require_redis_persistence: bool = Field(True, description="with registration = known, refuse to start on a "
+                                            "Redis that persists nothing (credentials would be lost on restart)")
 
 
 class ApiSettings(BaseModel):

@@ -31,7 +31,27 @@ fi
 START_AT=$($BIN/python -c "from datetime import UTC, datetime; print(datetime.now(UTC).isoformat())")
 ANCHOR=$($BIN/python -c "import time; print(repr(time.monotonic()))")
 export CSMS_CLOCK__SPEED=$SPEED CSMS_CLOCK__START_AT=$START_AT CSMS_CLOCK__ANCHOR_MONOTONIC_S=$ANCHOR
-echo "starting the CSMS and $STATIONS simulated stations (logs at $CSMS_LOG_LEVEL) ..."
+# PROFILE=2 or 3 (`PROFILE=3 make run`): wss:// with a development PKI made on first run under the git-ignored
+# .pki/ (csms/security/devpki.py); profile 3 gives every simulated station a client certificate (CN = its id).
+PROFILE=${PROFILE:-1}
+SCHEME=ws
+SIM_TLS=()
+if [ "$PROFILE" != 1 ]; then
+  STATION_IDS=()
+  if [ "$PROFILE" = 3 ]; then
+    read -r -a STATION_IDS <<<"$($BIN/python -c "
+from pathlib import Path; from chargepoint_sim.config import load_config
+c = load_config(Path('config/sim/mixed-kinds.toml'), stations=$STATIONS)
+print(' '.join(c.station_id(i) for i in range(1, c.stations + 1)))")"
+  fi
+  STATION_ARGS=()
+  for sid in "${STATION_IDS[@]}"; do STATION_ARGS+=(--station "$sid"); done
+  while IFS= read -r line; do export "${line?}"; done < <($BIN/python -m csms.security.devpki --dir .pki \
+    --server-name localhost --server-name 127.0.0.1 "${STATION_ARGS[@]}")
+  SCHEME=wss
+  SIM_TLS=(--tls-dir .pki)
+fi
+echo "starting the CSMS and $STATIONS simulated stations on security profile $PROFILE (logs at $CSMS_LOG_LEVEL) ..."
 $BIN/csms serve --plain-logs > /dev/null &  # logs go to stderr; its stdout banner is replaced by ours
 CSMS_PID=$!
 SIM_PID=""
@@ -53,17 +73,17 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
-$BIN/csms sim --config config/sim/mixed-kinds.toml --csms "ws://127.0.0.1:$OCPP_PORT/ocpp" \
+$BIN/csms sim --config config/sim/mixed-kinds.toml --csms "$SCHEME://127.0.0.1:$OCPP_PORT/ocpp" \
   --stations "$STATIONS" --speed "$SPEED" --password demo-password-0123456789 --log-level "$SIM_LOG_LEVEL" \
-  --start-at "$START_AT" --clock-anchor "$ANCHOR" &
+  --start-at "$START_AT" --clock-anchor "$ANCHOR" "${SIM_TLS[@]}" &
 SIM_PID=$!
 cat <<MSG
 
-  CSMS running (in-memory store); $STATIONS simulated stations are connecting (simulated time runs ${SPEED}x
-  faster than real time). Admin token: $TOKEN ($TOKEN_FROM).
+  CSMS running (in-memory store); $STATIONS simulated stations are connecting on security profile $PROFILE
+  (simulated time runs ${SPEED}x faster than real time). Admin token: $TOKEN ($TOKEN_FROM).
     http://127.0.0.1:$API_PORT/dashboard/    live dashboard (sign in with the token)
     http://127.0.0.1:$API_PORT/docs          operator API (Authorize with the token)
-    ws://127.0.0.1:$OCPP_PORT/ocpp/<stationId>   OCPP 2.0.1 / 2.1 endpoint
+    $SCHEME://127.0.0.1:$OCPP_PORT/ocpp/<stationId>   OCPP 2.0.1 / 2.1 endpoint
     curl -s -H 'Authorization: Bearer $TOKEN' http://127.0.0.1:$API_PORT/api/v1/stations
   Ctrl-C stops everything. Fleet summary, once a second:
 

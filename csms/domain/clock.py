@@ -10,6 +10,7 @@ clock's seconds), never with real seconds divided by a speed.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -160,7 +161,22 @@ def to_ocpp_time(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_LEAP_SECOND = re.compile(r"(T\d\d:\d\d:)60")
+
+
 def parse_ocpp_time(raw: str) -> datetime:
-    """Parse an OCPP dateTime; a value without offset is taken as UTC."""
-    at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    """Parse an OCPP (RFC 3339) dateTime into a UTC datetime; a value without offset is taken as UTC.
+
+    Lower-case `t`/`z` are accepted (RFC 3339 5.6) and a leap second (`:60`) is read as the last microsecond of
+    its minute. Raises ValueError (never OverflowError) for anything that is not a time or does not fit in UTC
+    (e.g. `0001-01-01T00:00:00+01:00`)."""
+    text = raw.upper()
+    if "T" in text and ":60" in text:
+        text, leap = _LEAP_SECOND.subn(r"\g<1>59.999999", text, count=1)
+        if leap and re.search(r"59\.999999\.", text):  # "...:60.5": the fraction is within the leap second
+            text = re.sub(r"(59\.999999)\.\d+", r"\1", text)
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{raw!r} does not fit in UTC") from None

@@ -105,6 +105,8 @@ class CredentialRecord:
     station_id: StationId
     password_hash: str
     created_at: datetime
+    security_profile: int = 1  # the lowest OCPP security profile the station may still connect with (A05: only up)
+    previous_password_hash: str | None = None  # valid until the station first logs in with the new one (A01)
 
 
 @dataclass(frozen=True, slots=True)

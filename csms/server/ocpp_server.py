@@ -1,20 +1,24 @@
-"""The OCPP-J websocket endpoint: ws://host:port/<prefix>/<stationId>.
+"""The OCPP-J websocket endpoint: ws(s)://host:port/<prefix>/<stationId>.
 
 Handshake (process_request): the path must name a valid station id (identifierString, <= 48 chars; else 400,
-404 for other paths); HTTP Basic auth (security profile 1) whose username must equal the station id (401
-otherwise, 404 for a station the registration policy does not know). Subprotocol: the client's most preferred
-version among the enabled ones; if it offers none we speak, the handshake completes without a subprotocol and
-the connection is closed at once (OCPP-J 3.3) with code 1002. A second connection for the same station
-replaces the first, which is closed. Oversized messages close the connection with 1009 (websockets max_size).
+404 for other paths); then `csms.server.handshake.HandshakeAuth` decides: HTTP Basic (security profiles 1 and
+2) or a verified client certificate bound to the station id (profile 3, TLS from `csms.server.tls`). Refusals:
+401 (unknown station and wrong password alike), 400 (two Authorization headers), 429 (backoff after repeated
+failures), 503 (state store unreachable). Subprotocol: the client's most preferred version among the enabled
+ones; if it offers none we speak, the handshake completes without a subprotocol and the connection is closed at
+once (OCPP-J 3.3) with code 1002. A second connection for the same station replaces the first, which is closed
+and counted as a disconnect. A connection that sends no BootNotification within `boot_timeout_s` is closed
+(1008). Oversized messages close the connection with 1009 (websockets max_size). Repeated per-station warnings
+of the OCPP session are rate-limited (csms/server/log_limit.py).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
+import asyncio
 import dataclasses
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -29,8 +33,13 @@ from csms.domain.records import BootPolicy, StationRecord
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import Handler, RpcSession
 from csms.ocpp.versions import OcppVersion, select_subprotocol
+from csms.security.events import SecurityEvents
 from csms.server.connections import ConnectionRegistry, StationConnection
-from csms.services.credentials import AuthResult, CredentialService
+from csms.server.handshake import Admitted, HandshakeAuth, parse_basic_auth
+from csms.server.log_limit import PerStationLogLimit, install_session_log_limit, remove_session_log_limit
+from csms.server.throttle import AuthThrottle
+from csms.server.tls import PeerCertificate, TlsEndpoint, peer_certificate, recording_hook
+from csms.services.credentials import CredentialService
 from csms.services.events import DomainEvent
 from csms.settings import OcppSettings
 
@@ -38,6 +47,9 @@ log = logging.getLogger("csms.server")
 
 CLOSE_PROTOCOL_ERROR = 1002
 CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY_VIOLATION = 1008
+
+__all__ = ["ConnectionListener", "OcppServer", "parse_basic_auth"]
 
 
 class ConnectionListener(Protocol):
@@ -46,18 +58,6 @@ class ConnectionListener(Protocol):
     async def on_connected(self, station_id: str) -> None: ...
 
     async def on_disconnected(self, station_id: str) -> None: ...
-
-
-def parse_basic_auth(header: str | None) -> tuple[str, str] | None:
-    """(username, password) from an `Authorization: Basic ...` header, or None."""
-    if not header or not header.lower().startswith("basic "):
-        return None
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    username, sep, password = decoded.partition(":")
-    return (username, password) if sep else None
 
 
 class OcppServer:
@@ -74,6 +74,11 @@ class OcppServer:
         deps: HandlerDeps,
         handlers: dict[str, Handler],
         listeners: Sequence[ConnectionListener] = (),
+        security_events: SecurityEvents | None = None,
+        throttle: AuthThrottle | None = None,
+        tls: TlsEndpoint | None = None,
+        is_revoked: Callable[[int], bool] = lambda serial: False,
+        on_certificate: Callable[[str, PeerCertificate], None] | None = None,
     ) -> None:
         self._settings = settings
         self._node_id = node_id
@@ -86,6 +91,20 @@ class OcppServer:
         self._versions = tuple(OcppVersion(v) for v in settings.versions)
         self._server: Server | None = None
         self._prefix = "/" + settings.path_prefix.strip("/") + "/" if settings.path_prefix.strip("/") else "/"
+        self.security_events = security_events or SecurityEvents(clock, deps.events)
+        self.throttle = throttle or AuthThrottle(clock)
+        self.tls = tls
+        if tls is None and settings.tls.enabled:
+            self.tls = TlsEndpoint(settings.tls, recording_hook(self.security_events))
+        self._auth = HandshakeAuth(credentials, self.throttle, self.security_events, tls=self.tls is not None,
+                                   organisation=settings.tls.organisation, is_revoked=is_revoked,
+                                   on_certificate=on_certificate)
+        self.replaced_connections = 0
+        self.closed_connections = 0
+        self.collections = 0
+        self._collect: Callable[[], object] = gc.collect
+        self._log_limit: PerStationLogLimit | None = None
+        self._tls_watch: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -95,7 +114,13 @@ class OcppServer:
         port: int = next(iter(self._server.sockets)).getsockname()[1]
         return port
 
+    def reload_tls(self) -> None:
+        """Re-read the TLS certificate, key and client CA (new handshakes use them)."""
+        if self.tls is not None:
+            self.tls.reload()
+
     async def start(self) -> None:
+        self._log_limit = install_session_log_limit(self._clock)
         self._server = await serve(
             self._handle_connection,
             self._settings.host,
@@ -108,10 +133,27 @@ class OcppServer:
             ping_interval=self._settings.ping_interval_s,
             ping_timeout=self._settings.ping_timeout_s,
             compression="deflate" if self._settings.compression else None,
+            ssl=self.tls.context if self.tls is not None else None,
         )
-        log.info("OCPP endpoint listening on ws://%s:%d%s<stationId>", self._settings.host, self.port, self._prefix)
+        if self.tls is not None and self._settings.tls.reload_check_s is not None:
+            self._tls_watch = asyncio.create_task(self._watch_tls(self._settings.tls.reload_check_s),
+                                                  name="tls-reload")
+        log.info("OCPP endpoint listening on %s://%s:%d%s<stationId>", "wss" if self.tls else "ws",
+                 self._settings.host, self.port, self._prefix)
+
+    async def _watch_tls(self, every_s: float) -> None:
+        while True:
+            await self._clock.sleep(every_s)
+            if self.tls is not None:
+                self.tls.reload_if_changed()
 
     async def stop(self) -> None:
+        if self._tls_watch is not None:
+            self._tls_watch.cancel()
+            self._tls_watch = None
+        if self._log_limit is not None:
+            remove_session_log_limit(self._log_limit)
+            self._log_limit = None
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -138,18 +180,16 @@ class OcppServer:
             station_id = parse_station_id(unquote(path[len(self._prefix):]))
         except ValueError as exc:
             return self._reject(connection, HTTPStatus.BAD_REQUEST, str(exc))
-        auth = parse_basic_auth(request.headers.get("Authorization"))
-        challenge = {"WWW-Authenticate": 'Basic realm="ocpp", charset="UTF-8"'}
-        if auth is None or auth[0] != station_id:
-            log.warning("%s: missing or mismatched basic auth", station_id, extra={"station_id": station_id})
-            return self._reject(connection, HTTPStatus.UNAUTHORIZED, "basic auth as the station id required",
-                                **challenge)
-        result = await self._credentials.authenticate(station_id, auth[1])
-        if result is AuthResult.UNKNOWN_STATION:
-            return self._reject(connection, HTTPStatus.NOT_FOUND, f"unknown station {station_id}")
-        if result is AuthResult.BAD_PASSWORD:
-            log.warning("%s: wrong password", station_id, extra={"station_id": station_id})
-            return self._reject(connection, HTTPStatus.UNAUTHORIZED, "invalid credentials", **challenge)
+        ssl_object = connection.transport.get_extra_info("ssl_object") if connection.transport else None
+        try:
+            peer = peer_certificate(ssl_object)
+        except ValueError:  # OpenSSL verified it, so this is not expected: refuse rather than guess
+            return self._reject(connection, HTTPStatus.BAD_REQUEST, "unreadable client certificate")
+        address = connection.remote_address
+        source = str(address[0]) if address else ""
+        decision = await self._auth.check(station_id, request.headers.get_all("Authorization"), peer, source)
+        if not isinstance(decision, Admitted):
+            return self._reject(connection, decision.status, decision.text, **decision.headers)
         connection.station_id = station_id  # type: ignore[attr-defined]
         return None
 
@@ -174,9 +214,15 @@ class OcppServer:
         previous = self._registry.register(connection)
         if previous is not None:
             log.info("%s reconnected; closing its previous connection", station_id)
+            self.replaced_connections += 1
             previous.session.close("replaced by a new connection")
             session.spawn(previous.websocket.close(CLOSE_GOING_AWAY, "replaced by a new connection"),
                           name=f"{station_id}:close-replaced")
+            self._deps.events.publish(DomainEvent("station.disconnected", station_id, self._clock.now(),
+                                                  {"replaced": True}))
+        if self._settings.boot_timeout_s is not None:
+            session.spawn(self._close_unless_booted(station_id, websocket, self._settings.boot_timeout_s),
+                          name=f"{station_id}:boot-timeout")
         await self._mark_connected(station_id, version)
         for listener in self._listeners:
             await listener.on_connected(station_id)
@@ -187,6 +233,7 @@ class OcppServer:
             pass
         finally:
             session.close()
+            self._count_closed()
             if self._registry.unregister(connection):
                 self._deps.registration.pop(station_id, None)
                 await self._mark_disconnected(station_id)
@@ -195,6 +242,22 @@ class OcppServer:
                         await listener.on_disconnected(station_id)
                     except Exception:  # e.g. Redis down: the lease simply expires
                         log.exception("%s: disconnect listener failed", station_id)
+
+    def _count_closed(self) -> None:
+        """A closed websockets connection is a reference cycle holding its buffers and deflate contexts (~30 KB):
+        with high GC thresholds it would wait for a rare full collection, so collect every N closes."""
+        self.closed_connections += 1
+        every = self._settings.gc_every_closed_connections
+        if every is not None and self.closed_connections % every == 0:
+            self._collect()
+            self.collections += 1
+
+    async def _close_unless_booted(self, station_id: StationId, websocket: ServerConnection,
+                                   timeout_s: float) -> None:
+        await self._clock.sleep(timeout_s)
+        if station_id not in self._deps.registration:
+            log.info("%s sent no BootNotification within %.0f s; closing", station_id, timeout_s)
+            await websocket.close(CLOSE_POLICY_VIOLATION, "no BootNotification")
 
     async def _mark_connected(self, station_id: StationId, version: OcppVersion) -> None:
         now = self._clock.now()

@@ -596,6 +596,15 @@ class RedisStore:
         except redis_errors.RedisError:
             return False
 
+    async def persists(self) -> bool | None:
+        """Whether this Redis writes its data to disk (RDB `save` points or AOF); None if CONFIG is not allowed."""
+        try:
+            save = await _result(self._redis.config_get("save"))
+            aof = await _result(self._redis.config_get("appendonly"))
+        except redis_errors.RedisError:
+            return None
+        return bool(str(save.get("save", "")).strip()) or str(aof.get("appendonly", "no")).lower() == "yes"
+
     async def close(self) -> None:
         """Wait for queued writes to be answered, then close the client and its connection pool."""
         try:

@@ -75,12 +75,12 @@ async def test_wrong_password_and_foreign_username_get_401() -> None:
         await assert_still_works(app)
 
 
-async def test_known_only_policy_refuses_unregistered_station_with_404() -> None:
+async def test_known_only_policy_refuses_unregistered_station_with_401_like_a_wrong_password() -> None:
     async with running_csms(settings=csms_test_settings(registration="known")) as app:
         with pytest.raises(InvalidStatus) as info:
             async with station_connect(app, "CS-NEW"):
                 pass
-        assert info.value.response.status_code == 404
+        assert info.value.response.status_code == 401  # as a wrong password: station ids cannot be enumerated
         await app.credentials.set_password("CS-NEW", PASSWORD)  # type: ignore[arg-type]
         async with station_connect(app, "CS-NEW") as ws:
             assert (await booted(ws))[2]["status"] == "Accepted"

@@ -1,0 +1,46 @@
+"""Renewal is triggered for connected stations whose certificate is about to expire, once per retry period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from csms.domain.clock import ManualClock
+from csms.security.book import CertificateBook
+from csms.security.renewal import CertificateRenewal
+from csms.security.signing import CertificateSigner
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Gateway:
+    def __init__(self, connected: set[str]) -> None:
+        self.connected = connected
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def is_connected(self, station_id: str) -> bool:
+        return station_id in self.connected
+
+    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> dict[str, Any]:
+        self.calls.append((station_id, action, payload))
+        return {"status": "Accepted"}
+
+
+async def test_due_connected_stations_are_triggered_once_per_retry_period() -> None:
+    clock = ManualClock(T0)
+    book = CertificateBook()
+    book.add(1, "CS-SOON", T0 + timedelta(days=10))
+    book.add(2, "CS-LATER", T0 + timedelta(days=300))
+    book.add(3, "CS-OFFLINE", T0 + timedelta(days=5))
+    gateway = Gateway({"CS-SOON", "CS-LATER"})
+    renewal = CertificateRenewal(CertificateSigner(None, book, clock, renew_before_days=30), gateway, clock,
+                                 retry_after_s=3600)
+    assert await renewal.check_once() == ["CS-SOON"]
+    assert gateway.calls == [("CS-SOON", "TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})]
+    assert await renewal.check_once() == []  # asked already
+    clock.advance(3600)
+    assert await renewal.check_once() == ["CS-SOON"]  # ignored: ask again
+    book.add(4, "CS-SOON", T0 + timedelta(days=400))  # renewed
+    clock.advance(3600)
+    assert await renewal.check_once() == []
