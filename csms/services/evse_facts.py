@@ -1,0 +1,136 @@
+"""What the safety envelope must know about each EVSE, read from the store and kept fresh on the injected clock.
+
+- Capabilities: an operator override, else learned from the station's device model and cached until the station
+  boots, reconnects or reports a new device model on this node.
+- Facts: the EV's charging needs and its last SoC with the time it was measured, re-read from the store at most
+  every `ttl_s` of clock time per EVSE (a fan-out to thousands of stations must not cost store round trips per
+  setpoint) and refreshed in between by this node's own events (new needs, a transaction starting or ending,
+  metered SoC).
+`prefetch` fills both caches for many EVSEs with bulk store reads (a fleet tick, a fan-out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.clock import Clock
+from csms.domain.ids import StationId
+from csms.domain.records import ChargingNeedsRecord
+from csms.services.capabilities import capabilities_from_variables
+from csms.services.events import DomainEvent, EventBus
+from csms.store.base import StateStore
+
+EvseKey = tuple[str, int]  # (station id, EVSE id)
+SocReading = tuple[float | None, datetime | None]  # (SoC, when it was measured)
+
+
+@dataclass(slots=True)
+class _Facts:
+    needs: ChargingNeedsRecord | None
+    socs: dict[str, SocReading]  # by open transaction id
+    read_at_s: float  # clock time (POSIX seconds) of the store read
+
+
+class EvseReadModel:
+    """Capabilities and envelope facts per EVSE (see the module docstring)."""
+
+    def __init__(self, store: StateStore, clock: Clock, events: EventBus, *, ttl_s: float = 5.0) -> None:
+        self._store = store
+        self._clock = clock
+        self._ttl_s = ttl_s
+        self._overrides: dict[EvseKey, StationCapabilities] = {}
+        self._learned: dict[EvseKey, StationCapabilities] = {}  # dropped on a boot or a new device model
+        self._facts: dict[EvseKey, _Facts] = {}
+        events.subscribe(self._on_event)
+
+    # ---- capabilities ---------------------------------------------------------------------------------
+
+    def override_capabilities(self, station_id: str, evse_id: int, caps: StationCapabilities | None) -> None:
+        """Operator-set capabilities (None: back to what the device model says)."""
+        if caps is None:
+            self._overrides.pop((station_id, evse_id), None)
+        else:
+            self._overrides[(station_id, evse_id)] = caps
+
+    async def capabilities(self, station_id: str, evse_id: int) -> StationCapabilities:
+        override = self._overrides.get((station_id, evse_id))
+        if override is not None:
+            return override
+        cached = self._learned.get((station_id, evse_id))
+        if cached is not None:
+            return cached
+        station = await self._store.get_station(StationId(station_id))
+        version = station.ocpp_version if station and station.ocpp_version else "ocpp2.0.1"
+        variables = await self._store.list_variables(StationId(station_id))
+        caps = capabilities_from_variables(version, variables, evse_id)
+        self._learned[(station_id, evse_id)] = caps
+        return caps
+
+    # ---- facts ----------------------------------------------------------------------------------------
+
+    async def facts(self, station_id: str, evse_id: int, transaction_id: str | None
+                    ) -> tuple[ChargingNeedsRecord | None, float | None, datetime | None]:
+        """(needs, SoC, when the SoC was measured) of the EV on this EVSE, for `transaction_id` (None: any)."""
+        key = (station_id, evse_id)
+        facts = self._facts.get(key)
+        now_s = self._clock.now().timestamp()
+        if facts is None or self._stale(facts, now_s):
+            needs = await self._store.get_charging_needs(StationId(station_id), evse_id)
+            txs = await self._store.list_transactions(StationId(station_id), open_only=True)
+            facts = _Facts(needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
+                                   for tx in txs if tx.evse_id == evse_id}, now_s)
+            self._facts[key] = facts
+        for open_id, (soc, soc_at) in facts.socs.items():
+            if transaction_id in (None, open_id):
+                return facts.needs, soc, soc_at
+        return facts.needs, None, None
+
+    def _stale(self, facts: _Facts, now_s: float) -> bool:
+        return now_s - facts.read_at_s >= self._ttl_s
+
+    async def prefetch(self, keys: Sequence[EvseKey], *, chunk: int = 1000) -> None:
+        """Fill the capability and fact caches for `keys` with bulk store reads (chunks of `chunk`)."""
+        now_s = self._clock.now().timestamp()
+        unique = list(dict.fromkeys(keys))
+        need_model = [k for k in unique if k not in self._overrides and k not in self._learned]
+        modelled = set(need_model)
+        stale = [k for k in unique if k not in modelled and
+                 ((facts := self._facts.get(k)) is None or self._stale(facts, now_s))]
+        for batch, device_model in ((need_model, True), (stale, False)):
+            for start in range(0, len(batch), chunk):
+                part = [(StationId(station_id), evse_id) for station_id, evse_id in batch[start:start + chunk]]
+                for found in await self._store.get_evse_facts(part, device_model=device_model):
+                    key = (str(found.station_id), found.evse_id)
+                    if found.variables is not None and key not in self._learned:
+                        version = found.station.ocpp_version if found.station and found.station.ocpp_version \
+                            else "ocpp2.0.1"
+                        self._learned[key] = capabilities_from_variables(version, found.variables, found.evse_id)
+                    self._facts[key] = _Facts(found.needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
+                                                            for tx in found.open_transactions}, now_s)
+
+    # ---- freshness from this node's events ------------------------------------------------------------
+
+    def _on_event(self, event: DomainEvent) -> None:
+        """A (re)boot or a new device model report can change what a station can do; needs, transactions and
+        metered SoC keep the facts fresh."""
+        if event.kind in ("station.booted", "station.report_complete", "station.connected"):
+            for key in [k for k in self._learned if k[0] == event.station_id]:
+                del self._learned[key]
+        evse_id = event.data.get("evse_id")
+        if evse_id is None:
+            return
+        key = (event.station_id, int(evse_id))
+        if event.kind in ("ev.needs", "transaction.started", "transaction.ended"):
+            self._facts.pop(key, None)
+        elif event.kind in ("transaction.updated", "meter.values") and event.data.get("soc") is not None:
+            facts = self._facts.get(key)
+            transaction_id = event.data.get("transaction_id")
+            soc_at = event.data.get("soc_at")
+            reading = (float(event.data["soc"]), soc_at if isinstance(soc_at, datetime) else event.at)
+            if facts is not None and transaction_id in facts.socs:
+                facts.socs[transaction_id] = reading
+            elif facts is not None and transaction_id is None and len(facts.socs) == 1:
+                facts.socs[next(iter(facts.socs))] = reading

@@ -1,0 +1,300 @@
+"""The OCPP edge of charge and discharge commands: per-version encoding and coalesced, rate-limited delivery.
+
+`SetpointOutbox.submit(station_id, clamped, caps)` takes a schedule the safety envelope has already clamped and
+decides *when and how on the wire*:
+- encoding for the station's OCPP version (`csms.ocpp.profiles`); a schedule the station cannot express is
+  refused here and never reaches the wire;
+- one delivery channel per EVSE and profile purpose: one call in flight, the latest schedule wins (a queued one
+  that is overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time;
+- per station at most `max_station_calls_per_s` setpoint calls in any second of clock time, across its EVSEs and
+  purposes: channels waiting for the station's budget take turns in the order they asked (none starves) and keep
+  coalescing while they wait; each station has its own budget, so a slow station never delays another;
+- on OCPP 2.1 stations that support Dynamic profiles, a one-period TxProfile is installed as a Dynamic profile and
+  later setpoints in the same operation mode travel as UpdateDynamicSchedule. An update keeps the installed
+  profile's window, so it is only used when the new schedule has started and lasts at least until that window
+  ends, and while more than half of the window is left; otherwise the profile is installed afresh. Which of the
+  two goes out is decided when it is sent, against the profile the station holds.
+`on_change(station_id, evse_id)` is called whenever what an EVSE may do changes (for `PowerLedgers`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from csms.domain.capabilities import StationCapabilities
+from csms.domain.clock import Clock
+from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
+from csms.errors import CsmsError, StationNotConnected
+from csms.ocpp import profiles
+from csms.services.envelope import Clamped
+from csms.services.envelope_site import Segment, worst
+from csms.services.events import DomainEvent, EventBus
+from csms.services.gateway import StationGateway
+
+log = logging.getLogger("csms.services.charging")
+
+ChannelKey = tuple[str, int, ProfilePurpose]  # (station id, EVSE id, purpose)
+
+
+class ApplyStatus(enum.StrEnum):
+    ACCEPTED = "Accepted"  # the station accepted the (possibly clamped) profile
+    REJECTED = "Rejected"  # the station answered Rejected
+    REFUSED = "Refused"  # we did not send: the station cannot express it
+    SUPERSEDED = "Superseded"  # a newer schedule for the same EVSE replaced it before it was sent
+    FAILED = "Failed"  # not connected, timeout, CALLERROR
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    status: ApplyStatus
+    schedule: PowerSchedule | None = None  # what was (or would have been) sent, after clamping
+    changes: tuple[str, ...] = ()
+    detail: str = ""
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicProfile:
+    """A Dynamic TxProfile installed on an EVSE (OCPP 2.1), updated in place by UpdateDynamicSchedule."""
+
+    mode: str
+    transaction_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A clamped schedule waiting to be sent, with its SetChargingProfile payload (encoded, so validated)."""
+
+    payload: dict[str, Any]
+    clamped: Clamped
+    caps: StationCapabilities
+    dynamic: bool  # fits a 2.1 Dynamic profile: may travel as UpdateDynamicSchedule
+    segments: tuple[Segment, ...]  # what it lets the EVSE do, for the ledgers
+    future: asyncio.Future[ApplyResult]
+
+
+@dataclass(slots=True)
+class _Channel:
+    """Delivery state of one EVSE and profile purpose: the latest schedule waiting, whether a send is running,
+    and what the station may hold (for the ledgers)."""
+
+    pending: _Pending | None = None
+    sending: bool = False
+    last_sent_s: float | None = None
+    accepted: tuple[Segment, ...] = ()  # the last command the station accepted (or may have: a timeout)
+    in_flight: tuple[Segment, ...] = ()
+
+
+@dataclass(slots=True)
+class _StationBudget:
+    """The setpoint calls one station may still get: when the last ones were sent, and who waits for a turn."""
+
+    sent_s: deque[float] = field(default_factory=deque)  # clock times of the sends in the last second
+    waiting: deque[asyncio.Future[None]] = field(default_factory=deque)
+    granting: bool = False  # a task hands out turns to `waiting`
+
+
+class SetpointOutbox:
+    """Per-EVSE, per-station delivery of clamped schedules (see the module docstring)."""
+
+    def __init__(self, gateway: StationGateway, clock: Clock, events: EventBus, *,
+                 on_change: Callable[[str, int], None], min_update_interval_s: float = 1.0,
+                 max_station_calls_per_s: int | None = 4, max_offline_duration_s: int = 300,
+                 use_dynamic_profiles: bool = True) -> None:
+        if max_station_calls_per_s is not None and max_station_calls_per_s < 1:
+            raise ValueError("max_station_calls_per_s must be >= 1 (None: no per-station limit)")
+        self._gateway = gateway
+        self._clock = clock
+        self._events = events
+        self._on_change = on_change
+        self._min_update_interval_s = min_update_interval_s
+        self._max_station_calls_per_s = max_station_calls_per_s
+        self._max_offline_duration_s = max_offline_duration_s
+        self._use_dynamic = use_dynamic_profiles
+        self._channels: dict[ChannelKey, _Channel] = {}
+        self._budgets: dict[str, _StationBudget] = {}
+        self._evses_of: dict[str, set[int]] = {}  # EVSEs with a delivery channel, by station
+        self.dynamic: dict[tuple[str, int], DynamicProfile] = {}
+        self.installed: dict[ChannelKey, PowerSchedule] = {}  # the last schedule each channel's station accepted
+
+    # ---- what EVSEs may do ----------------------------------------------------------------------------
+
+    def evses_of(self, station_id: str) -> Iterable[int]:
+        return self._evses_of.get(station_id, ())
+
+    def may_do(self, station_id: str, evse_id: int) -> tuple[Segment, ...]:
+        """The worst, instant by instant, of what this EVSE's TxProfile and TxDefaultProfile channels hold, have
+        in flight or have queued."""
+        sets: list[tuple[Segment, ...]] = []
+        for purpose in (ProfilePurpose.TX, ProfilePurpose.TX_DEFAULT):
+            channel = self._channels.get((station_id, evse_id, purpose))
+            if channel is not None:
+                sets += [channel.accepted, channel.in_flight, channel.pending.segments if channel.pending else ()]
+        return worst(*sets)
+
+    # ---- submit and deliver ---------------------------------------------------------------------------
+
+    async def submit(self, station_id: str, clamped: Clamped, caps: StationCapabilities,
+                     segments: tuple[Segment, ...], *, requester: str = "") -> ApplyResult:
+        """Encode `clamped.schedule` for the station and deliver it; resolves when sent, superseded or refused."""
+        schedule = clamped.schedule
+        dynamic = self._dynamic_fits(schedule, caps)
+        try:
+            payload = profiles.set_charging_profile_request(
+                schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
+        except profiles.EncodeError as exc:
+            log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
+            return ApplyResult(ApplyStatus.REFUSED, schedule, clamped.changes, str(exc))
+        key = (station_id, schedule.evse_id, schedule.purpose)
+        channel = self._channels.get(key)
+        if channel is None:
+            channel = self._channels[key] = _Channel()
+            self._evses_of.setdefault(station_id, set()).add(schedule.evse_id)
+        future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
+        if channel.pending is not None and not channel.pending.future.done():
+            channel.pending.future.set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
+        channel.pending = _Pending(payload, clamped, caps, dynamic, segments, future)
+        self._on_change(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
+        if not channel.sending:
+            channel.sending = True
+            asyncio.get_running_loop().create_task(self._deliver(station_id, channel))
+        return await future
+
+    async def _deliver(self, station_id: str, channel: _Channel) -> None:
+        try:
+            while channel.pending is not None:
+                if channel.last_sent_s is not None:
+                    wait_s = channel.last_sent_s + self._min_update_interval_s - self._clock.now().timestamp()
+                    if wait_s > 0:
+                        await self._clock.sleep(wait_s)
+                await self._station_turn(station_id)
+                if channel.pending is None:  # nothing clears a waiting schedule today; the turn is just unused
+                    break
+                item = channel.pending
+                channel.pending, channel.in_flight = None, item.segments
+                channel.last_sent_s = self._clock.now().timestamp()
+                try:
+                    result, maybe_applied = await self._send(station_id, item)
+                except Exception as exc:  # a task boundary: the caller gets FAILED, the channel keeps working
+                    log.exception("%s/%s: sending a schedule failed", station_id, item.clamped.schedule.evse_id)
+                    result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
+                                         f"{type(exc).__name__}: {exc}")
+                    maybe_applied = True
+                if result.status is ApplyStatus.ACCEPTED:
+                    channel.accepted = item.segments
+                elif maybe_applied:  # e.g. a timeout: the station may hold either command
+                    channel.accepted = worst(channel.accepted, item.segments)
+                channel.in_flight = ()
+                self._on_change(station_id, item.clamped.schedule.evse_id)
+                if not item.future.done():
+                    item.future.set_result(result)
+        finally:
+            channel.sending = False
+
+    async def _station_turn(self, station_id: str) -> None:
+        """Wait until `station_id` may get another setpoint call, and take it."""
+        limit = self._max_station_calls_per_s
+        if limit is None:
+            return
+        budget = self._budgets.get(station_id)
+        if budget is None:
+            budget = self._budgets[station_id] = _StationBudget()
+        now_s = self._clock.now().timestamp()
+        while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
+            budget.sent_s.popleft()
+        if not budget.waiting and len(budget.sent_s) < limit:  # the common case: no task, no future
+            budget.sent_s.append(now_s)
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        budget.waiting.append(turn)
+        if not budget.granting:
+            budget.granting = True
+            asyncio.get_running_loop().create_task(self._grant_turns(budget, limit))
+        await turn
+
+    async def _grant_turns(self, budget: _StationBudget, limit: int) -> None:
+        """Hand out one station's turns in the order they were asked for, `limit` in any second."""
+        try:
+            while budget.waiting:
+                now_s = self._clock.now().timestamp()
+                while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
+                    budget.sent_s.popleft()
+                if len(budget.sent_s) >= limit:
+                    await self._clock.sleep(budget.sent_s[0] + 1.0 - now_s)
+                    continue
+                turn = budget.waiting.popleft()
+                if not turn.done():  # else its delivery task was cancelled
+                    budget.sent_s.append(now_s)
+                    turn.set_result(None)
+        finally:
+            budget.granting = False
+
+    # ---- the wire -------------------------------------------------------------------------------------
+
+    def _dynamic_fits(self, schedule: PowerSchedule, caps: StationCapabilities) -> bool:
+        return (self._use_dynamic and caps.ocpp_version == "ocpp2.1" and caps.supports_dynamic_profiles
+                and schedule.purpose is ProfilePurpose.TX and len(schedule.periods) == 1
+                and schedule.periods[0].mode in (OperationMode.CENTRAL_SETPOINT, OperationMode.CHARGING_ONLY))
+
+    @staticmethod
+    def _dynamic_update_ok(installed: DynamicProfile, schedule: PowerSchedule, now: datetime) -> bool:
+        """An update takes effect when it arrives (`now`) and stays until the installed profile's window ends:
+        fine if the schedule has started, lasts at least that long, and more than half the window is left."""
+        half_s = (installed.ends_at - installed.starts_at).total_seconds() / 2
+        return (installed.mode == schedule.periods[0].mode.value
+                and installed.transaction_id == schedule.transaction_id
+                and schedule.starts_at <= now and schedule.ends_at >= installed.ends_at
+                and (installed.ends_at - now).total_seconds() > half_s)
+
+    async def _send(self, station_id: str, item: _Pending) -> tuple[ApplyResult, bool]:
+        """Send `item` (as UpdateDynamicSchedule if the station's Dynamic profile allows it); the result and
+        whether the station may have applied it although it is not ACCEPTED (no answer)."""
+        clamped = item.clamped
+        schedule = clamped.schedule
+        key = (station_id, schedule.evse_id)
+        action, payload = "SetChargingProfile", item.payload
+        installed = self.dynamic.get(key)
+        if item.dynamic and installed is not None and \
+                self._dynamic_update_ok(installed, schedule, self._clock.now()):
+            action, payload = "UpdateDynamicSchedule", profiles.dynamic_update_request(schedule, item.caps)
+        try:
+            response = await self._gateway.call(station_id, action, payload)
+        except CsmsError as exc:
+            return (ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}"),
+                    not isinstance(exc, StationNotConnected))
+        if response.get("status") != "Accepted":
+            if action == "UpdateDynamicSchedule":
+                self.dynamic.pop(key, None)  # the next setpoint installs the profile afresh
+            return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
+                               str(response.get("statusInfo", {}).get("reasonCode", "")), response), False
+        if action == "SetChargingProfile":
+            if payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
+                self.dynamic[key] = DynamicProfile(schedule.periods[0].mode.value, schedule.transaction_id,
+                                                   schedule.starts_at, schedule.ends_at)
+            elif schedule.purpose is ProfilePurpose.TX:
+                self.dynamic.pop(key, None)  # same profile id, now Absolute
+        self.installed[(station_id, schedule.evse_id, schedule.purpose)] = schedule
+        first = schedule.periods[0]
+        self._events.publish(DomainEvent("setpoint.applied", station_id, self._clock.now(), {
+            "evse_id": schedule.evse_id, "power_w": first.power_w, "mode": first.mode.value,
+            "until": schedule.ends_at, "clamped": clamped.changed}))
+        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response), False
+
+    def cleared(self, station_id: str, evse_id: int, purpose: ProfilePurpose, response: dict[str, Any]) -> None:
+        """The station answered ClearChargingProfile for this channel's profile with `response`."""
+        self.installed.pop((station_id, evse_id, purpose), None)
+        channel = self._channels.get((station_id, evse_id, purpose))
+        if channel is not None and response.get("status") in ("Accepted", "Unknown"):  # Unknown: none to clear
+            channel.accepted = ()
+            self._on_change(station_id, evse_id)
+        if purpose is ProfilePurpose.TX:
+            self.dynamic.pop((station_id, evse_id), None)
