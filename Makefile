@@ -24,7 +24,7 @@ run: $(STAMP)
 TEST_WORKERS ?= 2
 test: $(STAMP)
 	scripts/ensure-system-deps.sh
-	$(BIN)/pytest -m "not long and not realtime" -n $(TEST_WORKERS) --dist load
+	$(BIN)/pytest -m "not long and not realtime" -n $(TEST_WORKERS) --dist worksteal
 	$(BIN)/pytest -m "realtime and not long" 
 
 ## test-long: the tests `make test` leaves out: real-clock hour replays and the remaining regulation hours

@@ -5,6 +5,7 @@ connections, and nothing left behind after disconnects."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,15 +190,17 @@ async def test_hostile_handshakes_get_4xx_never_500(path: str, authorization: st
         assert info.value.response.status_code == expected
 
 
-async def test_handshake_with_redis_unreachable_gets_503_without_traceback(caplog: pytest.LogCaptureFixture) -> None:
-    import socket
-
+async def test_handshake_during_a_redis_outage_gets_503_without_traceback(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from csms.store.redis import RedisStore
+    from tests.fixtures.redis_server import find_redis_server, start_redis_server, stop_redis_server
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # nothing listens here once closed
-    store = RedisStore.from_url(f"redis://127.0.0.1:{port}/0", prefix="outage")
-    async with running_csms(store=store) as app:
-        assert await status_of(app, "CS-1") == 503
-        assert not [r for r in caplog.records if r.exc_info]
+    proc, port = start_redis_server(find_redis_server(), tmp_path)
+    try:
+        store = RedisStore.from_url(f"redis://127.0.0.1:{port}/0", prefix="outage")
+        async with running_csms(store=store) as app:
+            stop_redis_server(proc)  # Redis goes away while the CSMS runs
+            assert await status_of(app, "CS-1") == 503
+            assert not [r for r in caplog.records if r.exc_info]
+    finally:
+        stop_redis_server(proc)
