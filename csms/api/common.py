@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
@@ -43,13 +45,13 @@ def ocpp_problem(status: int, exc: RpcError | CallError) -> ApiProblem:
                       description=exc.description, details=exc.details)
 
 
-async def ocpp_call(services: ApiServices, request: Request, station_id: StationId, action: str,
-                    payload: dict[str, Any], timeout_s: float | None = None) -> dict[str, Any]:
-    """Run a CSMS-initiated call and map its failures to problems: 404 not connected, 422 our payload fails
-    the schema or the action is unknown, 502 the station's CALLERROR, 504 timeout or connection lost."""
+@contextlib.contextmanager
+def station_call_errors(request: Request, action: str) -> Iterator[None]:
+    """Audit `action` and map a CSMS-initiated call's failures to problems: 404 not connected, 422 our payload
+    fails the schema or the action is unknown, 502 the station's CALLERROR, 504 timeout or connection lost."""
     request.state.audit_action = action
     try:
-        response = await services.commands.call(station_id, action, payload, timeout_s)
+        yield
     except StationNotConnected as exc:
         raise not_connected(exc) from None
     except RpcError as exc:
@@ -58,6 +60,13 @@ async def ocpp_call(services: ApiServices, request: Request, station_id: Station
         raise ocpp_problem(502, exc) from None
     except (CallTimeout, SessionClosed) as exc:
         raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
+
+
+async def ocpp_call(services: ApiServices, request: Request, station_id: StationId, action: str,
+                    payload: dict[str, Any], timeout_s: float | None = None) -> dict[str, Any]:
+    """Run a CSMS-initiated call, its failures mapped by `station_call_errors`."""
+    with station_call_errors(request, action):
+        response = await services.commands.call(station_id, action, payload, timeout_s)
     if isinstance(response.get("status"), str):
         request.state.audit_detail = f"station answered {response['status']}"
     return response

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from csms.api.auth import Auth, Role
 from csms.api.common import station_id_of
 from csms.api.problems import not_found
+from csms.api.routes.operations import firmware_of
 from csms.api.schemas import FirmwareCampaignIn
 from csms.api.services import ApiServices
-from csms.domain.clock import to_ocpp_time
 from csms.services.firmware import FirmwareCampaigns
 
 
@@ -32,15 +32,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         """UpdateFirmware to every station (unreachable ones are marked so); the campaign's status."""
         request.state.audit_action = "UpdateFirmware"
         station_ids = [station_id_of(s, f"body.station_ids.{i}") for i, s in enumerate(body.station_ids)]
-        firmware: dict[str, Any] = {"location": body.location, "retrieveDateTime": to_ocpp_time(body.retrieve_at)}
-        if body.install_at is not None:
-            firmware["installDateTime"] = to_ocpp_time(body.install_at)
-        if body.signing_certificate is not None:
-            firmware["signingCertificate"] = body.signing_certificate
-        if body.signature is not None:
-            firmware["signature"] = body.signature
         request_id = (int(services.clock.now().timestamp() * 1000) + next(sequence)) % 2**31
-        return await campaigns.start(request_id, station_ids, firmware, body.retries, body.retry_interval_s)
+        return await campaigns.start(request_id, station_ids, firmware_of(body), body.retries, body.retry_interval_s)
 
     @r.get("/{request_id}", **viewer)
     async def status(request_id: int) -> dict[str, Any]:

@@ -9,22 +9,21 @@ station supports is still reachable through the raw `POST .../ocpp`.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
 from csms.api.auth import Auth, Role
-from csms.api.common import not_connected, ocpp_problem, station_id_of
-from csms.api.problems import STATION_TIMEOUT, ApiProblem, not_found
+from csms.api.common import station_call_errors, station_id_of
+from csms.api.problems import not_found
 from csms.api.schemas import (
     CertificateInstallIn,
     CredentialIn,
     CustomerInformationIn,
     DataTransferIn,
     DisplayMessageIn,
+    FirmwareCampaignIn,
     FirmwareIn,
     LocalListEntryIn,
     LocalListIn,
@@ -37,7 +36,6 @@ from csms.api.schemas import (
 )
 from csms.api.services import ApiServices
 from csms.domain.clock import to_ocpp_time
-from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
 from csms.services import station_records as sr
 from csms.services.credentials import generate_password
 from csms.services.local_auth_lists import LocalListService
@@ -45,21 +43,6 @@ from csms.services.reservations import ReservationService
 from csms.services.tariffs import Tariff, delete_tariff, get_tariff, put_tariff, tariff_out
 
 _RECORD_KINDS = frozenset(sr.DOC_KINDS) | frozenset(sr.LOG_KINDS)
-
-
-@contextlib.contextmanager
-def _station_errors(request: Request, action: str) -> Iterator[None]:
-    request.state.audit_action = action
-    try:
-        yield
-    except StationNotConnected as exc:
-        raise not_connected(exc) from None
-    except RpcError as exc:
-        raise ocpp_problem(422, exc) from None
-    except CallError as exc:
-        raise ocpp_problem(502, exc) from None
-    except (CallTimeout, SessionClosed) as exc:
-        raise ApiProblem(504, str(exc) or type(exc).__name__, type_=STATION_TIMEOUT) from None
 
 
 def _local_list_entry(entry: LocalListEntryIn) -> dict[str, Any]:
@@ -72,6 +55,18 @@ def _local_list_entry(entry: LocalListEntryIn) -> dict[str, Any]:
             info["groupIdToken"] = entry.group_id_token.wire()
         data["idTokenInfo"] = info
     return data
+
+
+def firmware_of(body: FirmwareIn | FirmwareCampaignIn) -> dict[str, Any]:
+    """The UpdateFirmware `firmware` object (signed firmware fields when given)."""
+    firmware: dict[str, Any] = {"location": body.location, "retrieveDateTime": to_ocpp_time(body.retrieve_at)}
+    if body.install_at is not None:
+        firmware["installDateTime"] = to_ocpp_time(body.install_at)
+    if body.signing_certificate is not None:
+        firmware["signingCertificate"] = body.signing_certificate
+    if body.signature is not None:
+        firmware["signature"] = body.signature
+    return firmware
 
 
 def router(services: ApiServices, auth: Auth) -> APIRouter:
@@ -87,7 +82,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return (int(clock.now().timestamp() * 1000) + next(sequence)) % 2**31
 
     async def call(request: Request, station_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        with _station_errors(request, action):
+        with station_call_errors(request, action):
             return await commands.call(station_id_of(station_id), action, payload)
 
     # ---- records ------------------------------------------------------------------------------------------
@@ -144,7 +139,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     @r.post("/reservations", **operator)
     async def reserve(request: Request, station_id: str, body: ReservationIn) -> dict[str, Any]:
         """ReserveNow (H01); the answer carries the new reservation id and the station's response."""
-        with _station_errors(request, "ReserveNow"):
+        with station_call_errors(request, "ReserveNow"):
             reservation_id, response = await reservations.reserve(
                 station_id_of(station_id), id_token=body.id_token.wire(), expires_at=body.expires_at,
                 evse_id=body.evse_id, connector_type=body.connector_type,
@@ -154,7 +149,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     @r.delete("/reservations/{reservation_id}", **operator)
     async def cancel_reservation(request: Request, station_id: str, reservation_id: int) -> dict[str, Any]:
         """CancelReservation (H02)."""
-        with _station_errors(request, "CancelReservation"):
+        with station_call_errors(request, "CancelReservation"):
             return await reservations.cancel(station_id_of(station_id), reservation_id)
 
     # ---- D local authorization list -----------------------------------------------------------------------
@@ -167,20 +162,20 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     @r.put("/local-list", **operator)
     async def replace_local_list(request: Request, station_id: str, body: LocalListIn) -> dict[str, Any]:
         """Replace the whole list (new version), sent as a Full SendLocalList (D01)."""
-        with _station_errors(request, "SendLocalList"):
+        with station_call_errors(request, "SendLocalList"):
             return await local_lists.replace(station_id_of(station_id),
                                              [_local_list_entry(e) for e in body.entries])
 
     @r.patch("/local-list", **operator)
     async def update_local_list(request: Request, station_id: str, body: LocalListIn) -> dict[str, Any]:
         """Add, change or (an entry without status) remove tokens: a Differential SendLocalList (D01)."""
-        with _station_errors(request, "SendLocalList"):
+        with station_call_errors(request, "SendLocalList"):
             return await local_lists.update(station_id_of(station_id), [_local_list_entry(e) for e in body.entries])
 
     @r.post("/local-list/reconcile", **operator)
     async def reconcile_local_list(request: Request, station_id: str) -> dict[str, Any]:
         """GetLocalListVersion (D02), and the full list when the station's version is not the CSMS's."""
-        with _station_errors(request, "GetLocalListVersion"):
+        with station_call_errors(request, "GetLocalListVersion"):
             return await local_lists.reconcile(station_id_of(station_id))
 
     # ---- L firmware, N logs and customer information ------------------------------------------------------
@@ -189,14 +184,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     async def update_firmware(request: Request, station_id: str, body: FirmwareIn) -> dict[str, Any]:
         """UpdateFirmware (L01/L02, signed firmware when a signature is given); progress is kept from the
         station's FirmwareStatusNotification under GET .../records/firmware."""
-        firmware: dict[str, Any] = {"location": body.location, "retrieveDateTime": to_ocpp_time(body.retrieve_at)}
-        if body.install_at is not None:
-            firmware["installDateTime"] = to_ocpp_time(body.install_at)
-        if body.signing_certificate is not None:
-            firmware["signingCertificate"] = body.signing_certificate
-        if body.signature is not None:
-            firmware["signature"] = body.signature
-        payload: dict[str, Any] = {"requestId": request_id(), "firmware": firmware}
+        payload: dict[str, Any] = {"requestId": request_id(), "firmware": firmware_of(body)}
         if body.retries is not None:
             payload["retries"] = body.retries
         if body.retry_interval_s is not None:
