@@ -34,6 +34,7 @@ from csms.errors import (
     RpcError,
     SessionClosed,
 )
+from csms.logging_setup import log_message
 from csms.ocpp import framing
 from csms.ocpp.observe import record_exchange
 from csms.ocpp.schemas import validate, validate_payload
@@ -197,6 +198,7 @@ class RpcSession:
     async def _handle_call(self, frame: framing.Call) -> None:
         started = time.perf_counter()
         ctx = HandlerContext(self.station_id, self.version, self, frame.message_id)
+        bound = log_message.set(frame.message_id)
         try:
             validate_payload(self.version, frame.action, frame.payload, is_request=True)
             handler = self._handlers.get(frame.action)
@@ -221,6 +223,8 @@ class RpcSession:
             error = InternalError(f"{frame.action} could not be processed: {type(exc).__name__}")
             reply, outcome = framing.encode_error(frame.message_id, error), error.code
             ctx.follow_ups.clear()
+        finally:
+            log_message.reset(bound)
         await self._send_safely(reply)
         record_exchange(self.station_id, frame.action, "in", (time.perf_counter() - started) * 1000, outcome)
         for follow_up in ctx.follow_ups:

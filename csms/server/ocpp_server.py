@@ -31,6 +31,7 @@ from csms.domain.clock import Clock
 from csms.domain.ids import StationId, parse_station_id
 from csms.domain.records import BootPolicy, StationRecord
 from csms.handlers.deps import HandlerDeps
+from csms.logging_setup import log_station
 from csms.ocpp.session import Handler, RpcSession
 from csms.ocpp.versions import OcppVersion, select_subprotocol
 from csms.security.events import SecurityEvents
@@ -197,6 +198,7 @@ class OcppServer:
 
     async def _handle_connection(self, websocket: ServerConnection) -> None:
         station_id: StationId = websocket.station_id  # type: ignore[attr-defined]
+        log_station.set(station_id)  # this connection's task and its children log with its station id
         if websocket.subprotocol is None:
             log.warning("%s offered no supported OCPP subprotocol (%s); closing", station_id,
                         websocket.request.headers.get("Sec-WebSocket-Protocol") if websocket.request else "")
