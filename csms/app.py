@@ -37,6 +37,7 @@ from csms.services.certificates_station import OcspCertificateAuthority
 from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
 from csms.services.credentials import CredentialService
+from csms.services.default_policy import DefaultChargingPolicy
 from csms.services.envelope import SiteLimits
 from csms.services.events import EventBus
 from csms.services.gateway import StationGateway
@@ -286,6 +287,8 @@ def build_app(
         from csms.services.fleet_controller import FleetController
 
         fleet = FleetController(store, charging, clock, events, settings.fleet, default_min_soc=v2g.default_min_soc)
+    elif v2g.default_charge_policy:  # subscribes to the event bus, which keeps it
+        DefaultChargingPolicy(charging, store, events, fallback_power_w=v2g.default_charge_power_w)
     metrics = CsmsMetrics(connections=lambda: len(registry))
     metrics.bind_events(events)
     if fleet is not None:

@@ -156,6 +156,9 @@ class OcppCallIn(BaseModel):
 class StartIn(BaseModel):
     id_token: str = Field(..., min_length=1, max_length=36)
     evse_id: int | None = Field(None, ge=1)
+    max_power_w: float | None = Field(None, gt=0, le=1e7, description="start with a charging profile (K05): "
+                                      "charge at up to this power, within the EVSE's safety envelope; needs evse_id")
+    profile_duration_s: int = Field(86_400, ge=60, le=7 * 86_400, description="how long that profile lasts")
 
 
 class StopIn(BaseModel):

@@ -113,8 +113,10 @@ def _period_21(period: SchedulePeriod, caps: StationCapabilities) -> dict[str, A
 
 
 def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
-                   max_offline_duration_s: int | None = None, dynamic: bool = False) -> dict[str, Any]:
-    """The ChargingProfileType for `schedule`, in the wire form of `caps.ocpp_version`."""
+                   max_offline_duration_s: int | None = None, dynamic: bool = False,
+                   remote_start: bool = False) -> dict[str, Any]:
+    """The ChargingProfileType for `schedule`, in the wire form of `caps.ocpp_version`. `remote_start`: the
+    TxProfile of a RequestStartTransaction, which has no transaction id yet (K05)."""
     is_21 = caps.ocpp_version == "ocpp2.1"
     encode_period = _period_21 if is_21 else _period_201
     if is_21 and schedule.purpose is ProfilePurpose.STATION_MAX:
@@ -136,7 +138,7 @@ def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
             "chargingSchedulePeriod": periods,
         }],
     }
-    if schedule.purpose is ProfilePurpose.TX:
+    if schedule.purpose is ProfilePurpose.TX and not remote_start:
         if schedule.transaction_id is None:
             raise EncodeError("a TxProfile needs the transaction id")
         profile["transactionId"] = schedule.transaction_id

@@ -26,7 +26,7 @@ from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import Clock
 from csms.domain.composite_check import CompositeCheck
 from csms.domain.ids import StationId
-from csms.domain.schedule import PowerSchedule, ProfilePurpose
+from csms.domain.schedule import PowerSchedule, ProfilePurpose, constant_schedule
 from csms.errors import CsmsError
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
@@ -174,6 +174,18 @@ class ChargingService:
             raise profiles.EncodeError("NotifyAllowedEnergyTransfer needs at least one energy transfer mode")
         return await self._gateway.call(station_id, "NotifyAllowedEnergyTransfer", {
             "transactionId": transaction_id, "allowedEnergyTransfer": list(modes)})
+
+    async def remote_start_profile(self, station_id: str, evse_id: int, power_w: float, duration_s: int
+                                   ) -> dict[str, Any]:
+        """The chargingProfile of a RequestStartTransaction (K05): a TxProfile without a transaction id, charging
+        at up to `power_w` for `duration_s` from now, clamped into the EVSE's envelope (no EV is known yet, so it
+        can never discharge). Raises `EncodeError` for a discharge or what the station cannot express. The
+        station applies it when the transaction starts; it is not counted in the site ledger before that."""
+        if power_w < 0:
+            raise profiles.EncodeError("a remote start cannot discharge: send a schedule once the EV is known")
+        schedule = constant_schedule(evse_id, self._clock.now(), power_w, duration_s)
+        clamped, caps = await self.prepare(station_id, schedule)
+        return profiles.encode_profile(clamped.schedule, caps, remote_start=True)
 
     # ---- what the station does ------------------------------------------------------------------------
 

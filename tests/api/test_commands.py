@@ -15,6 +15,8 @@ from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import StationRecord, TransactionRecord
 from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.errors import CallError, CallTimeout
+from csms.ocpp.schemas import validate_payload
+from csms.ocpp.versions import OcppVersion
 from csms.services.charging import ApplyStatus
 from csms.services.events import DomainEvent
 from tests.api.helpers import NOW, harness
@@ -229,3 +231,28 @@ async def test_composite_verify_that_compared_nothing_says_so_instead_of_matchin
     verification = reply.json()["verification"]
     assert verification["matches"] is False and verification["compared"] is False
     assert verification["reason"] == "the station answered Accepted without a schedule: nothing was compared"
+
+
+async def test_a_remote_start_with_max_power_carries_a_tx_profile_clamped_to_the_evse() -> None:
+    """K05: RequestStartTransaction with a chargingProfile, through the safety envelope (22 kW asked, the EVSE is
+    rated 11 kW), a TxProfile without a transaction id."""
+    h = harness()
+    h.gateway.connected.add("ST-1")
+    h.gateway.answers["RequestStartTransaction"] = {"status": "Accepted"}
+    h.services.charging.override_capabilities("ST-1", 1, StationCapabilities(rate_units=frozenset({"W"}),
+                                                                             max_charge_power_w=11_000.0))
+    async with h.client(Role.OPERATOR) as http:
+        response = await http.post("/api/v1/stations/ST-1/transactions/start",
+                                   json={"id_token": "RFID-9", "evse_id": 1, "max_power_w": 22_000,
+                                         "profile_duration_s": 7200})
+        no_evse = await http.post("/api/v1/stations/ST-1/transactions/start",
+                                  json={"id_token": "RFID-9", "max_power_w": 22_000})
+    assert response.status_code == 200, response.text
+    [(_, action, payload)] = h.gateway.calls
+    assert action == "RequestStartTransaction" and payload["evseId"] == 1
+    validate_payload(OcppVersion.V201, action, payload, is_request=True)  # what the station will check
+    profile = payload["chargingProfile"]
+    assert profile["chargingProfilePurpose"] == "TxProfile" and "transactionId" not in profile
+    (schedule,) = profile["chargingSchedule"]
+    assert schedule["duration"] == 7200 and schedule["chargingSchedulePeriod"][0]["limit"] == 11_000.0
+    assert no_evse.status_code == 422 and "evse_id" in no_evse.text

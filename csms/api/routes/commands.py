@@ -28,6 +28,7 @@ from csms.api.services import ApiServices
 from csms.domain.ids import StationId
 from csms.domain.schedule import FreqWattPoint, PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
+from csms.ocpp.profiles import EncodeError
 from csms.services import device_model
 from csms.services.charging import ApplyStatus
 
@@ -78,6 +79,18 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
                                    "remoteStartId": int(services.clock.now().timestamp() * 1000) % 2**31}
         if body.evse_id is not None:
             payload["evseId"] = body.evse_id
+        if body.max_power_w is not None:
+            if body.evse_id is None:
+                detail = "a start with max_power_w (a charging profile) needs evse_id"
+                raise ApiProblem(422, detail, type_=VALIDATION, title="Invalid request",
+                                 errors=[{"field": "body.evse_id", "message": detail, "type": "value_error"}])
+            try:
+                payload["chargingProfile"] = await services.charging.remote_start_profile(
+                    station_id_of(station_id), body.evse_id, body.max_power_w, body.profile_duration_s)
+            except EncodeError as exc:
+                raise ApiProblem(422, str(exc), type_=VALIDATION, title="Invalid request",
+                                 errors=[{"field": "body.max_power_w", "message": str(exc),
+                                          "type": "value_error"}]) from None
         return await call(request, station_id, "RequestStartTransaction", payload)
 
     @r.post("/transactions/stop", **operator)
