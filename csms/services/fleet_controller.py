@@ -45,16 +45,12 @@ import numpy as np
 from csms.domain.clock import Clock
 from csms.domain.schedule import PowerSchedule, constant_schedule
 from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan_checked
-from csms.optimizer.dispatch import (
-    FleetSnapshot,
-    departure_floor_w,
-    dispatch_regulation,
-    snapshot_from_plan,
-    with_floor,
-)
+from csms.optimizer.dispatch import dispatch_regulation
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.events import DomainEvent, EventBus
-from csms.services.fleet_view import PluggedEv, ev_id_of, plugged_evs
+from csms.services.fleet_dispatch import finish_charging, fleet_snapshot
+from csms.services.fleet_telemetry import EvLive, FleetTelemetry
+from csms.services.fleet_view import PluggedEv, plugged_evs
 from csms.settings import FleetSettings
 from csms.store.base import StateStore
 
@@ -91,14 +87,6 @@ class ActivePlan:
 
 
 @dataclass(slots=True)
-class _EvLive:
-    power_w: float | None = None
-    soc: float | None = None
-    last_sent_w: float | None = None
-    last_sent_at: datetime | None = None
-
-
-@dataclass(slots=True)
 class _DrState:
     commitment: DrCommitment
     received_at: datetime
@@ -129,13 +117,11 @@ class FleetController:
         self._options = planner_options or PlannerOptions()
         self.inputs = FleetInputs()
         self.plan: ActivePlan | None = None
-        self._live: dict[str, _EvLive] = {}
-        self._ended_transactions: set[str] = set()  # ended since the active plan was built: out of dispatch
+        self.telemetry = FleetTelemetry()
         self._signal = 0.0
         self._signal_event = asyncio.Event()
         self._replan_event = asyncio.Event()
         self.trace: deque[TracePoint] = deque(maxlen=200_000)
-        self._fleet_power_history: deque[tuple[datetime, float]] = deque(maxlen=10_000)
         self._tasks: list[asyncio.Task[Any]] = []
         self._sends: set[asyncio.Task[None]] = set()
         self.replans = 0
@@ -197,17 +183,7 @@ class FleetController:
         self._replan_event.set()
 
     def _on_event(self, event: DomainEvent) -> None:
-        evse_id = event.data.get("evse_id")
-        if evse_id is not None and event.kind in ("transaction.started", "transaction.updated", "meter.values"):
-            live = self._live.setdefault(ev_id_of(event.station_id, int(evse_id)), _EvLive())
-            if event.data.get("power_w") is not None:
-                live.power_w = float(event.data["power_w"])
-            if event.data.get("soc") is not None:
-                live.soc = float(event.data["soc"])
-        if event.kind == "transaction.ended" and evse_id is not None:
-            self._live.pop(ev_id_of(event.station_id, int(evse_id)), None)
-            if event.data.get("transaction_id") is not None:
-                self._ended_transactions.add(str(event.data["transaction_id"]))
+        self.telemetry.on_event(event)
         if event.kind in _REPLAN_EVENTS:
             self.request_replan(event.kind)
 
@@ -232,7 +208,7 @@ class FleetController:
         now = self._clock.now()
         evs = await plugged_evs(self._store, self._charging, now, self.settings, self._default_min_soc)
         for ev in evs:
-            live = self._live.setdefault(ev.ev_id, _EvLive())
+            live = self.telemetry.live(ev.ev_id)
             if live.power_w is None:
                 live.power_w = ev.metered_power_w
         if not evs:
@@ -261,7 +237,7 @@ class FleetController:
             self._events.publish(DomainEvent("fleet.plan_rejected", "", now,
                                               {"violations": kinds, "fallback": guarded.fallback}))
         self.plan = ActivePlan(problem, result, evs, now)
-        self._ended_transactions &= {ev.transaction_id for ev in evs}  # an EV that left during the solve
+        self.telemetry.ended_transactions &= {ev.transaction_id for ev in evs}  # an EV that left during the solve
         self.replans += 1
         log.info("fleet plan %s: %d EVs, status %s, solve %.2f s, EV shortfall %.0f Wh, DR shortfall %s",
                  self.replans, len(evs), result.status, result.solve_time_s, float(result.ev_shortfall_wh.sum()),
@@ -277,69 +253,24 @@ class FleetController:
 
     # ---- real-time dispatch ---------------------------------------------------------------------------
 
-    def _snapshot(self, active: ActivePlan, now: datetime) -> tuple[FleetSnapshot, int] | None:
-        step_s = active.problem.step_s
-        elapsed_s = (now - active.problem.start_at).total_seconds()
-        k = int(elapsed_s // step_s)
-        if k < 0 or k >= active.problem.n_intervals:
-            return None
-        energy_wh = np.array([self._soc(ev) * ev.spec.capacity_wh for ev in active.evs])
-        remaining_s = (k + 1) * step_s - elapsed_s
-        snapshot = snapshot_from_plan(active.problem, active.result, k, energy_wh, remaining_s)
-        if self.settings.departure_guard:
-            snapshot = with_floor(snapshot, self._departure_floor_w(active, energy_wh, now, remaining_s))
-        if self._ended_transactions:
-            snapshot = _without(snapshot, np.array([ev.transaction_id in self._ended_transactions
-                                                    for ev in active.evs]))
-        return snapshot, k
-
-    def _departure_floor_w(self, active: ActivePlan, energy_wh: np.ndarray, now: datetime,
-                           remaining_s: float) -> np.ndarray:
-        """Per EV, the least charging power that keeps its driver's need reachable by departure (less a safety
-        margin), whatever the regulation signal did since the plan: see `departure_floor_w`."""
-        specs = [ev.spec for ev in active.evs]
-        need_wh = np.array([s.departure_need_wh for s in specs])
-        to_departure_s = np.array([(s.departure_at - now).total_seconds() - self.settings.departure_margin_s
-                                   for s in specs])
-        return departure_floor_w(energy_wh, need_wh, to_departure_s, remaining_s,
-                                 np.array([s.max_charge_power_w for s in specs]),
-                                 np.array([s.charge_efficiency for s in specs]),
-                                 np.array([s.discharge_efficiency for s in specs]))
-
-    def _soc(self, ev: PluggedEv) -> float:
-        live = self._live.get(ev.ev_id)
-        return live.soc if live is not None and live.soc is not None else ev.spec.soc_initial
-
-    def _finish_charging(self, ev: PluggedEv, now: datetime, step_s: int, setpoint_w: float) -> float:
-        """Last partial step before departure: the plan has no whole interval left for this EV (so it gets
-        nothing), yet its driver may still lack energy; charge at full power until the need is met."""
-        spec = ev.spec
-        if (spec.departure_at - now).total_seconds() >= step_s or setpoint_w >= spec.max_charge_power_w:
-            return setpoint_w
-        if self._soc(ev) * spec.capacity_wh < spec.departure_need_wh - 1.0:
-            return spec.max_charge_power_w
-        return setpoint_w
-
     def live_evs(self) -> dict[str, tuple[float | None, float | None]]:
         """Latest metered (power_w, soc) per EV id ("<station>/<evse>") of every open transaction seen."""
-        return {ev_id: (live.power_w, live.soc) for ev_id, live in self._live.items()}
+        return self.telemetry.live_evs()
 
     def metered_fleet_w(self) -> float:
-        return float(sum(live.power_w or 0.0 for live in self._live.values()))
+        return self.telemetry.metered_fleet_w()
 
     def metered_average_w(self, since: datetime, until: datetime) -> float:
-        values = [w for at, w in self._fleet_power_history if since <= at <= until]
-        return float(np.mean(values)) if values else self.metered_fleet_w()
+        return self.telemetry.metered_average_w(since, until)
 
     async def dispatch_once(self) -> TracePoint | None:
         """Allocate the current signal across the fleet and send changed setpoints."""
         now = self._clock.now()
-        metered = self.metered_fleet_w()
-        self._fleet_power_history.append((now, metered))
+        metered = self.telemetry.record_fleet_w(now)
         active = self.plan
         if active is None:
             return None
-        snap = self._snapshot(active, now)
+        snap = fleet_snapshot(active.problem, active.result, active.evs, self.telemetry, self.settings, now)
         if snap is None:
             self.request_replan("plan horizon passed")
             return None
@@ -348,14 +279,15 @@ class FleetController:
         refresh_before = now - timedelta(seconds=self.settings.setpoint_validity_s / 2)
         finishing_w = 0.0  # full-power charging of EVs in their last partial step: a baseline shift
         deadband_w = self.settings.setpoint_deadband_w
-        changed: list[tuple[PluggedEv, _EvLive, float]] = []
-        held: list[tuple[float, tuple[PluggedEv, _EvLive, float]]] = []  # changes within the deadband
+        changed: list[tuple[PluggedEv, EvLive, float]] = []
+        held: list[tuple[float, tuple[PluggedEv, EvLive, float]]] = []  # changes within the deadband
         for ev, dispatched_w in zip(active.evs, result.setpoint_w, strict=True):
-            if ev.transaction_id in self._ended_transactions:
+            if ev.transaction_id in self.telemetry.ended_transactions:
                 continue  # left before the next plan: nothing to send, and no longer in the fleet's totals
-            setpoint_w = self._finish_charging(ev, now, active.problem.step_s, float(dispatched_w))
+            setpoint_w = finish_charging(ev, self.telemetry.soc(ev.ev_id, ev.spec.soc_initial), now,
+                                         active.problem.step_s, float(dispatched_w))
             finishing_w += setpoint_w - float(dispatched_w)
-            live = self._live.setdefault(ev.ev_id, _EvLive())
+            live = self.telemetry.live(ev.ev_id)
             fresh = live.last_sent_at is not None and live.last_sent_at > refresh_before
             if fresh and live.last_sent_w is not None and abs(setpoint_w - live.last_sent_w) <= deadband_w:
                 held.append((setpoint_w - live.last_sent_w, (ev, live, setpoint_w)))
@@ -391,7 +323,7 @@ class FleetController:
         tick, instead of waiting for the refresh while the station keeps the previous one."""
         if result.status in (ApplyStatus.ACCEPTED, ApplyStatus.SUPERSEDED, ApplyStatus.REFUSED):
             return
-        live = self._live.get(ev_id)
+        live = self.telemetry.evs.get(ev_id)
         if live is not None and live.last_sent_at == sent_at:
             live.last_sent_w = live.last_sent_at = None
         self.failed_sends += 1
@@ -431,15 +363,6 @@ class FleetController:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._sends, return_exceptions=True)
         self._tasks = []
-
-
-def _without(snapshot: FleetSnapshot, gone: np.ndarray) -> FleetSnapshot:
-    """The snapshot with the EVs flagged in `gone` (unplugged since the plan) zeroed: the fleet's baseline and
-    reserves follow a departure at once instead of at the next re-plan."""
-    keep = ~gone
-    return FleetSnapshot(*(np.where(keep, a, 0.0) for a in (
-        snapshot.baseline_power_w, snapshot.reserve_up_w, snapshot.reserve_down_w,
-        snapshot.min_power_w, snapshot.max_power_w)))
 
 
 _T = TypeVar("_T")

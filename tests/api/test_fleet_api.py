@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from csms.api.auth import Role
-from csms.domain.clock import ScaledClock
+from csms.domain.clock import ScaledClock, parse_ocpp_time, to_ocpp_time
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TransactionRecord
 from csms.grid.push import RegulationPush
@@ -110,7 +110,8 @@ async def test_a_regulation_sample_is_validated_and_handed_to_the_controller() -
         ok = await http.post("/api/v1/grid/regulation", json={"value": -0.4})
         assert ok.status_code == 200 and ok.json()["value"] == -0.4 and ok.json()["source"] == "push:regulation"
         assert fleet._signal == -0.4  # what the next dispatch tick allocates
-        pct = await http.post("/api/v1/grid/regulation", json={"percent": 25, "sampled_at": "2026-06-01T12:00:01Z"})
+        after_first = parse_ocpp_time(ok.json()["sampled_at"]) + timedelta(seconds=1)  # in order, on any host
+        pct = await http.post("/api/v1/grid/regulation", json={"percent": 25, "sampled_at": to_ocpp_time(after_first)})
         assert pct.status_code == 200 and pct.json()["value"] == 0.25
         out_of_range = await http.post("/api/v1/grid/regulation", json={"value": 1.5})
         assert out_of_range.status_code == 422 and "outside [-1, 1]" in out_of_range.json()["detail"]

@@ -130,6 +130,6 @@ async def test_a_fleet_of_small_setpoint_changes_still_sums_to_the_request() -> 
     point = await fleet.dispatch_once()
 
     assert point is not None
-    sent_w = sum(live.last_sent_w or 0.0 for live in fleet._live.values())
+    sent_w = sum(live.last_sent_w or 0.0 for live in fleet.telemetry.evs.values())
     assert abs(point.requested_w - first.requested_w) > 8 * deadband_w  # moved by 20 half-deadbands
     assert abs(sent_w - point.requested_w) <= deadband_w + 1e-6

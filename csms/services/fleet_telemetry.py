@@ -1,0 +1,75 @@
+"""What the fleet's meters say, kept from this node's events: per EV power and SoC, and the fleet's recent total.
+
+An EV is "<station>/<evse>" (`csms.services.fleet_view.ev_id_of`). Transactions that ended since the active plan
+was made are remembered so the dispatcher leaves them out until the next plan.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from csms.services.events import DomainEvent
+from csms.services.fleet_view import ev_id_of
+
+_METERED = frozenset({"transaction.started", "transaction.updated", "meter.values"})
+
+
+@dataclass(slots=True)
+class EvLive:
+    """One EV's latest metering and the last setpoint the dispatcher sent it."""
+
+    power_w: float | None = None
+    soc: float | None = None
+    last_sent_w: float | None = None
+    last_sent_at: datetime | None = None
+
+
+class FleetTelemetry:
+    def __init__(self, history: int = 10_000) -> None:
+        self.evs: dict[str, EvLive] = {}
+        self.ended_transactions: set[str] = set()  # ended since the active plan was built: out of dispatch
+        self._power_history: deque[tuple[datetime, float]] = deque(maxlen=history)
+
+    def on_event(self, event: DomainEvent) -> None:
+        evse_id = event.data.get("evse_id")
+        if evse_id is None:
+            return
+        ev_id = ev_id_of(event.station_id, int(evse_id))
+        if event.kind in _METERED:
+            live = self.evs.setdefault(ev_id, EvLive())
+            if event.data.get("power_w") is not None:
+                live.power_w = float(event.data["power_w"])
+            if event.data.get("soc") is not None:
+                live.soc = float(event.data["soc"])
+        elif event.kind == "transaction.ended":
+            self.evs.pop(ev_id, None)
+            if event.data.get("transaction_id") is not None:
+                self.ended_transactions.add(str(event.data["transaction_id"]))
+
+    def live(self, ev_id: str) -> EvLive:
+        return self.evs.setdefault(ev_id, EvLive())
+
+    def soc(self, ev_id: str, default: float) -> float:
+        live = self.evs.get(ev_id)
+        return live.soc if live is not None and live.soc is not None else default
+
+    def live_evs(self) -> dict[str, tuple[float | None, float | None]]:
+        """Latest metered (power_w, soc) per EV id of every open transaction seen."""
+        return {ev_id: (live.power_w, live.soc) for ev_id, live in self.evs.items()}
+
+    def metered_fleet_w(self) -> float:
+        return float(sum(live.power_w or 0.0 for live in self.evs.values()))
+
+    def record_fleet_w(self, at: datetime) -> float:
+        """Note the fleet's metered total at `at` (for DR baselines) and return it."""
+        metered = self.metered_fleet_w()
+        self._power_history.append((at, metered))
+        return metered
+
+    def metered_average_w(self, since: datetime, until: datetime) -> float:
+        values = [w for at, w in self._power_history if since <= at <= until]
+        return float(np.mean(values)) if values else self.metered_fleet_w()
