@@ -169,7 +169,7 @@ def bench_dispatch(n_evs: int, repeats: int) -> None:
     power = rng.uniform(-7e3, 7e3, (n_evs, N_INTERVALS))
     up = rng.uniform(0, 3e3, (n_evs, N_INTERVALS))
     dn = rng.uniform(0, 3e3, (n_evs, N_INTERVALS))
-    from csms.optimizer.planner import _finish  # a plan-shaped object without solving
+    from csms.optimizer.formulation import finish_plan as _finish  # a plan-shaped object without solving
     from csms.optimizer.problem import fleet_arrays
     fake = _finish(problem, fleet_arrays(problem), "optimal", power, up, dn, 0.0, 0.0, 0.0, 0, 0, 0)
     energy = np.asarray([ev.capacity_wh * 0.5 for ev in problem.evs])
