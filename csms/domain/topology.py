@@ -238,3 +238,18 @@ def topology_from_mapping(data: Mapping[str, Any]) -> SiteTopology:
     imp, exp = _float_or_none(data, "import_limit_kw"), _float_or_none(data, "export_limit_kw")
     return compile_topology(nodes, evses, rows, import_limit_w=None if imp is None else imp * 1e3,
                             export_limit_w=None if exp is None else exp * 1e3, name=str(data.get("name", "site")))
+
+
+def topology_from_rows(station_ids: list[str], voltages_v: list[float], phase_angles_deg: list[float],
+                       matrix: list[list[float]], limits_a: list[float], names: list[str], *,
+                       import_limit_w: float | None = None, export_limit_w: float | None = None,
+                       name: str = "site") -> SiteTopology:
+    """The row form from plain arrays (acnportal's ``ChargingNetwork``: ``station_ids``, ``voltages``,
+    ``phase_angles``, ``constraint_matrix``, ``magnitudes``, ``constraint_index``)."""
+    evses = tuple(EvseAttachment(evse_id=s, voltage_v=float(v), phase_angle_deg=float(a))
+                  for s, v, a in zip(station_ids, voltages_v, phase_angles_deg, strict=True))
+    rows = tuple(ConstraintRow(name=n, limit_a=float(lim),
+                               coefficients=tuple((s, float(a)) for s, a in zip(station_ids, row, strict=True) if a))
+                 for n, lim, row in zip(names, limits_a, matrix, strict=True))
+    return compile_topology((), evses, rows, import_limit_w=import_limit_w, export_limit_w=export_limit_w,
+                            name=name)

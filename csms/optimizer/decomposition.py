@@ -57,6 +57,8 @@ from csms.optimizer.formulation import (
     ev_block,
     finish_plan,
     idle_plan,
+    network_can_bind,
+    plan_monolithic,
     site_block,
     status_name,
 )
@@ -435,6 +437,8 @@ def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | No
     """Plan the fleet by Dantzig–Wolfe over EV chunks (see the module docstring). ``trace``, when given,
     receives one record per round (perf-counter seconds of pricing and master, bounds, master size);
     ``_best_prices`` the final best-bound prices (used for the sampled start)."""
+    if network_can_bind(problem):  # topology rows couple EVs beyond the site aggregates: one LP
+        return plan_monolithic(problem)
     t0 = time.perf_counter()
     opt = problem.options
     fa = fleet_arrays(problem)

@@ -43,12 +43,14 @@ Formulation (LP units kW, kWh, currency; one column block per variable family, o
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from csms.optimizer.network import NetworkRule
 from csms.optimizer.problem import FleetArrays, FleetProblem, FloatArray, IntArray, fleet_arrays
 from csms.optimizer.result import CostBreakdown, FleetPlan
 
@@ -234,7 +236,8 @@ def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
     e0, e_min, e_max = fa.energy_initial_wh / 1e3, fa.energy_min_wh / 1e3, fa.energy_max_wh / 1e3
     c_up = np.where(p_dis_max > 0, 1.0 / eta_dis, eta_ch)  # worst energy rate of an up call, per kW
     deg = fa.degradation_cost_per_kwh[ev] * dt
-    p_ch = lp.cols(m, deg, 0.0, p_ch_max[ev])
+    sooner = opt.time_preference_per_kwh_h * (kk + 1) * dt * dt  # per kW: kWh x hours after the start
+    p_ch = lp.cols(m, deg + sooner, 0.0, p_ch_max[ev])
     dis_mask = p_dis_max[ev] > 0
     p_dis = _present(dis_mask, lp.cols(int(dis_mask.sum()), deg[dis_mask], 0.0, p_dis_max[ev][dis_mask]))
     swing = (p_ch_max + p_dis_max)[ev]
@@ -287,6 +290,8 @@ def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
         lp.entries(rows, h_or_e[dn_mask], 1.0)
         lp.entries(rows, r_dn[dn_mask], alpha * dt * eta_ch[ev][dn_mask])
 
+    _taper_rows(lp, fa, ev, p_ch, p_dis, r_up, r_dn, e_state, h_or_e)
+
     # Departure need.
     need = fa.required_energy_wh[pr.evs_with_window] / 1e3
     dep_rows = lp.rows(n_w, need, _INF)
@@ -315,6 +320,26 @@ def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
     col_ev[shortfall - first_col] = pr.evs_with_window
     return EvBlock(ev=ev, k=kk, p_ch=p_ch, p_dis=p_dis, r_up=r_up, r_dn=r_dn, col_ev=col_ev, first_col=first_col,
                     ch_max=p_ch_max[ev], dis_max=p_dis_max[ev])
+
+
+def _taper_rows(lp: Lp, fa: FleetArrays, ev: IntArray, p_ch: IntArray, p_dis: IntArray, r_up: IntArray,
+                r_dn: IntArray, e_state: IntArray, h_or_e: IntArray) -> None:
+    """SoC-dependent power limits (``problem.taper_lines``), at the SoC at the end of each interval (the
+    lowest bound over the interval for a falling curve): charge + full down call <= a + b·soc, discharge +
+    full up call <= a + b·soc. A falling line is read at the upper trajectory H, a rising one at the lower E,
+    so the bound holds for the battery's true energy."""
+    for curve, own, other, call, limit in ((fa.charge_taper, p_ch, p_dis, r_dn, fa.max_charge_power_w),
+                                           (fa.discharge_taper, p_dis, p_ch, r_up, fa.max_discharge_power_w)):
+        for i in np.flatnonzero([bool(lines) for lines in curve] & (limit > 0)):
+            pairs = np.flatnonzero(ev == i)
+            cap_kwh = fa.capacity_wh[i] / 1e3
+            for a_w, b_w in curve[i]:
+                rows = lp.rows(pairs.size, -_INF, a_w / 1e3)
+                lp.entries(rows, own[pairs], 1.0)
+                lp.entries(rows, other[pairs], -1.0)
+                lp.entries(rows, call[pairs], 1.0)
+                state = h_or_e if b_w < 0 else e_state
+                lp.entries(rows, state[pairs], -b_w / 1e3 / cap_kwh)
 
 
 def site_block(lp: Lp, problem: FleetProblem, *, link: bool = True,
@@ -385,7 +410,7 @@ def site_block(lp: Lp, problem: FleetProblem, *, link: bool = True,
         lp.entries(rows, slack, -1.0)
 
     if site.demand_charge_per_kw > 0:
-        peak = lp.cols(1, site.demand_charge_per_kw, site.peak_floor_w / 1e3, _INF)
+        peak = lp.cols(1, site.demand_charge_per_kw * opt.peak_weight, site.peak_floor_w / 1e3, _INF)
         rows = lp.rows(n_k, -_INF, -other)
         lp.entries(rows, agg_p, 1.0)
         lp.entries(rows, np.repeat(peak, n_k), -1.0)
@@ -398,6 +423,88 @@ def link_fleet(lp: Lp, site: SiteBlock, blk: EvBlock) -> None:
     lp.entries(site.row_p[blk.k], blk.p_dis, -1.0)
     lp.entries(site.row_up[blk.k], blk.r_up, 1.0)
     lp.entries(site.row_dn[blk.k], blk.r_dn, 1.0)
+
+
+def network_rule(problem: FleetProblem, fa: FleetArrays) -> NetworkRule | None:
+    """The topology's rule over the problem's EVs (columns in EV order), or None without a topology."""
+    if problem.topology is None:
+        return None
+    return NetworkRule(problem.topology, [None if e is None else str(e) for e in fa.evse_id])
+
+
+def network_can_bind(problem: FleetProblem) -> bool:
+    """True when some topology limit can bind for the EVs' power ranges (then the LP needs its rows)."""
+    if problem.topology is None:
+        return False
+    fa = fleet_arrays(problem)
+    rule = network_rule(problem, fa)
+    assert rule is not None
+    return rule.rows(-fa.max_discharge_power_w, fa.max_charge_power_w,
+                     angle_step_deg=problem.options.topology_angle_step_deg).rhs_a.size > 0
+
+
+def network_block(lp: Lp, problem: FleetProblem, fa: FleetArrays, blk: EvBlock) -> int:
+    """Add the topology's linear rows (``csms.optimizer.network``) per interval where they can bind; returns
+    how many. Each row holds under the worst regulation call too: w·p + max(w, 0)·r_down + max(−w, 0)·r_up
+    <= rhs (both calls counted at once: conservative, and topology sites seldom sell regulation)."""
+    rule = network_rule(problem, fa)
+    if rule is None:
+        return 0
+    low, high = -fa.max_discharge_power_w, fa.max_charge_power_w
+    rows = rule.rows(low, high, angle_step_deg=problem.options.topology_angle_step_deg)
+    if rows.rhs_a.size == 0:
+        return 0
+    w = rows.weights
+    plugged = fa.plugged_mask(problem.n_intervals).astype(np.float64)
+    reach = np.maximum(w * high[None, :], w * low[None, :]) @ plugged  # (rows, intervals)
+    active = reach > rows.rhs_a[:, None] * (1 + 1e-9)
+    row_id = np.full(active.shape, -1, dtype=np.int64)
+    row_id[active] = lp.rows(int(active.sum()), -_INF, np.broadcast_to(rows.rhs_a[:, None], active.shape)[active])
+    rr = row_id[:, blk.k]
+    wv = w[:, blk.ev] * 1e3  # A per kW
+    keep = (rr >= 0) & (wv != 0)
+    r_idx, pair = np.nonzero(keep)
+    rid, val = rr[r_idx, pair], wv[r_idx, pair]
+    lp.entries(rid, blk.p_ch[pair], val)
+    lp.entries(rid, blk.p_dis[pair], -val)
+    lp.entries(rid, blk.r_dn[pair], np.maximum(val, 0.0))
+    lp.entries(rid, blk.r_up[pair], np.maximum(-val, 0.0))
+    return int(active.sum())
+
+
+def plan_monolithic(problem: FleetProblem) -> FleetPlan:
+    """One LP over the whole fleet (the reference the decomposition is measured against)."""
+    t0 = time.perf_counter()
+    fa = fleet_arrays(problem)
+    n_k = problem.n_intervals
+    lp = Lp()
+    blk = ev_block(lp, problem, fa)
+    site = site_block(lp, problem)
+    link_fleet(lp, site, blk)
+    network_block(lp, problem, fa, blk)
+
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    configure_highs(highs, problem)
+    t1 = time.perf_counter()
+    lp.solve(highs)
+    t2 = time.perf_counter()
+
+    status = status_name(highs)
+    n_evs = fa.n_plugged.size
+    power_w = np.zeros((n_evs, n_k))
+    up_w = np.zeros((n_evs, n_k))
+    dn_w = np.zeros((n_evs, n_k))
+    objective = float("nan")
+    if highs.getInfo().primal_solution_status == 2:  # a feasible primal solution is available
+        x = np.asarray(highs.getSolution().col_value)
+        power_w, up_w, dn_w = blk.schedule(x, n_evs, n_k)
+        objective = float(highs.getInfo().objective_function_value)
+    elif status == "optimal":
+        status = "solver_error"
+    return finish_plan(problem, fa, status, power_w, up_w, dn_w, objective, t1 - t0, t2 - t1,
+                   lp.n_cols, lp.n_rows, lp.n_nonzeros)
+
+
 
 
 def configure_highs(highs: highspy.Highs, problem: FleetProblem) -> None:

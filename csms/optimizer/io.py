@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from csms.domain.topology import SiteTopology, topology_from_mapping
 from csms.optimizer.checker import Violation
 from csms.optimizer.problem import (
     DrCommitment,
@@ -112,6 +113,13 @@ def load_problem(path: Path) -> FleetProblem:
         with path.open("rb") as fh:
             return problem_from_dict(tomllib.load(fh))
     return problem_from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_site_topology(path: Path) -> SiteTopology:
+    """A site topology from ``config/sites/*.toml`` (its ``[site]`` table; see config/sites/README.md)."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return topology_from_mapping(data.get("site", data))
 
 
 def _rounded(values: Any, digits: int = 3) -> list[float]:
