@@ -10,7 +10,8 @@ gives a linear inner approximation that implies it: the sum lies in the cone spa
 can take (``c_ij`` for a charge, ``−c_ij`` for a discharge). If that cone is narrower than 180°, directions
 θ_1..θ_m spaced δ <= ``angle_step_deg`` apart cover it and ``Re(z · e^{−iθ}) <= limit · cos(δ/2)`` for every θ
 implies ``|z| <= limit`` (a regular polygon inscribed in the circle); otherwise the directions go round the
-circle. A row whose terms point one way (one phase, one angle) is exact. The price is at most
+circle. A row whose terms point one way (one phase, one angle), or both ways along one line (one phase with
+charge and discharge), is exact. The price is at most
 ``1 − cos(angle_step_deg/2)`` of the limit (0.14 % at 6°).
 
 Pure: numpy only.
@@ -108,6 +109,9 @@ def _directions(angles: FloatArray, step: float) -> list[tuple[float, float]]:
     arc = 2 * math.pi - float(gaps[widest])
     if arc < 1e-12:
         return [(float(a[0]), 1.0)]
+    folded = np.mod(a - a[0] + 1e-9, math.pi)
+    if np.all(folded < 2e-9):  # one line through 0 (a phase that charges and discharges): two exact rows
+        return [(float(a[0]), 1.0), (float(a[0]) + math.pi, 1.0)]
     if arc >= math.pi - 1e-9:  # the sum can point anywhere: a polygon round the circle
         m = max(3, math.ceil(2 * math.pi / step))
         return [(2 * math.pi * t / m, math.cos(math.pi / m)) for t in range(m)]
