@@ -245,7 +245,7 @@ class PlannerOptions:
     topology_angle_step_deg: float = 6.0
     """Direction spacing of the linear rows for three-phase limits (``csms.optimizer.network``): at most
     1 − cos(step/2) of a limit is given up (0.14 % at 6°)."""
-    monolithic_max_pairs: int = 60_000
+    monolithic_max_pairs: int = 6_500
     """'auto' solves one LP up to this many plugged (EV, interval) pairs and decomposes above (measured
     crossover, docs/benchmarks-optimizer.md); a topology whose limits can bind is always solved as one LP."""
 
