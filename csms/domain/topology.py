@@ -253,3 +253,12 @@ def topology_from_rows(station_ids: list[str], voltages_v: list[float], phase_an
                  for n, lim, row in zip(names, limits_a, matrix, strict=True))
     return compile_topology((), evses, rows, import_limit_w=import_limit_w, export_limit_w=export_limit_w,
                             name=name)
+
+
+def topology_evse_id(topology: SiteTopology, station_id: str, evse_id: int) -> str | None:
+    """The topology's id of OCPP EVSE ``evse_id`` of ``station_id``: ``"<station>/<evse>"`` if the topology names
+    it so, else ``"<station>"`` (a one-EVSE station, as acnportal's sites name them); None if neither is there."""
+    for candidate in (f"{station_id}/{evse_id}", station_id):
+        if candidate in topology.evse_ids:
+            return candidate
+    return None

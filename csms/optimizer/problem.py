@@ -18,7 +18,8 @@ start_at), i.e. "now" for an EV already plugged in and "at plug-in" for a future
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import pairwise
 
@@ -347,6 +348,20 @@ class FleetArrays:
     def plugged_mask(self, n_intervals: int) -> BoolArray:
         k = np.arange(n_intervals)
         return (k[None, :] >= self.arrival_index[:, None]) & (k[None, :] < self.departure_index[:, None])
+
+
+def with_topology(problem: FleetProblem, topology: SiteTopology, evse_of: Mapping[str, str]) -> FleetProblem:
+    """``problem`` under a site topology: each EV attached to its EVSE (``evse_of``: ev_id -> topology EVSE id,
+    e.g. from ``csms.domain.topology.topology_evse_id``) and the site's import/export limits tightened to the
+    connection point's. The planner entry point for a controller that knows the site (then ``plan`` /
+    ``plan_checked`` as before). Raises ValueError for an EV without a known EVSE."""
+    evs = tuple(replace(ev, evse_id=evse_of.get(ev.ev_id)) for ev in problem.evs)
+    site = problem.site
+    if topology.import_limit_w is not None:
+        site = replace(site, import_limit_w=min(site.import_limit_w, topology.import_limit_w))
+    if topology.export_limit_w is not None:
+        site = replace(site, export_limit_w=min(site.export_limit_w, topology.export_limit_w))
+    return replace(problem, evs=evs, site=site, topology=topology)
 
 
 def fleet_arrays(problem: FleetProblem) -> FleetArrays:

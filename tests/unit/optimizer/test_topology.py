@@ -17,9 +17,10 @@ from csms.domain.topology import (
     SiteTopology,
     TopologyError,
     compile_topology,
+    topology_evse_id,
     topology_from_mapping,
 )
-from csms.optimizer import EvSpec, FleetProblem, check_plan, plan
+from csms.optimizer import EvSpec, FleetProblem, check_plan, plan, with_topology
 from csms.optimizer.io import load_site_topology
 from csms.optimizer.network import NetworkRule
 from tests.unit.optimizer.helpers import ev, problem
@@ -142,3 +143,14 @@ def test_our_currents_equal_acnportals_for_its_caltech_and_jpl_networks() -> Non
         ours = np.abs(NetworkRule(topo, list(topo.evse_ids)).currents_a(rates_a * volts))
         assert ours == pytest.approx(theirs, rel=1e-9)
         assert load_site_topology(SITES / f"{site}_acn.toml").limits == topo.limits
+
+
+def test_with_topology_attaches_evs_and_tightens_the_connection_limits() -> None:
+    topo = load_site_topology(SITES / "example_depot.toml")
+    assert topology_evse_id(topo, "ac-1", 1) == "ac-1" and topology_evse_id(topo, "nowhere", 1) is None
+    prob = with_topology(problem([ev("a", capacity_wh=100_000, add_wh=50_000, p_ch_w=22_000)], import_limit_w=1e6),
+                         topo, {"a": "ac-1"})
+    assert prob.evs[0].evse_id == "ac-1" and prob.site.import_limit_w == 250_000
+    result = plan(prob)
+    assert not [v for v in check_plan(prob, result) if v.safety]
+    assert result.power_w[0] == pytest.approx([63 * 230.0] * 2, rel=1e-6)  # panel-1's 63 A on phase A
