@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csms.domain.topology import (
     EvseAttachment,
@@ -154,3 +156,21 @@ def test_with_topology_attaches_evs_and_tightens_the_connection_limits() -> None
     result = plan(prob)
     assert not [v for v in check_plan(prob, result) if v.safety]
     assert result.power_w[0] == pytest.approx([63 * 230.0] * 2, rel=1e-6)  # panel-1's 63 A on phase A
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["dc-1", "dc-2", "ac-1", "ac-2", "ac-3", "ac-4"]), st.booleans(),
+                          st.floats(0.1, 0.9), st.floats(0, 60_000), st.floats(1, 6)), min_size=1, max_size=8),
+       st.lists(st.floats(10, 200), min_size=6, max_size=6), st.booleans())
+def test_plans_on_a_three_phase_depot_never_break_its_limits(
+        evs: list[tuple[str, bool, float, float, float]], prices: list[float], reserves: bool) -> None:
+    topo = load_site_topology(SITES / "example_depot.toml")
+    specs = [ev(f"ev{i}", depart_h=stay, capacity_wh=80_000, soc=soc, add_wh=add, v2g=v2g,
+                p_ch_w=50_000 if evse.startswith("dc") else 11_000, p_dis_w=11_000 if v2g else 0.0)
+             for i, (evse, v2g, soc, add, stay) in enumerate(evs)]
+    base = problem(specs, n=6, import_price=prices, export_price=[p * 0.9 for p in prices],
+                   reg_up=5.0 if reserves else 0.0, reg_down=5.0 if reserves else 0.0)
+    prob = with_topology(base, topo, {f"ev{i}": e[0] for i, e in enumerate(evs)})
+    result = plan(prob)
+    assert result.is_optimal
+    assert not [v for v in check_plan(prob, result) if v.safety]
