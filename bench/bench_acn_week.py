@@ -13,7 +13,9 @@ pods, the 150 kW transformer's primary and secondary per phase, magnitudes of ph
 * ``ours``: online MPC: ``csms.optimizer.plan`` with the site topology (imported from the same acnportal
   network, ``bench_acn_common.topology_from_acn``) on the active sessions at every plug-in and unplug,
   knowing each session's true departure and energy at plug-in, never a future arrival; horizon = until the
-  last departure; prices = the tariff; no discharge (ACN EVSEs are one-way);
+  last departure, at most ``--horizon-h`` (12 h; the need beyond it is carried by the planner's terminal rule,
+  and a plan is re-made after half the cap without an event); prices = the tariff; no discharge (ACN EVSEs
+  are one-way);
 * ``perfect_foresight``: the same LP once over the whole window with every session known in advance, its
   plan replayed through the simulator (the offline bound the online result is measured against);
 * ``uncontrolled``, ``edf``, ``llf``, ``round_robin``: acnportal's ``UncontrolledCharging``,
@@ -71,9 +73,10 @@ class OursOnline(BaseAlgorithm):  # type: ignore[misc]
     """Online MPC: re-plan on every plug-in/unplug (the simulator's events), acnportal's view -> FleetProblem."""
 
     def __init__(self, start: datetime, topology: SiteTopology, voltage_v: dict[str, float],
-                 options: PlannerOptions) -> None:
+                 options: PlannerOptions, horizon_periods: int = 288) -> None:
         super().__init__()
-        self.max_recompute = None  # only on events
+        self.horizon_periods = horizon_periods
+        self.max_recompute = horizon_periods // 2  # and on every event
         self.start, self.topology, self.voltage_v, self.options = start, topology, voltage_v, options
         self.solve_s: list[float] = []
         self.unsafe_plans = 0
@@ -84,7 +87,7 @@ class OursOnline(BaseAlgorithm):  # type: ignore[misc]
         iface = self.interface
         now = iface.current_time
         start_at = (self.start + timedelta(minutes=PERIOD_MIN * now)).astimezone(UTC)
-        n = int(max(s.departure - now for s in active_sessions))
+        n = int(min(max(s.departure - now for s in active_sessions), self.horizon_periods))
         evs = []
         for s in active_sessions:
             need_wh = max(s.remaining_demand, 0.0) * 1000
@@ -115,7 +118,8 @@ class Replay(BaseAlgorithm):  # type: ignore[misc]
 
     def schedule(self, active_sessions: list[Any]) -> dict[str, list[float]]:
         now = self.interface.current_time
-        return {s.station_id: [float(self.pilots[s.station_id][now])] if s.station_id in self.pilots else [0.0]
+        return {s.station_id: [float(self.pilots[s.station_id][now])]
+                if s.station_id in self.pilots and now < self.pilots[s.station_id].size else [0.0]
                 for s in active_sessions}
 
 
@@ -174,6 +178,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--transformer-kw", type=float, default=150.0)
     parser.add_argument("--angle-step-deg", type=float, default=PlannerOptions().topology_angle_step_deg)
     parser.add_argument("--solver", default=PlannerOptions().solver)
+    parser.add_argument("--horizon-h", type=float, default=12.0)
     parser.add_argument("--only", nargs="*", default=None,
                         help="subset of: ours perfect_foresight uncontrolled edf llf round_robin")
     args = parser.parse_args(argv)
@@ -197,10 +202,11 @@ def main(argv: list[str]) -> int:
     for name in wanted:
         extra = ""
         if name == "ours":
-            algo: BaseAlgorithm = OursOnline(start, topology, voltage_v, options)
+            algo: BaseAlgorithm = OursOnline(start, topology, voltage_v, options,
+                                             horizon_periods=int(args.horizon_h * 60 // PERIOD_MIN))
         elif name == "perfect_foresight":
             events, _ = build_events(sessions, start)
-            n = args.days * 24 * 60 // PERIOD_MIN + 24 * 60 // PERIOD_MIN
+            n = max(event.ev.departure for _, event in events.queue) + 1
             pilots, pf_s = perfect_foresight(events, start, topology, voltage_v, n, options)
             algo = Replay(pilots)
             extra = f"one LP, {pf_s:.1f} s"
