@@ -174,3 +174,19 @@ def test_plans_on_a_three_phase_depot_never_break_its_limits(
     result = plan(prob)
     assert result.is_optimal
     assert not [v for v in check_plan(prob, result) if v.safety]
+
+
+def test_a_topology_that_can_bind_is_always_solved_as_one_lp() -> None:
+    from csms.optimizer import PlannerOptions
+    from csms.optimizer.decomposition import plan_decomposed
+    from csms.optimizer.planner import use_decomposition
+
+    topo = _panel(40.0, ("x", "A", 230.0), ("y", "A", 230.0))
+    evs = [_on("x", ev("a", add_wh=20_000, p_ch_w=7_360)), _on("y", ev("b", add_wh=20_000, p_ch_w=7_360))]
+    prob = replace(_problem_with_topology(evs, topo), options=PlannerOptions(method="decomposed"))
+    assert not use_decomposition(prob)
+    assert use_decomposition(replace(prob, topology=None))
+    result = plan_decomposed(prob)
+    assert result.method == "monolithic" and not [v for v in check_plan(prob, result) if v.safety]
+    loose = _panel(1_000.0, ("x", "A", 230.0), ("y", "A", 230.0))
+    assert use_decomposition(replace(prob, topology=loose))  # cannot bind: the decomposition may run
