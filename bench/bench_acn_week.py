@@ -175,10 +175,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--start", default="2019-06-03", help="local (America/Los_Angeles) start date")
     parser.add_argument("--days", type=int, default=7)
-    parser.add_argument("--transformer-kw", type=float, default=150.0)
+    parser.add_argument("--transformer-kw", type=float, default=None,
+                        help="caltech: the transformer (acnportal's default 150 kW); jpl: not used")
     parser.add_argument("--angle-step-deg", type=float, default=PlannerOptions().topology_angle_step_deg)
     parser.add_argument("--solver", default=PlannerOptions().solver)
     parser.add_argument("--horizon-h", type=float, default=12.0)
+    parser.add_argument("--site", default="caltech", choices=["caltech", "jpl"],
+                        help="jpl: Caltech's sessions mapped station by station onto acnportal's JPL network")
     parser.add_argument("--only", nargs="*", default=None,
                         help="subset of: ours perfect_foresight uncontrolled edf llf round_robin")
     args = parser.parse_args(argv)
@@ -186,16 +189,21 @@ def main(argv: list[str]) -> int:
     end = start + timedelta(days=args.days)
 
     def network() -> Any:
-        net = acn_network("caltech", transformer_kw=args.transformer_kw)
-        return net
+        return acn_network(args.site, transformer_kw=args.transformer_kw if args.site == "caltech" else None)
 
     net0 = network()
-    topology = topology_from_acn(net0, "caltech_acn")
+    topology = topology_from_acn(net0, f"{args.site}_acn")
     voltage_v = {s: float(net0.voltages[s]) for s in net0.station_ids}
-    sessions = [s for s in load_sessions(start, end) if s["station_id"] in voltage_v]
-    print(f"ACN Caltech {args.start} + {args.days} d: {len(sessions)} sessions, caltech_acn network "
-          f"({len(topology.limits)} limits, transformer {args.transformer_kw:g} kW), period {PERIOD_MIN} min, "
-          f"tariff {TARIFF}", flush=True)
+    sessions = load_sessions(start, end)
+    if args.site != "caltech":  # Caltech's sessions on the other site's EVSEs, station by station in order
+        caltech_ids = sorted(acn_network("caltech").station_ids)
+        site_ids = list(net0.station_ids)
+        mapping = {c: site_ids[i % len(site_ids)] for i, c in enumerate(caltech_ids)}
+        sessions = [{**s, "station_id": mapping[s["station_id"]]} for s in sessions if s["station_id"] in mapping]
+    sessions = [s for s in sessions if s["station_id"] in voltage_v]
+    print(f"ACN Caltech sessions {args.start} + {args.days} d: {len(sessions)}, {args.site}_acn network "
+          f"({len(topology.limits)} limits, transformer {args.transformer_kw or 'default'} kW), "
+          f"period {PERIOD_MIN} min, tariff {TARIFF}", flush=True)
     options = PlannerOptions(topology_angle_step_deg=args.angle_step_deg, solver=args.solver)
     rows, notes = [], []
     wanted = args.only or ["perfect_foresight", "ours", "uncontrolled", "edf", "llf", "round_robin"]
