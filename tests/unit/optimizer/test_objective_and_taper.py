@@ -76,3 +76,14 @@ def test_the_checker_holds_a_discharge_to_its_taper_near_empty() -> None:
     assert not [v for v in check_plan(prob, result) if v.safety]
     deep = replace(result, power_w=np.array([[-6_000.0]]))  # ends at soc 0.1: at most 3 kW there
     assert {v.kind for v in check_plan(prob, deep) if v.safety} == {"power_up"}
+
+
+def test_the_decomposition_keeps_the_taper_too() -> None:
+    evs = [replace(ev(f"ev{i}", depart_h=4, capacity_wh=20_000, soc=0.6 + 0.05 * i, target_soc=1.0,
+                      p_ch_w=10_000), charge_taper=CHARGE_TAPER) for i in range(4)]
+    mono = problem(evs, n=4, step_s=900, import_price=[50.0, 40.0, 60.0, 30.0], import_limit_w=25_000,
+                   options=PlannerOptions(method="monolithic"))
+    deco = replace(mono, options=PlannerOptions(method="decomposed", chunk_evs=2))
+    a, b = plan(mono), plan(deco)
+    assert b.method == "decomposed" and not [v for v in check_plan(deco, b) if v.safety]
+    assert b.objective == pytest.approx(a.objective, abs=1e-2)
