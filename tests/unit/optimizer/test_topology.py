@@ -190,3 +190,18 @@ def test_a_topology_that_can_bind_is_always_solved_as_one_lp() -> None:
     assert result.method == "monolithic" and not [v for v in check_plan(prob, result) if v.safety]
     loose = _panel(1_000.0, ("x", "A", 230.0), ("y", "A", 230.0))
     assert use_decomposition(replace(prob, topology=loose))  # cannot bind: the decomposition may run
+
+
+def test_dispatch_under_a_topology_stays_within_the_planned_reserves() -> None:
+    from csms.optimizer import dispatch, snapshot_from_plan
+
+    topo = _panel(40.0, ("x", "A", 230.0), ("y", "A", 230.0))
+    evs = [_on("x", ev("a", add_wh=4_000)), _on("y", ev("b", add_wh=4_000))]
+    prob = _problem_with_topology(evs, topo, reg_up=20.0, reg_down=20.0)
+    result = plan(prob)
+    assert not [v for v in check_plan(prob, result) if v.safety]
+    snap = snapshot_from_plan(prob, result, 0, np.array([25_000.0, 25_000.0]), 3_600)
+    out = dispatch(snap, 30_000.0)  # far above what the phase (9.2 kW) allows
+    assert np.all(out.setpoint_w <= result.power_w[:, 0] + result.reserve_down_w[:, 0] + 1e-6)
+    rule = NetworkRule(topo, ["x", "y"])
+    assert np.all(rule.excess_a(out.setpoint_w) <= 1e-6) and out.unmet_w > 0
