@@ -205,3 +205,15 @@ def test_dispatch_under_a_topology_stays_within_the_planned_reserves() -> None:
     assert np.all(out.setpoint_w <= result.power_w[:, 0] + result.reserve_down_w[:, 0] + 1e-6)
     rule = NetworkRule(topo, ["x", "y"])
     assert np.all(rule.excess_a(out.setpoint_w) <= 1e-6) and out.unmet_w > 0
+
+
+def test_a_problem_file_names_its_site_file_and_the_plan_keeps_its_panels() -> None:
+    from csms.optimizer.io import load_problem
+
+    prob = load_problem(SITES.parent / "problems" / "depot_topology.toml")
+    assert prob.topology is not None and prob.topology.name == "example_depot"
+    assert prob.evs[0].charge_taper == ((0.0, 150_000.0), (0.5, 150_000.0), (1.0, 40_000.0))
+    result = plan(prob)
+    assert not check_plan(prob, result)
+    assert result.power_w[0, 0] == pytest.approx(125 * math.sqrt(3) * 400, rel=1e-6)  # panel-2
+    assert result.power_w[1, 0] == pytest.approx(63 * 230, rel=1e-6)  # panel-1, phase A
