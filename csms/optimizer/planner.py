@@ -29,10 +29,10 @@ def plan(problem: FleetProblem) -> FleetPlan:
 def use_decomposition(problem: FleetProblem) -> bool:
     """Whether ``plan`` decomposes ``problem`` (see ``plan``)."""
     opt = problem.options
-    if opt.method == "monolithic" or network_can_bind(problem):
+    if opt.method == "monolithic":
         return False
-    if opt.method == "decomposed":
-        return True
-    return int(fleet_arrays(problem).n_plugged.sum()) > opt.monolithic_max_pairs
+    if opt.method == "auto" and int(fleet_arrays(problem).n_plugged.sum()) <= opt.monolithic_max_pairs:
+        return False
+    return not network_can_bind(problem)
 
 
