@@ -326,8 +326,8 @@ class FleetArrays:
     """max(soc_max·capacity, energy_initial)."""
     required_energy_wh: FloatArray
     """Energy needed at the end of the last plugged interval: the departure need clipped to energy_max,
-    or, when departure is after the horizon, what is needed so full-power charging after the horizon can
-    still reach the need."""
+    or, when departure is after the horizon, what is needed so full-power charging after the horizon (at the
+    taper's power at the needed SoC, if the EV has a taper) can still reach the need."""
     max_charge_power_w: FloatArray
     max_discharge_power_w: FloatArray
     """0 where the driver does not allow discharge."""
@@ -388,7 +388,12 @@ def fleet_arrays(problem: FleetProblem) -> FleetArrays:
     p_ch = col([ev.max_charge_power_w for ev in evs])
     eta_ch = col([ev.charge_efficiency for ev in evs])
     after_h = np.maximum(dep_off - np.maximum(arr_off, k), 0.0) * step / 3600.0
-    need = np.where(after_h > 0, need - eta_ch * p_ch * after_h, need)
+    # After the horizon the EV charges at most at its taper's power at the needed SoC (a concave falling curve
+    # is lowest at the end of the way), so the need left for after the horizon is never overestimated.
+    p_after = np.asarray([float(taper_limit_w(ev.charge_taper, ev.max_charge_power_w, need[i] / capacity[i]))
+                          if ev.charge_taper else ev.max_charge_power_w for i, ev in enumerate(evs)],
+                         dtype=np.float64).reshape(n)
+    need = np.where(after_h > 0, need - eta_ch * p_after * after_h, need)
     need = np.maximum(need, e_min)
     allow = np.asarray([ev.allow_discharge for ev in evs], dtype=bool).reshape(n)
     return FleetArrays(

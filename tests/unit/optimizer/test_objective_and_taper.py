@@ -87,3 +87,13 @@ def test_the_decomposition_keeps_the_taper_too() -> None:
     a, b = plan(mono), plan(deco)
     assert b.method == "decomposed" and not [v for v in check_plan(deco, b) if v.safety]
     assert b.objective == pytest.approx(a.objective, abs=1e-2)
+
+
+def test_the_need_left_for_after_the_horizon_counts_the_taper() -> None:
+    from csms.optimizer.problem import fleet_arrays
+
+    spec = ev("a", depart_h=3, capacity_wh=20_000, soc=0.5, target_soc=1.0, p_ch_w=10_000)
+    flat = problem([spec], n=2)  # 1 h after the 2-h horizon: 10 kWh could come then at 10 kW
+    tapered = problem([replace(spec, charge_taper=CHARGE_TAPER)], n=2)  # only 2 kW at full
+    assert fleet_arrays(flat).required_energy_wh[0] == pytest.approx(10_000.0)
+    assert fleet_arrays(tapered).required_energy_wh[0] == pytest.approx(18_000.0)
