@@ -317,13 +317,15 @@ class TopologyLedger:
     linear row ``w · p <= rhs`` of the rule (`NetworkRule.rows`), an EVSE entered with its worst contribution
     to the row (`w·lo`..`w·hi`). Keys are the topology's EVSE ids."""
 
-    def __init__(self, topology: SiteTopology, *, bidirectional: Iterable[str] = (),
+    def __init__(self, topology: SiteTopology, *, charge_only: Iterable[str] = (),
                  angle_step_deg: float = DEFAULT_ANGLE_STEP_DEG, max_steps: int = 64) -> None:
+        """`charge_only`: EVSEs that can never discharge (their station cannot): the rows then need to cover
+        fewer phasor directions. Every other EVSE is taken as able to discharge (the safe side)."""
         ids = list(topology.evse_ids)
         rule = NetworkRule(topology, ids)
-        can_discharge = set(bidirectional)
+        one_way = set(charge_only)
         big_w = 1e9  # any power: every row the rule has
-        rows = rule.rows(np.asarray([-big_w if e in can_discharge else 0.0 for e in ids]), np.full(len(ids), big_w),
+        rows = rule.rows(np.asarray([0.0 if e in one_way else -big_w for e in ids]), np.full(len(ids), big_w),
                          angle_step_deg=angle_step_deg)
         self._column = {e: j for j, e in enumerate(ids)}
         self._weights = rows.weights
