@@ -167,7 +167,7 @@ def bench_dispatch(n_evs: int, repeats: int) -> None:
     power = rng.uniform(-7e3, 7e3, (n_evs, N_INTERVALS))
     up = rng.uniform(0, 3e3, (n_evs, N_INTERVALS))
     dn = rng.uniform(0, 3e3, (n_evs, N_INTERVALS))
-    from csms.optimizer.planner import _finish  # a plan-shaped object without solving
+    from csms.optimizer.formulation import finish_plan as _finish  # a plan-shaped object without solving
     from csms.optimizer.problem import fleet_arrays
     fake = _finish(problem, fleet_arrays(problem), "optimal", power, up, dn, 0.0, 0.0, 0.0, 0, 0, 0)
     energy = np.asarray([ev.capacity_wh * 0.5 for ev in problem.evs])
@@ -188,6 +188,31 @@ def bench_dispatch(n_evs: int, repeats: int) -> None:
           f"ratio to one np.clip+sum over the same arrays {np.median(times) / np.median(base_times):.1f}x")
 
 
+def crossover(sizes: list[int], regulation: bool) -> int:
+    """Monolithic vs decomposed on the same problems (alternating order), with plugged (EV, interval) pairs:
+    the measurement behind ``PlannerOptions.monolithic_max_pairs``."""
+    from csms.optimizer.decomposition import plan_decomposed
+    from csms.optimizer.formulation import plan_monolithic
+    from csms.optimizer.problem import fleet_arrays
+
+    print("| EVs | plugged pairs | monolithic s | decomposed s | ratio d/m | objective gap |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for i, n in enumerate(sizes):
+        problem = make_problem(n, regulation=regulation)
+        pairs = int(fleet_arrays(problem).n_plugged.sum())
+        order = [("m", plan_monolithic), ("d", plan_decomposed)]
+        times: dict[str, float] = {}
+        objective: dict[str, float] = {}
+        for name, solve in order if i % 2 == 0 else order[::-1]:
+            t0 = time.perf_counter()
+            result = solve(problem)
+            times[name] = time.perf_counter() - t0
+            objective[name] = result.objective
+        print(f"| {n} | {pairs} | {times['m']:.2f} | {times['d']:.2f} | {times['d'] / times['m']:.2f} |"
+              f" {objective['d'] - objective['m']:.3g} |", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
@@ -206,8 +231,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--compare", action="store_true", help="also solve monolithically; print the gap")
     parser.add_argument("--trace", action="store_true",
                         help="decomposition: print each round's pricing and master time and the bounds")
+    parser.add_argument("--crossover", type=int, nargs="*", default=None,
+                        help="fleet sizes: time monolithic vs decomposed on the same problem (the 'auto' threshold)")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.crossover:
+        return crossover(args.crossover, not args.no_regulation)
     options: dict[str, object] = {"method": args.method, "workers": args.workers, "chunk_evs": args.chunk_evs,
                                   "group_evs": args.group_evs, "max_rounds": args.max_rounds}
     if args.one is not None:

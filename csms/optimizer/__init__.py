@@ -1,10 +1,11 @@
 """Fleet optimizer: problem -> schedule (LP on HiGHS), real-time dispatch, independent checker.
 
 PURE: imports only numpy/scipy/highspy (and ``csms.domain`` if needed); no asyncio, no redis, no clock
-reads. Modules: ``problem`` (model), ``planner`` (LP), ``decomposition`` (the same LP by Dantzig–Wolfe over
-EV chunks, the default for fleets larger than one chunk), ``result`` (plan), ``dispatch`` (real-time
-allocation, regulation sign convention), ``checker`` (violations), ``guard`` (a checked plan, safe fallbacks),
-``io``/``cli`` (files, command line).
+reads. Modules: ``problem`` (model, taper curves, ``with_topology``), ``formulation`` (the LP: blocks, the
+monolithic solve), ``planner`` (``plan``: monolithic or decomposed by measured size), ``decomposition`` (the
+same LP by Dantzig–Wolfe over EV chunks, for large fleets), ``network`` (the one rule for the site topology's
+current limits), ``result`` (plan), ``dispatch`` (real-time allocation, regulation sign convention),
+``checker`` (violations), ``guard`` (a checked plan, safe fallbacks), ``io``/``cli`` (files, command line).
 """
 
 from csms.optimizer.checker import Violation, check_plan, is_safe
@@ -18,7 +19,16 @@ from csms.optimizer.dispatch import (
 )
 from csms.optimizer.guard import GuardedPlan, plan_checked
 from csms.optimizer.planner import plan
-from csms.optimizer.problem import DrCommitment, EvSpec, FleetProblem, Market, PlannerOptions, Site
+from csms.optimizer.problem import (
+    DrCommitment,
+    EvSpec,
+    FleetProblem,
+    Market,
+    PlannerOptions,
+    Site,
+    taper_limit_w,
+    with_topology,
+)
 from csms.optimizer.result import CostBreakdown, FleetPlan
 
 __all__ = [
@@ -42,4 +52,6 @@ __all__ = [
     "plan_checked",
     "regulation_request_w",
     "snapshot_from_plan",
+    "taper_limit_w",
+    "with_topology",
 ]

@@ -5,6 +5,10 @@ departure needs in ``problem.fleet_arrays``): it re-simulates the battery with t
 efficiency model from the plan's net power and reserves, so a formulation bug in the LP shows up here.
 Used by tests and as a guard before a plan is applied (``is_safe``). Pure; no I/O.
 
+Shared definitions, one rule each: SoC-dependent power limits are ``problem.taper_limit_w`` at the re-simulated
+SoC at the end of each interval; topology limits are ``network.NetworkRule.excess_a``, the exact phasor rule
+(the planner's rows are a linear inner approximation of it), on the baseline and on full calls.
+
 Regulation calls follow the plan's own contract (``problem.options``): a call uses ``call_fraction`` of
 the interval at full reserved power; per-interval mode checks a call in any one interval starting from the
 baseline trajectory, sustained mode checks calls in every interval in the same direction.
@@ -16,11 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csms.optimizer.problem import FleetProblem, FloatArray, fleet_arrays
+from csms.optimizer.network import NetworkRule
+from csms.optimizer.problem import FleetProblem, FloatArray, fleet_arrays, taper_limit_w
 from csms.optimizer.result import FleetPlan
 
 SAFETY_KINDS = frozenset({"shape", "unplugged", "reserve_sign", "power_up", "power_down", "soc_min", "soc_max",
-                          "call_up_soc", "call_down_soc", "site_import", "site_export"})
+                          "call_up_soc", "call_down_soc", "site_import", "site_export", "network",
+                          "network_call"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +35,10 @@ class Violation:
     """One of SAFETY_KINDS, or a service kind: 'departure', 'call_departure' (a regulation call would cost a
     driver energy they cannot get back by departure), 'dr', 'report' (a shortfall under-reported)."""
     subject: str
-    """ev_id, 'site', or a DR commitment id."""
+    """ev_id, 'site', a DR commitment id, or a topology limit's name ('network', 'network_call')."""
     interval: int | None
     amount: float
-    """Size of the violation in W (power kinds) or Wh (energy kinds)."""
+    """Size of the violation in W (power kinds), Wh (energy kinds) or A ('network', 'network_call')."""
 
     @property
     def safety(self) -> bool:
@@ -49,7 +55,7 @@ def _f(power_w: FloatArray, eta_ch: FloatArray, eta_dis: FloatArray) -> FloatArr
 
 
 def check_plan(problem: FleetProblem, plan: FleetPlan, *, tol_w: float = 1.0,
-               tol_wh: float = 1.0) -> list[Violation]:
+               tol_wh: float = 1.0, tol_a: float = 0.01) -> list[Violation]:
     """Every violated constraint of ``plan`` against ``problem`` (empty list = plan is valid)."""
     fa = fleet_arrays(problem)
     n, k = len(problem.evs), problem.n_intervals
@@ -72,9 +78,6 @@ def check_plan(problem: FleetProblem, plan: FleetPlan, *, tol_w: float = 1.0,
     plugged = fa.plugged_mask(k)
     report("unplugged", np.where(plugged, 0.0, np.abs(p) + np.abs(up) + np.abs(dn)), tol_w)
     report("reserve_sign", np.maximum(-up, 0.0) + np.maximum(-dn, 0.0), tol_w)
-    report("power_down", p + dn - fa.max_charge_power_w[:, None], tol_w)
-    report("power_up", -fa.max_discharge_power_w[:, None] - (p - up), tol_w)
-
     dt_h = problem.step_h
     eta_c, eta_d = fa.charge_efficiency[:, None], fa.discharge_efficiency[:, None]
     e_min, e_max = fa.energy_min_wh[:, None], fa.energy_max_wh[:, None]
@@ -85,6 +88,14 @@ def check_plan(problem: FleetProblem, plan: FleetPlan, *, tol_w: float = 1.0,
     e0 = fa.energy_initial_wh[:, None]
     energy = e0 + np.cumsum(base, axis=1)  # end of each interval
     start = np.concatenate([e0, energy[:, :-1]], axis=1)
+    # Power limits, SoC-dependent where the EV has a taper: at the SoC at the end of the interval.
+    soc_end = energy / fa.capacity_wh[:, None]
+    ch_max, dis_max = np.empty((n, k)), np.empty((n, k))
+    for i in range(n):
+        ch_max[i] = taper_limit_w(problem.evs[i].charge_taper, fa.max_charge_power_w[i], soc_end[i])
+        dis_max[i] = taper_limit_w(problem.evs[i].discharge_taper, fa.max_discharge_power_w[i], soc_end[i])
+    report("power_down", np.where(plugged, p + dn - ch_max, 0.0), tol_w)
+    report("power_up", np.where(plugged, -dis_max - (p - up), 0.0), tol_w)
     report("soc_min", np.where(plugged, e_min - energy, 0.0), tol_wh)
     report("soc_max", np.where(plugged, energy - e_max, 0.0), tol_wh)
     if problem.options.sustained_calls:
@@ -118,6 +129,12 @@ def check_plan(problem: FleetProblem, plan: FleetPlan, *, tol_w: float = 1.0,
     up_total, dn_total = up.sum(axis=0), dn.sum(axis=0)
     report("site_import", (net + dn_total - problem.site.import_limit_w)[None, :], tol_w, ["site"])
     report("site_export", (-problem.site.export_limit_w - (net - up_total))[None, :], tol_w, ["site"])
+    if problem.topology is not None:
+        rule = NetworkRule(problem.topology, [ev.evse_id for ev in problem.evs])
+        names = list(rule.names)
+        report("network", rule.excess_a(p), tol_a, names)
+        called = np.maximum(rule.excess_a(p + dn), rule.excess_a(p - up))
+        report("network_call", np.where(called > rule.excess_a(p), called, 0.0), tol_a, names)
     for c in problem.dr_commitments:
         first, end = problem.dr_window(c)
         excess = np.zeros(k)

@@ -8,11 +8,11 @@ iterations that grows with the fleet and each iteration touches the whole fleet,
 
 How (exact up to a certified gap, deterministic):
 
-* Pricing problem per chunk: its EV block alone (``planner._ev_block``) with its own costs (degradation,
+* Pricing problem per chunk: its EV block alone (``formulation.ev_block``) with its own costs (degradation,
   capacity revenue, shortfall penalty) plus prices π_P, π_U, π_D (currency per kW in each interval) on its
   aggregate contributions. Only the costs change between rounds, so every chunk keeps its HiGHS instance
   and re-solves from its previous basis.
-* Restricted master: the site block (``planner._site_block``, the monolithic LP's site part verbatim) plus,
+* Restricted master: the site block (``formulation.site_block``, the monolithic LP's site part verbatim) plus,
   per group of EVs, a convex combination of the group's parts of the chunk solutions found so far (columns
   = the group's aggregates and own cost). It is always feasible (site/DR slacks, an all-idle column per
   group), and its optimum is a plan for the full LP: a convex combination of chunk-LP-feasible points is
@@ -35,7 +35,7 @@ How (exact up to a certified gap, deterministic):
   master until UB − LB ≤ max(gap_abs_per_ev·N, gap_rel·|UB|) or ``max_rounds``.
 
 Shortfalls keep their monolithic semantics: penalties sit in the chunk costs and the master's slacks, the
-plan minimises the same weighted objective (within the certified gap) and ``_finish`` derives every
+plan minimises the same weighted objective (within the certified gap) and ``finish_plan`` derives every
 shortfall from the schedule. Pure: numpy/highspy only; no clock reads except the perf counters that report
 build/solve time and the optional per-round trace; thread parallelism (``options.workers``) does not change
 results.
@@ -50,15 +50,17 @@ from dataclasses import dataclass, fields, replace
 import highspy
 import numpy as np
 
-from csms.optimizer.planner import (
-    _configure,
-    _ev_block,
-    _EvBlock,
-    _finish,
-    _Lp,
-    _site_block,
-    _status_name,
+from csms.optimizer.formulation import (
+    EvBlock,
+    Lp,
+    configure_highs,
+    ev_block,
+    finish_plan,
     idle_plan,
+    network_can_bind,
+    plan_monolithic,
+    site_block,
+    status_name,
 )
 from csms.optimizer.problem import FleetArrays, FleetProblem, FloatArray, IntArray, fleet_arrays
 from csms.optimizer.result import FleetPlan
@@ -193,12 +195,12 @@ class _Chunk:
     def __init__(self, problem: FleetProblem, fa: FleetArrays, idx: IntArray, group_evs: int) -> None:
         self.idx = idx
         self.n_k = problem.n_intervals
-        lp = _Lp()
-        self.blk: _EvBlock = _ev_block(lp, problem, _take(fa, idx))
+        lp = Lp()
+        self.blk: EvBlock = ev_block(lp, problem, _take(fa, idx))
         self.base_cost = lp.cost()
         self.n_cols, self.n_rows = lp.n_cols, lp.n_rows
         self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        _configure(self.highs, problem)
+        configure_highs(self.highs, problem)
         # Presolve off and Devex dual pricing: the first (cold) solve of a 32-EV chunk LP takes ~30 % and
         # another ~25 % less time (35 instead of 70 ms, one core); warm re-solves are as fast as with the
         # defaults (they restart from the previous basis and never presolve).
@@ -249,7 +251,7 @@ class _Chunk:
         self.highs.changeColsCost(self.n_cols, self.all_cols, cost)
         t1 = time.perf_counter()
         self.highs.run()
-        self.status = _status_name(self.highs)
+        self.status = status_name(self.highs)
         if self.status != "optimal" or self.highs.getInfo().primal_solution_status != 2:
             # A warm restart can end in numerical trouble (seen once in ~6,000 re-solves at 10,000 EVs):
             # solve once more from scratch, with presolve.
@@ -258,7 +260,7 @@ class _Chunk:
             self.highs.setOptionValue("presolve", "on")
             self.highs.run()
             self.highs.setOptionValue("presolve", "off")
-            self.status = _status_name(self.highs)
+            self.status = status_name(self.highs)
         self.run_s = time.perf_counter() - t1
         if self.status != "optimal" or self.highs.getInfo().primal_solution_status != 2:
             return None
@@ -278,13 +280,13 @@ class _SiteLp:
     """The site part alone with bounded aggregates: min site cost − π·aggregates (Lagrangian term)."""
 
     def __init__(self, problem: FleetProblem, b: _Bounds) -> None:
-        lp = _Lp()
-        self.site = _site_block(lp, problem, link=False,
+        lp = Lp()
+        self.site = site_block(lp, problem, link=False,
                                 agg_bounds=(-b.discharge, b.charge, b.charge + b.discharge))
         self.base_cost = lp.cost()
         self.n_cols = lp.n_cols
         self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        _configure(self.highs, problem)
+        configure_highs(self.highs, problem)
         self.highs.passModel(lp.model())
 
     def value(self, prices: FloatArray) -> float | None:
@@ -294,7 +296,7 @@ class _SiteLp:
         cost[self.site.agg_dn] -= prices[2]
         self.highs.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost)
         self.highs.run()
-        if _status_name(self.highs) != "optimal":
+        if status_name(self.highs) != "optimal":
             return None
         return float(self.highs.getInfo().objective_function_value)
 
@@ -314,15 +316,15 @@ class _MasterLp:
     Kept alive: new columns are appended and HiGHS restarts from the previous basis."""
 
     def __init__(self, problem: FleetProblem, n_chunks: int, coupled: np.ndarray, fixed: FloatArray) -> None:
-        lp = _Lp()
-        self.site = _site_block(lp, problem)
+        lp = Lp()
+        self.site = site_block(lp, problem)
         self.conv = lp.rows(n_chunks, 1.0, 1.0)
         self.coupled, self.fixed = coupled, np.where(coupled, 0.0, fixed)
         """Aggregates of free dimensions stay 0 in the master; their exact price is in each column's cost."""
         self.n_cols, self.n_rows = lp.n_cols, lp.n_rows
         self.n_nonzeros = 0
         self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        _configure(self.highs, problem)
+        configure_highs(self.highs, problem)
         self.highs.setOptionValue("solver", "simplex")
         # HiGHS restarts from the previous basis after columns are appended. Primal simplex was measured
         # too: slightly less master time but other (degenerate) duals and 15–17 rounds instead of 12–13.
@@ -372,13 +374,13 @@ class _MasterLp:
 
     def solve(self) -> _Master | None:
         self.highs.run()
-        if _status_name(self.highs) != "optimal":
+        if status_name(self.highs) != "optimal":
             # A warm restart can end without a status (3,000 EVs, round 4: "unknown" after 811 dual simplex
             # iterations): solve once more from scratch before giving up.
             self.retries += 1
             self.highs.clearSolver()
             self.highs.run()
-        if _status_name(self.highs) != "optimal":
+        if status_name(self.highs) != "optimal":
             return None
         sol = self.highs.getSolution()
         x = np.asarray(sol.col_value)
@@ -435,6 +437,8 @@ def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | No
     """Plan the fleet by Dantzig–Wolfe over EV chunks (see the module docstring). ``trace``, when given,
     receives one record per round (perf-counter seconds of pricing and master, bounds, master size);
     ``_best_prices`` the final best-bound prices (used for the sampled start)."""
+    if network_can_bind(problem):  # topology rows couple EVs beyond the site aggregates: one LP
+        return plan_monolithic(problem)
     t0 = time.perf_counter()
     opt = problem.options
     fa = fleet_arrays(problem)
@@ -537,7 +541,7 @@ def plan_decomposed(problem: FleetProblem, *, trace: list[dict[str, float]] | No
         for target, part in ((power_w, "net"), (up_w, "up"), (dn_w, "dn")):
             target[group.ev, group.k] = np.einsum("j,jp->p", w, np.stack([getattr(c, part) for c in cols])) * 1e3
     total_s = time.perf_counter() - t0
-    result = _finish(problem, fa, status, power_w, up_w, dn_w, master.objective, build_s, total_s - build_s,
+    result = finish_plan(problem, fa, status, power_w, up_w, dn_w, master.objective, build_s, total_s - build_s,
                      sum(c.n_cols for c in chunks) + master_lp.n_cols,
                      sum(c.n_rows for c in chunks) + master_lp.n_rows,
                      sum(c.n_nonzeros for c in chunks) + master_lp.n_nonzeros)

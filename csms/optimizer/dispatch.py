@@ -76,13 +76,20 @@ def headroom_w(energy_wh: FloatArray, energy_min_wh: FloatArray, energy_max_wh: 
 
 def snapshot_from_plan(problem: FleetProblem, plan: FleetPlan, interval: int, energy_wh: FloatArray,
                        remaining_s: float, arrays: FleetArrays | None = None) -> FleetSnapshot:
-    """Snapshot for ``interval`` of ``plan`` given each EV's measured battery energy now.
+    """Snapshot for ``interval`` of ``plan`` given each EV's measured battery energy now. Under a site topology
+    each EV's headroom is also kept within its planned power ± reserves (where the plan's topology rows hold).
     Pass ``arrays`` (``fleet_arrays(problem)``, computed once per plan) to keep a tick O(N) in numpy only."""
     fa = arrays if arrays is not None else fleet_arrays(problem)
     plugged = (interval >= fa.arrival_index) & (interval < fa.departure_index)
     min_w, max_w = headroom_w(energy_wh, fa.energy_min_wh, fa.energy_max_wh, fa.max_charge_power_w,
                               fa.max_discharge_power_w, fa.charge_efficiency, fa.discharge_efficiency,
                               remaining_s)
+    if problem.topology is not None:
+        # The plan's topology rows hold for any deviation within the reserves it bought (csms.optimizer.network,
+        # formulation.network_block), not beyond: keep each EV in [p − r_up, p + r_down].
+        p = plan.power_w[:, interval]
+        min_w = np.maximum(min_w, p - plan.reserve_up_w[:, interval])
+        max_w = np.minimum(max_w, p + plan.reserve_down_w[:, interval])
     zero = np.zeros(len(problem.evs))
     return FleetSnapshot(
         baseline_power_w=np.where(plugged, plan.power_w[:, interval], zero),

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from csms.domain.topology import SiteTopology, topology_from_mapping
 from csms.optimizer.checker import Violation
 from csms.optimizer.problem import (
     DrCommitment,
@@ -83,6 +84,9 @@ def problem_from_dict(data: dict[str, Any]) -> FleetProblem:
         _known(EvSpec, ev, f"evs[{ev.get('ev_id', '?')}]")
         ev["arrival_at"] = _time(ev["arrival_at"], "arrival_at")
         ev["departure_at"] = _time(ev["departure_at"], "departure_at")
+        for name in ("charge_taper", "discharge_taper"):
+            if name in ev:
+                ev[name] = tuple((float(soc), float(power_w)) for soc, power_w in ev[name])
         evs.append(EvSpec(**ev))
     commitments = []
     for raw in data.get("dr_commitments", []):
@@ -94,6 +98,7 @@ def problem_from_dict(data: dict[str, Any]) -> FleetProblem:
             baseline_w=float(c["baseline_w"])))
     opt = dict(data.get("options", {}))
     _known(PlannerOptions, opt, "options")
+    topology = topology_from_mapping(data["site_topology"]) if "site_topology" in data else None
     return FleetProblem(
         start_at=_time(data["start_at"], "start_at"),
         step_s=int(data["step_s"]),
@@ -103,15 +108,31 @@ def problem_from_dict(data: dict[str, Any]) -> FleetProblem:
         market=market,
         dr_commitments=tuple(commitments),
         options=PlannerOptions(**opt),
+        topology=topology,
     )
 
 
 def load_problem(path: Path) -> FleetProblem:
-    """Read a problem from ``.json`` or ``.toml``."""
+    """Read a problem from ``.json`` or ``.toml``. A ``site_topology_file`` key (relative to the problem file)
+    names a ``config/sites`` file; an inline ``[site_topology]`` table works too (EVs then name ``evse_id``)."""
     if path.suffix.lower() == ".toml":
         with path.open("rb") as fh:
-            return problem_from_dict(tomllib.load(fh))
-    return problem_from_dict(json.loads(path.read_text(encoding="utf-8")))
+            data = tomllib.load(fh)
+    else:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    site_file = data.pop("site_topology_file", None)
+    if site_file is not None:
+        with (path.parent / str(site_file)).open("rb") as fh:
+            site_data = tomllib.load(fh)
+        data["site_topology"] = site_data.get("site", site_data)
+    return problem_from_dict(data)
+
+
+def load_site_topology(path: Path) -> SiteTopology:
+    """A site topology from ``config/sites/*.toml`` (its ``[site]`` table; see config/sites/README.md)."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return topology_from_mapping(data.get("site", data))
 
 
 def _rounded(values: Any, digits: int = 3) -> list[float]:

@@ -18,15 +18,20 @@ start_at), i.e. "now" for an EV already plugged in and "at plug-in" for a future
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
+from csms.domain.topology import SiteTopology
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+ObjectArray = npt.NDArray[np.object_]
 
 
 def _require(ok: bool, message: str) -> None:
@@ -61,6 +66,12 @@ class EvSpec:
     charge_efficiency: float = 0.95
     discharge_efficiency: float = 0.95
     degradation_cost_per_kwh: float = 0.0
+    evse_id: str | None = None
+    """The EVSE the EV is plugged into (a ``SiteTopology`` EVSE); required when the problem has a topology."""
+    charge_taper: tuple[tuple[float, float], ...] = ()
+    """SoC-dependent maximum charge power: (soc, max_charge_power_w) points; empty = constant. See ``taper_lines``."""
+    discharge_taper: tuple[tuple[float, float], ...] = ()
+    """SoC-dependent maximum discharge power (magnitudes), same form."""
 
     def __post_init__(self) -> None:
         _aware(self.arrival_at, "arrival_at")
@@ -78,6 +89,11 @@ class EvSpec:
             value = getattr(self, name)
             _require(0.0 < value <= 1.0, f"{self.ev_id}: {name} must be in (0, 1]")
         _require(self.degradation_cost_per_kwh >= 0, f"{self.ev_id}: degradation_cost_per_kwh must be >= 0")
+        for name in ("charge_taper", "discharge_taper"):
+            try:
+                taper_lines(getattr(self, name))
+            except ValueError as exc:
+                raise ValueError(f"{self.ev_id}: {name}: {exc}") from exc
 
     @property
     def departure_need_wh(self) -> float:
@@ -85,6 +101,39 @@ class EvSpec:
         plus the added energy (before clipping to ``soc_max``; `fleet_arrays` clips)."""
         return max(self.capacity_wh * (self.target_soc or 0.0),
                    self.capacity_wh * self.soc_initial + self.target_added_energy_wh)
+
+
+def taper_lines(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    """A taper curve as lines ``max_power_w = a_w + b_w · soc``, one per pair of consecutive points: the curve is
+    the minimum of them (and of the EV's constant maximum, and >= 0); beyond the first and last point the end
+    segments extend (give points from soc 0 to 1). The points must be sorted by SoC with powers >= 0 and
+    describe a concave curve (slopes never increasing: flat then falling near full for charging, rising near
+    empty then flat for discharging), so the minimum of lines is the curve and the LP bound ``p <= a + b · soc``
+    is linear. The one definition the planner, the checker and the envelope use."""
+    if not points:
+        return ()
+    _require(all(0.0 <= s <= 1.0 and p >= 0 for s, p in points), "points need soc in [0, 1] and power >= 0")
+    if len(points) == 1:
+        return ((float(points[0][1]), 0.0),)
+    _require(all(s1 > s0 for (s0, _), (s1, _) in pairwise(points)),
+             "points must be sorted by increasing soc")
+    lines = []
+    for (s0, p0), (s1, p1) in pairwise(points):
+        slope = (p1 - p0) / (s1 - s0)
+        lines.append((float(p0 - slope * s0), float(slope)))
+    _require(all(b1 <= b0 + 1e-9 for (_, b0), (_, b1) in pairwise(lines)),
+             "the curve must be concave (slopes never increasing)")
+    return tuple(lines)
+
+
+def taper_limit_w(points: tuple[tuple[float, float], ...], max_power_w: float,
+                  soc: FloatArray | float) -> FloatArray:
+    """Maximum power at ``soc`` (one value per soc): min(max_power_w, the taper curve's lines)."""
+    soc_arr = np.asarray(soc, dtype=np.float64)
+    out = np.full(soc_arr.shape, float(max_power_w))
+    for a, b in taper_lines(points):
+        out = np.minimum(out, a + b * soc_arr)
+    return np.asarray(np.maximum(out, 0.0), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +236,19 @@ class PlannerOptions:
     workers: int = 2
     """Threads solving the decomposition's chunk LPs in parallel (HiGHS releases the GIL); the plan does
     not depend on it (each chunk keeps its own HiGHS instance and results are combined in chunk order)."""
+    time_preference_per_kwh_h: float = 1e-4
+    """Cost per kWh of charge per hour after the horizon start: among equally priced plans, deliver sooner
+    (online, without it a plan defers charging that costs the same now, and later arrivals find less room).
+    Small against real price differences (1e-4 = 0.0024 per kWh over a day)."""
+    peak_weight: float = 1.0
+    """Weight of the demand charge in the objective (e.g. the horizon's share of the billing period; the
+    reported cost always counts it in full)."""
+    topology_angle_step_deg: float = 6.0
+    """Direction spacing of the linear rows for three-phase limits (``csms.optimizer.network``): at most
+    1 − cos(step/2) of a limit is given up (0.14 % at 6°)."""
+    monolithic_max_pairs: int = 6_500
+    """'auto' solves one LP up to this many plugged (EV, interval) pairs and decomposes above (measured
+    crossover, docs/benchmarks-optimizer.md); a topology whose limits can bind is always solved as one LP."""
 
     def __post_init__(self) -> None:
         _require(0.0 <= self.call_fraction <= 1.0, "call_fraction must be in [0, 1]")
@@ -198,6 +260,10 @@ class PlannerOptions:
         for name in ("ev_shortfall_penalty_per_kwh", "dr_shortfall_penalty_per_kwh",
                      "site_violation_penalty_per_kwh"):
             _require(getattr(self, name) > 0, f"{name} must be > 0")
+        _require(self.time_preference_per_kwh_h >= 0 and self.peak_weight >= 0,
+                 "time_preference_per_kwh_h and peak_weight must be >= 0")
+        _require(0.0 < self.topology_angle_step_deg <= 60.0, "topology_angle_step_deg must be in (0, 60]")
+        _require(self.monolithic_max_pairs >= 0, "monolithic_max_pairs must be >= 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +276,9 @@ class FleetProblem:
     market: Market
     dr_commitments: tuple[DrCommitment, ...] = ()
     options: PlannerOptions = field(default_factory=PlannerOptions)
+    topology: SiteTopology | None = None
+    """The site's current limits behind the connection point (``site`` keeps the connection's power limits);
+    every EV must then name an EVSE of it."""
 
     def __post_init__(self) -> None:
         _aware(self.start_at, "start_at")
@@ -218,6 +287,10 @@ class FleetProblem:
         _require(len(self.market.import_price_per_mwh) == self.n_intervals, "market: one value per interval")
         ids = [ev.ev_id for ev in self.evs]
         _require(len(set(ids)) == len(ids), "ev_id values must be unique")
+        if self.topology is not None:
+            known = set(self.topology.evse_ids)
+            for ev in self.evs:
+                _require(ev.evse_id in known, f"{ev.ev_id}: evse_id {ev.evse_id!r} is not in the site topology")
 
     @property
     def step_h(self) -> float:
@@ -253,14 +326,20 @@ class FleetArrays:
     """max(soc_max·capacity, energy_initial)."""
     required_energy_wh: FloatArray
     """Energy needed at the end of the last plugged interval: the departure need clipped to energy_max,
-    or, when departure is after the horizon, what is needed so full-power charging after the horizon can
-    still reach the need."""
+    or, when departure is after the horizon, what is needed so full-power charging after the horizon (at the
+    taper's power at the needed SoC, if the EV has a taper) can still reach the need."""
     max_charge_power_w: FloatArray
     max_discharge_power_w: FloatArray
     """0 where the driver does not allow discharge."""
     charge_efficiency: FloatArray
     discharge_efficiency: FloatArray
     degradation_cost_per_kwh: FloatArray
+    capacity_wh: FloatArray
+    charge_taper: ObjectArray
+    """Per EV: its ``taper_lines`` of ``EvSpec.charge_taper`` (an empty tuple = no taper)."""
+    discharge_taper: ObjectArray
+    evse_id: ObjectArray
+    """Per EV: ``EvSpec.evse_id`` (str or None)."""
 
     @property
     def n_plugged(self) -> IntArray:
@@ -269,6 +348,20 @@ class FleetArrays:
     def plugged_mask(self, n_intervals: int) -> BoolArray:
         k = np.arange(n_intervals)
         return (k[None, :] >= self.arrival_index[:, None]) & (k[None, :] < self.departure_index[:, None])
+
+
+def with_topology(problem: FleetProblem, topology: SiteTopology, evse_of: Mapping[str, str]) -> FleetProblem:
+    """``problem`` under a site topology: each EV attached to its EVSE (``evse_of``: ev_id -> topology EVSE id,
+    e.g. from ``csms.domain.topology.topology_evse_id``) and the site's import/export limits tightened to the
+    connection point's. The planner entry point for a controller that knows the site (then ``plan`` /
+    ``plan_checked`` as before). Raises ValueError for an EV without a known EVSE."""
+    evs = tuple(replace(ev, evse_id=evse_of.get(ev.ev_id)) for ev in problem.evs)
+    site = problem.site
+    if topology.import_limit_w is not None:
+        site = replace(site, import_limit_w=min(site.import_limit_w, topology.import_limit_w))
+    if topology.export_limit_w is not None:
+        site = replace(site, export_limit_w=min(site.export_limit_w, topology.export_limit_w))
+    return replace(problem, evs=evs, site=site, topology=topology)
 
 
 def fleet_arrays(problem: FleetProblem) -> FleetArrays:
@@ -295,7 +388,12 @@ def fleet_arrays(problem: FleetProblem) -> FleetArrays:
     p_ch = col([ev.max_charge_power_w for ev in evs])
     eta_ch = col([ev.charge_efficiency for ev in evs])
     after_h = np.maximum(dep_off - np.maximum(arr_off, k), 0.0) * step / 3600.0
-    need = np.where(after_h > 0, need - eta_ch * p_ch * after_h, need)
+    # After the horizon the EV charges at most at its taper's power at the needed SoC (a concave falling curve
+    # is lowest at the end of the way), so the need left for after the horizon is never overestimated.
+    p_after = np.asarray([float(taper_limit_w(ev.charge_taper, ev.max_charge_power_w, need[i] / capacity[i]))
+                          if ev.charge_taper else ev.max_charge_power_w for i, ev in enumerate(evs)],
+                         dtype=np.float64).reshape(n)
+    need = np.where(after_h > 0, need - eta_ch * p_after * after_h, need)
     need = np.maximum(need, e_min)
     allow = np.asarray([ev.allow_discharge for ev in evs], dtype=bool).reshape(n)
     return FleetArrays(
@@ -310,4 +408,15 @@ def fleet_arrays(problem: FleetProblem) -> FleetArrays:
         charge_efficiency=eta_ch,
         discharge_efficiency=col([ev.discharge_efficiency for ev in evs]),
         degradation_cost_per_kwh=col([ev.degradation_cost_per_kwh for ev in evs]),
+        capacity_wh=capacity,
+        charge_taper=_objects([taper_lines(ev.charge_taper) for ev in evs]),
+        discharge_taper=_objects([taper_lines(ev.discharge_taper) for ev in evs]),
+        evse_id=_objects([ev.evse_id for ev in evs]),
     )
+
+
+def _objects(values: list[object]) -> ObjectArray:
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out

@@ -16,6 +16,9 @@ Rules, per EVSE:
   of the site may export at the same times stays within `export_limit_w`, and likewise for import (what the
   others are commanded over time is `envelope_site.SiteLedger`; a charge never offsets a discharge there, since
   a command is a bound the EV may not fill);
+- the site topology's current limits (`envelope_site.TopologyLedger`, the planner's and checker's rule): a
+  `topology_room` per period, the same kind of shared limit; there, and under the site limits, a draw the
+  caller vouches for (`segments_of(..., firm_w=...)`) nets: a firm charge makes room for a discharge;
 - the station's own rating (`StationCapabilities.station_max_*_power_w`, a multi-EVSE station often rated
   below the sum of its EVSEs) is a limit of the same kind over the other EVSEs of the same station; a period
   gets the tighter of the station's and the site's headroom.
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.records import ChargingNeedsRecord
 from csms.domain.schedule import FreqWattPoint, OperationMode, PowerSchedule, SchedulePeriod
+from csms.optimizer.problem import taper_limit_w
 
 DEFAULT_MAX_DISCHARGE_VALIDITY_S = 900
 
@@ -74,15 +78,22 @@ def _min_known(*values: float | None) -> float:
 
 def envelope_for(caps: StationCapabilities, needs: ChargingNeedsRecord | None, soc: float | None,
                  max_discharge_validity_s: int = DEFAULT_MAX_DISCHARGE_VALIDITY_S,
-                 default_min_soc: float = 0.2, soc_age_s: float = 0.0) -> EvseEnvelope:
+                 default_min_soc: float = 0.2, soc_age_s: float = 0.0, *,
+                 charge_taper: tuple[tuple[float, float], ...] = (),
+                 discharge_taper: tuple[tuple[float, float], ...] = ()) -> EvseEnvelope:
     """The envelope of one EVSE given the station's capabilities, the EV's needs and its last SoC, read
     `soc_age_s` ago.
 
-    `default_min_soc` is the reserve kept when the needs do not name one."""
+    `default_min_soc` is the reserve kept when the needs do not name one. `charge_taper`/`discharge_taper`:
+    the EV's SoC-dependent limits (`csms.optimizer.problem.taper_lines` points), applied at the SoC read."""
     max_charge_w = _min_known(caps.max_charge_power_w, None if needs is None else needs.max_charge_power_w)
     reasons: list[str] = []
     max_discharge_w = _min_known(caps.max_discharge_power_w,
                                  None if needs is None else needs.max_discharge_power_w)
+    if soc is not None and charge_taper:
+        max_charge_w = min(max_charge_w, float(taper_limit_w(charge_taper, math.inf, soc)))
+    if soc is not None and discharge_taper:
+        max_discharge_w = min(max_discharge_w, float(taper_limit_w(discharge_taper, math.inf, soc)))
     energy_wh: float | None = None
     if not caps.discharge_supported:
         reasons.append("station cannot discharge")
@@ -132,11 +143,13 @@ def _headroom(limits: SiteLimits, others: SiteOthers | None, other_w: float,
 def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits | None = None,
                    site_other_w: float = 0.0, site_others: SiteOthers | None = None, *,
                    station: SiteLimits | None = None, station_others: SiteOthers | None = None,
-                   evses: int = 1) -> Clamped:
+                   evses: int = 1, topology_room: SiteOthers | None = None) -> Clamped:
     """Return `schedule` cut to the envelope and to the site's and the station's headroom: what the other EVSEs
     (of the site; of the station) may exchange, period by period from `site_others` / `station_others`, else
     the constant `site_other_w` (site) or nothing (station). `evses` > 1: the schedule applies to that many
-    EVSEs at once (a TxDefaultProfile on EVSE 0), each gets an equal part of the shared headroom."""
+    EVSEs at once (a TxDefaultProfile on EVSE 0), each gets an equal part of the shared headroom.
+    `topology_room`: per period window, the (lowest, highest) power the site topology leaves this EVSE
+    (`TopologyLedger.room`, offsets turned into its epoch seconds by the caller)."""
     changes: list[str] = []
     energy_left_wh = env.discharge_energy_wh
     periods: list[SchedulePeriod] = []
@@ -152,7 +165,9 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
         (_headroom(site or SiteLimits(), site_others, site_other_w, windows), "site import limit",
          "site export limit"),
         (_headroom(station or SiteLimits(), station_others, 0.0, windows), "station charge limit",
-         "station discharge limit")) if room is not None]
+         "station discharge limit"),
+        (None if topology_room is None else list(topology_room(windows)), "site topology limit",
+         "site topology limit")) if room is not None]
     for i, (period, (start_s, end_s)) in enumerate(zip(kept, windows, strict=True)):
         high_w, low_w = env.max_charge_w, -env.max_discharge_w
         high_by = low_by = ""  # the shared limit that set the bound, if any

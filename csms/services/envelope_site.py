@@ -16,6 +16,16 @@ the import limit; the site check is `sum(lo) >= -export_limit` and `sum(hi) <= i
 Steps fold into the running total as time passes and entries drop out when they end.
 The same ledger, kept per station, checks a station's own rating (its EVSEs together) like a site limit.
 
+Netting: a command is a bound, but a *firm* draw is a fact the caller vouches for (an EV metered drawing at least
+`firm_w` under a setpoint no lower, re-based at every reading): `segments_of(schedule, firm_w=...)` then raises
+the step's `lo_w` above 0 (a charge that makes room for another EVSE's discharge under the export limit) or
+lowers `hi_w` below 0 (a discharge that makes room for a charge under the import limit). The sums need nothing
+else.
+
+`TopologyLedger` applies the site topology's current limits (`csms.domain.topology`) the same way, with the one
+rule the planner and the checker use (`csms.optimizer.network`): one ledger per linear row of the rule, each
+EVSE entered by its worst contribution to the row.
+
 Pure: no I/O, no clock reads (time is passed in, as epoch seconds).
 """
 
@@ -28,7 +38,11 @@ from collections.abc import Hashable, Iterable, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
+import numpy as np
+
 from csms.domain.schedule import OperationMode, PowerSchedule, SchedulePeriod
+from csms.domain.topology import SiteTopology
+from csms.optimizer.network import DEFAULT_ANGLE_STEP_DEG, NetworkRule
 
 _EPS_W = 1e-6  # a step smaller than this is float residue of adding and removing the same value
 
@@ -65,14 +79,25 @@ def period_bounds(period: SchedulePeriod) -> tuple[float, float]:
     return min(0.0, low_w), max(0.0, high_w)
 
 
-def segments_of(schedule: PowerSchedule) -> tuple[Segment, ...]:
-    """`schedule` as segments in absolute time (periods that neither import nor export are left out)."""
+def firm_bounds(lo_w: float, hi_w: float, firm_w: float) -> tuple[float, float]:
+    """(lo_w, hi_w) with a firm draw: a charge of at least `firm_w` > 0 lifts `lo_w` to min(firm_w, hi_w), a
+    discharge of at least `-firm_w` > 0 lowers `hi_w` to max(firm_w, lo_w) (never beyond the command itself)."""
+    if firm_w > 0 and hi_w > 0:
+        return min(firm_w, hi_w), hi_w
+    if firm_w < 0 and lo_w < 0:
+        return lo_w, max(firm_w, lo_w)
+    return lo_w, hi_w
+
+
+def segments_of(schedule: PowerSchedule, *, firm_w: float = 0.0) -> tuple[Segment, ...]:
+    """`schedule` as segments in absolute time (periods that neither import nor export are left out); `firm_w`:
+    a draw the caller vouches for in every period (see the module docstring; 0 = none)."""
     start_s = schedule.starts_at.timestamp()
     out: list[Segment] = []
     for i, period in enumerate(schedule.periods):
         end_offset_s = schedule.periods[i + 1].start_offset_s if i + 1 < len(schedule.periods) \
             else schedule.duration_s
-        lo_w, hi_w = period_bounds(period)
+        lo_w, hi_w = firm_bounds(*period_bounds(period), firm_w)
         if lo_w or hi_w:
             out.append(Segment(start_s + period.start_offset_s, start_s + end_offset_s, lo_w, hi_w))
     return tuple(out)
@@ -284,4 +309,58 @@ class SiteLedger:
                     if cur_hi > hi_max:
                         hi_max = cur_hi
             out.append((lo_min, hi_max))
+        return out
+
+
+class TopologyLedger:
+    """The site topology's current limits over what every EVSE is commanded, over time: one `SiteLedger` per
+    linear row ``w · p <= rhs`` of the rule (`NetworkRule.rows`), an EVSE entered with its worst contribution
+    to the row (`w·lo`..`w·hi`). Keys are the topology's EVSE ids."""
+
+    def __init__(self, topology: SiteTopology, *, charge_only: Iterable[str] = (),
+                 angle_step_deg: float = DEFAULT_ANGLE_STEP_DEG, max_steps: int = 64) -> None:
+        """`charge_only`: EVSEs that can never discharge (their station cannot): the rows then need to cover
+        fewer phasor directions. Every other EVSE is taken as able to discharge (the safe side)."""
+        ids = list(topology.evse_ids)
+        rule = NetworkRule(topology, ids)
+        one_way = set(charge_only)
+        big_w = 1e9  # any power: every row the rule has
+        rows = rule.rows(np.asarray([0.0 if e in one_way else -big_w for e in ids]), np.full(len(ids), big_w),
+                         angle_step_deg=angle_step_deg)
+        self._column = {e: j for j, e in enumerate(ids)}
+        self._weights = rows.weights
+        self._rhs_a = rows.rhs_a
+        self._ledgers = [SiteLedger(max_steps) for _ in range(rows.rhs_a.size)]
+        self._rows_of = {e: np.flatnonzero(rows.weights[:, j]) for e, j in self._column.items()}
+
+    def advance(self, now_s: float) -> None:
+        for ledger in self._ledgers:
+            ledger.advance(now_s)
+
+    def set(self, evse_id: str, segments: Iterable[Segment]) -> None:
+        """What `evse_id` is commanded from now on (see `SiteLedger.set`); EVSEs not in the topology are ignored."""
+        rows = self._rows_of.get(evse_id)
+        if rows is None:
+            return
+        kept = tuple(segments)
+        j = self._column[evse_id]
+        for r in rows:
+            w = float(self._weights[r, j])
+            self._ledgers[r].set(evse_id, [seg._replace(lo_w=min(w * seg.lo_w, w * seg.hi_w),
+                                                        hi_w=max(w * seg.lo_w, w * seg.hi_w)) for seg in kept])
+
+    def room(self, evse_id: str, windows: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+        """Per window [a, b) (epoch s): the (lowest, highest) power `evse_id` may exchange given what every other
+        EVSE may do then: never asks a charge or discharge to make room (lowest <= 0 <= highest)."""
+        out = [(-math.inf, math.inf)] * len(windows)
+        rows = self._rows_of.get(evse_id)
+        if rows is None:
+            return out
+        j = self._column[evse_id]
+        for r in rows:
+            w = float(self._weights[r, j])
+            for i, (_, others_hi) in enumerate(self._ledgers[r].others(evse_id, windows)):
+                bound = (float(self._rhs_a[r]) - others_hi) / w
+                lo_w, hi_w = out[i]
+                out[i] = (lo_w, min(hi_w, max(0.0, bound))) if w > 0 else (max(lo_w, min(0.0, bound)), hi_w)
         return out

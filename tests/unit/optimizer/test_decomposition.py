@@ -178,7 +178,7 @@ def test_decomposed_plan_does_not_depend_on_the_number_of_workers(pb: FleetProbl
     assert one.objective == two.objective and one.rounds == two.rounds
 
 
-def test_auto_method_keeps_small_fleets_monolithic_and_decomposes_large_ones() -> None:
-    evs = [ev(f"ev{i}", add_wh=2_000) for i in range(3)]
-    assert plan(problem(evs, options=PlannerOptions(chunk_evs=3))).method == "monolithic"
-    assert plan(problem(evs, options=PlannerOptions(chunk_evs=2))).method == "decomposed"
+def test_auto_method_decomposes_only_above_the_measured_problem_size() -> None:
+    evs = [ev(f"ev{i}", add_wh=2_000) for i in range(3)]  # 3 EVs x 2 intervals = 6 plugged pairs
+    assert plan(problem(evs, options=PlannerOptions(monolithic_max_pairs=6, chunk_evs=2))).method == "monolithic"
+    assert plan(problem(evs, options=PlannerOptions(monolithic_max_pairs=5, chunk_evs=2))).method == "decomposed"

@@ -73,7 +73,9 @@ def test_every_optimal_plan_passes_the_checker_up_to_its_reported_shortfalls(pb:
     violations = check_plan(pb, result)
     assert is_safe(violations), violations
     assert [v for v in violations if v.kind == "report"] == []
-    short_evs = {pb.evs[i].ev_id for i in np.flatnonzero(result.ev_shortfall_wh)}
+    # the checker's tolerance is 1 Wh; a plan may report (and the LP tolerate) a shortfall below it: hypothesis
+    # found 0.001 Wh left by a 0.99999 charge efficiency after a V2G round trip
+    short_evs = {pb.evs[i].ev_id for i in np.flatnonzero(result.ev_shortfall_wh > 1.0)}
     assert {v.subject for v in violations if v.kind == "departure"} == short_evs
     if result.total_ev_shortfall_wh == 0 and not any(result.dr_shortfall_w.values()):
         assert violations == []
