@@ -132,7 +132,6 @@ def test_caltech_site_from_config_matches_acnportal_rules_by_hand() -> None:
 
 
 def test_our_currents_equal_acnportals_for_its_caltech_and_jpl_networks() -> None:
-    pytest.importorskip("acnportal")
     from bench.bench_acn_common import acn_network, topology_from_acn
 
     rng = np.random.default_rng(7)
