@@ -219,7 +219,7 @@ class FleetController:
         step_s, n = self.settings.step_s, self.settings.horizon_steps
         site = self._site_limits or Site(import_limit_w=1e12, export_limit_w=1e12, other_load_w=(0.0,) * n)
         if len(site.other_load_w) != n:
-            site = Site(site.import_limit_w, site.export_limit_w, (0.0,) * n, site.demand_charge_per_kw)
+            site = dataclasses.replace(site, other_load_w=(0.0,) * n)  # keeps the peak floor and the rest
         horizon_end = now + timedelta(seconds=step_s * n)
         dr = tuple(s.commitment for s in self.inputs.dr.values() if s.commitment.end_at > now
                    and s.commitment.start_at < horizon_end)
