@@ -20,7 +20,7 @@ from csms.handlers import build_handlers
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.security import sign_certificate_with
 from csms.observability.metrics import CsmsMetrics
-from csms.ocpp.schemas import compiled_validator
+from csms.ocpp.schemas import compiled_validator, schema_actions
 from csms.ocpp.versions import OcppVersion
 from csms.security.book import CertificateBook
 from csms.security.ca import LocalCa, check_ca_trusted
@@ -138,7 +138,7 @@ class CsmsApp:
         if self.metrics is not None:
             self.metrics.start()
         for version in (OcppVersion(v) for v in self.settings.ocpp.versions):
-            for action in _HOT_ACTIONS:
+            for action in (a for a in _HOT_ACTIONS if a in schema_actions(version)):  # 1.6: no TransactionEvent
                 compiled_validator(version, action, "Request")
                 compiled_validator(version, action, "Response")
         if self.cluster is not None:

@@ -44,7 +44,7 @@ class OcppSettings(BaseModel):
     host: str = "0.0.0.0"
     port: int = Field(9000, ge=0, le=65535)
     path_prefix: str = "/ocpp"
-    versions: list[Literal["ocpp2.0.1", "ocpp2.1"]] = ["ocpp2.0.1", "ocpp2.1"]
+    versions: list[Literal["ocpp2.0.1", "ocpp2.1", "ocpp1.6"]] = ["ocpp2.0.1", "ocpp2.1", "ocpp1.6"]
     max_message_bytes: int = Field(262_144, ge=1024)
     ping_interval_s: float | None = 30.0
     ping_timeout_s: float | None = 30.0

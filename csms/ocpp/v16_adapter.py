@@ -1,0 +1,100 @@
+"""The CSMS's own calls to an OCPP 1.6 station: the 2.0.1-shaped requests the services and the API build
+(remote start/stop, reset, availability, unlock, trigger, smart charging) rewritten in 1.6 form, and their
+answers read back in 2.0.1 form, so that one fleet is driven whatever each station speaks.
+
+| 2.0.1 request (as the CSMS builds it)             | sent to a 1.6 station as                                  |
+|---------------------------------------------------|-----------------------------------------------------------|
+| RequestStartTransaction idToken, evseId            | RemoteStartTransaction idTag, connectorId                  |
+| RequestStopTransaction transactionId "17"          | RemoteStopTransaction transactionId 17                     |
+| Reset Immediate / OnIdle                           | Reset Hard / Soft                                          |
+| ChangeAvailability operationalStatus, evse.id      | ChangeAvailability type, connectorId (0: the station)      |
+| UnlockConnector evseId                             | UnlockConnector connectorId                                |
+| TriggerMessage evse.id, LogStatusNotification      | TriggerMessage connectorId, DiagnosticsStatusNotification  |
+| SetChargingProfile evseId, chargingProfile         | SetChargingProfile connectorId, csChargingProfiles         |
+| ClearChargingProfile chargingProfileId / criteria  | ClearChargingProfile id / connectorId, purpose, stackLevel |
+| GetCompositeSchedule evseId (answer: `schedule`)   | GetCompositeSchedule connectorId (answer: chargingSchedule) |
+
+A request already in 1.6 form (an operator's raw 1.6 call) is sent as it is; either way the wire payload is
+validated against the 1.6 schema before it is sent (`RpcSession.call`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from csms.ocpp.profiles_v16 import from_201_profile, v16_transaction_id
+from csms.ocpp.session import RpcSession
+
+Answer = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _same(answer: dict[str, Any]) -> dict[str, Any]:
+    return answer
+
+
+def _remote_start(p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]:
+    out: dict[str, Any] = {"idTag": p["idToken"]["idToken"]}
+    if "evseId" in p:
+        out["connectorId"] = p["evseId"]
+    if "chargingProfile" in p:
+        out["chargingProfile"] = from_201_profile(p["chargingProfile"])
+    return "RemoteStartTransaction", out, _same
+
+
+def _composite_answer(connector_id: int) -> Answer:
+    def back(answer: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": answer["status"]}
+        schedule = answer.get("chargingSchedule")
+        if schedule is not None:
+            out["schedule"] = {**schedule, "evseId": answer.get("connectorId", connector_id),
+                               "scheduleStart": answer.get("scheduleStart", schedule.get("startSchedule")),
+                               "duration": schedule.get("duration", 0)}
+        return out
+    return back
+
+
+def to_v16(action: str, p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]:
+    """The 1.6 action and payload for a CSMS request, and how to read the answer in 2.0.1 form."""
+    if action == "RequestStartTransaction":
+        return _remote_start(p)
+    if action == "RequestStopTransaction":
+        return "RemoteStopTransaction", {"transactionId": v16_transaction_id(str(p["transactionId"]))}, _same
+    if action == "Reset" and p.get("type") in ("Immediate", "OnIdle"):
+        return action, {"type": "Hard" if p["type"] == "Immediate" else "Soft"}, _same
+    if action == "ChangeAvailability" and "operationalStatus" in p:
+        return action, {"connectorId": p.get("evse", {}).get("id", 0), "type": p["operationalStatus"]}, _same
+    if action == "UnlockConnector" and "evseId" in p:
+        return action, {"connectorId": p["evseId"]}, _same
+    if action == "TriggerMessage" and ("evse" in p or p["requestedMessage"] == "LogStatusNotification"):
+        out: dict[str, Any] = {"requestedMessage": "DiagnosticsStatusNotification"
+                               if p["requestedMessage"] == "LogStatusNotification" else p["requestedMessage"]}
+        if "evse" in p:
+            out["connectorId"] = p["evse"]["id"]
+        return action, out, _same
+    if action == "SetChargingProfile" and "chargingProfile" in p:
+        return action, {"connectorId": p["evseId"], "csChargingProfiles": from_201_profile(p["chargingProfile"])}, _same
+    if action == "ClearChargingProfile" and ("chargingProfileId" in p or "chargingProfileCriteria" in p):
+        criteria = p.get("chargingProfileCriteria", {})
+        out = {"id": p["chargingProfileId"]} if "chargingProfileId" in p else {}
+        for key, key16 in (("evseId", "connectorId"), ("chargingProfilePurpose", "chargingProfilePurpose"),
+                           ("stackLevel", "stackLevel")):
+            if key in criteria:
+                out[key16] = criteria[key]
+        if out.get("chargingProfilePurpose") == "ChargingStationMaxProfile":
+            out["chargingProfilePurpose"] = "ChargePointMaxProfile"
+        return action, out, _same
+    if action == "GetCompositeSchedule" and "evseId" in p:
+        out = {"connectorId": p["evseId"], "duration": p["duration"]}
+        if "chargingRateUnit" in p:
+            out["chargingRateUnit"] = p["chargingRateUnit"]
+        return action, out, _composite_answer(p["evseId"])
+    return action, p, _same
+
+
+class V16Session(RpcSession):
+    """An `RpcSession` speaking OCPP 1.6 whose `call` also takes the CSMS's 2.0.1-shaped requests (`to_v16`)."""
+
+    async def call(self, action: str, payload: dict[str, Any], timeout_s: float | None = None) -> dict[str, Any]:
+        wire_action, wire_payload, back = to_v16(action, payload)
+        return back(await super().call(wire_action, wire_payload, timeout_s))
