@@ -6,8 +6,10 @@ station's ChargingScheduleAllowedChargingRateUnit is Current only), rounded towa
 `multipleOf 0.1`), a negative limit (discharge: a vendor practice on 1.6, no standard) only where the station's
 capabilities say it accepts one, which for 1.6 only an operator override can (nothing a 1.6 station reports is
 taken to mean it can discharge); LocalFrequency and other 2.1 modes are refused. Then the 2.0.1 profile is
-rewritten in 1.6 form (`from_201_profile`): `id` -> `chargingProfileId`, one `chargingSchedule` object without
-an id, ChargingStationMaxProfile -> ChargePointMaxProfile, the string transactionId -> the 1.6 integer one.
+rewritten in 1.6 form (`from_201_profile`): `id` -> `chargingProfileId`, one `chargingSchedule` object without an
+id, ChargingStationMaxProfile -> ChargePointMaxProfile, the string transactionId -> the 1.6 integer one. A period
+with anything a 1.6 limit cannot say (a 2.1 setpoint, dischargeLimit, an operation mode other than ChargingOnly)
+is refused, never cut down to its limit.
 Pure: no I/O.
 """
 
@@ -44,6 +46,10 @@ def from_201_profile(profile: dict[str, Any]) -> dict[str, Any]:
     if len(schedules) != 1:
         raise EncodeError("an OCPP 1.6 profile holds exactly one charging schedule")
     schedule = {k: schedules[0][k] for k in _SCHEDULE_KEYS if k in schedules[0]}
+    for period in schedule["chargingSchedulePeriod"]:
+        beyond = set(period) - set(_PERIOD_KEYS) - {"operationMode"}
+        if beyond or period.get("operationMode", "ChargingOnly") != "ChargingOnly":
+            raise EncodeError(f"OCPP 1.6 periods carry only a limit, not {sorted(beyond) or period['operationMode']}")
     schedule["chargingSchedulePeriod"] = [{k: p[k] for k in _PERIOD_KEYS if k in p}
                                           for p in schedule["chargingSchedulePeriod"]]
     out: dict[str, Any] = {"chargingProfileId": profile["id"], "stackLevel": profile["stackLevel"],
