@@ -391,7 +391,7 @@ def test_kinds_mix_by_share_and_by_station_id() -> None:
     assert station_kind(FleetConfig(), 1) is None
 
 
-@pytest.mark.parametrize("kind", list(StationKind))
+@pytest.mark.parametrize("kind", [k for k in StationKind if OcppVersion.V16 not in PRESETS[k].versions])
 def test_each_kind_advertises_its_capabilities_the_way_the_csms_reads_them(kind: StationKind) -> None:
     config = FleetConfig(stations=1, station_kinds={"SIM-0001": kind}, station=StationConfig(evses=1))
     spec = station_spec(config, 1)
