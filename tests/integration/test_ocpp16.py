@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from ocpp.v16 import call
 
 from csms.app import CsmsApp
 from csms.domain.ids import StationId, TransactionId
@@ -148,3 +149,35 @@ async def test_operator_commands_reach_a_16_station_in_16_form() -> None:
         assert station.received[-6:-1] == [
             "Reset Hard", "ChangeAvailability 1 Inoperative", "UnlockConnector 1", "TriggerMessage StatusNotification",
             "ChangeConfiguration HeartbeatInterval=60"]
+
+
+async def test_after_a_reconnect_a_repeated_start_and_replayed_meter_values_count_once() -> None:
+    start = call.StartTransaction(connector_id=1, id_tag="TAG-1", meter_start=1000, timestamp="2026-06-01T10:00:00Z")
+    samples = [{"timestamp": f"2026-06-01T10:{m:02d}:00Z", "sampled_value": [
+        {"value": str(1000 + 100 * m), "measurand": "Energy.Active.Import.Register", "unit": "Wh"}]}
+        for m in (5, 10, 15)]
+    async with running_csms() as app:
+        await app.store.put_token(TokenRecord(id_token="TAG-1"))
+        async with station16(app, "OCPP16-D") as station:
+            await station.boot()
+            first = await station.call(start)
+            await station.call(call.MeterValues(connector_id=1, transaction_id=first.transaction_id,
+                                                meter_value=samples[:2]))
+        # the connection dropped before the station saw the answers: it sends its queue again
+        async with station16(app, "OCPP16-D") as station:
+            await station.boot()
+            again = await station.call(start)
+            assert again.transaction_id == first.transaction_id
+            for sample in samples:
+                await station.call(call.MeterValues(connector_id=1, transaction_id=again.transaction_id,
+                                                    meter_value=[sample]))
+            stopped = await station.call(call.StopTransaction(
+                meter_stop=2600, timestamp="2026-06-01T10:20:00Z", transaction_id=again.transaction_id,
+                id_tag="TAG-1", transaction_data=samples))
+            assert stopped.id_tag_info["status"] == "Accepted"
+            unknown = await station.call(call.StopTransaction(meter_stop=1, timestamp="2026-06-01T10:21:00Z",
+                                                              transaction_id=999))
+            assert unknown.id_tag_info is None  # accepted; nothing to say about a transaction it does not know
+        transactions = await app.store.list_transactions(StationId("OCPP16-D"))
+        assert [(t.transaction_id, t.energy_import_wh, t.duplicate_events) for t in transactions] == \
+            [(str(first.transaction_id), 1600.0, 1)]

@@ -106,7 +106,7 @@ async def status_notification(deps: HandlerDeps, ctx: HandlerContext, payload: d
 
 
 async def authorize(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    return {"idTagInfo": await id_tag_info(deps, payload["idTag"])}
+    return {"idTagInfo": await id_tag_info(deps, payload["idTag"], ctx.station_id)}
 
 
 async def diagnostics_status_notification(deps: HandlerDeps, ctx: HandlerContext,

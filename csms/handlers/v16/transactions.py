@@ -31,7 +31,7 @@ from csms.handlers import meter_values as meter_values_201
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.transactions import apply_samples, transaction_covers
 from csms.handlers.tx_cache import ConnectionTransactions
-from csms.handlers.v16.id_tags import id_tag_info
+from csms.handlers.v16.id_tags import id_tag_info, remote_start_of
 from csms.handlers.v16.metering import parse_meter_values_v16, register_sample, to_201_meter_values
 from csms.ocpp.session import HandlerContext
 from csms.services import station_records as sr
@@ -69,7 +69,7 @@ async def start_transaction(deps: HandlerDeps, ctx: HandlerContext, payload: dic
     connector = payload["connectorId"]
     if connector < 1:
         raise PropertyConstraintViolation("StartTransaction: connectorId must be > 0", {"field": "connectorId"})
-    info = await id_tag_info(deps, payload["idTag"])
+    info = await id_tag_info(deps, payload["idTag"], ctx.station_id)
     cache = ConnectionTransactions.of(ctx, deps.store)
     fingerprint = _fingerprint(payload)
     recent = await deps.store.get_station_doc(station_id, RECENT_STARTS, str(connector)) or {"starts": []}
@@ -92,6 +92,10 @@ async def start_transaction(deps: HandlerDeps, ctx: HandlerContext, payload: dic
         last_trigger_reason="Authorized"), [sample])
     if "parentIdTag" in info:
         tx = dataclasses.replace(tx, group_id_token=info["parentIdTag"])
+    if await deps.store.get_token(payload["idTag"]) is None:  # a Central token of a remote start, if any
+        remote_start_id = await remote_start_of(deps, ctx.station_id, payload["idTag"])
+        if remote_start_id is not None:
+            tx = dataclasses.replace(tx, remote_start_id=remote_start_id, id_token_type="Central")
     await deps.store.append_meter_samples(station_id, tx.transaction_id, [sample])
     await cache.put(tx)
     deps.events.publish(DomainEvent("transaction.started", station_id, started_at, _event_data(tx)))

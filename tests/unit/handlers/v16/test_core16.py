@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from csms.domain.ids import StationId
+from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import BootPolicy, StationRecord, TokenRecord, TokenStatus
 from csms.handlers.v16.core import configuration_variables
 from csms.ocpp.schemas import schema_actions, send_actions, validate_payload, warm_up
@@ -126,3 +126,28 @@ async def test_data_transfer_is_answered_without_a_callerror() -> None:
     station = Station16()
     answer = await station.call("DataTransfer", {"vendorId": "com.example", "messageId": "Hello", "data": "x"})
     assert answer["status"] == "UnknownVendorId"
+
+
+async def test_a_central_id_tag_of_a_remote_start_is_accepted_at_that_station_only() -> None:
+    station = Station16()
+    await station.store.put_station_doc(StationId(STATION), sr.REMOTE_START, "7", {
+        "remoteStartId": 7, "idToken": {"idToken": "OPERATOR-1", "type": "Central"}, "status": "Accepted"})
+    assert (await station.call("Authorize", {"idTag": "OPERATOR-1"}))["idTagInfo"]["status"] == "Accepted"
+    started = await station.call("StartTransaction", {"connectorId": 1, "idTag": "OPERATOR-1", "meterStart": 0,
+                                                      "timestamp": at(0)})
+    assert started["idTagInfo"]["status"] == "Accepted"
+    tx = await station.store.get_transaction(StationId(STATION), TransactionId(str(started["transactionId"])))
+    assert tx is not None and tx.remote_start_id == 7 and tx.id_token_type == "Central"
+    await station.store.put_station_doc(StationId(STATION), sr.REMOTE_START, "7", {
+        "remoteStartId": 7, "idToken": {"idToken": "OPERATOR-1", "type": "Central"}, "status": "Rejected"})
+    assert (await station.call("Authorize", {"idTag": "OPERATOR-1"}))["idTagInfo"]["status"] == "Invalid"
+
+
+async def test_heartbeat_answers_the_time_and_marks_the_station_seen() -> None:
+    station = Station16()
+    await station.store.put_station(StationRecord(station_id=StationId(STATION)))
+    station.clock.advance(300)
+    answer = await station.call("Heartbeat", {})
+    assert answer == {"currentTime": at(5)}
+    record = await station.store.get_station(StationId(STATION))
+    assert record is not None and record.last_seen_at == T0 + timedelta(minutes=5)
