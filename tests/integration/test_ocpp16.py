@@ -146,6 +146,13 @@ async def test_operator_commands_reach_a_16_station_in_16_form() -> None:
         assert got.json()["configurationKey"][0]["value"] == "300"
         bad = await http.post(f"{base}/ocpp", json={"action": "Reset", "payload": {"type": "Later"}})
         assert bad.status_code == 422  # schema-validated before it reaches the wire
+        profile = {"chargingProfileId": 1, "stackLevel": 0, "chargingProfilePurpose": "TxProfile",
+                   "chargingProfileKind": "Relative", "chargingSchedule": {
+                       "chargingRateUnit": "W", "chargingSchedulePeriod": [{"startPeriod": 0, "limit": -7000}]}}
+        for action, payload in (("RemoteStartTransaction", {"idTag": "X", "chargingProfile": profile}),
+                                ("SetChargingProfile", {"connectorId": 1, "csChargingProfiles": profile})):
+            power = await http.post(f"{base}/ocpp", json={"action": action, "payload": payload})
+            assert power.status_code == 422, action  # power only through the schedule endpoint (envelope)
         assert station.received[-6:-1] == [
             "Reset Hard", "ChangeAvailability 1 Inoperative", "UnlockConnector 1", "TriggerMessage StatusNotification",
             "ChangeConfiguration HeartbeatInterval=60"]
