@@ -13,6 +13,7 @@ answers read back in 2.0.1 form, so that one fleet is driven whatever each stati
 | SetChargingProfile evseId, chargingProfile         | SetChargingProfile connectorId, csChargingProfiles         |
 | ClearChargingProfile chargingProfileId / criteria  | ClearChargingProfile id / connectorId, purpose, stackLevel |
 | GetCompositeSchedule evseId (answer: `schedule`)   | GetCompositeSchedule connectorId (answer: chargingSchedule) |
+| CertificateSigned certificateChain, certificateType | CertificateSigned certificateChain (1.6 security extension) |
 
 A request already in 1.6 form (an operator's raw 1.6 call) is sent as it is; either way the wire payload is
 validated against the 1.6 schema before it is sent (`RpcSession.call`).
@@ -84,6 +85,8 @@ def to_v16(action: str, p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]
         if out.get("chargingProfilePurpose") == "ChargingStationMaxProfile":
             out["chargingProfilePurpose"] = "ChargePointMaxProfile"
         return action, out, _same
+    if action == "CertificateSigned" and "certificateType" in p:
+        return action, {"certificateChain": p["certificateChain"]}, _same
     if action == "GetCompositeSchedule" and "evseId" in p:
         out = {"connectorId": p["evseId"], "duration": p["duration"]}
         if "chargingRateUnit" in p:

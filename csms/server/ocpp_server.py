@@ -92,7 +92,8 @@ class OcppServer:
         self._deps = deps
         self._handlers = handlers
         # OCPP 1.6J stations: their own handler table (csms/handlers/v16) and a session that speaks 1.6 to them
-        self._handlers_v16 = handlers_v16 if handlers_v16 is not None else build_v16_handlers(deps)
+        self._handlers_v16 = handlers_v16 if handlers_v16 is not None else build_v16_handlers(
+            deps, handlers_201=handlers)
         self._listeners = list(listeners)
         self._versions = tuple(OcppVersion(v) for v in settings.versions)
         self._server: Server | None = None
