@@ -1,6 +1,7 @@
 """The CSMS's own calls to an OCPP 1.6 station: the 2.0.1-shaped requests the services and the API build
-(remote start/stop, reset, availability, unlock, trigger, smart charging) rewritten in 1.6 form, and their
-answers read back in 2.0.1 form, so that one fleet is driven whatever each station speaks.
+(remote start/stop, reset, availability, unlock, trigger, smart charging, reservations, local lists, firmware)
+rewritten in 1.6 form, and their answers read back in 2.0.1 form, so that one fleet is driven whatever each
+station speaks.
 
 | 2.0.1 request (as the CSMS builds it)             | sent to a 1.6 station as                                  |
 |---------------------------------------------------|-----------------------------------------------------------|
@@ -14,6 +15,10 @@ answers read back in 2.0.1 form, so that one fleet is driven whatever each stati
 | ClearChargingProfile chargingProfileId / criteria  | ClearChargingProfile id / connectorId, purpose, stackLevel |
 | GetCompositeSchedule evseId (answer: `schedule`)   | GetCompositeSchedule connectorId (answer: chargingSchedule) |
 | CertificateSigned certificateChain, certificateType | CertificateSigned certificateChain (1.6 security extension) |
+| ReserveNow id, idToken, expiryDateTime, evseId      | ReserveNow reservationId, idTag, expiryDate, connectorId   |
+| SendLocalList versionNumber, idToken/idTokenInfo    | SendLocalList listVersion, idTag/idTagInfo                 |
+| GetLocalListVersion (answer: versionNumber)         | GetLocalListVersion (answer: listVersion)                  |
+| UpdateFirmware requestId, firmware (signed)         | UpdateFirmware location, retrieveDate (SignedUpdateFirmware) |
 
 A request already in 1.6 form (an operator's raw 1.6 call) is sent as it is; either way the wire payload is
 validated against the 1.6 schema before it is sent (`RpcSession.call`).
@@ -55,6 +60,21 @@ def _composite_answer(connector_id: int) -> Answer:
     return back
 
 
+def _local_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A 2.0.1 AuthorizationData as a 1.6 one (idTag; idTagInfo with expiryDate and parentIdTag)."""
+    out: dict[str, Any] = {"idTag": entry["idToken"]["idToken"][:20]}
+    info = entry.get("idTokenInfo")
+    if info is not None:
+        status = info["status"] if info["status"] in ("Accepted", "Blocked", "Expired", "Invalid",
+                                                      "ConcurrentTx") else "Invalid"
+        out["idTagInfo"] = {"status": status}
+        if "cacheExpiryDateTime" in info:
+            out["idTagInfo"]["expiryDate"] = info["cacheExpiryDateTime"]
+        if "groupIdToken" in info:
+            out["idTagInfo"]["parentIdTag"] = info["groupIdToken"]["idToken"][:20]
+    return out
+
+
 def to_v16(action: str, p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]:
     """The 1.6 action and payload for a CSMS request, and how to read the answer in 2.0.1 form."""
     if action == "RequestStartTransaction":
@@ -85,6 +105,26 @@ def to_v16(action: str, p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]
         if out.get("chargingProfilePurpose") == "ChargingStationMaxProfile":
             out["chargingProfilePurpose"] = "ChargePointMaxProfile"
         return action, out, _same
+    if action == "ReserveNow" and "idToken" in p:
+        out = {"connectorId": p.get("evseId", 0), "expiryDate": p["expiryDateTime"],
+               "idTag": p["idToken"]["idToken"][:20], "reservationId": p["id"]}
+        if "groupIdToken" in p:
+            out["parentIdTag"] = p["groupIdToken"]["idToken"][:20]
+        return action, out, _same
+    if action == "SendLocalList" and "versionNumber" in p:
+        out = {"listVersion": p["versionNumber"], "updateType": p["updateType"]}
+        if "localAuthorizationList" in p:
+            out["localAuthorizationList"] = [_local_entry(e) for e in p["localAuthorizationList"]]
+        return action, out, lambda a: {"status": "Failed" if a["status"] == "NotSupported" else a["status"]}
+    if action == "GetLocalListVersion":
+        return action, p, lambda a: {"versionNumber": a["listVersion"]} if "listVersion" in a else a
+    if action == "UpdateFirmware" and "firmware" in p:
+        firmware = p["firmware"]
+        if "signature" in firmware and "signingCertificate" in firmware:  # Security Whitepaper: signed firmware
+            return "SignedUpdateFirmware", p, _same
+        out = {"location": firmware["location"], "retrieveDate": firmware["retrieveDateTime"],
+               **{k: p[k] for k in ("retries", "retryInterval") if k in p}}
+        return action, out, lambda a: {"status": "Accepted"}  # 1.6 answers UpdateFirmware with {}
     if action == "CertificateSigned" and "certificateType" in p:
         return action, {"certificateChain": p["certificateChain"]}, _same
     if action == "GetCompositeSchedule" and "evseId" in p:

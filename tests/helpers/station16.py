@@ -171,3 +171,30 @@ class Station16(ChargePoint):
     def on_trigger(self, requested_message: str, **_: Any) -> Any:
         self.received.append(f"TriggerMessage {requested_message}")
         return call_result.TriggerMessage(status="Accepted")
+
+    @on(Action.reserve_now)
+    def on_reserve_now(self, connector_id: int, id_tag: str, reservation_id: int, **_: Any) -> Any:
+        self.received.append(f"ReserveNow {reservation_id} {connector_id} {id_tag}")
+        return call_result.ReserveNow(status="Accepted")
+
+    @on(Action.cancel_reservation)
+    def on_cancel_reservation(self, reservation_id: int, **_: Any) -> Any:
+        self.received.append(f"CancelReservation {reservation_id}")
+        return call_result.CancelReservation(status="Accepted")
+
+    @on(Action.send_local_list)
+    def on_send_local_list(self, list_version: int, update_type: str, **kwargs: Any) -> Any:
+        tags = [e["id_tag"] for e in kwargs.get("local_authorization_list") or []]
+        self.received.append(f"SendLocalList {list_version} {update_type} {','.join(tags)}")
+        self.list_version = list_version
+        return call_result.SendLocalList(status="Accepted")
+
+    @on(Action.get_local_list_version)
+    def on_get_local_list_version(self, **_: Any) -> Any:
+        self.received.append("GetLocalListVersion")
+        return call_result.GetLocalListVersion(list_version=getattr(self, "list_version", 0))
+
+    @on(Action.update_firmware)
+    def on_update_firmware(self, location: str, retrieve_date: str, **_: Any) -> Any:
+        self.received.append(f"UpdateFirmware {location}")
+        return call_result.UpdateFirmware()

@@ -188,3 +188,26 @@ async def test_after_a_reconnect_a_repeated_start_and_replayed_meter_values_coun
         transactions = await app.store.list_transactions(StationId("OCPP16-D"))
         assert [(t.transaction_id, t.energy_import_wh, t.duplicate_events) for t in transactions] == \
             [(str(first.transaction_id), 1600.0, 1)]
+
+
+async def test_reservations_local_lists_and_firmware_reach_a_16_station_through_the_api() -> None:
+    async with running_csms() as app, api(app) as http, station16(app, "OCPP16-E") as station:
+        await station.boot()
+        base = "/api/v1/stations/OCPP16-E"
+        reserved = await http.post(f"{base}/reservations", json={
+            "id_token": {"id_token": "TAG-9", "type": "ISO14443"}, "expires_at": "2030-01-01T00:00:00Z",
+            "evse_id": 1})
+        assert reserved.status_code == 200 and reserved.json()["response"]["status"] == "Accepted", reserved.text
+        reservation_id = reserved.json()["reservation_id"]
+        assert (await http.delete(f"{base}/reservations/{reservation_id}")).json()["status"] == "Accepted"
+        listed = await http.put(f"{base}/local-list", json={"entries": [
+            {"id_token": {"id_token": "TAG-1", "type": "ISO14443"}, "status": "Accepted"}]})
+        assert listed.status_code == 200, listed.text
+        reconciled = await http.post(f"{base}/local-list/reconcile")
+        assert reconciled.status_code == 200 and reconciled.json()["sent"] is False, reconciled.text
+        firmware = await http.post(f"{base}/firmware", json={"location": "https://fw.example/2.bin",
+                                                             "retrieve_at": "2030-01-01T00:00:00Z"})
+        assert firmware.status_code == 200, firmware.text
+        assert station.received[-5:] == [
+            f"ReserveNow {reservation_id} 1 TAG-9", f"CancelReservation {reservation_id}",
+            "SendLocalList 1 Full TAG-1", "GetLocalListVersion", "UpdateFirmware https://fw.example/2.bin"]

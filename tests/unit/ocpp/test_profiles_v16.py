@@ -122,3 +122,34 @@ def test_a_16_composite_schedule_answer_reads_as_a_201_one() -> None:
     assert answer["schedule"]["scheduleStart"] == "2026-06-01T12:00:00.000Z"
     assert answer["schedule"]["chargingSchedulePeriod"] == [{"startPeriod": 0, "limit": -2000.0}]
     assert back({"status": "Rejected"}) == {"status": "Rejected"}
+
+
+def test_reservations_local_lists_and_firmware_reach_a_16_station_in_16_form() -> None:
+    reserve = {"id": 3, "expiryDateTime": "2026-06-01T13:00:00.000Z", "idToken": {"idToken": "TAG", "type": "ISO14443"},
+               "evseId": 1}
+    assert to_v16("ReserveNow", reserve)[:2] == ("ReserveNow", {
+        "connectorId": 1, "expiryDate": "2026-06-01T13:00:00.000Z", "idTag": "TAG", "reservationId": 3})
+    entries = [{"idToken": {"idToken": "A", "type": "ISO14443"}, "idTokenInfo": {
+                   "status": "Accepted", "cacheExpiryDateTime": "2026-12-31T00:00:00Z",
+                   "groupIdToken": {"idToken": "FLEET", "type": "Central"}}},
+               {"idToken": {"idToken": "B", "type": "ISO14443"}, "idTokenInfo": {"status": "Unknown"}},
+               {"idToken": {"idToken": "C", "type": "ISO14443"}}]
+    action, payload, back = to_v16("SendLocalList", {"versionNumber": 7, "updateType": "Differential",
+                                                     "localAuthorizationList": entries})
+    assert payload["listVersion"] == 7 and payload["localAuthorizationList"] == [
+        {"idTag": "A", "idTagInfo": {"status": "Accepted", "expiryDate": "2026-12-31T00:00:00Z",
+                                     "parentIdTag": "FLEET"}},
+        {"idTag": "B", "idTagInfo": {"status": "Invalid"}}, {"idTag": "C"}]
+    valid16(action, payload)
+    assert back({"status": "NotSupported"}) == {"status": "Failed"}
+    _, _, version_back = to_v16("GetLocalListVersion", {})
+    assert version_back({"listVersion": 7}) == {"versionNumber": 7}
+    firmware = {"requestId": 9, "retries": 2, "firmware": {"location": "https://fw.example/1.bin",
+                                                           "retrieveDateTime": "2026-06-01T13:00:00Z"}}
+    action, payload, back = to_v16("UpdateFirmware", firmware)
+    assert valid16(action, payload) == {"location": "https://fw.example/1.bin",
+                                        "retrieveDate": "2026-06-01T13:00:00Z", "retries": 2}
+    assert back({}) == {"status": "Accepted"}
+    signed = {**firmware, "firmware": {**firmware["firmware"], "signingCertificate": "-----BEGIN", "signature": "c2ln"}}
+    assert to_v16("UpdateFirmware", signed)[0] == "SignedUpdateFirmware"
+    valid16("SignedUpdateFirmware", signed)
