@@ -6,7 +6,8 @@ fleet. A 1.6 connector N is EVSE N with connector 1 (connector 0 is the station 
 1.6 statuses map onto 2.0.1's ConnectorStatus (Preparing, Charging, SuspendedEV/EVSE and Finishing are
 Occupied); the 1.6 status and errorCode travel in the `connector.status` event.
 
-After an accepted boot the CSMS reads the station's configuration (GetConfiguration) and stores every key as a
+After an accepted boot the CSMS reconciles the station's local authorization list when it has one for it (as for
+2.0.1), and reads the station's configuration (GetConfiguration) and stores every key as a
 device-model variable of component `OCPP16`; the Smart Charging key ChargingScheduleAllowedChargingRateUnit
 ("Current", "Power" or both) is also stored as SmartChargingCtrlr.RateUnit ("A", "W"), the variable the
 charging service reads its rate unit from. Nothing a 1.6 station reports makes it bidirectional: discharge is
@@ -26,6 +27,7 @@ from csms.errors import CsmsError
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.v16.id_tags import id_tag_info
 from csms.ocpp.session import HandlerContext
+from csms.services import local_auth_lists
 from csms.services import station_records as sr
 from csms.services.events import DomainEvent
 
@@ -58,6 +60,8 @@ async def boot_notification(deps: HandlerDeps, ctx: HandlerContext, payload: dic
                                                                         "reason": "PowerUp"}))
     if policy is BootPolicy.ACCEPT and deps.fetch_device_model_on_boot:
         ctx.after_response(lambda: read_configuration(deps, ctx))
+    if policy is BootPolicy.ACCEPT and await local_auth_lists.has_local_list(deps.store, station_id):
+        ctx.after_response(lambda: _reconcile_local_list(deps, ctx))
     interval = deps.heartbeat_interval_s if policy is BootPolicy.ACCEPT else deps.boot_retry_interval_s
     return {"currentTime": to_ocpp_time(now), "interval": interval, "status": policy.value}
 
@@ -89,6 +93,15 @@ async def read_configuration(deps: HandlerDeps, ctx: HandlerContext) -> None:
         await deps.store.put_variables(StationId(ctx.station_id), variables)
     deps.events.publish(DomainEvent("station.report_complete", ctx.station_id, deps.clock.now(),
                                     {"request_id": None}))
+
+
+async def _reconcile_local_list(deps: HandlerDeps, ctx: HandlerContext) -> None:
+    """As for 2.0.1 (D01/D02): after a boot, bring the station's local list to the CSMS's version (the session
+    sends GetLocalListVersion / SendLocalList in 1.6 form)."""
+    try:
+        await local_auth_lists.reconcile(ctx.session.call, deps.store, StationId(ctx.station_id))
+    except CsmsError as exc:
+        log.info("%s: local list reconciliation after boot failed: %s", ctx.station_id, exc)
 
 
 async def status_notification(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import orjson
+
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import BootPolicy, StationRecord, TokenRecord, TokenStatus
 from csms.handlers.v16.core import configuration_variables
@@ -151,3 +153,21 @@ async def test_heartbeat_answers_the_time_and_marks_the_station_seen() -> None:
     assert answer == {"currentTime": at(5)}
     record = await station.store.get_station(StationId(STATION))
     assert record is not None and record.last_seen_at == T0 + timedelta(minutes=5)
+
+
+async def test_after_a_boot_the_local_list_is_brought_to_the_csms_version_in_16_form() -> None:
+    station = Station16(booted=False, fetch_device_model_on_boot=False)
+    await station.store.put_station_doc(StationId(STATION), sr.LOCAL_LIST, "csms", {
+        "versionNumber": 4, "entries": {"A": {"idToken": {"idToken": "A", "type": "ISO14443"},
+                                              "idTokenInfo": {"status": "Accepted"}}}})
+    await station.call("BootNotification", BOOT)
+    await _drain()
+    [version_call] = station.sent
+    assert version_call[2:] == ["GetLocalListVersion", {}]
+    station.sent.clear()
+    await station.session.feed(orjson.dumps([3, version_call[1], {"listVersion": 2}]).decode())
+    await _drain()
+    [send_call] = station.sent
+    assert send_call[2] == "SendLocalList"
+    assert send_call[3] == {"listVersion": 4, "updateType": "Full",
+                            "localAuthorizationList": [{"idTag": "A", "idTagInfo": {"status": "Accepted"}}]}
