@@ -46,10 +46,13 @@ MAX_TRANSACTION_ID = 2**31 - 1
 
 
 async def _next_transaction_id(deps: HandlerDeps, station_id: StationId) -> int:
-    """The next integer transactionId of the station (1, 2, ...; wraps before 2^31). A station's CALLs are
-    handled one at a time on the one node it is connected to, so read-then-write cannot race."""
+    """The next integer transactionId of the station (1, 2, ...; wraps before 2^31), skipping ids the station's
+    transaction records already use (a counter lost or wrapped must not overwrite a transaction). A station's
+    CALLs are handled one at a time on the one node it is connected to, so read-then-write cannot race."""
     doc = await deps.store.get_station_doc(station_id, TX_COUNTER, "last") or {"last": 0}
     issued = int(doc["last"]) % MAX_TRANSACTION_ID + 1
+    while await deps.store.get_transaction(station_id, TransactionId(str(issued))) is not None:
+        issued = issued % MAX_TRANSACTION_ID + 1
     await deps.store.put_station_doc(station_id, TX_COUNTER, "last", {"last": issued})
     return issued
 

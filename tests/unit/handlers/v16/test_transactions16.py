@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from csms.domain.ids import StationId, TransactionId
+from csms.handlers.v16.transactions import TX_COUNTER
 from csms.services import station_records as sr
 from tests.unit.handlers.v16.harness16 import STATION, Station16, at, meter_value
 
@@ -139,3 +140,12 @@ async def test_a_value_that_is_no_number_is_a_property_constraint_violation() ->
 async def test_start_on_connector_zero_is_refused() -> None:
     station = Station16()
     assert await station.error_code("StartTransaction", start(connector=0)) == "PropertyConstraintViolation"
+
+
+async def test_a_lost_counter_never_reuses_the_id_of_a_stored_transaction() -> None:
+    station = Station16()
+    first = (await station.call("StartTransaction", start(0, 1000)))["transactionId"]
+    await station.store.delete_station_doc(StationId(STATION), TX_COUNTER, "last")  # e.g. restored from a backup
+    second = (await station.call("StartTransaction", start(5, 2000)))["transactionId"]
+    assert (first, second) == (1, 2)
+    assert (await station.transaction(1)).import_register_first_wh == 1000
