@@ -247,6 +247,7 @@ def build_app(
         heartbeat_interval_s=settings.security.heartbeat_interval_s,
         accept_unknown_tokens=settings.security.accept_unknown_tokens,
         fetch_device_model_on_boot=settings.ocpp.fetch_device_model_on_boot,
+        v16_bidirectional_models=frozenset(settings.ocpp.v16_bidirectional_models),
     )
     if settings.certificates.ocsp_enabled:
         deps.certificates = OcspCertificateAuthority(

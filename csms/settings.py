@@ -59,6 +59,10 @@ class OcppSettings(BaseModel):
                                                     "this many closed connections (a websockets connection is "
                                                     "freed only by the cyclic GC; null: leave it to the GC's "
                                                     "thresholds)")
+    v16_bidirectional_models: list[str] = Field(
+        default_factory=list, description="OCPP 1.6J station models the operator declares bidirectional "
+        "(\"<chargePointVendor>/<chargePointModel>\"): they are sent discharge as a negative limit; any other 1.6 "
+        "station only charges unless declared per EVSE (PUT .../capabilities)")
 
 
 class SecuritySettings(BaseModel):

@@ -17,7 +17,7 @@ from ocpp.v16 import call
 from csms.app import CsmsApp
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TokenRecord, TransactionRecord
-from tests.helpers.csms_app import API_TOKEN, running_csms, station_connect
+from tests.helpers.csms_app import API_TOKEN, csms_test_settings, running_csms, station_connect
 from tests.helpers.eventually import eventually
 from tests.helpers.station16 import Station16
 
@@ -211,3 +211,23 @@ async def test_reservations_local_lists_and_firmware_reach_a_16_station_through_
         assert station.received[-5:] == [
             f"ReserveNow {reservation_id} 1 TAG-9", f"CancelReservation {reservation_id}",
             "SendLocalList 1 Full TAG-1", "GetLocalListVersion", "UpdateFirmware https://fw.example/2.bin"]
+
+
+async def test_a_16_model_declared_bidirectional_in_the_settings_is_discharged_without_an_override() -> None:
+    settings = csms_test_settings()
+    settings.ocpp.v16_bidirectional_models = ["Indep/OneSix"]
+    async with running_csms(settings=settings) as app, api(app) as http, \
+            station16(app, "OCPP16-F", bidirectional=True) as station:
+        await app.store.put_token(TokenRecord(id_token="TAG-1"))
+        await station.boot()
+        await eventually(lambda: "GetConfiguration" in station.received, "configuration read after boot")
+        caps = (await http.get("/api/v1/stations/OCPP16-F/evses/1/capabilities")).json()
+        assert caps["discharge_supported"] is True and caps["ocpp_version"] == "ocpp1.6"
+        needs = {"discharge_allowed": True, "ev_capacity_wh": 60_000, "min_soc": 0.2}
+        assert (await http.put("/api/v1/stations/OCPP16-F/evses/1/needs", json=needs)).status_code == 200
+        await start_remotely(app, http, station)
+        await station.meter_values(import_wh=500)  # SoC 60 %
+        discharge = {"periods": [{"start_offset_s": 0, "power_w": -4000}], "duration_s": 600}
+        applied = await http.put("/api/v1/stations/OCPP16-F/evses/1/schedule", json=discharge)
+        assert applied.status_code == 200 and applied.json()["status"] == "Accepted", applied.text
+        assert station.profiles[-1]["charging_schedule"]["charging_schedule_period"][0]["limit"] == -4000

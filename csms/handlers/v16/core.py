@@ -11,7 +11,9 @@ After an accepted boot the CSMS reconciles the station's local authorization lis
 device-model variable of component `OCPP16`; the Smart Charging key ChargingScheduleAllowedChargingRateUnit
 ("Current", "Power" or both) is also stored as SmartChargingCtrlr.RateUnit ("A", "W"), the variable the
 charging service reads its rate unit from. Nothing a 1.6 station reports makes it bidirectional: discharge is
-only commanded where the operator declared it (PUT .../evses/{evse_id}/capabilities).
+only commanded where the operator declared it, per model (setting `ocpp.v16_bidirectional_models`, written at
+every boot as the station-wide V2XChargingCtrlr.Enabled the charging service reads) or per EVSE (PUT
+.../evses/{evse_id}/capabilities).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ async def boot_notification(deps: HandlerDeps, ctx: HandlerContext, payload: dic
         last_seen_at=now,
         connected=True,
     ))
+    await deps.store.put_variables(station_id, [declared_discharge(deps, payload)])
     deps.registration[station_id] = policy
     deps.events.publish(DomainEvent("station.booted", station_id, now, {"status": policy.value,
                                                                         "reason": "PowerUp"}))
@@ -64,6 +67,16 @@ async def boot_notification(deps: HandlerDeps, ctx: HandlerContext, payload: dic
         ctx.after_response(lambda: _reconcile_local_list(deps, ctx))
     interval = deps.heartbeat_interval_s if policy is BootPolicy.ACCEPT else deps.boot_retry_interval_s
     return {"currentTime": to_ocpp_time(now), "interval": interval, "status": policy.value}
+
+
+def declared_discharge(deps: HandlerDeps, payload: dict[str, Any]) -> VariableRecord:
+    """V2XChargingCtrlr.Enabled (station-wide) as the operator declared the station's model: "true" when
+    "<vendor>/<model>" is in `ocpp.v16_bidirectional_models`, else "false" (rewritten at every boot, so a model
+    taken off the list stops discharging; a 1.6 station never reports this variable itself)."""
+    model = f"{payload['chargePointVendor']}/{payload['chargePointModel']}"
+    declared = model in deps.v16_bidirectional_models
+    return VariableRecord(component="V2XChargingCtrlr", variable="Enabled", value="true" if declared else "false",
+                          mutability="ReadOnly")
 
 
 def configuration_variables(keys: list[dict[str, Any]]) -> list[VariableRecord]:

@@ -14,6 +14,7 @@ from csms.handlers.v16.core import configuration_variables
 from csms.ocpp.schemas import schema_actions, send_actions, validate_payload, warm_up
 from csms.ocpp.versions import OcppVersion
 from csms.services import station_records as sr
+from csms.services.capabilities import capabilities_from_variables
 from tests.unit.handlers.v16.harness16 import STATION, T0, Station16, at
 
 BOOT = {"chargePointVendor": "ACME", "chargePointModel": "Wallbox-16", "chargePointSerialNumber": "SN-1",
@@ -171,3 +172,20 @@ async def test_after_a_boot_the_local_list_is_brought_to_the_csms_version_in_16_
     assert send_call[2] == "SendLocalList"
     assert send_call[3] == {"listVersion": 4, "updateType": "Full",
                             "localAuthorizationList": [{"idTag": "A", "idTagInfo": {"status": "Accepted"}}]}
+
+
+async def test_a_model_the_operator_declared_bidirectional_can_discharge_and_others_cannot() -> None:
+    declared = Station16(booted=False, fetch_device_model_on_boot=False,
+                         v16_bidirectional_models=frozenset({"ACME/Wallbox-16"}))
+    await declared.call("BootNotification", BOOT)
+    caps = capabilities_from_variables("ocpp1.6", await declared.store.list_variables(StationId(STATION)), 1)
+    assert caps.discharge_supported and caps.ocpp_version == "ocpp1.6"
+    declared.deps.v16_bidirectional_models = frozenset()  # taken off the list: the next boot says so
+    await declared.call("BootNotification", BOOT)
+    caps = capabilities_from_variables("ocpp1.6", await declared.store.list_variables(StationId(STATION)), 1)
+    assert not caps.discharge_supported
+    other = Station16(booted=False, fetch_device_model_on_boot=False,
+                      v16_bidirectional_models=frozenset({"ACME/Other"}))
+    await other.call("BootNotification", BOOT)
+    assert not capabilities_from_variables("ocpp1.6", await other.store.list_variables(StationId(STATION)),
+                                           1).discharge_supported
