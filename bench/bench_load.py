@@ -8,8 +8,8 @@ For each N and each server, a fresh server process is started on free loopback p
 serve --store memory`, or `--store redis` on a loopback Redis, API included, at CSMS_LOG_LEVEL=WARNING unless
 --log-level; the baseline: bench/baseline_csms.py at the same level), then `bench/load_client.py` drives N
 stations from its worker process(es): connect + boot storm, then closed-loop ~1.5 kB MeterValues (or
-`--message TransactionEvent`); the --duration window opens --warmup seconds after every station has had its
-first MeterValues answered. The server's RSS (psutil, on
+`--message TransactionEvent`, or `--message MeterValues16`: the same in OCPP 1.6J); the --duration window
+opens --warmup seconds after every station has had its first MeterValues answered. The server's RSS (psutil, on
 its PID) is read before the stations connect and after all of them have booted (RSS per connection =
 difference / N, which includes each station's state), and its CPU time over the storm and over the window.
 Prints figures, never pass/fail. Every process it starts is stopped by PID, also on error.
@@ -51,6 +51,7 @@ from load_client import (
     LoadConfig,
     LoadRun,
     LoadSummary,
+    meter_values_16_payload,
     meter_values_payload,
     ocpp_now,
     transaction_id_of,
@@ -344,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --store redis: a loopback Redis (keys under a fresh prefix, deleted after)")
     parser.add_argument("--message", choices=MESSAGES, default="MeterValues",
                         help="the loop's message: MeterValues, or TransactionEvent (Started at boot, then Updated "
-                        "with the same meter values)")
+                        "with the same meter values), or MeterValues16 (the same meter values in OCPP 1.6J, our "
+                        "server only)")
     parser.add_argument("--log-level", default="WARNING", help="both servers' log level")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each (N, server) pair this many times, alternating servers; the table shows medians")
@@ -358,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown servers: {sorted(unknown)}")
     nofile = raise_nofile(2 * max(stations) + 2048)
     payload = (transaction_updated_payload(transaction_id_of("LOAD-00001"), 1, ocpp_now())
-               if args.message == "TransactionEvent" else meter_values_payload(1, ocpp_now()))
+               if args.message == "TransactionEvent" else meter_values_16_payload(1, 1, ocpp_now())
+               if args.message == "MeterValues16" else meter_values_payload(1, ocpp_now()))
     frame = len(f'[2,"123","{args.message}",{json.dumps(payload, separators=(",", ":"))}]')
     print(f"load benchmark: Python {sys.version.split()[0]}, {cpus} CPUs, loopback; {args.processes} load "
           f"process(es), closed loop" + (f" paced {args.interval} s" if args.interval else "") +

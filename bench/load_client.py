@@ -6,6 +6,9 @@ Each station: connect (subprotocol ocpp2.0.1, HTTP Basic auth), BootNotification
 MeterValues (a ~1.5 kB, schema-valid frame: import/export energy registers, import/export power, SoC, and
 voltage and import current per phase) in a loop, one CALL in flight per station (OCPP-J), for a bounded window.
 Every CALL the CSMS sends (e.g. GetBaseReport after boot) is answered at once with {"status": "Accepted"}.
+`message = "MeterValues16"` runs the same load in OCPP 1.6J (subprotocol ocpp1.6; 1.6 BootNotification and
+StatusNotification, a StartTransaction at boot, then 1.6 MeterValues with the same sampled values as strings and
+the transactionId the CSMS issued).
 
 Phases, driven by the parent (`LoadRun`) so it can measure the server between them:
 1. connect + boot storm: every station connects (at most `connect_concurrency` handshakes + boots in flight
@@ -124,7 +127,38 @@ def advance_transaction_event(payload: dict[str, Any], seq: int, timestamp: str)
     advance_meter_values(payload, seq, timestamp)
 
 
-MESSAGES = ("MeterValues", "TransactionEvent")
+MESSAGES = ("MeterValues", "TransactionEvent", "MeterValues16")
+BOOT_PAYLOAD_16: dict[str, Any] = {"chargePointVendor": "BenchVendor", "chargePointModel": "LoadBench-V2G",
+                                   "chargePointSerialNumber": "SN-0001", "firmwareVersion": "1.0.0"}
+
+
+def meter_values_16_payload(transaction_id: int, seq: int, timestamp: str) -> dict[str, Any]:
+    """`meter_values_payload` in OCPP 1.6 form (values as strings, `unit` on the value), with a transactionId."""
+    meter_value = meter_values_payload(seq, timestamp)["meterValue"][0]
+    sampled = []
+    for value in meter_value["sampledValue"]:
+        item = {k: value[k] for k in ("context", "measurand", "location", "phase") if k in value}
+        sampled.append({"value": f"{value['value']:.1f}", **item, "unit": value["unitOfMeasure"]["unit"]})
+    payload = {"connectorId": 1, "transactionId": transaction_id,
+               "meterValue": [{"timestamp": timestamp, "sampledValue": sampled}]}
+    advance_meter_values_16(payload, seq, timestamp)
+    return payload
+
+
+def advance_meter_values_16(payload: dict[str, Any], seq: int, timestamp: str) -> None:
+    meter_value = payload["meterValue"][0]
+    meter_value["timestamp"] = timestamp
+    sampled = meter_value["sampledValue"]
+    sampled[0]["value"] = f"{1_250_000.0 + 2.0 * seq:.1f}"
+    sampled[1]["value"] = f"{310_000.0 + 0.5 * seq:.1f}"
+
+
+def status_16_payload(timestamp: str) -> dict[str, Any]:
+    return {"connectorId": 1, "errorCode": "NoError", "status": "Charging", "timestamp": timestamp}
+
+
+def start_16_payload(timestamp: str) -> dict[str, Any]:
+    return {"connectorId": 1, "idTag": "LOADBENCH", "meterStart": 0, "timestamp": timestamp}
 
 
 def status_payload(timestamp: str) -> dict[str, Any]:
@@ -243,7 +277,8 @@ class _Station(asyncio.Protocol):
         self.worker = worker
         cfg = worker.cfg
         self.ws = ClientProtocol(parse_uri(f"{cfg.url.rstrip('/')}/{station_id}"),
-                                 subprotocols=[Subprotocol("ocpp2.0.1")], max_size=2**20,
+                                 subprotocols=[Subprotocol("ocpp1.6" if cfg.message == "MeterValues16"
+                                                           else "ocpp2.0.1")], max_size=2**20,
                                  extensions=enable_client_permessage_deflate(None) if cfg.compression else None)
         self.transport: asyncio.Transport | None = None
         loop = asyncio.get_running_loop()
@@ -254,6 +289,7 @@ class _Station(asyncio.Protocol):
         self.ids = itertools.count(1)
         self._fragments: list[bytes] = []
         self._meter: _MeterLoop | None = None
+        self.transaction_16 = 0  # the transactionId the CSMS issued (MeterValues16)
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -366,8 +402,12 @@ class _MeterLoop:
         self.done: asyncio.Future[None] = self.loop.create_future()
         self.action = self.worker.cfg.message
         self.transaction_id = transaction_id_of(station.station_id)
-        self.payload = (transaction_updated_payload(self.transaction_id, 1, self.worker.now_text())
-                        if self.action == "TransactionEvent" else meter_values_payload(0, self.worker.now_text()))
+        if self.action == "TransactionEvent":
+            self.payload = transaction_updated_payload(self.transaction_id, 1, self.worker.now_text())
+        elif self.action == "MeterValues16":
+            self.payload = meter_values_16_payload(station.transaction_16, 0, self.worker.now_text())
+        else:
+            self.payload = meter_values_payload(0, self.worker.now_text())
         self.seq = 0
         self.first = True
         self.sent_at = 0.0
@@ -386,12 +426,14 @@ class _MeterLoop:
             return
         if self.action == "TransactionEvent":
             advance_transaction_event(self.payload, self.seq + 1, worker.now_text())
+        elif self.action == "MeterValues16":
+            advance_meter_values_16(self.payload, self.seq, worker.now_text())
         else:
             advance_meter_values(self.payload, self.seq, worker.now_text())
         self.seq += 1
         self.sent_at, self.in_window = sent, sent >= worker.t_start
         worker.unfinished += self.in_window
-        self.station.send_call(self.action, self.payload)
+        self.station.send_call("MeterValues" if self.action == "MeterValues16" else self.action, self.payload)
 
     def reply(self, frame: list[Any]) -> None:
         worker = self.worker
@@ -484,7 +526,8 @@ class _Worker:
             self.last_connected = max(self.last_connected, time.monotonic())
             self.stations.append(station)
             try:
-                reply = await station.call("BootNotification", BOOT_PAYLOAD)
+                reply = await station.call("BootNotification", BOOT_PAYLOAD_16 if self.cfg.message == "MeterValues16"
+                                           else BOOT_PAYLOAD)
             except Exception as exc:
                 self.errors[f"boot:{type(exc).__name__}"] += 1
                 return None
@@ -512,7 +555,11 @@ class _Worker:
             station = await self._connect_and_boot(station_id, gate)
             if station is None:
                 return
-            if not await self._answered(station, "status", "StatusNotification", status_payload(ocpp_now())):
+            v16 = self.cfg.message == "MeterValues16"
+            status = status_16_payload(ocpp_now()) if v16 else status_payload(ocpp_now())
+            if not await self._answered(station, "status", "StatusNotification", status):
+                return
+            if v16 and not await self._start_16(station):
                 return
             if self.cfg.message == "TransactionEvent" and not await self._answered(
                     station, "started", "TransactionEvent",
@@ -524,6 +571,19 @@ class _Worker:
             self._phase1_finished()
         await self.go_load.wait()
         await station.meter()
+
+    async def _start_16(self, station: _Station) -> bool:
+        """StartTransaction (1.6): keep the transactionId the CSMS issues."""
+        try:
+            reply = await station.call("StartTransaction", start_16_payload(ocpp_now()))
+        except Exception as exc:
+            self.errors[f"started:{type(exc).__name__}"] += 1
+            return False
+        if reply[0] != 3:
+            self.errors[f"started:{reply[2]}"] += 1
+            return False
+        station.transaction_16 = int(reply[2]["transactionId"])
+        return True
 
     def _first_answered(self) -> None:
         self.first_left -= 1

@@ -7,6 +7,9 @@
   limit is rejected.
 - `a-only-2.0.1`: OCPP 2.0.1, charging schedules only in A (SmartChargingCtrlr.RateUnit "A"); discharges on
   a negative limit when its EVSEs are bidirectional.
+- `charge-only-1.6` / `bidirectional-1.6`: OCPP 1.6J (`chargepoint_sim/v16.py`); the bidirectional one
+  discharges on a negative limit (a vendor practice on 1.6), which the CSMS sends only once the operator has
+  declared the station bidirectional.
 A kind sets the station's versions and features; EVSE hardware comes from the configuration (a charge-only
 kind forces the discharge rating to 0).
 """
@@ -26,6 +29,8 @@ class StationKind(enum.StrEnum):
     BIDIRECTIONAL_201 = "bidirectional-2.0.1"
     CHARGE_ONLY_201 = "charge-only-2.0.1"
     A_ONLY_201 = "a-only-2.0.1"
+    CHARGE_ONLY_16 = "charge-only-1.6"
+    BIDIRECTIONAL_16 = "bidirectional-1.6"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,9 @@ PRESETS: Mapping[StationKind, KindPreset] = {
     StationKind.BIDIRECTIONAL_201: KindPreset((OcppVersion.V201,), ChargingFeatures()),
     StationKind.CHARGE_ONLY_201: KindPreset((OcppVersion.V201,), ChargingFeatures(), charge_only=True),
     StationKind.A_ONLY_201: KindPreset((OcppVersion.V201,), ChargingFeatures(rate_units=("A",))),
+    StationKind.CHARGE_ONLY_16: KindPreset((OcppVersion.V16,), ChargingFeatures(send_charging_needs=False),
+                                           charge_only=True),
+    StationKind.BIDIRECTIONAL_16: KindPreset((OcppVersion.V16,), ChargingFeatures(send_charging_needs=False)),
 }
 
 

@@ -18,7 +18,7 @@ import base64
 import logging
 import random
 import ssl
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +33,7 @@ from websockets.typing import Subprotocol
 from chargepoint_sim import messages, variables
 from chargepoint_sim.handlers import make_handlers
 from chargepoint_sim.station import SimStation
+from chargepoint_sim.v16 import SimV16Session, V16Ids, v16_handlers
 from csms.errors import CallError, CallTimeout, SessionClosed
 from csms.ocpp.session import RpcSession
 from csms.ocpp.versions import OcppVersion
@@ -74,6 +75,7 @@ class StationLink:
         self.options = options or LinkOptions()
         self._rng = rng or _SHARED_RNG
         self.handlers = make_handlers(station)
+        self.v16_ids = V16Ids()  # OCPP 1.6: the CSMS's transaction ids, kept across reconnects
         self.connects = 0  # successful websocket handshakes
         self.boots = 0  # accepted BootNotifications
         self._stopping = False
@@ -160,8 +162,7 @@ class StationLink:
             except ConnectionClosed as exc:
                 raise SessionClosed(f"{st.station_id}: connection closed") from exc
 
-        session = RpcSession(station_id=st.station_id, version=OcppVersion(ws.subprotocol), send=send,
-                             handlers=self.handlers, call_timeout_s=self.options.call_timeout_s)
+        session = self.make_session(OcppVersion(ws.subprotocol), send)
         self._ws = ws
         reader = asyncio.create_task(self._read(ws, session), name=f"{st.station_id}:reader")
         try:
@@ -173,6 +174,16 @@ class StationLink:
             reader.cancel()
             with suppress(asyncio.CancelledError):
                 await reader
+
+    def make_session(self, version: OcppVersion, send: Callable[[str], Awaitable[None]]) -> RpcSession:
+        """The station's session for a connection speaking `version` (1.6: `chargepoint_sim.v16`)."""
+        st = self.station
+        if version is OcppVersion.V16:
+            return SimV16Session(station=st, ids=self.v16_ids, station_id=st.station_id, version=version, send=send,
+                                 handlers=v16_handlers(self.handlers, st, self.v16_ids),
+                                 call_timeout_s=self.options.call_timeout_s)
+        return RpcSession(station_id=st.station_id, version=version, send=send, handlers=self.handlers,
+                          call_timeout_s=self.options.call_timeout_s)
 
     async def _read(self, ws: ClientConnection, session: RpcSession) -> None:
         try:

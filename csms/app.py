@@ -20,7 +20,7 @@ from csms.handlers import build_handlers
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.security import sign_certificate_with
 from csms.observability.metrics import CsmsMetrics
-from csms.ocpp.schemas import compiled_validator
+from csms.ocpp.schemas import compiled_validator, schema_actions
 from csms.ocpp.versions import OcppVersion
 from csms.security.book import CertificateBook
 from csms.security.ca import LocalCa, check_ca_trusted
@@ -139,7 +139,7 @@ class CsmsApp:
         if self.metrics is not None:
             self.metrics.start()
         for version in (OcppVersion(v) for v in self.settings.ocpp.versions):
-            for action in _HOT_ACTIONS:
+            for action in (a for a in _HOT_ACTIONS if a in schema_actions(version)):  # 1.6: no TransactionEvent
                 compiled_validator(version, action, "Request")
                 compiled_validator(version, action, "Response")
         if self.cluster is not None:
@@ -248,6 +248,7 @@ def build_app(
         heartbeat_interval_s=settings.security.heartbeat_interval_s,
         accept_unknown_tokens=settings.security.accept_unknown_tokens,
         fetch_device_model_on_boot=settings.ocpp.fetch_device_model_on_boot,
+        v16_bidirectional_models=frozenset(settings.ocpp.v16_bidirectional_models),
     )
     if settings.certificates.ocsp_enabled:
         deps.certificates = OcspCertificateAuthority(

@@ -44,7 +44,7 @@ class OcppSettings(BaseModel):
     host: str = "0.0.0.0"
     port: int = Field(9000, ge=0, le=65535)
     path_prefix: str = "/ocpp"
-    versions: list[Literal["ocpp2.0.1", "ocpp2.1"]] = ["ocpp2.0.1", "ocpp2.1"]
+    versions: list[Literal["ocpp2.0.1", "ocpp2.1", "ocpp1.6"]] = ["ocpp2.0.1", "ocpp2.1", "ocpp1.6"]
     max_message_bytes: int = Field(262_144, ge=1024)
     ping_interval_s: float | None = 30.0
     ping_timeout_s: float | None = 30.0
@@ -59,6 +59,10 @@ class OcppSettings(BaseModel):
                                                     "this many closed connections (a websockets connection is "
                                                     "freed only by the cyclic GC; null: leave it to the GC's "
                                                     "thresholds)")
+    v16_bidirectional_models: list[str] = Field(
+        default_factory=list, description="OCPP 1.6J station models the operator declares bidirectional "
+        "(\"<chargePointVendor>/<chargePointModel>\"): they are sent discharge as a negative limit; any other 1.6 "
+        "station only charges unless declared per EVSE (PUT .../capabilities)")
 
 
 class SecuritySettings(BaseModel):

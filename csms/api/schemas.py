@@ -115,7 +115,7 @@ class EvseOut(BaseModel):
 
 
 class CapabilitiesIn(BaseModel):
-    ocpp_version: str = Field("ocpp2.0.1", pattern="^ocpp2\\.(0\\.1|1)$")
+    ocpp_version: str = Field("ocpp2.0.1", pattern="^ocpp(2\\.(0\\.1|1)|1\\.6)$")
     discharge_supported: bool = False
     rate_units: list[str] = ["W"]
     operation_modes: list[str] = []

@@ -29,3 +29,5 @@ class HandlerDeps:
     request_ids: count[int] = field(default_factory=lambda: count(1))
     certificates: StationCertificateAuthority = field(default_factory=UnconfiguredCertificateAuthority)
     vendor_extensions: VendorExtensions = field(default_factory=VendorExtensions.default)
+    # OCPP 1.6J models ("vendor/model") the operator declared bidirectional (csms/handlers/v16/core.py)
+    v16_bidirectional_models: frozenset[str] = frozenset()

@@ -68,12 +68,16 @@ def _schema_files(version: OcppVersion) -> frozenset[str]:
 @cache
 def schema_actions(version: OcppVersion) -> frozenset[str]:
     """Every CALL action (one with a Request schema) in `version`."""
+    if version is OcppVersion.V16:  # 1.6: `Action.json` is the request, `ActionResponse.json` its answer
+        return frozenset(n for n in _schema_files(version) if not n.endswith("Response"))
     return frozenset(n.removesuffix("Request") for n in _schema_files(version) if n.endswith("Request"))
 
 
 @cache
 def send_actions(version: OcppVersion) -> frozenset[str]:
     """Every SEND (unconfirmed, OCPP 2.1) action in `version`."""
+    if version is OcppVersion.V16:
+        return frozenset()
     return frozenset(n for n in _schema_files(version) if not n.endswith(("Request", "Response")))
 
 
@@ -85,7 +89,8 @@ def load_schema(version: OcppVersion, action: str, suffix: str) -> dict[str, Any
     known = send_actions(version) if suffix == "" else schema_actions(version)
     if action not in known:
         raise NotImplementedAction(f"unknown action {action!r} for {version.value}")
-    path = resources.files("ocpp") / version.schema_dir / "schemas" / f"{action}{suffix}.json"
+    file_suffix = version.request_schema_suffix if suffix == "Request" else suffix
+    path = resources.files("ocpp") / version.schema_dir / "schemas" / f"{action}{file_suffix}.json"
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8-sig"))
     schema.pop("$id", None)  # an URN id: references are all local ("#/definitions/...")
     return schema

@@ -1,15 +1,16 @@
 """The OCPP-J websocket endpoint: ws(s)://host:port/<prefix>/<stationId>.
 
-Handshake (process_request): the path must name a valid station id (identifierString, <= 48 chars; else 400,
-404 for other paths); then `csms.server.handshake.HandshakeAuth` decides: HTTP Basic (security profiles 1 and
-2) or a verified client certificate bound to the station id (profile 3, TLS from `csms.server.tls`). Refusals:
-401 (unknown station and wrong password alike), 400 (two Authorization headers), 429 (backoff after repeated
-failures), 503 (state store unreachable). Subprotocol: the client's most preferred version among the enabled
-ones; if it offers none we speak, the handshake completes without a subprotocol and the connection is closed at
-once (OCPP-J 3.3) with code 1002. A second connection for the same station replaces the first, which is closed
-and counted as a disconnect. A connection that sends no BootNotification within `boot_timeout_s` is closed
-(1008). Oversized messages close the connection with 1009 (websockets max_size). Repeated per-station warnings
-of the OCPP session are rate-limited (csms/server/log_limit.py).
+Handshake (process_request): the path must name a valid station id (identifierString, <= 48 chars; else 400, 404
+for other paths); then `csms.server.handshake.HandshakeAuth` decides: HTTP Basic (security profiles 1 and 2) or a
+verified client certificate bound to the station id (profile 3, TLS from `csms.server.tls`; the same for OCPP 1.6J
+stations, security profiles 1-3 of the 1.6 Security Whitepaper). Refusals: 401 (unknown station and wrong password
+alike), 400 (two Authorization headers), 429 (backoff after repeated failures), 503 (state store unreachable).
+Subprotocol: the client's most preferred version among the enabled ones (`ocpp1.6` sessions get the 1.6 handler
+table and `V16Session`); if it offers none we speak, the handshake completes without a subprotocol and the
+connection is closed at once (OCPP-J 3.3) with code 1002. A second connection for the same station replaces the
+first, which is closed and counted as a disconnect. A connection that sends no BootNotification within
+`boot_timeout_s` is closed (1008). Oversized messages close the connection with 1009 (websockets max_size).
+Repeated per-station warnings of the OCPP session are rate-limited (csms/server/log_limit.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import asyncio
 import dataclasses
 import gc
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -31,8 +32,10 @@ from csms.domain.clock import Clock
 from csms.domain.ids import StationId, parse_station_id
 from csms.domain.records import BootPolicy, StationRecord
 from csms.handlers.deps import HandlerDeps
+from csms.handlers.v16 import build_v16_handlers
 from csms.logging_setup import log_station
 from csms.ocpp.session import Handler, RpcSession
+from csms.ocpp.v16_adapter import V16Session
 from csms.ocpp.versions import OcppVersion, select_subprotocol
 from csms.security.events import SecurityEvents
 from csms.server.connections import ConnectionRegistry, StationConnection
@@ -80,6 +83,7 @@ class OcppServer:
         tls: TlsEndpoint | None = None,
         is_revoked: Callable[[int], bool] = lambda serial: False,
         on_certificate: Callable[[str, PeerCertificate], None] | None = None,
+        handlers_v16: Mapping[str, Handler] | None = None,
     ) -> None:
         self._settings = settings
         self._node_id = node_id
@@ -88,6 +92,9 @@ class OcppServer:
         self._registry = registry
         self._deps = deps
         self._handlers = handlers
+        # OCPP 1.6J stations: their own handler table (csms/handlers/v16) and a session that speaks 1.6 to them
+        self._handlers_v16 = handlers_v16 if handlers_v16 is not None else build_v16_handlers(
+            deps, handlers_201=handlers)
         self._listeners = list(listeners)
         self._versions = tuple(OcppVersion(v) for v in settings.versions)
         self._server: Server | None = None
@@ -205,11 +212,12 @@ class OcppServer:
             await websocket.close(CLOSE_PROTOCOL_ERROR, "no supported OCPP subprotocol offered")
             return
         version = OcppVersion(websocket.subprotocol)
-        session = RpcSession(
+        session_class = V16Session if version is OcppVersion.V16 else RpcSession
+        session = session_class(
             station_id=station_id,
             version=version,
             send=websocket.send,
-            handlers=self._handlers,
+            handlers=self._handlers_v16 if version is OcppVersion.V16 else self._handlers,
             call_timeout_s=self._settings.call_timeout_s,
         )
         connection = StationConnection(station_id, websocket, session)

@@ -43,7 +43,7 @@ from csms.domain.schedule import (
     constant_schedule,
 )
 from csms.ocpp.schemas import compiled_validator
-from csms.ocpp.versions import OcppVersion
+from csms.ocpp.versions import OCPP_2X
 from csms.services.charging import ApplyStatus
 from csms.services.composite import EvseHardware, InstalledProfile, composite_from_response, expected_composite
 from tests.helpers.csms_app import PASSWORD, csms_test_settings
@@ -87,7 +87,7 @@ def fleet_config(port: int, kinds: list[StationKind]) -> FleetConfig:
 @asynccontextmanager
 async def csms_and_fleet(kinds: list[StationKind]) -> AsyncIterator[tuple[CsmsApp, Fleet, ScaledClock]]:
     """A CSMS and one station per kind, sharing one ScaledClock; both stopped on exit."""
-    for version in OcppVersion:  # compile schemas before simulated time starts running
+    for version in OCPP_2X:  # compile schemas before simulated time starts running
         for action in _HOT_ACTIONS:
             compiled_validator(version, action, "Request")
             compiled_validator(version, action, "Response")

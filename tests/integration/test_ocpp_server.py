@@ -52,7 +52,7 @@ async def test_preferred_subprotocol_of_the_client_is_chosen() -> None:
 
 async def test_client_offering_no_supported_subprotocol_is_closed_with_1002() -> None:
     async with running_csms() as app:
-        async with station_connect(app, "CS-16", subprotocols=("ocpp1.6",)) as ws:
+        async with station_connect(app, "CS-15", subprotocols=("ocpp1.5",)) as ws:
             assert ws.subprotocol is None
             with pytest.raises(ConnectionClosed) as info:
                 await asyncio.wait_for(ws.recv(), 5)

@@ -34,6 +34,7 @@ from csms.services.charging import ApplyStatus
 
 # actions that command charge/discharge power: only through the schedule endpoint (and its safety envelope)
 _POWER_COMMANDS = frozenset({"setchargingprofile", "updatedynamicschedule"})
+_STARTS_WITH_PROFILE = frozenset({"requeststarttransaction", "remotestarttransaction"})  # 2.x, 1.6
 
 
 @contextlib.contextmanager
@@ -60,11 +61,11 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     @r.post("/ocpp", **operator)
     async def ocpp_generic(request: Request, station_id: str, body: OcppCallIn) -> dict[str, Any]:
         """Send a CSMS-initiated OCPP call to a connected station and return its response payload. Calls that
-        command charge or discharge power (SetChargingProfile, UpdateDynamicSchedule, RequestStartTransaction
-        with a chargingProfile) are refused with 422: they must pass the safety envelope, through
-        PUT /api/v1/stations/{station_id}/evses/{evse_id}/schedule."""
+        command charge or discharge power (SetChargingProfile, UpdateDynamicSchedule, RequestStartTransaction or
+        1.6 RemoteStartTransaction with a chargingProfile) are refused with 422: they must pass the safety
+        envelope, through PUT /api/v1/stations/{station_id}/evses/{evse_id}/schedule."""
         action = body.action.strip()
-        if action.casefold() in _POWER_COMMANDS or (action.casefold() == "requeststarttransaction"
+        if action.casefold() in _POWER_COMMANDS or (action.casefold() in _STARTS_WITH_PROFILE
                                                     and "chargingProfile" in body.payload):
             detail = (f"{action} commands power and must pass the safety envelope: use PUT "
                       f"/api/v1/stations/{station_id}/evses/{{evse_id}}/schedule instead of the raw OCPP call")

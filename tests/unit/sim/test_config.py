@@ -36,12 +36,14 @@ def test_mixed_kinds_file_builds_stations_of_each_kind_by_ratio_and_by_id() -> N
     config = load_config(CONFIG_DIR / "mixed-kinds.toml")
     kinds = [station_kind(config, i) for i in range(1, config.stations + 1)]
     assert kinds == [StationKind.V2X_21] * 3 + [StationKind.A_ONLY_201] + [StationKind.BIDIRECTIONAL_201] * 2 + [
-        StationKind.CHARGE_ONLY_201, StationKind.A_ONLY_201]
+        StationKind.CHARGE_ONLY_201, StationKind.A_ONLY_201, StationKind.CHARGE_ONLY_16, StationKind.BIDIRECTIONAL_16]
     specs = [station_spec(config, i) for i in range(1, config.stations + 1)]
     charge_only = [s for s, k in zip(specs, kinds, strict=True) if k is StationKind.CHARGE_ONLY_201]
     assert charge_only and all(not e.bidirectional for s in charge_only for e in s.evses)
     assert {s.charging.rate_units for s, k in zip(specs, kinds, strict=True) if k is StationKind.A_ONLY_201} == {("A",)}
     assert all(s.control.response_delay_s == 2.0 for s in specs)
+    assert specs[-1].versions == specs[-2].versions == (OcppVersion.V16,)
+    assert all(not e.bidirectional for e in specs[-2].evses) and all(e.bidirectional for e in specs[-1].evses)
 
 
 @pytest.mark.parametrize("toml", ["stations = -1", 'station_id_prefix = "bad id/"', "[ev]\ndwell_s = [10.0, 1.0]",

@@ -13,7 +13,7 @@ from chargepoint_sim.evse import ChargingState, EvseSpec
 from chargepoint_sim.station import SimStation, StationSpec
 from csms.domain.clock import ManualClock
 from csms.ocpp.schemas import validate_payload
-from csms.ocpp.versions import OcppVersion
+from csms.ocpp.versions import OCPP_2X
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -40,7 +40,7 @@ def drain(station: SimStation) -> list[tuple[str, dict[str, Any]]]:
     messages = list(station.outbox)
     station.outbox.clear()
     for msg in messages:
-        for version in OcppVersion:
+        for version in OCPP_2X:
             validate_payload(version, msg.action, copy.deepcopy(msg.payload_for(version)), is_request=True)
     return [(m.action, m.payload) for m in messages]
 
