@@ -29,6 +29,7 @@ from csms.services.events import DomainEvent, EventBus
 from csms.store.errors import StoreError
 
 if TYPE_CHECKING:
+    from csms.grid.feed import FeedConsumer
     from csms.services.fleet_controller import FleetController
 
 # No `*_created` series: they double the output and nothing here reads them.
@@ -85,6 +86,50 @@ class _FleetCollector(Collector):
         return [GaugeMetricFamily(name, doc, value=float(value)) for name, (doc, value) in values.items()]
 
 
+class _GridCollector(Collector):
+    """Grid feeds (csms/grid/feed.py) read at scrape time: per feed connected / age / errors / stale, the
+    regulation value in force and whether the fail-safe acts on it, and the signal's age at the last dispatch."""
+
+    def __init__(self, grid: Callable[[], FeedConsumer | None], fleet: Callable[[], FleetController | None]) -> None:
+        self._grid = grid
+        self._fleet = fleet
+
+    def collect(self) -> Iterable[Metric]:
+        grid = self._grid()
+        if grid is None:
+            return []
+        families = {
+            "connected": GaugeMetricFamily("csms_grid_feed_connected", "1 while the feed is connected",
+                                           labels=["feed", "kind"]),
+            "age": GaugeMetricFamily("csms_grid_feed_age_seconds", "time since the feed's last signal",
+                                     labels=["feed", "kind"]),
+            "errors": GaugeMetricFamily("csms_grid_feed_errors", "errors (failed connects, lost links) so far",
+                                        labels=["feed", "kind"]),
+            "stale": GaugeMetricFamily("csms_grid_feed_stale", "1 when the feed is older than its max age",
+                                       labels=["feed", "kind"]),
+        }
+        for status in grid.statuses():
+            labels = [status.name, status.kind]
+            families["connected"].add_metric(labels, float(status.connected))
+            if status.age_s is not None:
+                families["age"].add_metric(labels, status.age_s)
+            families["errors"].add_metric(labels, float(status.errors))
+            families["stale"].add_metric(labels, float(status.stale))
+        value, failsafe = grid.signal_in_force()
+        out: list[Metric] = list(families.values())
+        out.append(GaugeMetricFamily("csms_grid_regulation_in_force", "regulation value sent to the fleet "
+                                     "(after the fail-safe decay)", value=value))
+        out.append(GaugeMetricFamily("csms_grid_failsafe_active", "1 while the regulation signal is stale and "
+                                     "decaying to 0 (the fleet returns to its baseline)", value=float(failsafe)))
+        fleet = self._fleet()
+        received_at = grid.regulation.received_at
+        if fleet is not None and fleet.trace and received_at is not None:
+            age_s = (fleet.trace[-1].at - received_at).total_seconds()
+            out.append(GaugeMetricFamily("csms_grid_signal_age_at_dispatch_seconds", "age of the latest "
+                                         "regulation sample at the last dispatch tick", value=max(0.0, age_s)))
+        return out
+
+
 class CsmsMetrics:
     """The node's metrics. `start()` registers the observers, `stop()` removes them."""
 
@@ -117,6 +162,8 @@ class CsmsMetrics:
         if connections is not None:
             self.connections.set_function(lambda: float(connections()))
         self._fleet: FleetController | None = None
+        self._grid: FeedConsumer | None = None
+        r.register(_GridCollector(lambda: self._grid, lambda: self._fleet))
         self._log_handler = _StoreErrorLogHandler(self.store_errors)
         self._started = False
         r.register(_FleetCollector(lambda: self._fleet))
@@ -142,6 +189,10 @@ class CsmsMetrics:
                 histogram.observe(time.perf_counter() - started)
 
         setattr(fleet, "dispatch_once", timed_dispatch_once)  # noqa: B010 - instance attribute, not the class
+
+    def instrument_grid(self, grid: FeedConsumer) -> None:
+        """Read the grid feeds' status at scrape time."""
+        self._grid = grid
 
     def start(self) -> None:
         if self._started:
