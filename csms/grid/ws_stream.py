@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 
@@ -31,6 +32,8 @@ from csms.grid.feed import TelemetryProvider
 from csms.grid.signals import FrequencySample, GridSignal, PriceMarket, PriceSignal, RegulationSignal, SourceDescription
 
 log = logging.getLogger("csms.grid.ws_stream")
+
+_OFFSET = re.compile(r"([Zz]|[+-]\d\d:?\d\d)$")
 
 
 def _number(message: Mapping[str, object], key: str, source: str) -> float:
@@ -46,13 +49,12 @@ def _time(message: Mapping[str, object], key: str, source: str, default: datetim
         return default
     if not isinstance(raw, str):
         raise GridDataError(f"expected an RFC 3339 time, got {raw!r}", source=source, column=key)
+    if not _OFFSET.search(raw):
+        raise GridDataError(f"time {raw!r} needs a UTC offset", source=source, column=key)
     try:
-        at = parse_ocpp_time(raw)
+        return parse_ocpp_time(raw)
     except ValueError:
         raise GridDataError(f"bad time {raw!r}", source=source, column=key) from None
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise GridDataError("time needs a UTC offset", source=source, column=key)
-    return at
 
 
 def parse_message(text: str | bytes, *, source: str, now: datetime) -> GridSignal:
