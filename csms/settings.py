@@ -165,7 +165,7 @@ class GridFeedSettings(BaseModel):
 
     name: str
     kind: Literal["openadr-ven", "modbus-regulation", "modbus-frequency", "ws-stream", "regulation-file",
-                  "price-file", "csv-prices"]
+                  "price-file", "csv-prices", "entsoe"]
     enabled: bool = True
     url: str | None = Field(None, description="openadr-ven: the VTN; ws-stream: ws(s)://...; csv-prices: http(s)://")
     host: str = "127.0.0.1"  # modbus-regulation: bind address; modbus-frequency: the meter
@@ -185,6 +185,9 @@ class GridFeedSettings(BaseModel):
     path: Path | None = Field(None, description="regulation-file / price-file: the recording")
     format: str = Field("pjm", description="regulation-file: pjm | caiso; price-file: entsoe | energinet")
     lead_s: float = Field(86_400.0, ge=0, description="price-file: prices are published this long ahead")
+    token: str | None = Field(None, description="entsoe: the Transparency Platform security token")
+    area: str = Field("", description="entsoe: the bidding zone's EIC code; csv-prices: the area label")
+    currency: str = "EUR"
     max_age_s: float | None = Field(None, gt=0, description="flag the feed stale after this long without a "
                                     "signal (default: grid.regulation_max_age_s / grid.price_max_age_s by role)")
 

@@ -62,11 +62,18 @@ class FeedConfig(Protocol):
     def lead_s(self) -> float: ...
     @property
     def max_age_s(self) -> float | None: ...
+    @property
+    def token(self) -> str | None: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def currency(self) -> str: ...
 
 
 ROLES = {"openadr-ven": FeedRole.EVENTS, "modbus-regulation": FeedRole.REGULATION,
          "modbus-frequency": FeedRole.REGULATION, "ws-stream": FeedRole.REGULATION,
-         "regulation-file": FeedRole.REGULATION, "price-file": FeedRole.PRICES, "csv-prices": FeedRole.PRICES}
+         "regulation-file": FeedRole.REGULATION, "price-file": FeedRole.PRICES, "csv-prices": FeedRole.PRICES,
+         "entsoe": FeedRole.PRICES}
 
 
 def droop_curve(name: str, nominal_hz: float = 50.0) -> DroopCurve | None:
@@ -124,7 +131,24 @@ def build_feed(config: FeedConfig, clock: Clock, *, telemetry: TelemetryProvider
         return source_feed(lambda: _regulation_file(config, clock), reconnect_on_end=False)
     if config.kind == "price-file":
         return source_feed(lambda: _price_file(config, clock), reconnect_on_end=False)
+    if config.kind in ("csv-prices", "entsoe"):
+        poller = _price_poller(config, clock)  # one poller across reconnects: it remembers what it yielded
+        return source_feed(lambda: poller)
     raise ValueError(f"grid feed {config.name!r}: kind {config.kind!r} is not supported yet")
+
+
+def _price_poller(config: FeedConfig, clock: Clock) -> GridSignalSource:
+    from csms.grid.csv_poller import PricePoller, http_fetch, parse_price_csv
+    from csms.grid.entsoe import API_URL, entsoe_fetch, parse_entsoe_a44
+
+    if config.kind == "entsoe":
+        fetch = entsoe_fetch(_required(config, "token"), config.area, clock, url=config.url or API_URL)
+        return PricePoller(fetch, lambda data: parse_entsoe_a44(data, source=config.name), clock,
+                           interval_s=config.interval_s, name=config.name)
+    url = _required(config, "url")
+    return PricePoller(http_fetch(url), lambda data: parse_price_csv(
+        data, source=config.name, currency=config.currency, area=config.area), clock,
+        interval_s=config.interval_s, name=config.name)
 
 
 def _regulation_file(config: FeedConfig, clock: Clock) -> GridSignalSource:

@@ -104,7 +104,7 @@ class ModbusRegulationServer:
         self._unit_id = unit_id
         self.max_age_s = max_age_s
         self._signal_in_force = signal_in_force
-        self.counters = FeedCounters(state=FeedState.STOPPED)
+        self.counters = FeedCounters()
         self._server: ModbusTcpServer | None = None
         self._deliver: Deliver | None = None
         self._clients = 0
