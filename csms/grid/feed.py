@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import enum
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -42,6 +42,7 @@ from csms.grid.signals import (
     PriceMarket,
     PriceSignal,
     RegulationSignal,
+    SourceDescription,
     TariffSchedule,
 )
 
@@ -307,6 +308,28 @@ class _RegulationState:
     received_at: datetime | None = None
     decayed: bool = False
     decays: int = 0
+    samples: int = 0
+    last_age_s: float = 0.0  # the last sample's age when it was handed to the controller (now - sampled_at)
+    max_age_s: float = 0.0
+    max_age_at: datetime | None = None  # when that worst sample was sampled
+
+
+class Window:
+    """A source cut at `end_at`: it ends at the first regulation/frequency sample stamped at or after it (a
+    replay over a run's service window)."""
+
+    def __init__(self, source: GridSignalSource, end_at: datetime) -> None:
+        self._source = source
+        self._end_at = end_at
+
+    async def signals(self) -> AsyncIterator[GridSignal]:
+        async for signal in self._source.signals():
+            if isinstance(signal, RegulationSignal | FrequencySample) and signal.sampled_at >= self._end_at:
+                return
+            yield signal
+
+    def describe(self) -> SourceDescription:
+        return self._source.describe()
 
 
 @dataclass
@@ -318,7 +341,8 @@ class FeedConsumer:
     - PriceSignal (energy markets) -> `sink.on_prices(start, price)` and one re-plan request per batch;
     - DemandResponseEvent opted in with a reduction in W -> `on_dr_event`; cancelled / opted out ->
       `cancel_dr_event`.
-    `received_at` / `delivered_at` of the last regulation input feed the loop-health metrics."""
+    `regulation` keeps the last regulation input and its age when handed on (now - sampled_at; the worst one
+    too): a loop that falls behind its signal shows there (`behind`)."""
 
     sink: GridSink
     clock: Clock
@@ -357,17 +381,17 @@ class FeedConsumer:
     def deliver(self, feed: GridFeed, signal: GridSignal) -> None:
         if getattr(feed, "delivered_elsewhere", False):
             if isinstance(signal, RegulationSignal):
-                self._regulate(signal.value, send=False)
+                self._regulate(signal.value, sampled_at=signal.sampled_at, send=False)
             return
         match signal:
-            case RegulationSignal(value=v):
-                self._regulate(v)
-            case FrequencySample(frequency_hz=hz):
+            case RegulationSignal(value=v, sampled_at=at):
+                self._regulate(v, sampled_at=at)
+            case FrequencySample(frequency_hz=hz, sampled_at=at):
                 if self.droop is None:
                     self.ignored += 1
                     log.warning("frequency from %s ignored: no droop curve configured", feed.name)
                     return
-                self._regulate(self.droop.fraction(hz))
+                self._regulate(self.droop.fraction(hz), sampled_at=at)
             case PriceSignal() as price:
                 self._price(price)
             case DemandResponseEvent() as event:
@@ -375,9 +399,14 @@ class FeedConsumer:
             case _:
                 self.ignored += 1
 
-    def _regulate(self, value: float, *, send: bool = True) -> None:
+    def _regulate(self, value: float, *, sampled_at: datetime, send: bool = True) -> None:
         state = self.regulation
-        state.value, state.received_at, state.decayed = value, self.clock.now(), False
+        now = self.clock.now()
+        state.value, state.received_at, state.decayed = value, now, False
+        state.samples += 1
+        state.last_age_s = age_s = (now - sampled_at).total_seconds()
+        if age_s > state.max_age_s:
+            state.max_age_s, state.max_age_at = age_s, sampled_at
         if send:
             self.sink.on_regulation(value)
 
@@ -404,6 +433,15 @@ class FeedConsumer:
             on_dr_event(event.event_id, event.start_at, event.end_at, reduction_w)
         else:
             self.ignored += 1
+
+    def behind(self, limit_s: float) -> str | None:
+        """Why the loop fell behind its regulation signal (a sample older than `limit_s` when handed on), or
+        None if it kept up."""
+        state = self.regulation
+        if state.max_age_s <= limit_s or state.max_age_at is None:
+            return None
+        return (f"the control loop fell behind its signal: the sample of {state.max_age_at.isoformat()} reached "
+                f"the controller {state.max_age_s:.1f} s late (limit {limit_s:g} s)")
 
     # ---- fail-safe ----------------------------------------------------------------------------------------
 

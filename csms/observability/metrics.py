@@ -121,12 +121,22 @@ class _GridCollector(Collector):
                                      "(after the fail-safe decay)", value=value))
         out.append(GaugeMetricFamily("csms_grid_failsafe_active", "1 while the regulation signal is stale and "
                                      "decaying to 0 (the fleet returns to its baseline)", value=float(failsafe)))
+        state = grid.regulation
+        out.append(GaugeMetricFamily("csms_grid_signal_lag_seconds", "age of the latest regulation sample when "
+                                     "it was handed to the controller (now - sampled_at)", value=state.last_age_s))
+        out.append(GaugeMetricFamily("csms_grid_signal_lag_max_seconds", "the worst such age since start",
+                                     value=state.max_age_s))
         fleet = self._fleet()
-        received_at = grid.regulation.received_at
+        received_at = state.received_at
         if fleet is not None and fleet.trace and received_at is not None:
-            age_s = (fleet.trace[-1].at - received_at).total_seconds()
+            age_s = max(0.0, (fleet.trace[-1].at - received_at).total_seconds())
             out.append(GaugeMetricFamily("csms_grid_signal_age_at_dispatch_seconds", "age of the latest "
-                                         "regulation sample at the last dispatch tick", value=max(0.0, age_s)))
+                                         "regulation sample at the last dispatch tick", value=age_s))
+            limit_s = 2 * fleet.settings.dispatch_interval_s
+            behind = state.last_age_s > limit_s
+            out.append(GaugeMetricFamily("csms_grid_loop_behind", "1 when the latest regulation sample reached the "
+                                         "controller more than two dispatch intervals late (alert)",
+                                         value=float(behind)))
         return out
 
 
@@ -151,6 +161,13 @@ class CsmsMetrics:
         self.dispatch_seconds = Histogram("csms_fleet_dispatch_duration_seconds",
                                           "duration of one real-time dispatch tick", buckets=_LATENCY_BUCKETS_S,
                                           registry=r)
+        self.dispatch_interval_seconds = Histogram(
+            "csms_fleet_dispatch_interval_seconds", "real time between the starts of two dispatch ticks (its spread "
+            "around the signal's cadence is the loop's jitter)", buckets=_LATENCY_BUCKETS_S, registry=r)
+        self.signal_to_dispatch_seconds = Histogram(
+            "csms_grid_signal_to_dispatch_seconds", "from a regulation sample's arrival to the end of the dispatch "
+            "tick that hands its setpoints to the charging service (clock time)", buckets=_LATENCY_BUCKETS_S,
+            registry=r)
         self.solve_seconds = Histogram("csms_optimizer_solve_seconds", "fleet plan solve time",
                                        buckets=_SOLVE_BUCKETS_S, registry=r)
         self.store_errors = Counter("csms_store_errors", "state store (Redis) errors seen, by exception class",
@@ -180,13 +197,25 @@ class CsmsMetrics:
         self._fleet = fleet
         original: Callable[[], Awaitable[Any]] = fleet.dispatch_once
         histogram = self.dispatch_seconds
+        intervals = self.dispatch_interval_seconds
+        to_dispatch = self.signal_to_dispatch_seconds
+        last_start: list[float] = []
+        dispatched_at: list[object] = [None]
 
         async def timed_dispatch_once() -> Any:
             started = time.perf_counter()
+            if last_start:
+                intervals.observe(started - last_start[0])
+            last_start[:] = [started]
             try:
                 return await original()
             finally:
                 histogram.observe(time.perf_counter() - started)
+                grid = self._grid
+                received_at = None if grid is None else grid.regulation.received_at
+                if grid is not None and received_at is not None and received_at is not dispatched_at[0]:
+                    dispatched_at[0] = received_at  # the first tick after a new sample: signal -> setpoints
+                    to_dispatch.observe(max(0.0, (grid.clock.now() - received_at).total_seconds()))
 
         setattr(fleet, "dispatch_once", timed_dispatch_once)  # noqa: B010 - instance attribute, not the class
 

@@ -10,8 +10,6 @@ writes `t_s, signal, response` on the signal's own grid.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import csv
 import logging
 from dataclasses import dataclass
@@ -21,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from csms.domain.ids import StationId
+from csms.grid.errors import LoopBehindError
+from csms.grid.feed import FeedConsumer, FeedRole, SourceFeed, Window, ready
 from csms.grid.replay import RegulationReplay
 from csms.grid.signals import RegulationSeries
 from csms.scenario.fleet_run import FleetRun, FleetRunSpec
@@ -91,11 +91,25 @@ async def departure_checks(run: FleetRun, since: datetime, soc_tolerance: float 
     return checks
 
 
+MAX_LAG_STEPS = 2
+
+
+def replay_feed(consumer: FeedConsumer, replay: RegulationReplay, end_at: datetime) -> SourceFeed:
+    """The replay as a grid feed on the run's clock, cut at `end_at`: the same consumer path as `csms serve`."""
+    return SourceFeed(replay.describe().name, replay.kind, FeedRole.REGULATION, consumer.clock,
+                      lambda: ready(Window(replay, end_at)))
+
+
 async def run_regulation(series: RegulationSeries, settings: Settings, spec: FleetRunSpec, *,
                          signal_start_at: datetime, duration_s: float, respond: bool = True,
-                         progress: ProgressCallback = no_progress) -> RegulationRunResult:
+                         progress: ProgressCallback = no_progress,
+                         max_lag_steps: float = MAX_LAG_STEPS) -> RegulationRunResult:
     """Run the fleet against `series` for `duration_s` of signal starting at `signal_start_at` (the run's clock
-    starts at `spec.start_at`, before it, for the warm-up); `progress` hears the simulated time."""
+    starts at `spec.start_at`, before it, for the warm-up); `progress` hears the simulated time.
+
+    The replay feeds the controller through the grid feed consumer (no fail-safe watchdog: a recording's gaps
+    are the signal). Raises `LoopBehindError` (the result attached) if a sample reached the controller more
+    than `max_lag_steps` signal steps after its time: the loop did not keep up and the score is invalid."""
     settings = settings.model_copy(update={"fleet": settings.fleet.model_copy(update={"enabled": True})})
     async with FleetRun(settings, spec) as run:
         controller = run.app.fleet
@@ -107,23 +121,21 @@ async def run_regulation(series: RegulationSeries, settings: Settings, spec: Fle
         controller.request_replan("signal starts")
         replay = RegulationReplay(series, run.clock)  # samples at their own times: the clock is already there
         end_at = signal_start_at + timedelta(seconds=duration_s)
-
-        async def pump() -> None:
-            async for sample in replay.signals():
-                if sample.sampled_at >= end_at:
-                    return
-                controller.on_regulation(sample.value)
-
-        task = asyncio.create_task(pump())
+        consumer = FeedConsumer(controller, run.clock)
+        feed = replay_feed(consumer, replay, end_at)
+        await feed.start(consumer.deliver)
         try:
             await run.wait_sim_time(end_at)
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await feed.stop()
         points = [p for p in controller.trace if signal_start_at <= p.at < end_at]
         departures = await departure_checks(run, signal_start_at)
-    return _result(points, series, signal_start_at, duration_s, departures)
+    result = _result(points, series, signal_start_at, duration_s, departures)
+    behind = consumer.behind(max_lag_steps * series.interval_s)
+    if behind is not None:
+        log.error("%s; composite %.3f not valid", behind, result.score.composite)
+        raise LoopBehindError(behind, result)
+    return result
 
 
 def _result(points: list[TracePoint], series: RegulationSeries, start_at: datetime, duration_s: float,

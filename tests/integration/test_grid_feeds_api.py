@@ -35,6 +35,8 @@ async def test_configured_feeds_are_listed_with_their_state_and_the_push_updates
         metrics = (await http.get("/metrics")).text
         assert 'csms_grid_feed_connected{feed="push:regulation",kind="regulation-push"} 1.0' in metrics
         assert "csms_grid_failsafe_active 0.0" in metrics
+        assert "csms_grid_signal_lag_seconds 0.0" in metrics  # a push is stamped on arrival
+        assert "csms_grid_regulation_in_force 0.3" in metrics
 
 
 async def test_without_fleet_control_there_are_no_feeds() -> None:

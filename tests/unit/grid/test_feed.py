@@ -8,6 +8,7 @@ import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from csms.domain.clock import ManualClock
@@ -237,3 +238,50 @@ async def test_a_push_delivered_elsewhere_is_watched_but_not_dispatched_twice() 
     clock.advance(5)
     assert consumer.check() == 0.0  # the API's push goes stale like any other regulation input
     await consumer.stop()
+
+
+async def test_a_loop_that_falls_behind_its_replay_says_so() -> None:
+    from csms.grid.replay import RegulationReplay
+    from csms.grid.signals import RegulationSeries
+    from csms.scenario.regulation import replay_feed
+
+    clock = ManualClock(T0)
+
+    class SlowSink(FakeSink):
+        def on_regulation(self, signal: float) -> None:  # every dispatch takes 5 s of a 2 s cadence
+            super().on_regulation(signal)
+            clock.advance(5)
+
+    sink = SlowSink()
+    consumer = FeedConsumer(sink, clock)
+    series = RegulationSeries(T0, 2.0, np.linspace(-1, 1, 20), "test")
+    feed = replay_feed(consumer, RegulationReplay(series, clock), T0 + timedelta(seconds=40))
+    await feed.start(consumer.deliver)
+    for _ in range(100):
+        await asyncio.sleep(0)
+        if feed.counters.state is FeedState.ENDED:
+            break
+    assert len(sink.regulation) == 20  # late, but none dropped
+    assert consumer.regulation.max_age_s == pytest.approx(19 * 3.0)  # 3 s later with every sample
+    reason = consumer.behind(2 * 2.0)
+    assert reason is not None and "57.0 s late" in reason
+    assert consumer.behind(60.0) is None
+
+
+async def test_a_loop_that_keeps_up_is_not_behind() -> None:
+    from csms.grid.replay import RegulationReplay
+    from csms.grid.signals import RegulationSeries
+    from csms.scenario.regulation import replay_feed
+
+    clock = ManualClock(T0)
+    sink = FakeSink()
+    consumer = FeedConsumer(sink, clock)
+    series = RegulationSeries(T0, 2.0, np.linspace(-1, 1, 20), "test")
+    feed = replay_feed(consumer, RegulationReplay(series, clock), T0 + timedelta(seconds=30))
+    await feed.start(consumer.deliver)
+    for _ in range(100):
+        await asyncio.sleep(0)
+        if feed.counters.state is FeedState.ENDED:
+            break
+    assert len(sink.regulation) == 15  # cut at the window's end
+    assert consumer.regulation.max_age_s == 0.0 and consumer.behind(0.5) is None
