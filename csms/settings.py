@@ -165,12 +165,12 @@ class GridFeedSettings(BaseModel):
 
     name: str
     kind: Literal["openadr-ven", "modbus-regulation", "modbus-frequency", "ws-stream", "regulation-file",
-                  "price-file", "csv-prices", "entsoe"]
+                  "price-file", "csv-prices", "entsoe", "c37118-frequency"]
     enabled: bool = True
     url: str | None = Field(None, description="openadr-ven: the VTN; ws-stream: ws(s)://...; csv-prices: http(s)://")
-    host: str = "127.0.0.1"  # modbus-regulation: bind address; modbus-frequency: the meter
+    host: str = "127.0.0.1"  # modbus-regulation: bind address; modbus-frequency: the meter; c37118: the PMU
     port: int = Field(5020, ge=0, le=65535)
-    unit_id: int = Field(1, ge=0, le=255)
+    unit_id: int = Field(1, ge=0, le=255, description="Modbus unit id; c37118-frequency: our PDC id code")
     address: int = Field(0, ge=0, le=65535, description="modbus-frequency: the frequency register")
     register_type: Literal["uint16", "int32", "float32"] = "uint16"
     scale: float = Field(100.0, gt=0, description="modbus-frequency: raw / scale = Hz")

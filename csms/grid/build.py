@@ -73,7 +73,7 @@ class FeedConfig(Protocol):
 ROLES = {"openadr-ven": FeedRole.EVENTS, "modbus-regulation": FeedRole.REGULATION,
          "modbus-frequency": FeedRole.REGULATION, "ws-stream": FeedRole.REGULATION,
          "regulation-file": FeedRole.REGULATION, "price-file": FeedRole.PRICES, "csv-prices": FeedRole.PRICES,
-         "entsoe": FeedRole.PRICES}
+         "entsoe": FeedRole.PRICES, "c37118-frequency": FeedRole.REGULATION}
 
 
 def droop_curve(name: str, nominal_hz: float = 50.0) -> DroopCurve | None:
@@ -120,6 +120,11 @@ def build_feed(config: FeedConfig, clock: Clock, *, telemetry: TelemetryProvider
             clock, host=config.host, port=config.port, unit_id=config.unit_id, address=config.address,
             register_type=config.register_type, scale=config.scale, input_registers=config.input_registers,
             interval_s=config.interval_s, name=config.name))
+    if config.kind == "c37118-frequency":
+        from csms.grid.c37118 import SynchrophasorFrequency
+
+        return source_feed(lambda: SynchrophasorFrequency(clock, host=config.host, port=config.port,
+                                                          pdc_id=config.unit_id, name=config.name))
     if config.kind == "ws-stream":
         from csms.grid.ws_stream import WebSocketStream
 

@@ -24,6 +24,7 @@ def _build(**fields: object) -> GridFeed:
     ({"kind": "modbus-regulation", "port": 0}, FeedRole.REGULATION),
     ({"kind": "modbus-frequency", "host": "10.0.0.5", "address": 3}, FeedRole.REGULATION),
     ({"kind": "ws-stream", "url": "wss://agc.example/stream"}, FeedRole.REGULATION),
+    ({"kind": "c37118-frequency", "host": "10.0.0.9", "port": 4712}, FeedRole.REGULATION),
     ({"kind": "openadr-ven", "url": "https://vtn.example/OpenADR2/Simple/2.0b"}, FeedRole.EVENTS),
     ({"kind": "csv-prices", "url": "https://prices.example/da.csv"}, FeedRole.PRICES),
     ({"kind": "entsoe", "token": "t", "area": "10YDK-1--------W", "interval_s": 900}, FeedRole.PRICES),
