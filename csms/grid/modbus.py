@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import struct
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -252,3 +253,53 @@ class ModbusMeterFrequency:
 
     def describe(self) -> SourceDescription:
         return SourceDescription(kind=self.kind, name=self._name, cadence_s=self._interval_s)
+
+
+@dataclass(frozen=True, slots=True)
+class EmsReading:
+    """What an EMS reads back after a write (registers 10-23, decoded)."""
+
+    ack_sequence: int
+    signal: float
+    metered_w: int
+    baseline_w: int
+    requested_w: int
+    reserve_up_w: int
+    reserve_down_w: int
+    status: int
+
+
+class ModbusEmsClient:
+    """A reference EMS for the server's register map (tests, demos, `csms replay` over Modbus): write each
+    regulation sample with a sequence number, read the telemetry back. Use with `async with`."""
+
+    def __init__(self, host: str, port: int, *, unit_id: int = 1, timeout_s: float = 3.0) -> None:
+        self._client = AsyncModbusTcpClient(host, port=port, timeout=timeout_s, retries=0, reconnect_delay=0)
+        self._unit_id = unit_id
+        self._sequence = 0
+        self.readings: list[EmsReading] = []
+
+    async def __aenter__(self) -> ModbusEmsClient:
+        if not await self._client.connect():
+            raise GridConnectionError("the CSMS Modbus server is unreachable")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._client.close()
+
+    async def send(self, value: float) -> EmsReading:
+        """Write one sample (clamped to [-1, 1]) and read the telemetry that acknowledges it."""
+        self._sequence = (self._sequence + 1) & 0xFFFF
+        raw = word16(round(max(-1.0, min(1.0, value)) * SIGNAL_SCALE))
+        written = await self._client.write_registers(SIGNAL, [raw, self._sequence], device_id=self._unit_id)
+        if written.isError():
+            raise GridConnectionError(f"write refused: {written}")
+        read = await self._client.read_holding_registers(ACK_SEQUENCE, count=HEARTBEAT - ACK_SEQUENCE + 1,
+                                                         device_id=self._unit_id)
+        if read.isError():
+            raise GridConnectionError(f"read refused: {read}")
+        w = list(read.registers)
+        reading = EmsReading(w[0], int16(w[1]) / SIGNAL_SCALE, int32(w[2], w[3]), int32(w[4], w[5]),
+                             int32(w[6], w[7]), int32(w[8], w[9]), int32(w[10], w[11]), w[12])
+        self.readings.append(reading)
+        return reading

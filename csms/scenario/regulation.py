@@ -10,24 +10,28 @@ writes `t_s, signal, response` on the signal's own grid.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
+from csms.domain.clock import Clock
 from csms.domain.ids import StationId
 from csms.grid.errors import LoopBehindError
 from csms.grid.feed import FeedConsumer, FeedRole, SourceFeed, Window, ready
 from csms.grid.replay import RegulationReplay
-from csms.grid.signals import RegulationSeries
+from csms.grid.signals import RegulationSeries, RegulationSignal
 from csms.scenario.fleet_run import FleetRun, FleetRunSpec
 from csms.scenario.progress import ProgressCallback, no_progress
 from csms.services.fleet_controller import TracePoint, regulation_trace
 from csms.services.scoring import RegulationScore, one_step_late_score, regulation_score
-from csms.settings import Settings
+from csms.settings import GridFeedSettings, Settings
 
 log = logging.getLogger("csms.scenario.regulation")
 
@@ -94,6 +98,19 @@ async def departure_checks(run: FleetRun, since: datetime, soc_tolerance: float 
 MAX_LAG_STEPS = 2
 
 
+async def _modbus_ems(consumer: FeedConsumer, source: Window, clock: Clock) -> None:
+    """The EMS side of a Modbus run: write each sample to the CSMS's regulation server as it falls due."""
+    from csms.grid.modbus import ModbusEmsClient, ModbusRegulationServer
+
+    server = next(f for f in consumer.feeds if isinstance(f, ModbusRegulationServer))
+    async with ModbusEmsClient("127.0.0.1", server.port) as ems:
+        async for sample in source.signals():
+            if isinstance(sample, RegulationSignal):
+                consumer.regulation.max_age_s = max(consumer.regulation.max_age_s,
+                                                    (clock.now() - sample.sampled_at).total_seconds())
+                await ems.send(sample.value)
+
+
 def replay_feed(consumer: FeedConsumer, replay: RegulationReplay, end_at: datetime) -> SourceFeed:
     """The replay as a grid feed on the run's clock, cut at `end_at`: the same consumer path as `csms serve`."""
     return SourceFeed(replay.describe().name, replay.kind, FeedRole.REGULATION, consumer.clock,
@@ -102,15 +119,21 @@ def replay_feed(consumer: FeedConsumer, replay: RegulationReplay, end_at: dateti
 
 async def run_regulation(series: RegulationSeries, settings: Settings, spec: FleetRunSpec, *,
                          signal_start_at: datetime, duration_s: float, respond: bool = True,
-                         progress: ProgressCallback = no_progress,
-                         max_lag_steps: float = MAX_LAG_STEPS) -> RegulationRunResult:
+                         progress: ProgressCallback = no_progress, max_lag_steps: float = MAX_LAG_STEPS,
+                         via: Literal["replay", "modbus"] = "replay") -> RegulationRunResult:
     """Run the fleet against `series` for `duration_s` of signal starting at `signal_start_at` (the run's clock
     starts at `spec.start_at`, before it, for the warm-up); `progress` hears the simulated time.
 
     The replay feeds the controller through the grid feed consumer (no fail-safe watchdog: a recording's gaps
     are the signal). Raises `LoopBehindError` (the result attached) if a sample reached the controller more
-    than `max_lag_steps` signal steps after its time: the loop did not keep up and the score is invalid."""
+    than `max_lag_steps` signal steps after its time: the loop did not keep up and the score is invalid.
+    `via="modbus"`: the signal goes the way of a live EMS link instead - `csms serve`'s Modbus TCP regulation
+    server (a `[[grid.feeds]]` entry) written by a reference EMS client on loopback, reading telemetry back."""
     settings = settings.model_copy(update={"fleet": settings.fleet.model_copy(update={"enabled": True})})
+    if via == "modbus":
+        ems_feed = GridFeedSettings(name="ems", kind="modbus-regulation", host="127.0.0.1", port=0)
+        settings = settings.model_copy(update={"grid": settings.grid.model_copy(update={
+            "feeds": [*settings.grid.feeds, ems_feed]})})
     async with FleetRun(settings, spec) as run:
         controller = run.app.fleet
         assert controller is not None
@@ -121,13 +144,24 @@ async def run_regulation(series: RegulationSeries, settings: Settings, spec: Fle
         controller.request_replan("signal starts")
         replay = RegulationReplay(series, run.clock)  # samples at their own times: the clock is already there
         end_at = signal_start_at + timedelta(seconds=duration_s)
-        consumer = FeedConsumer(controller, run.clock)
-        feed = replay_feed(consumer, replay, end_at)
-        await feed.start(consumer.deliver)
-        try:
-            await run.wait_sim_time(end_at)
-        finally:
-            await feed.stop()
+        if via == "modbus":
+            consumer = run.app.grid
+            assert consumer is not None
+            ems = asyncio.create_task(_modbus_ems(consumer, Window(replay, end_at), run.clock))
+            try:
+                await run.wait_sim_time(end_at)
+            finally:
+                ems.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ems
+        else:
+            consumer = FeedConsumer(controller, run.clock)
+            feed = replay_feed(consumer, replay, end_at)
+            await feed.start(consumer.deliver)
+            try:
+                await run.wait_sim_time(end_at)
+            finally:
+                await feed.stop()
         points = [p for p in controller.trace if signal_start_at <= p.at < end_at]
         departures = await departure_checks(run, signal_start_at)
     result = _result(points, series, signal_start_at, duration_s, departures)
