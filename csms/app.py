@@ -107,6 +107,7 @@ class CsmsApp:
     _renewal_task: asyncio.Task[None] | None = None
     grid: FeedConsumer | None = None  # live grid feeds driving the fleet (csms/grid/feed.py)
     regulation_push: RegulationPush | None = None
+    _grid_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_port(self) -> int:
@@ -152,11 +153,8 @@ class CsmsApp:
             self.cluster.leader_task = asyncio.create_task(self.cluster.leader.run(), name="leader-lease")
         elif self.fleet is not None:
             self.fleet.start()
-        if self.grid is not None:
-            if self.cluster is None:
-                await self.grid.start()
-            else:
-                log.warning("grid feeds are not started on a cluster node (future work: on the leader only)")
+        if self.grid is not None and self.cluster is None:  # on a cluster: while this node leads
+            await self.grid.start()
         await self.ocpp_server.start()
         if self.signer is not None and self.signer.ca is not None:
             renewal = CertificateRenewal(self.signer, self.gateway, self.clock)
@@ -172,6 +170,9 @@ class CsmsApp:
             self.fleet.start()
         else:
             self._leadership_task = asyncio.get_running_loop().create_task(self.fleet.stop())
+        if self.grid is not None:  # the grid feeds follow the fleet controller
+            grid = self.grid.start() if leader else self.grid.stop()
+            self._grid_task = asyncio.get_running_loop().create_task(grid)
 
     async def _start_api(self) -> None:
         from csms.api.app import ApiServices, create_api

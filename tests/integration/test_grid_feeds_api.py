@@ -43,3 +43,25 @@ async def test_without_fleet_control_there_are_no_feeds() -> None:
     async with running_csms() as app, _client(app) as http:
         answer = await http.get("/api/v1/grid/feeds")
         assert answer.status_code == 503
+
+
+async def test_on_a_cluster_the_feeds_run_while_the_node_leads() -> None:
+    from csms.app import build_app
+    from csms.grid.feed import FeedState
+
+    settings = csms_test_settings().model_copy(update={
+        "fleet": FleetSettings(enabled=True, plan_in_thread=False),
+        "grid": GridSettings(feeds=[GridFeedSettings(name="ems", kind="modbus-regulation", port=0)]),
+    })
+    app = build_app(settings, serve_api=False)
+    assert app.grid is not None
+    app._on_leadership(True)
+    assert app._grid_task is not None
+    await app._grid_task
+    assert [s.state for s in app.grid.statuses()] == [FeedState.CONNECTED, FeedState.WAITING]
+    app._on_leadership(False)
+    await app._grid_task
+    assert app._leadership_task is not None
+    await app._leadership_task
+    assert {s.state for s in app.grid.statuses()} == {FeedState.STOPPED}
+    await app.store.close()
