@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from csms.grid.feed import FeedConsumer
     from csms.services.fleet_controller import FleetController
 
+log = logging.getLogger("csms.metrics")
+
 # No `*_created` series: they double the output and nothing here reads them.
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
@@ -210,7 +212,9 @@ class CsmsMetrics:
             try:
                 return await original()
             finally:
-                histogram.observe(time.perf_counter() - started)
+                took_s = time.perf_counter() - started
+                histogram.observe(took_s)
+                self._check_overrun(fleet, took_s)
                 grid = self._grid
                 received_at = None if grid is None else grid.regulation.received_at
                 if grid is not None and received_at is not None and received_at is not dispatched_at[0]:
@@ -218,6 +222,18 @@ class CsmsMetrics:
                     to_dispatch.observe(max(0.0, (grid.clock.now() - received_at).total_seconds()))
 
         setattr(fleet, "dispatch_once", timed_dispatch_once)  # noqa: B010 - instance attribute, not the class
+
+    def _check_overrun(self, fleet: FleetController, took_s: float) -> None:
+        """Log a dispatch tick that took longer than the dispatch interval (real seconds), with what it did."""
+        grid = self._grid
+        speed = grid.clock.speed if grid is not None else 1.0
+        interval_s = fleet.settings.dispatch_interval_s / max(speed, 1e-9)
+        if took_s <= interval_s:
+            return
+        plan = fleet.plan
+        log.warning("dispatch tick overran its %.3f s interval: took %.3f s for %d EVs (signal lag %.1f s, "
+                    "%d plans so far)", interval_s, took_s, 0 if plan is None else len(plan.evs),
+                    0.0 if grid is None else grid.regulation.last_age_s, fleet.replans)
 
     def instrument_grid(self, grid: FeedConsumer) -> None:
         """Read the grid feeds' status at scrape time."""

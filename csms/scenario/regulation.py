@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import dataclasses
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -64,10 +66,25 @@ class RegulationRunResult:
         return all(d.met for d in self.departures)
 
 
+def paired_trace(points: list[TracePoint]) -> tuple[np.ndarray, np.ndarray]:
+    """(signal, response) like `regulation_trace`, with each metered value normalised against the request it
+    answers: the meters read at a tick show the fleet following the previous tick's setpoints, so tick k's
+    metered power is measured from tick k-1's baseline, on tick k-1's reserve. Within a plan step that changes
+    nothing; at a plan boundary the baseline and reserves jump, and pairing the metered value with the new plan
+    made |response| reach 1.17 twice an hour in the trace."""
+    if len(points) < 2:
+        return regulation_trace(points)
+    paired = [points[0]] + [dataclasses.replace(p, baseline_w=q.baseline_w, reserve_up_w=q.reserve_up_w,
+                                                reserve_down_w=q.reserve_down_w)
+                            for q, p in itertools.pairwise(points)]
+    return regulation_trace(paired)
+
+
 def resample(points: list[TracePoint], start_at: datetime, step_s: float, count: int
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(t_s, signal, response) on the grid start_at + i * step_s, interpolated from the recorded ticks."""
-    signal, response = regulation_trace(points)
+    """(t_s, signal, response) on the grid start_at + i * step_s, interpolated from the recorded ticks (each
+    metered value paired with the request it answers: `paired_trace`)."""
+    signal, response = paired_trace(points)
     at_s = np.array([(p.at - start_at).total_seconds() for p in points])
     grid = np.arange(count) * step_s
     return grid, np.interp(grid, at_s, signal), np.interp(grid, at_s, response)
