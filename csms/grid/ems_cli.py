@@ -1,7 +1,7 @@
 """A stand-in aggregator EMS in its own process: replays a recorded regulation signal into a CSMS's Modbus TCP
 regulation server (`[[grid.feeds]] kind = "modbus-regulation"`) and reads the telemetry back.
 
-    python -m csms.grid.ems_cli --port 5020 --file data/pjm/pjm_regA_2s_2017-08-01_1600-2400.csv \\
+    python -m csms.grid.ems_cli --port 5020 --file pjm/pjm_regA_2s_2017-08-01_1600-2400.csv \\
         --offset-s 0 --duration-s 3600 --speed 1
 
 Each sample is written when a clock running `--speed` times real time from the sample at `--offset-s` reaches
@@ -16,12 +16,15 @@ import argparse
 import asyncio
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from csms.domain.clock import ScaledClock
+from csms.grid.data import DataFileMissing, data_path
 from csms.grid.errors import GridError
 from csms.grid.modbus import ModbusEmsClient
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
 from csms.grid.replay import RegulationReplay
+from csms.grid.signals import RegulationSeries
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5020)
     p.add_argument("--unit-id", type=int, default=1)
-    p.add_argument("--file", required=True, help="a PJM or CAISO regulation recording (csms.grid.parsers)")
+    p.add_argument("--file", required=True, help="a PJM or CAISO regulation recording (csms.grid.parsers): a "
+                   "path, or a name in the data folder such as pjm/pjm_regA_2s_2017-08-01_1600-2400.csv")
     p.add_argument("--format", choices=["pjm", "caiso"], default="pjm")
     p.add_argument("--series", type=int, default=0, help="which day of the file")
     p.add_argument("--offset-s", type=float, default=0.0, help="start this far into the day's recording")
@@ -40,9 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-async def _run(args: argparse.Namespace) -> int:
+def _series(args: argparse.Namespace) -> RegulationSeries:
     parse = parse_pjm_regulation if args.format == "pjm" else parse_caiso_regulation
-    series = parse(args.file).items[args.series]
+    path = Path(args.file)
+    if not path.exists() and not path.with_name(path.name + ".gz").exists():
+        path = data_path(args.file)  # a name in the data folder (pjm/...csv), gzipped or not
+    elif not path.exists():
+        path = path.with_name(path.name + ".gz")
+    series: RegulationSeries = parse(path).items[args.series]
+    return series
+
+
+async def _run(args: argparse.Namespace, series: RegulationSeries) -> int:
     start_at = series.start_at + timedelta(seconds=args.offset_s)
     end_at = start_at + timedelta(seconds=args.duration_s)
     clock = ScaledClock(start_at, args.speed)
@@ -64,8 +77,8 @@ async def _run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return asyncio.run(_run(args))
-    except GridError as exc:
+        return asyncio.run(_run(args, _series(args)))
+    except (GridError, DataFileMissing) as exc:
         print(f"ems: {exc}", file=sys.stderr)
         return 1
 

@@ -389,7 +389,8 @@ class FeedConsumer:
             case FrequencySample(frequency_hz=hz, sampled_at=at):
                 if self.droop is None:
                     self.ignored += 1
-                    log.warning("frequency from %s ignored: no droop curve configured", feed.name)
+                    if self.ignored == 1:
+                        log.warning("frequency from %s ignored: no droop curve configured ([grid] droop)", feed.name)
                     return
                 self._regulate(self.droop.fraction(hz), sampled_at=at)
             case PriceSignal() as price:

@@ -127,7 +127,12 @@ class ModbusRegulationServer:
         device = SimDevice(id=self._unit_id, action=self._action,
                            simdata=[SimData(0, count=REGISTER_COUNT, values=0, datatype=DataType.REGISTERS)])
         self._server = ModbusTcpServer(device, address=self._address, trace_connect=self._on_connect)
-        await self._server.serve_forever(background=True)
+        try:
+            await self._server.serve_forever(background=True)
+        except RuntimeError as exc:  # pymodbus: "Could not start listen" (port in use, bad address)
+            self._server = None
+            raise GridConnectionError(f"grid feed {self.name}: cannot listen on "
+                                      f"{self._address[0]}:{self._address[1]} ({exc})") from exc
         self.counters.state = FeedState.WAITING
         log.info("Modbus regulation server %s on %s:%d (unit %d)", self.name, self._address[0], self.port,
                  self._unit_id)

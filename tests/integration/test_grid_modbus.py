@@ -130,3 +130,17 @@ def test_register_decoding() -> None:
     assert decode_register_value([5003], "uint16", 100.0) == pytest.approx(50.03)
     assert decode_register_value([0, 49_970], "int32", 1000.0) == pytest.approx(49.97)
     assert decode_register_value([0x4248, 0x0000], "float32", 1.0) == 50.0
+
+
+async def test_a_port_in_use_is_a_clear_startup_error() -> None:
+    from csms.grid.errors import GridConnectionError
+
+    clock = ManualClock(T0)
+    first = ModbusRegulationServer("a", clock, _telemetry, port=0)
+    await first.start(lambda feed, signal: None)
+    try:
+        second = ModbusRegulationServer("b", clock, _telemetry, port=first.port)
+        with pytest.raises(GridConnectionError, match="cannot listen"):
+            await second.start(lambda feed, signal: None)
+    finally:
+        await first.stop()
