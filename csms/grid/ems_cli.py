@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from csms.domain.clock import ScaledClock
@@ -23,7 +23,7 @@ from csms.grid.data import DataFileMissing, data_path
 from csms.grid.errors import GridError
 from csms.grid.modbus import ModbusEmsClient
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
-from csms.grid.replay import RegulationReplay
+from csms.grid.replay import RegulationReplay, wait_until
 from csms.grid.signals import RegulationSeries
 
 
@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--duration-s", type=float, default=3600.0)
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     p.add_argument("--report-every", type=int, default=0, help="print every n-th acknowledgement (0: none)")
+    p.add_argument("--clock-start-at", type=datetime.fromisoformat, default=None,
+                   help="share a simulated clock: it read this time ...")
+    p.add_argument("--clock-anchor", type=float, default=None,
+                   help="... at this time.monotonic() reading (both from the CSMS's clock settings); the replay "
+                        "then waits for the recording's --offset-s on that clock")
     return p
 
 
@@ -58,7 +63,11 @@ def _series(args: argparse.Namespace) -> RegulationSeries:
 async def _run(args: argparse.Namespace, series: RegulationSeries) -> int:
     start_at = series.start_at + timedelta(seconds=args.offset_s)
     end_at = start_at + timedelta(seconds=args.duration_s)
-    clock = ScaledClock(start_at, args.speed)
+    if args.clock_start_at is not None:
+        clock = ScaledClock(args.clock_start_at, args.speed, anchor_monotonic_s=args.clock_anchor)
+    else:
+        clock = ScaledClock(start_at, args.speed)
+    await wait_until(clock, start_at)
     sent = 0
     async with ModbusEmsClient(args.host, args.port, unit_id=args.unit_id) as ems:
         async for sample in RegulationReplay(series, clock).signals():

@@ -128,6 +128,28 @@ async def _modbus_ems(consumer: FeedConsumer, source: Window, clock: Clock) -> N
                 await ems.send(sample.value)
 
 
+async def _ems_process(consumer: FeedConsumer, command: list[str], clock: Clock, start_at: datetime,
+                       end_at: datetime) -> None:
+    """The EMS in its own process on the run's shared clock (a `ScaledClock`: its anchor is passed on)."""
+    from csms.domain.clock import ScaledClock
+    from csms.grid.modbus import ModbusRegulationServer
+
+    if not isinstance(clock, ScaledClock):
+        raise ValueError("an EMS process needs a realtime run (a shared ScaledClock)")
+    server = next(f for f in consumer.feeds if isinstance(f, ModbusRegulationServer))
+    process = await asyncio.create_subprocess_exec(
+        *command, "--port", str(server.port), "--speed", str(clock.speed),
+        "--clock-start-at", clock.start_at.isoformat(), "--clock-anchor", repr(clock.anchor_monotonic_s),
+        "--duration-s", str((end_at - start_at).total_seconds()))
+    try:
+        if await process.wait() != 0:
+            raise RuntimeError(f"the EMS process exited with {process.returncode}")
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 def replay_feed(consumer: FeedConsumer, replay: RegulationReplay, end_at: datetime) -> SourceFeed:
     """The replay as a grid feed on the run's clock, cut at `end_at`: the same consumer path as `csms serve`."""
     return SourceFeed(replay.describe().name, replay.kind, FeedRole.REGULATION, consumer.clock,
@@ -137,7 +159,8 @@ def replay_feed(consumer: FeedConsumer, replay: RegulationReplay, end_at: dateti
 async def run_regulation(series: RegulationSeries, settings: Settings, spec: FleetRunSpec, *,
                          signal_start_at: datetime, duration_s: float, respond: bool = True,
                          progress: ProgressCallback = no_progress, max_lag_steps: float = MAX_LAG_STEPS,
-                         via: Literal["replay", "modbus"] = "replay") -> RegulationRunResult:
+                         via: Literal["replay", "modbus", "modbus-process"] = "replay",
+                         ems_command: list[str] | None = None) -> RegulationRunResult:
     """Run the fleet against `series` for `duration_s` of signal starting at `signal_start_at` (the run's clock
     starts at `spec.start_at`, before it, for the warm-up); `progress` hears the simulated time.
 
@@ -145,9 +168,11 @@ async def run_regulation(series: RegulationSeries, settings: Settings, spec: Fle
     are the signal). Raises `LoopBehindError` (the result attached) if a sample reached the controller more
     than `max_lag_steps` signal steps after its time: the loop did not keep up and the score is invalid.
     `via="modbus"`: the signal goes the way of a live EMS link instead - `csms serve`'s Modbus TCP regulation
-    server (a `[[grid.feeds]]` entry) written by a reference EMS client on loopback, reading telemetry back."""
+    server (a `[[grid.feeds]]` entry) written by a reference EMS client on loopback, reading telemetry back.
+    `via="modbus-process"` (realtime runs): the EMS is `ems_command` (`python -m csms.grid.ems_cli ...` with
+    the recording and offset; the port and the shared clock are appended) in its own process."""
     settings = settings.model_copy(update={"fleet": settings.fleet.model_copy(update={"enabled": True})})
-    if via == "modbus":
+    if via in ("modbus", "modbus-process"):
         ems_feed = GridFeedSettings(name="ems", kind="modbus-regulation", host="127.0.0.1", port=0)
         settings = settings.model_copy(update={"grid": settings.grid.model_copy(update={
             "feeds": [*settings.grid.feeds, ems_feed]})})
@@ -157,20 +182,34 @@ async def run_regulation(series: RegulationSeries, settings: Settings, spec: Fle
         if not respond:
             controller.send_setpoints = False
         run.report_progress(progress, (signal_start_at - spec.start_at).total_seconds() + duration_s)
+        end_at = signal_start_at + timedelta(seconds=duration_s)
+        ems: asyncio.Task[None] | None = None
+        if via == "modbus-process":  # started during the warm-up: it waits for the signal on the shared clock
+            assert run.app.grid is not None and ems_command is not None
+            ems = asyncio.create_task(_ems_process(run.app.grid, ems_command, run.clock, signal_start_at, end_at))
         await run.wait_sim_time(signal_start_at)
         controller.request_replan("signal starts")
         replay = RegulationReplay(series, run.clock)  # samples at their own times: the clock is already there
-        end_at = signal_start_at + timedelta(seconds=duration_s)
-        if via == "modbus":
+        if ems is not None:
             consumer = run.app.grid
             assert consumer is not None
-            ems = asyncio.create_task(_modbus_ems(consumer, Window(replay, end_at), run.clock))
             try:
                 await run.wait_sim_time(end_at)
+                await asyncio.wait_for(ems, 60)
             finally:
                 ems.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await ems
+        elif via == "modbus":
+            consumer = run.app.grid
+            assert consumer is not None
+            client = asyncio.create_task(_modbus_ems(consumer, Window(replay, end_at), run.clock))
+            try:
+                await run.wait_sim_time(end_at)
+            finally:
+                client.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await client
         else:
             consumer = FeedConsumer(controller, run.clock)
             feed = replay_feed(consumer, replay, end_at)
