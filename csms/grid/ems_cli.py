@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--clock-start-at", type=datetime.fromisoformat, default=None,
                    help="share a simulated clock: it read this time ...")
     p.add_argument("--clock-anchor", type=float, default=None,
-                   help="... at this time.monotonic() reading (both from the CSMS's clock settings); the replay "
+                   help="... at this monotonic clock reading (both from the CSMS's clock settings); the replay "
                         "then waits for the recording's --offset-s on that clock")
     return p
 
