@@ -47,6 +47,8 @@ from csms.store.keys import KeySchema
 from csms.store.schema import ensure_schema_version
 
 if TYPE_CHECKING:  # the fleet controller pulls in numpy/scipy/highspy: imported only when enabled
+    from csms.grid.feed import FeedConsumer, Telemetry
+    from csms.grid.push import RegulationPush
     from csms.services.fleet_controller import FleetController
 
 log = logging.getLogger("csms.app")
@@ -104,6 +106,9 @@ class CsmsApp:
     _leadership_task: asyncio.Task[None] | None = None
     signer: CertificateSigner | None = None
     _renewal_task: asyncio.Task[None] | None = None
+    grid: FeedConsumer | None = None  # live grid feeds driving the fleet (csms/grid/feed.py)
+    regulation_push: RegulationPush | None = None
+    _grid_task: asyncio.Task[None] | None = None
 
     @property
     def ocpp_port(self) -> int:
@@ -149,6 +154,8 @@ class CsmsApp:
             self.cluster.leader_task = asyncio.create_task(self.cluster.leader.run(), name="leader-lease")
         elif self.fleet is not None:
             self.fleet.start()
+        if self.grid is not None and self.cluster is None:  # on a cluster: while this node leads
+            await self.grid.start()
         await self.ocpp_server.start()
         if self.signer is not None and self.signer.ca is not None:
             renewal = CertificateRenewal(self.signer, self.gateway, self.clock)
@@ -164,18 +171,21 @@ class CsmsApp:
             self.fleet.start()
         else:
             self._leadership_task = asyncio.get_running_loop().create_task(self.fleet.stop())
+        if self.grid is not None:  # the grid feeds follow the fleet controller
+            grid = self.grid.start() if leader else self.grid.stop()
+            self._grid_task = asyncio.get_running_loop().create_task(grid)
 
     async def _start_api(self) -> None:
         from csms.api.app import ApiServices, create_api
-        from csms.grid.push import RegulationPush
 
         services = ApiServices(store=self.store, gateway=self.gateway, commands=self.commands,
                                charging=self.charging, credentials=self.credentials, clock=self.clock,
                                api_token=self.settings.api.token, node_info=self.node_info, events=self.events,
                                fleet=self.fleet, is_leader=lambda: self.is_leader, metrics=self.metrics,
                                ocpp_listening=self.ocpp_listening,
-                               regulation=None if self.fleet is None else RegulationPush(self.clock),
-                               shutting_down=lambda: self._api_server is not None and self._api_server.should_exit)
+                               regulation=self.regulation_push if self.fleet is not None else None,
+                               shutting_down=lambda: self._api_server is not None and self._api_server.should_exit,
+                               grid_feeds=None if self.grid is None else self.grid.statuses)
         config = uvicorn.Config(create_api(services), host=self.settings.api.host, port=self.settings.api.port,
                                 log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
         self._api_server = uvicorn.Server(config)
@@ -190,6 +200,8 @@ class CsmsApp:
         if self._api_server is not None and self._api_task is not None:
             self._api_server.should_exit = True
             await self._api_task
+        if self.grid is not None:
+            await self.grid.stop()
         if self.fleet is not None:
             await self.fleet.stop()
         if self._renewal_task is not None:
@@ -294,13 +306,51 @@ def build_app(
     metrics.bind_events(events)
     if fleet is not None:
         metrics.instrument_fleet(fleet)
+    grid, regulation_push = _build_grid(settings, clock, fleet) if fleet is not None else (None, None)
+    if grid is not None:
+        metrics.instrument_grid(grid)
     return CsmsApp(
         settings=settings, clock=clock, store=store, events=events, registry=registry, gateway=gateway,
         credentials=credentials, charging=charging,
         commands=CommandService(gateway, settings.ocpp.call_timeout_s, CallEffects(store, clock)),
         deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api, metrics=metrics,
-        signer=signer,
+        signer=signer, grid=grid, regulation_push=regulation_push,
     )
+
+
+def fleet_telemetry(fleet: FleetController) -> Telemetry | None:
+    """The fleet's latest dispatch tick as telemetry for the grid links (None before the first one)."""
+    from csms.grid.feed import Telemetry
+
+    if not fleet.trace:
+        return None
+    p = fleet.trace[-1]
+    return Telemetry(p.at, p.signal, p.metered_w, p.baseline_w, p.requested_w, p.reserve_up_w, p.reserve_down_w)
+
+
+def _build_grid(settings: Settings, clock: Clock, fleet: FleetController) -> tuple[FeedConsumer, RegulationPush]:
+    """The grid feed consumer over the fleet, with the REST push and every configured `[[grid.feeds]]`."""
+    from csms.grid.build import build_feed, droop_curve
+    from csms.grid.feed import Backoff, FailSafePolicy, FeedConsumer, FeedRole, SourceFeed, ready
+    from csms.grid.push import RegulationPush
+
+    cfg = settings.grid
+    policy = FailSafePolicy(cfg.regulation_max_age_s, cfg.regulation_decay_s, cfg.price_max_age_s)
+    consumer = FeedConsumer(fleet, clock, policy, droop=droop_curve(cfg.droop, cfg.nominal_hz))
+    push = RegulationPush(clock)
+    consumer.add(SourceFeed("push:regulation", push.kind, FeedRole.REGULATION, clock, lambda: ready(push),
+                            max_age_s=cfg.regulation_max_age_s, delivered_elsewhere=True))
+    backoff = Backoff(cfg.reconnect_initial_s, cfg.reconnect_max_s)
+
+    def max_age(role: FeedRole) -> float | None:
+        return {FeedRole.REGULATION: cfg.regulation_max_age_s, FeedRole.PRICES: cfg.price_max_age_s}.get(role)
+
+    for feed in cfg.feeds:
+        if feed.enabled:
+            consumer.add(build_feed(feed, clock, telemetry=lambda: fleet_telemetry(fleet),
+                                    load_w=fleet.metered_fleet_w, backoff=backoff, default_max_age_s=max_age,
+                                    signal_in_force=consumer.signal_in_force))
+    return consumer, push
 
 
 def _build_signer(settings: Settings, clock: Clock) -> CertificateSigner:

@@ -168,6 +168,52 @@ class CertificatesSettings(BaseModel):
     ocsp_timeout_s: float = Field(10.0, gt=0)
 
 
+class GridFeedSettings(BaseModel):
+    """One live grid input (csms/grid/build.py, docs/grid.md). Which fields apply depends on `kind`."""
+
+    name: str
+    kind: Literal["openadr-ven", "modbus-regulation", "modbus-frequency", "ws-stream", "regulation-file",
+                  "price-file", "csv-prices", "entsoe", "c37118-frequency"]
+    enabled: bool = True
+    url: str | None = Field(None, description="openadr-ven: the VTN; ws-stream: ws(s)://...; csv-prices: http(s)://")
+    host: str = "127.0.0.1"  # modbus-regulation: bind address; modbus-frequency: the meter; c37118: the PMU
+    port: int = Field(5020, ge=0, le=65535)
+    unit_id: int = Field(1, ge=0, le=255, description="Modbus unit id; c37118-frequency: our PDC id code")
+    address: int = Field(0, ge=0, le=65535, description="modbus-frequency: the frequency register")
+    register_type: Literal["uint16", "int32", "float32"] = "uint16"
+    scale: float = Field(100.0, gt=0, description="modbus-frequency: raw / scale = Hz")
+    input_registers: bool = True
+    interval_s: float = Field(1.0, gt=0, description="polling period (modbus-frequency, csv-prices)")
+    ven_name: str = "csms-fleet"
+    ven_id: str | None = None
+    cert_file: Path | None = None  # openadr-ven: TLS client certificate and key, CA of the VTN
+    key_file: Path | None = None
+    ca_file: Path | None = None
+    vtn_fingerprint: str | None = None
+    path: Path | None = Field(None, description="regulation-file / price-file: the recording")
+    format: str = Field("pjm", description="regulation-file: pjm | caiso; price-file: entsoe | energinet")
+    lead_s: float = Field(86_400.0, ge=0, description="price-file: prices are published this long ahead")
+    token: str | None = Field(None, description="entsoe: the Transparency Platform security token")
+    area: str = Field("", description="entsoe: the bidding zone's EIC code; csv-prices: the area label")
+    currency: str = "EUR"
+    max_age_s: float | None = Field(None, gt=0, description="flag the feed stale after this long without a "
+                                    "signal (default: grid.regulation_max_age_s / grid.price_max_age_s by role)")
+
+
+class GridSettings(BaseModel):
+    """Live grid feeds of `csms serve` (needs fleet.enabled) and their fail-safe (csms/grid/feed.py)."""
+
+    regulation_max_age_s: float = Field(10.0, gt=0, description="a regulation signal older than this decays")
+    regulation_decay_s: float = Field(4.0, ge=0, description="... linearly to 0 over this long (0: at once)")
+    price_max_age_s: float = Field(172_800.0, gt=0, description="a price feed silent this long is flagged stale")
+    reconnect_initial_s: float = Field(1.0, gt=0)
+    reconnect_max_s: float = Field(60.0, gt=0)
+    droop: Literal["none", "fcr-n", "fcr-continental", "fcr-d-up", "fcr-d-down"] = Field(
+        "none", description="frequency feeds: the droop curve applied locally")
+    nominal_hz: float = Field(50.0, gt=0)
+    feeds: list[GridFeedSettings] = []
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSMS_", env_nested_delimiter="__", extra="ignore")
 
@@ -185,6 +231,7 @@ class Settings(BaseSettings):
     clock: ClockSettings = ClockSettings()
     fleet: FleetSettings = FleetSettings()
     certificates: CertificatesSettings = CertificatesSettings()
+    grid: GridSettings = GridSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -24,6 +24,7 @@ from csms.api.audit import ApiMiddleware
 from csms.api.auth import Auth, Role, TokenRegistry
 from csms.api.problems import install_problem_handlers
 from csms.api.routes import admin, campaigns, commands, fleet, live, operations, stations, system, transactions
+from csms.api.routes import grid_feeds as grid_routes
 from csms.api.services import ApiServices
 
 __all__ = ["ApiServices", "create_api"]
@@ -45,7 +46,7 @@ def create_api(services: ApiServices, tokens: TokenRegistry | None = None) -> Fa
                               "admin (see `x-required-role` on each operation). Errors are RFC 9457 problem "
                               "details. Lists page with `limit`/`offset` (headers X-Total-Count, Link).")
     install_problem_handlers(api)
-    for module in (system, stations, commands, operations, campaigns, transactions, fleet, admin, live):
+    for module in (system, stations, commands, operations, campaigns, transactions, fleet, admin, live, grid_routes):
         api.include_router(module.router(services, auth))
     api.mount("/dashboard", StaticFiles(directory=system.DASHBOARD_DIR, html=True), name="dashboard")
     metrics = services.metrics

@@ -16,6 +16,7 @@ from csms.services.gateway import StationGateway
 from csms.store.base import StateStore
 
 if TYPE_CHECKING:  # numpy/highspy only where fleet control is enabled
+    from csms.grid.feed import FeedStatus
     from csms.grid.push import RegulationPush
     from csms.observability.metrics import CsmsMetrics
     from csms.services.fleet_controller import FleetController
@@ -49,3 +50,4 @@ class ApiServices:
     regulation: RegulationPush | None = None
     shutting_down: Callable[[], bool] = _never  # event streams end when this turns true
     audit: AuditLog = field(default_factory=AuditLog)
+    grid_feeds: Callable[[], list[FeedStatus]] | None = None  # live grid feeds' status (csms/grid/feed.py)

@@ -28,3 +28,13 @@ class GridDataError(GridError):
 
 class GridConnectionError(GridError):
     """A live grid peer (an OpenADR VTN) could not be reached or refused us."""
+
+
+class LoopBehindError(GridError):
+    """A run's control loop fell behind its grid signal (samples handed on late, beyond the allowed steps): its
+    score does not measure the fleet and is invalid. `result` is the run's result, kept for inspection."""
+
+    def __init__(self, reason: str, result: object = None) -> None:
+        self.reason = reason
+        self.result = result
+        super().__init__(f"score INVALID: {reason}")

@@ -29,7 +29,10 @@ from csms.services.events import DomainEvent, EventBus
 from csms.store.errors import StoreError
 
 if TYPE_CHECKING:
+    from csms.grid.feed import FeedConsumer
     from csms.services.fleet_controller import FleetController
+
+log = logging.getLogger("csms.metrics")
 
 # No `*_created` series: they double the output and nothing here reads them.
 disable_created_metrics()  # type: ignore[no-untyped-call]
@@ -85,6 +88,60 @@ class _FleetCollector(Collector):
         return [GaugeMetricFamily(name, doc, value=float(value)) for name, (doc, value) in values.items()]
 
 
+class _GridCollector(Collector):
+    """Grid feeds (csms/grid/feed.py) read at scrape time: per feed connected / age / errors / stale, the
+    regulation value in force and whether the fail-safe acts on it, and the signal's age at the last dispatch."""
+
+    def __init__(self, grid: Callable[[], FeedConsumer | None], fleet: Callable[[], FleetController | None]) -> None:
+        self._grid = grid
+        self._fleet = fleet
+
+    def collect(self) -> Iterable[Metric]:
+        grid = self._grid()
+        if grid is None:
+            return []
+        families = {
+            "connected": GaugeMetricFamily("csms_grid_feed_connected", "1 while the feed is connected",
+                                           labels=["feed", "kind"]),
+            "age": GaugeMetricFamily("csms_grid_feed_age_seconds", "time since the feed's last signal",
+                                     labels=["feed", "kind"]),
+            "errors": GaugeMetricFamily("csms_grid_feed_errors", "errors (failed connects, lost links) so far",
+                                        labels=["feed", "kind"]),
+            "stale": GaugeMetricFamily("csms_grid_feed_stale", "1 when the feed is older than its max age",
+                                       labels=["feed", "kind"]),
+        }
+        for status in grid.statuses():
+            labels = [status.name, status.kind]
+            families["connected"].add_metric(labels, float(status.connected))
+            if status.age_s is not None:
+                families["age"].add_metric(labels, status.age_s)
+            families["errors"].add_metric(labels, float(status.errors))
+            families["stale"].add_metric(labels, float(status.stale))
+        value, failsafe = grid.signal_in_force()
+        out: list[Metric] = list(families.values())
+        out.append(GaugeMetricFamily("csms_grid_regulation_in_force", "regulation value sent to the fleet "
+                                     "(after the fail-safe decay)", value=value))
+        out.append(GaugeMetricFamily("csms_grid_failsafe_active", "1 while the regulation signal is stale and "
+                                     "decaying to 0 (the fleet returns to its baseline)", value=float(failsafe)))
+        state = grid.regulation
+        out.append(GaugeMetricFamily("csms_grid_signal_lag_seconds", "age of the latest regulation sample when "
+                                     "it was handed to the controller (now - sampled_at)", value=state.last_age_s))
+        out.append(GaugeMetricFamily("csms_grid_signal_lag_max_seconds", "the worst such age since start",
+                                     value=state.max_age_s))
+        fleet = self._fleet()
+        received_at = state.received_at
+        if fleet is not None and fleet.trace and received_at is not None:
+            age_s = max(0.0, (fleet.trace[-1].at - received_at).total_seconds())
+            out.append(GaugeMetricFamily("csms_grid_signal_age_at_dispatch_seconds", "age of the latest "
+                                         "regulation sample at the last dispatch tick", value=age_s))
+            limit_s = 2 * fleet.settings.dispatch_interval_s
+            behind = state.last_age_s > limit_s
+            out.append(GaugeMetricFamily("csms_grid_loop_behind", "1 when the latest regulation sample reached the "
+                                         "controller more than two dispatch intervals late (alert)",
+                                         value=float(behind)))
+        return out
+
+
 class CsmsMetrics:
     """The node's metrics. `start()` registers the observers, `stop()` removes them."""
 
@@ -106,6 +163,13 @@ class CsmsMetrics:
         self.dispatch_seconds = Histogram("csms_fleet_dispatch_duration_seconds",
                                           "duration of one real-time dispatch tick", buckets=_LATENCY_BUCKETS_S,
                                           registry=r)
+        self.dispatch_interval_seconds = Histogram(
+            "csms_fleet_dispatch_interval_seconds", "real time between the starts of two dispatch ticks (its spread "
+            "around the signal's cadence is the loop's jitter)", buckets=_LATENCY_BUCKETS_S, registry=r)
+        self.signal_to_dispatch_seconds = Histogram(
+            "csms_grid_signal_to_dispatch_seconds", "from a regulation sample's arrival to the end of the dispatch "
+            "tick that hands its setpoints to the charging service (clock time)", buckets=_LATENCY_BUCKETS_S,
+            registry=r)
         self.solve_seconds = Histogram("csms_optimizer_solve_seconds", "fleet plan solve time",
                                        buckets=_SOLVE_BUCKETS_S, registry=r)
         self.store_errors = Counter("csms_store_errors", "state store (Redis) errors seen, by exception class",
@@ -117,6 +181,8 @@ class CsmsMetrics:
         if connections is not None:
             self.connections.set_function(lambda: float(connections()))
         self._fleet: FleetController | None = None
+        self._grid: FeedConsumer | None = None
+        r.register(_GridCollector(lambda: self._grid, lambda: self._fleet))
         self._log_handler = _StoreErrorLogHandler(self.store_errors)
         self._started = False
         r.register(_FleetCollector(lambda: self._fleet))
@@ -133,15 +199,45 @@ class CsmsMetrics:
         self._fleet = fleet
         original: Callable[[], Awaitable[Any]] = fleet.dispatch_once
         histogram = self.dispatch_seconds
+        intervals = self.dispatch_interval_seconds
+        to_dispatch = self.signal_to_dispatch_seconds
+        last_start: list[float] = []
+        dispatched_at: list[object] = [None]
 
         async def timed_dispatch_once() -> Any:
             started = time.perf_counter()
+            if last_start:
+                intervals.observe(started - last_start[0])
+            last_start[:] = [started]
             try:
                 return await original()
             finally:
-                histogram.observe(time.perf_counter() - started)
+                took_s = time.perf_counter() - started
+                histogram.observe(took_s)
+                self._check_overrun(fleet, took_s)
+                grid = self._grid
+                received_at = None if grid is None else grid.regulation.received_at
+                if grid is not None and received_at is not None and received_at is not dispatched_at[0]:
+                    dispatched_at[0] = received_at  # the first tick after a new sample: signal -> setpoints
+                    to_dispatch.observe(max(0.0, (grid.clock.now() - received_at).total_seconds()))
 
         setattr(fleet, "dispatch_once", timed_dispatch_once)  # noqa: B010 - instance attribute, not the class
+
+    def _check_overrun(self, fleet: FleetController, took_s: float) -> None:
+        """Log a dispatch tick that took longer than the dispatch interval (real seconds), with what it did."""
+        grid = self._grid
+        speed = grid.clock.speed if grid is not None else 1.0
+        interval_s = fleet.settings.dispatch_interval_s / max(speed, 1e-9)
+        if took_s <= interval_s:
+            return
+        plan = fleet.plan
+        log.warning("dispatch tick overran its %.3f s interval: took %.3f s for %d EVs (signal lag %.1f s, "
+                    "%d plans so far)", interval_s, took_s, 0 if plan is None else len(plan.evs),
+                    0.0 if grid is None else grid.regulation.last_age_s, fleet.replans)
+
+    def instrument_grid(self, grid: FeedConsumer) -> None:
+        """Read the grid feeds' status at scrape time."""
+        self._grid = grid
 
     def start(self) -> None:
         if self._started:

@@ -31,14 +31,16 @@ import tomli_w
 
 from csms.grid.data import data_path
 from csms.grid.droop import DroopCurve
+from csms.grid.errors import LoopBehindError
+from csms.grid.feed import FeedConsumer, FeedRole, SourceFeed, Window, ready
 from csms.grid.parsers.prices import parse_energinet_fcr, parse_energinet_spot, parse_pjm_regulation_prices
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
-from csms.grid.replay import RegulationReplay, wait_until
-from csms.grid.signals import PriceMarket, RegulationSeries
+from csms.grid.replay import FrequencyReplay, RegulationReplay, wait_until
+from csms.grid.signals import FrequencySeries, PriceMarket, RegulationSeries
 from csms.scenario.fleet_run import ClockMode, FleetRun, FleetRunSpec
 from csms.scenario.frequency import ou_frequency
 from csms.scenario.progress import ProgressCallback, no_progress
-from csms.scenario.regulation import DepartureCheck, departure_checks, resample
+from csms.scenario.regulation import MAX_LAG_STEPS, DepartureCheck, departure_checks, replay_feed, resample
 from csms.scenario.settlement import BreakEven, Settlement, SettlementInputs, break_even, settle
 from csms.scenario.spec import DrMarket, FcrNMarket, FleetGroup, RegulationMarket, RunWindow, ScenarioSpec
 from csms.services.fleet_controller import FleetController, TracePoint
@@ -362,6 +364,9 @@ async def _drive(spec: ScenarioSpec, short: bool, window: RunWindow, run: FleetR
             controller.on_regulation_prices(*_reg_prices(spec, prices, hour))
 
     background: list[asyncio.Task[Any]] = [asyncio.create_task(sampler())]
+    consumer = FeedConsumer(controller, run.clock)  # the grid feed path of `csms serve`, without its watchdog
+    feeds: list[SourceFeed] = []
+    lag_limit_s: float | None = None
     dr: list[DrOutcome] = []
     frequency: np.ndarray | None = None
     notes = list(prices.notes)
@@ -378,30 +383,25 @@ async def _drive(spec: ScenarioSpec, short: bool, window: RunWindow, run: FleetR
         controller.request_replan("service window starts")
         if series is not None:
             replay = RegulationReplay(series, run.clock, start_at=window_start)
-
-            async def pump() -> None:
-                async for sample in replay.signals():
-                    if sample.sampled_at >= window_end:
-                        return
-                    controller.on_regulation(sample.value)
-
-            background.append(asyncio.create_task(pump()))
+            feeds.append(replay_feed(consumer, replay, window_end))
+            await feeds[-1].start(consumer.deliver)
+            lag_limit_s = MAX_LAG_STEPS * series.interval_s
         elif isinstance(market, FcrNMarket):
             freq = ou_frequency(window_start, window.duration_s, step_s=market.frequency_step_s,
                                 std_hz=market.frequency_std_hz, tau_s=market.frequency_tau_s,
                                 seed=market.frequency_seed)
             frequency = np.asarray(freq.values)
             controller.set_droop_curve(DroopCurve.fcr_n())
+            consumer.droop = DroopCurve.fcr_n()  # applied by the consumer, as for a live frequency feed
             notes.append(f"frequency: {freq.source}, {market.frequency_step_s:g} s samples; controller fed every "
                          f"{market.feed_every} sample(s) through the FCR-N droop (full at +-0.1 Hz, no deadband)")
-
-            async def pump_frequency() -> None:
-                for k in range(0, len(freq), market.feed_every):
-                    at = freq.sampled_at(k)
-                    await wait_until(run.clock, at)
-                    controller.on_frequency(float(freq.values[k]))
-
-            background.append(asyncio.create_task(pump_frequency()))
+            fed = FrequencySeries(freq.start_at, freq.interval_s * market.feed_every,
+                                  np.asarray(freq.values)[::market.feed_every], freq.source, freq.label)
+            replay_f = FrequencyReplay(fed, run.clock)
+            feeds.append(SourceFeed(freq.source, replay_f.kind, FeedRole.REGULATION, run.clock,
+                                    lambda: ready(Window(replay_f, window_end))))
+            await feeds[-1].start(consumer.deliver)
+            lag_limit_s = MAX_LAG_STEPS * fed.interval_s
         await run.wait_sim_time(window_end)
         tx_end = await _registers(run)
         departures = await departure_checks(run, window_start)
@@ -412,7 +412,13 @@ async def _drive(spec: ScenarioSpec, short: bool, window: RunWindow, run: FleetR
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
+        for feed in feeds:
+            await feed.stop()
     trace = [p for p in controller.trace if window_start <= p.at < window_end]
+    behind = None if lag_limit_s is None else consumer.behind(lag_limit_s)
+    if behind is not None:
+        log.error("scenario %s: %s; its score is not valid", spec.scenario.name, behind)
+        raise LoopBehindError(behind)
     group_of = {ev_id: g.name for ev_id in samples if (g := _group_of(groups, ev_id)) is not None}
     return _measure(spec, short, window, trace, sample_at, samples, group_of, series, frequency, dr, departures,
                     tx_start, tx_end, prices, window_start, window_end, notes)

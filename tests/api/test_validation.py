@@ -135,6 +135,7 @@ NOTHING_TO_REJECT = {
     ("GET", "/api/v1/whoami"), ("DELETE", "/api/v1/tokens/{id_token}"), ("DELETE", "/api/v1/api-tokens/{token_id}"),
     ("DELETE", "/api/v1/grid/dr-events/{event_id}"),
     ("GET", "/api/v1/firmware-campaigns"),
+    ("GET", "/api/v1/grid/feeds"),
     ("GET", "/api/v1/events/stream"),  # kinds: any comma-separated names; unknown kinds just never match
 }
 
