@@ -71,9 +71,9 @@ def settle_block(award: BlockAward, availability: AvailabilityAssessment, tracki
 
 def settle(blocks: Iterable[BlockSettlement], *, energy_kwh: Decimal = Decimal(0),
            energy_price_yen_per_kwh: Decimal = Decimal(0), discharged_kwh: Decimal = Decimal(0),
-           wear_yen_per_kwh: Decimal = Decimal(0)) -> Settlement:
-    """Sum the blocks and add the kWh settlement (+ `energy_kwh` = upward energy sold) and wear; every total
-    is rounded to whole yen (half-even) once, at the end."""
+           wear_yen_per_kwh: Decimal = Decimal(0), energy_yen: Decimal | None = None) -> Settlement:
+    """Sum the blocks and add the kWh settlement (+ `energy_kwh` = upward energy sold at one price, or an
+    already priced `energy_yen`) and wear; every total is rounded to whole yen (half-even) once, at the end."""
     revenue = withheld = penalty = Decimal(0)
     by_product: dict[str, Decimal] = {}
     for block in blocks:
@@ -87,6 +87,7 @@ def settle(blocks: Iterable[BlockSettlement], *, energy_kwh: Decimal = Decimal(0
 
     return Settlement(
         delta_kw_revenue_yen=yen(revenue), withheld_yen=yen(withheld), penalty_yen=yen(penalty),
-        energy_yen=yen(energy_kwh * energy_price_yen_per_kwh), wear_yen=yen(discharged_kwh * wear_yen_per_kwh),
+        energy_yen=yen(energy_kwh * energy_price_yen_per_kwh if energy_yen is None else energy_yen),
+        wear_yen=yen(discharged_kwh * wear_yen_per_kwh),
         by_product_yen={code: yen(v) for code, v in sorted(by_product.items())},
     )
