@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from csms.grid.japan.jepx import SLOTS_PER_DAY
+from csms.grid.japan._time import SLOTS_PER_DAY
 from csms.scenario.cli import main as scenario_main
 from csms.scenario.japan import (
     is_japan_scenario,
