@@ -10,7 +10,7 @@ from the scenario's seed. Each day D:
    upward kW and kWh, derated by `offer_fraction`) and price forecasts (the mean of the same block's area price
    over the previous 7 days of results) go into `plan_day_ahead`;
 2. an offer is awarded when the area procured something in the block and our bid is at most the highest
-   awarded price there; pay-as-bid;
+   awarded price there, for at most `max_share_of_area_awards` of the MW the area awarded; pay-as-bid;
 3. in the block, each unit is online with probability 1 - `unit_offline_probability` (a V2H unit that stopped
    answering ECHONET Lite, a car unplugged early, a workplace charger faulted); アセスメントⅠ compares the
    capability of the online units with the award (stacked products take it in offer order);
@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,9 @@ class Market(_Model):
     bid_fraction: float = Field(gt=0, le=1)
     offer_fraction: float = Field(gt=0, le=1)
     unit_offline_probability: float = Field(ge=0, le=1)
+    max_share_of_area_awards: float = Field(1.0, gt=0)
+    """Price-taker guard: we win at most this share of the MW the area actually awarded in the block (a thin
+    market, e.g. 一次オフライン with a few MW awarded, would otherwise be ours at the clearing price)."""
     activation_probability: dict[str, float]
     activated_fraction: dict[str, float]
     availability_penalty_multiple: float = Field(ge=0)
@@ -369,17 +372,21 @@ def _run_block(spec: JapanScenario, result: RunResult, rng: random.Random, rules
         market = markets[offer.product_code].get((day, block))
         if market is None or market.procured_mw <= 0 or offer.price_yen_per_kw > Decimal(str(market.max_price)):
             continue
+        awarded_kw = min(offer.kw, Decimal(str(spec.market.max_share_of_area_awards * market.awarded_mw * 1000))
+                         .quantize(Decimal(1), rounding=ROUND_FLOOR))
+        if awarded_kw <= 0 or awarded_kw < Decimal(str(spec.market.min_offer_kw)):
+            continue
         out.awarded_blocks += 1
-        out.awarded_kw_blocks += float(offer.kw)
+        out.awarded_kw_blocks += float(awarded_kw)
         out.market_awarded_mw_blocks += market.awarded_mw
         p = product(offer.product_code)
-        award = BlockAward(p, offer.start_at, offer.kw, offer.price_yen_per_kw, offer.baseline_kw)
+        award = BlockAward(p, offer.start_at, awarded_kw, offer.price_yen_per_kw, offer.baseline_kw)
         availability_result = assess_availability(award, capability)
         out.assessment1_failed += not availability_result.passed
         samples: list[tuple[Decimal, Decimal]] = []
         if rng.random() < spec.market.activation_probability.get(p.code, 0.0):
             out.activated_blocks += 1
-            commanded = offer.kw * Decimal(str(spec.market.activated_fraction.get(p.code, 1.0)))
+            commanded = awarded_kw * Decimal(str(spec.market.activated_fraction.get(p.code, 1.0)))
             delivered = min(commanded, max(Decimal(0), capability))
             samples.append((commanded, offer.baseline_kw - delivered))
             kwh = float(delivered) * 0.5
@@ -392,7 +399,7 @@ def _run_block(spec: JapanScenario, result: RunResult, rng: random.Random, rules
         tracking = assess_tracking(award, samples)
         out.assessment2_failed += not tracking.passed
         result.settlements.append(settle_block(award, availability_result, tracking, rules))
-        capability -= offer.kw
+        capability -= awarded_kw
     return v2h_energy
 
 
@@ -442,6 +449,9 @@ def report_data(result: RunResult) -> dict[str, Any]:
             "revenue_multiple_needed": round(cost_year / net_year, 2) if net_year > 0 else None,
             "v2h_payback_years": round(spec.v2h.count * econ.v2h_extra_cost_yen / net_year, 1)
             if net_year > 0 else None,
+            "revenue_multiple_needed_on_one_product": {
+                code: (round(cost_year / (float(v) * year), 2) if v > 0 else None)
+                for code, v in settlement.by_product_yen.items()},
         },
         "upward_kwh_year": round(result.upward_kwh * year), "eprx_award_shares_by_resource": {
             code: {k: round(v, 4) for k, v in shares.items()} for code, shares in result.vpp_shares.items()},
@@ -468,7 +478,10 @@ def write_markdown(data: dict[str, Any], out: Path) -> Path:
               f"{y['wear']:,} | {y['net']:,} | {y['costs']:,} |", "",
               f"Net per vehicle-year: {data['per_vehicle_year_yen']['net']:,.0f} yen against "
               f"{data['per_vehicle_year_yen']['costs']:,.0f} yen of costs. Break-even needs "
-              f"{be['revenue_multiple_needed']}x this revenue; V2H payback {be['v2h_payback_years']} years.", ""]
+              f"{be['revenue_multiple_needed']}x this revenue; V2H payback {be['v2h_payback_years']} years. On one "
+              "product alone (its ΔkW net, no kWh or wear) it needs: "
+              + ", ".join(f"{code} {m}x" for code, m in be["revenue_multiple_needed_on_one_product"].items())
+              + ".", ""]
     if data["eprx_award_shares_by_resource"]:
         lines += ["EPRX award shares by resource type (Source: EPRX):", ""]
         for code, shares in data["eprx_award_shares_by_resource"].items():

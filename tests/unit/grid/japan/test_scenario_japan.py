@@ -111,3 +111,11 @@ def test_csms_scenario_run_dispatches_to_the_japan_runner(data_dir: Path, tmp_pa
     assert data["kind"] == "japan" and data["days"] == 14
     assert "アセスメントⅠ" in (out / "japan_kyushu.md").read_text(encoding="utf-8")
     assert "net per vehicle-year" in capsys.readouterr().out
+
+
+def test_share_cap_below_the_minimum_offer_wins_nothing(data_dir: Path) -> None:
+    spec = load_japan_scenario(SCENARIO)
+    capped = spec.model_copy(update={"market": spec.market.model_copy(update={"max_share_of_area_awards": 0.005})})
+    data = report_data(run_japan(capped, short=True))  # 0.5 % of 100 MW = 500 kW < the 1,000 kW minimum
+    assert all(p["awarded_blocks"] == 0 and p["offered_blocks"] > 0 for p in data["products"].values())
+    assert data["year_yen"]["delta_kw_revenue"] == 0
