@@ -305,7 +305,8 @@ def run_japan(spec: JapanScenario, *, short: bool = False) -> RunResult:
         spot_by_day[s.delivery_date][s.slot] = s
     markets = {code: market_by_slot(parse_eprx_history(require_data_file(*spec.data.eprx[code].split("/"))),
                                     _AREA_JA[area], spec.data.eprx_procurement) for code in spec.market.products}
-    days = sorted(d for d, slots in spot_by_day.items() if len(slots) == SLOTS_PER_DAY)
+    days = sorted(d for d, slots in spot_by_day.items()  # whole days with an area price in every slot
+                  if len(slots) == SLOTS_PER_DAY and all(s.has_price(area) for s in slots.values()))
     limit = spec.run.short_days if short else spec.run.days
     days = days[:limit] if limit else days
     products = [product(code) for code in spec.market.products]

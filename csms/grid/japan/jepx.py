@@ -2,7 +2,8 @@
 
 Formats (gzip-compressed UTF-8 CSV from JEPX's yearly downloads; see docs/japan.md):
 - Day-ahead spot (`parse_jepx_spot`), 19 columns: 受渡日 (YYYY/MM/DD), 時刻コード (1..48), bid/cleared volumes
-  (kWh), システムプライス and nine エリアプライス (円/kWh), block-bid volumes. 0.01 円/kWh is the price floor.
+  (kWh), システムプライス and nine エリアプライス (円/kWh), block-bid volumes. 0.01 円/kWh is the price floor. A
+  blank area price (an area not traded: Hokkaido after the 2018-09-06 blackout) is left out, noted once a day.
 - Intraday (`parse_jepx_intraday`), 9 columns: 年月日, 時刻コード, 始値/高値/安値/終値/平均 (円/kWh), 約定量合計 (kWh),
   約定件数. A slot without trades has blank prices: it is skipped with a note.
 
@@ -40,6 +41,11 @@ _INTRADAY_COLUMNS: Final = ("年月日", "時刻コード", "始値(円/kWh)", "
                             "平均(円/kWh)", "約定量合計(kWh)", "約定件数")
 
 
+def _check_area(area: str) -> None:
+    if area != "system" and area not in AREAS:
+        raise ValueError(f"unknown JEPX area {area!r}; one of system, {', '.join(AREAS)}")
+
+
 @dataclass(frozen=True, slots=True)
 class SpotSlot:
     """One JEPX day-ahead slot: the system price and the nine area prices in 円/kWh."""
@@ -55,17 +61,23 @@ class SpotSlot:
     def end_at(self) -> datetime:
         return self.start_at + SLOT
 
+    def has_price(self, area: str) -> bool:
+        """False when the area was not traded in this slot (a blank cell: Hokkaido after the 2018-09-06 blackout)."""
+        _check_area(area)
+        return area == "system" or area in self.area_yen_per_kwh
+
     def price_yen_per_kwh(self, area: str) -> float:
-        """The price in `area` (a key of `AREAS`) or "system"."""
+        """The price in `area` (a key of `AREAS`) or "system"; `LookupError` if the area was not traded."""
+        _check_area(area)
         if area == "system":
             return self.system_yen_per_kwh
         try:
             return self.area_yen_per_kwh[area]
         except KeyError:
-            raise ValueError(f"unknown JEPX area {area!r}; one of system, {', '.join(AREAS)}") from None
+            raise LookupError(f"no {area} price on {self.delivery_date} slot {self.slot} (area not traded)") from None
 
     def at_floor(self, area: str) -> bool:
-        return self.price_yen_per_kwh(area) <= PRICE_FLOOR_YEN_PER_KWH
+        return self.has_price(area) and self.price_yen_per_kwh(area) <= PRICE_FLOOR_YEN_PER_KWH
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +140,17 @@ def parse_jepx_spot(path: Path | str) -> Parsed[SpotSlot]:
     index = header_index(header, required, source=source)
     width = len(header.fields)
     seen: dict[tuple[date, int], int] = {}
+    untraded: dict[tuple[date, str], int] = {}
     slots: list[SpotSlot] = []
     for row in rows[1:]:
         expect_fields(row, width, source=source)
         day = _parse_day(row.fields[index[_SPOT_DAY]], source=source, line=row.line, column=_SPOT_DAY)
         slot = _parse_slot(row.fields[index[_SPOT_SLOT]], source=source, line=row.line, column=_SPOT_SLOT)
         _check_order(seen, (day, slot), row, source=source)
-        areas = {key: _price(row, index[col], col, source=source) for key, col in _AREA_COLUMNS.items()}
+        areas = {key: _price(row, index[col], col, source=source) for key, col in _AREA_COLUMNS.items()
+                 if row.fields[index[col]].strip()}
+        for key in _AREA_COLUMNS.keys() - areas.keys():
+            untraded.setdefault((day, key), row.line)
         slots.append(SpotSlot(
             delivery_date=day, slot=slot, start_at=slot_start_utc(day, slot),
             system_yen_per_kwh=_price(row, index[_SPOT_SYSTEM], _SPOT_SYSTEM, source=source),
@@ -143,7 +159,10 @@ def parse_jepx_spot(path: Path | str) -> Parsed[SpotSlot]:
                                     column=_SPOT_VOLUME),
         ))
     slots.sort(key=lambda s: s.start_at)
-    return Parsed(tuple(slots), tuple(_short_day_notes(seen, source)))
+    notes = _short_day_notes(seen, source) + [
+        ParseNote(source, line, f"{day}: no {AREAS[area]} ({area}) price from this line on that day (area not traded)")
+        for (day, area), line in sorted(untraded.items())]
+    return Parsed(tuple(slots), tuple(notes))
 
 
 def _short_day_notes(seen: dict[tuple[date, int], int], source: str) -> list[ParseNote]:
@@ -189,11 +208,12 @@ def parse_jepx_intraday(path: Path | str) -> Parsed[IntradaySlot]:
 
 
 def spot_price_signals(slots: Iterable[SpotSlot], area: str) -> tuple[PriceSignal, ...]:
-    """Day-ahead `PriceSignal`s for `area` ("system" or a key of `AREAS`): JPY per MWh (円/kWh x 1000)."""
+    """Day-ahead `PriceSignal`s for `area` ("system" or a key of `AREAS`): JPY per MWh (円/kWh x 1000); slots
+    where the area was not traded are left out."""
     return tuple(
         PriceSignal(start_at=s.start_at, end_at=s.end_at, price_per_mwh=s.price_yen_per_kwh(area) * 1000.0,
                     currency="JPY", market=PriceMarket.ENERGY_DAY_AHEAD, area=f"JEPX-{area}", source=SOURCE_JEPX)
-        for s in slots
+        for s in slots if s.has_price(area)
     )
 
 

@@ -88,3 +88,21 @@ def test_intraday_average_outside_range_is_refused(tmp_path: Path) -> None:
     with pytest.raises(GridDataError, match=r"average 12\.0 outside") as info:
         parse_jepx_intraday(path)
     assert info.value.line == 2 and info.value.source == str(path)
+
+
+def test_blank_area_price_means_not_traded(tmp_path: Path) -> None:
+    def hokkaido_blank(slot: int) -> str:
+        fields = spot_line("2018/09/07", slot).split(",")
+        fields[6] = ""  # エリアプライス北海道
+        return ",".join(fields)
+
+    text = "\n".join([SPOT_HEADER, hokkaido_blank(1), hokkaido_blank(2)]) + "\n"
+    parsed = parse_jepx_spot(write(tmp_path / "spot.csv", text))
+    slot = parsed.items[0]
+    assert not slot.has_price("hokkaido") and slot.has_price("tokyo")
+    with pytest.raises(LookupError, match="area not traded"):
+        slot.price_yen_per_kwh("hokkaido")
+    assert spot_price_signals(parsed.items, "hokkaido") == ()
+    assert len(spot_price_signals(parsed.items, "tokyo")) == 2
+    assert [(n.line, n.message) for n in parsed.notes if "not traded" in n.message] == [
+        (2, "2018-09-07: no 北海道 (hokkaido) price from this line on that day (area not traded)")]
