@@ -111,3 +111,51 @@ async def test_closed_device_times_out(rig: Rig) -> None:
     rig.device.close()
     assert await rig.resource.set_power_w(1000) is None
     assert rig.resource.status is ResourceStatus.OFFLINE
+
+
+async def test_gateway_follows_a_tertiary_command_and_loses_a_unit() -> None:
+    """A 15 kW 三次② award served by three V2H units over UDP; then one unit drops off and both assessments fail."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from csms.echonet.gateway import V2hGateway
+    from csms.grid.japan.assessment import BlockAward, assess_availability, assess_tracking
+    from csms.grid.japan.products import TERTIARY_2
+
+    devices = [SimulatedV2hDevice(V2hModel(leaf())) for _ in range(3)]
+    client = await EchonetClient.open(LOOPBACK, 0)
+    try:
+        resources = []
+        for n, device in enumerate(devices):
+            host, port = await device.start(LOOPBACK, 0)
+            resources.append(V2hResource(V2hEndpoint(f"v2h-{n}", host, port), client, timeout_s=0.5))
+        gateway = V2hGateway(resources)
+        await gateway.refresh_all()
+        assert gateway.headroom().discharge_w == 3 * 5900
+        award = BlockAward(TERTIARY_2, datetime(2026, 6, 1, 12, tzinfo=UTC), Decimal(15), Decimal("3.00"),
+                           baseline_kw=Decimal(0))
+        done = await gateway.dispatch_w(-15_000)
+        assert sorted(done.setpoints_w.values()) == [-5000, -5000, -5000]
+        assert done.measured_w == -15_000 and done.unanswered == ()
+        measured_kw = Decimal(done.measured_w) / 1000
+        assert assess_tracking(award, [(Decimal(15), measured_kw)]).passed
+        assert assess_availability(award, Decimal(gateway.headroom().discharge_w) / 1000).passed
+
+        devices[2].silent = True
+        for r in resources:
+            r._timeout_s = 0.05
+        states = await gateway.refresh_all()
+        assert states["v2h-2"] is None and resources[2].status is ResourceStatus.OFFLINE
+        headroom = gateway.headroom()
+        assert (headroom.online, headroom.offline, headroom.discharge_w) == (2, 1, 2 * 5900)
+        done = await gateway.dispatch_w(-15_000)
+        assert set(done.setpoints_w) == {"v2h-0", "v2h-1"} and done.measured_w == -11_800
+        measured_kw = Decimal(done.measured_w) / 1000
+        tracking = assess_tracking(award, [(Decimal(15), measured_kw)])
+        assert not tracking.passed and tracking.worst_error_kw == Decimal("3.2")
+        availability = assess_availability(award, Decimal(headroom.discharge_w) / 1000)
+        assert not availability.passed and availability.shortfall_kw == Decimal("3.2")
+    finally:
+        client.close()
+        for device in devices:
+            device.close()
