@@ -4,6 +4,7 @@
 - `eprx`: EPRX result files (by area, by resource type, the FY2021-2025 history).
 - `products`: the six EPRX products as data; `assessment`: アセスメントⅠ/Ⅱ; `settlement`: yen, exactly.
 - `bidding`: the 14:00 JST day-ahead offer for the next day's 48 blocks.
+- `series`: the prices as evenly spaced `SampledSeries`.
 
 The JEPX and EPRX files carry no open licence: they are never in the repository; read them via `CSMS_DATA_DIR`.
 """
