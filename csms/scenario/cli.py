@@ -42,6 +42,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from csms.scenario.japan import is_japan_scenario  # the JEPX/EPRX scenario has its own runner
+    if is_japan_scenario(find_config_file(args.file)):
+        from csms.scenario.japan import main as japan_main
+        return japan_main(find_config_file(args.file), short=args.short,
+                          out=args.out if args.out is not None else fresh_out_dir("scenario-japan"))
     spec = load_scenario(find_config_file(args.file))
     if not plots_available():
         print(f"note: {PLOTS_MISSING}", flush=True)
