@@ -114,7 +114,7 @@ class FleetController:
         self.settings = settings
         self._default_min_soc = default_min_soc
         self._site_limits = site
-        self._options = planner_options or PlannerOptions()
+        self._options = planner_options or PlannerOptions(time_preference_per_kwh_h=settings.time_preference_per_kwh_h)
         self.inputs = FleetInputs()
         self.plan: ActivePlan | None = None
         self.telemetry = FleetTelemetry()
