@@ -30,8 +30,8 @@ from csms.security.renewal import CertificateRenewal
 from csms.security.signing import CertificateSigner
 from csms.server.connections import ConnectionRegistry
 from csms.server.ocpp_server import ConnectionListener, OcppServer
-from csms.server.throttle import AuthThrottle
 from csms.server.tls import TlsEndpoint, recording_hook
+from csms.services.auth_throttle import AuthThrottle
 from csms.services.call_effects import CallEffects
 from csms.services.certificates_station import OcspCertificateAuthority
 from csms.services.charging import ChargingService

@@ -26,6 +26,7 @@ from csms.api.problems import install_problem_handlers
 from csms.api.routes import admin, campaigns, commands, fleet, live, operations, stations, system, transactions
 from csms.api.routes import grid_feeds as grid_routes
 from csms.api.services import ApiServices
+from csms.services.auth_throttle import AuthThrottle
 
 __all__ = ["ApiServices", "create_api"]
 
@@ -34,12 +35,14 @@ SETTINGS_TOKEN_NAME = "configured admin"  # the dashboard shows "configured admi
 DOCS_ASSETS_URL = "/docs-assets"  # Swagger UI and ReDoc JS/CSS, served from the fastapi-offline package
 
 
-def create_api(services: ApiServices, tokens: TokenRegistry | None = None) -> FastAPI:
-    """The ASGI app. `tokens` defaults to an in-memory registry seeded with `services.api_token` as admin."""
+def create_api(services: ApiServices, tokens: TokenRegistry | None = None, *,
+               throttle: AuthThrottle | None = None) -> FastAPI:
+    """The ASGI app. `tokens` defaults to an in-memory registry seeded with `services.api_token` as admin;
+    `throttle` (default: 5 failed tokens per source address, then a doubling backoff) answers 429 to guessing."""
     if tokens is None:
         tokens = TokenRegistry(services.clock)
         tokens.seed(services.api_token, token_id=SETTINGS_TOKEN_ID, name=SETTINGS_TOKEN_NAME, role=Role.ADMIN)
-    auth = Auth(tokens)
+    auth = Auth(tokens, throttle if throttle is not None else AuthThrottle(services.clock))
     # /docs (Swagger UI) and /redoc load their JS/CSS from this server, not a CDN: they work offline
     api = FastAPIOffline(title="V2G CSMS operator API", version="1", static_url=DOCS_ASSETS_URL,
                   description="Operator REST API of the V2G CSMS. Bearer tokens with roles viewer < operator < "

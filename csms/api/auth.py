@@ -9,6 +9,7 @@ settings (`api.token`) is seeded as an admin token at every start.
 import enum
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from csms.api.problems import FORBIDDEN, UNAUTHORIZED, ApiProblem
 from csms.domain.clock import Clock
+from csms.services.auth_throttle import AuthThrottle
 
 
 class Role(enum.StrEnum):
@@ -122,23 +124,34 @@ _BEARER = HTTPBearer(auto_error=False, description="API token; roles viewer < op
 class Auth:
     """FastAPI dependencies that authenticate the bearer token and check its role."""
 
-    def __init__(self, tokens: TokenRegistry) -> None:
+    def __init__(self, tokens: TokenRegistry, throttle: AuthThrottle | None = None) -> None:
         self.tokens = tokens
+        self._throttle = throttle  # failed tokens back off per source address (429 + Retry-After)
         self._dependencies = {role: self._dependency(role) for role in Role}
 
     def _dependency(self, required: Role) -> Callable[..., Principal]:
-        tokens = self.tokens
+        tokens, throttle = self.tokens, self._throttle
 
         def authorize(request: Request,
                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> Principal:
             if credentials is None:
                 raise ApiProblem(401, "a bearer token is required (Authorization: Bearer <token>)",
                                  type_=UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+            source = request.client.host if request.client is not None else "unknown"
+            key = f"api:{source}"
+            if throttle is not None and (wait_s := throttle.retry_after_s(key, source)) > 0:
+                raise ApiProblem(429, f"too many failed tokens from {source}: retry in {math.ceil(wait_s)} s",
+                                 type_=UNAUTHORIZED, title="Too many failed attempts",
+                                 headers={"Retry-After": str(math.ceil(wait_s))})
             principal = tokens.authenticate(credentials.credentials)
             if principal is None:
                 request.state.actor = "invalid-token"
+                if throttle is not None:
+                    throttle.failed(key, source)
                 raise ApiProblem(401, "unknown or revoked token", type_=UNAUTHORIZED,
                                  headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            if throttle is not None:
+                throttle.succeeded(key)
             request.state.principal = principal
             if not principal.role.allows(required):
                 raise ApiProblem(403, f"this needs the {required.value} role; token {principal.name!r} has "

@@ -24,8 +24,8 @@ from http import HTTPStatus
 
 from csms.domain.ids import StationId
 from csms.security.events import SecurityEvents
-from csms.server.throttle import AuthThrottle
 from csms.server.tls import PeerCertificate
+from csms.services.auth_throttle import AuthThrottle
 from csms.services.credentials import AuthResult, CredentialService
 from csms.store.errors import StoreError
 

@@ -41,8 +41,8 @@ from csms.security.events import SecurityEvents
 from csms.server.connections import ConnectionRegistry, StationConnection
 from csms.server.handshake import Admitted, HandshakeAuth, parse_basic_auth
 from csms.server.log_limit import PerStationLogLimit, install_session_log_limit, remove_session_log_limit
-from csms.server.throttle import AuthThrottle
 from csms.server.tls import PeerCertificate, TlsEndpoint, peer_certificate, recording_hook
+from csms.services.auth_throttle import AuthThrottle
 from csms.services.credentials import CredentialService
 from csms.services.events import DomainEvent
 from csms.settings import OcppSettings

@@ -22,6 +22,7 @@ from csms.errors import StationNotConnected
 from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import validate
 from csms.ocpp.versions import OcppVersion
+from csms.services.auth_throttle import AuthThrottle
 from csms.services.call_effects import CallEffects
 from csms.services.charging import ChargingService
 from csms.services.commands import CommandService
@@ -102,8 +103,10 @@ async def serving(api: FastAPI) -> AsyncIterator[str]:
 
 
 def harness(*, store: StateStore | None = None, clock: Clock | None = None, fleet: Any = None,
-            ocpp_listening: Callable[[], bool] = lambda: True, regulation: Any = None) -> Harness:
-    """The API with one token per role (admin = the settings token)."""
+            ocpp_listening: Callable[[], bool] = lambda: True, regulation: Any = None,
+            failed_tokens_before_backoff: int = 1_000_000) -> Harness:
+    """The API with one token per role (admin = the settings token). The role tests send hundreds of invalid
+    tokens from one client, so the token throttle only trips where a test asks for it."""
     store = store or MemoryStore()
     clock = clock or ScaledClock(NOW, 1.0)
     events = EventBus()
@@ -121,4 +124,6 @@ def harness(*, store: StateStore | None = None, clock: Clock | None = None, flee
     tokens = {Role.ADMIN: ADMIN}
     for role in (Role.VIEWER, Role.OPERATOR):
         _, tokens[role] = registry.create(f"{role.value}-user", role, created_by="test")
-    return Harness(create_api(services, registry), services, gateway, store, events, metrics, tokens)
+    throttle = AuthThrottle(clock, failures_before_backoff=failed_tokens_before_backoff)
+    return Harness(create_api(services, registry, throttle=throttle), services, gateway, store, events, metrics,
+                   tokens)

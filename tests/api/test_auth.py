@@ -8,7 +8,8 @@ import re
 import pytest
 
 from csms.api.auth import Role
-from tests.api.helpers import ADMIN, Harness, harness
+from csms.domain.clock import ManualClock
+from tests.api.helpers import ADMIN, NOW, Harness, harness
 
 PATH_VALUES = {"station_id": "ST-1", "evse_id": "1", "transaction_id": "T-1", "id_token": "RFID-1",
                "token_id": "tok_unknown", "event_id": "dr-1", "kind": "event", "reservation_id": "1",
@@ -181,3 +182,21 @@ async def test_every_command_is_audited_with_who_what_when_and_result_and_reads_
     assert first["at"].startswith("2026-06-01T12:00")
     assert "not connected" in entries[-2]["detail"]
     assert [e["seq"] for e in mine] == [first["seq"]]
+
+
+async def test_guessed_tokens_back_off_per_source_with_429_and_retry_after() -> None:
+    """130 bearer-token guesses a second were answered 401 forever; now the 6th failure from one address within
+    the window is refused 429 with Retry-After, the right token included, until the backoff passes."""
+    clock = ManualClock(NOW)
+    h = harness(clock=clock, failed_tokens_before_backoff=5)
+    async with h.client(None) as http:
+        guesses = [await http.get("/api/v1/stations", headers={"Authorization": f"Bearer guess-{i}"})
+                   for i in range(5)]
+        throttled = await http.get("/api/v1/stations", headers={"Authorization": "Bearer guess-5"})
+        right_token_meanwhile = await http.get("/api/v1/stations", headers={"Authorization": f"Bearer {ADMIN}"})
+        clock.advance(float(throttled.headers["Retry-After"]))
+        after_backoff = await http.get("/api/v1/stations", headers={"Authorization": f"Bearer {ADMIN}"})
+    assert [g.status_code for g in guesses] == [401] * 5
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) >= 1
+    assert right_token_meanwhile.status_code == 429
+    assert after_backoff.status_code == 200

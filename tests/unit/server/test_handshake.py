@@ -9,8 +9,8 @@ from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId
 from csms.security.events import SecurityEvents
 from csms.server.handshake import Admitted, HandshakeAuth, Refused
-from csms.server.throttle import AuthThrottle
 from csms.server.tls import PeerCertificate
+from csms.services.auth_throttle import AuthThrottle
 from csms.services.credentials import CredentialService
 from csms.store.errors import StoreUnavailable
 from csms.store.memory import MemoryStore

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from csms.domain.clock import ManualClock
 from csms.security.events import SecurityEvents
 from csms.server.log_limit import PerStationLogLimit
-from csms.server.throttle import AuthThrottle
+from csms.services.auth_throttle import AuthThrottle
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

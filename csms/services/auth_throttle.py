@@ -1,4 +1,6 @@
-"""Backoff for failed handshake authentication, per station id and per source address.
+"""Backoff for failed authentication, per key (a station id, or the API's `api:<address>`) and per source address.
+
+Used by the OCPP handshake and the operator API's bearer-token check.
 
 Only failures count: a reconnect storm of stations with valid credentials never trips it. After
 `failures_before_backoff` failures for a station id (ten times as many for a source address, since many
