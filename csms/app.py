@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import uvicorn
 from redis.asyncio import Redis
 
+from csms.bundled import find_config_file
 from csms.cluster.directory import StationDirectory
 from csms.cluster.gateway import ClusterGateway
 from csms.cluster.leader import LeaderLease
@@ -22,6 +23,7 @@ from csms.handlers.security import sign_certificate_with
 from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import compiled_validator, schema_actions
 from csms.ocpp.versions import OcppVersion
+from csms.optimizer.io import load_site_topology
 from csms.security.book import CertificateBook
 from csms.security.ca import LocalCa, check_ca_trusted
 from csms.security.events import SecurityEvents
@@ -286,6 +288,7 @@ def build_app(
         tls=tls,
     )
     v2g = settings.v2g
+    topology = load_site_topology(find_config_file(v2g.site_topology_file)) if v2g.site_topology_file else None
     charging = ChargingService(
         gateway, store, clock, events,
         site=SiteLimits(v2g.site_import_limit_w, v2g.site_export_limit_w),
@@ -293,13 +296,14 @@ def build_app(
         max_discharge_validity_s=v2g.max_discharge_validity_s,
         default_min_soc=v2g.default_min_soc,
         max_offline_duration_s=v2g.max_offline_duration_s,
-        use_dynamic_profiles=v2g.use_dynamic_profiles, facts_ttl_s=v2g.envelope_facts_ttl_s,
+        use_dynamic_profiles=v2g.use_dynamic_profiles, facts_ttl_s=v2g.envelope_facts_ttl_s, topology=topology,
     )
     fleet = None
     if settings.fleet.enabled:
         from csms.services.fleet_controller import FleetController
 
-        fleet = FleetController(store, charging, clock, events, settings.fleet, default_min_soc=v2g.default_min_soc)
+        fleet = FleetController(store, charging, clock, events, settings.fleet, default_min_soc=v2g.default_min_soc,
+                                topology=topology)
     elif v2g.default_charge_policy:  # subscribes to the event bus, which keeps it
         DefaultChargingPolicy(charging, store, events, fallback_power_w=v2g.default_charge_power_w)
     metrics = CsmsMetrics(connections=lambda: len(registry))

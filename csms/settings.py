@@ -123,6 +123,9 @@ class V2gSettings(BaseModel):
     use_dynamic_profiles: bool = True  # OCPP 2.1: later setpoints as UpdateDynamicSchedule where supported
     envelope_facts_ttl_s: float = Field(5.0, ge=0, description="re-read EV needs and SoC from the store at most "
                                         "this often per EVSE (this node's events refresh them in between)")
+    site_topology_file: Path | None = Field(None, description="config/sites/*.toml: the site's feeders, panels and "
+                                            "transformers with per-phase limits; the planner, the dispatcher, the "
+                                            "checker and every command's envelope keep to them")
     default_charge_policy: bool = Field(True, description="with fleet control off, answer an EV's charging needs "
                                         "with a charge-now TxProfile (OCPP K15; csms/services/default_policy.py)")
     default_charge_power_w: float = Field(11_000.0, gt=0, description="the default policy's power when neither "

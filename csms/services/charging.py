@@ -27,6 +27,7 @@ from csms.domain.clock import Clock
 from csms.domain.composite_check import CompositeCheck
 from csms.domain.ids import StationId
 from csms.domain.schedule import PowerSchedule, ProfilePurpose, constant_schedule
+from csms.domain.topology import SiteTopology
 from csms.errors import CsmsError
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
@@ -50,7 +51,7 @@ class ChargingService:
                  max_station_calls_per_s: int | None = 4,
                  max_discharge_validity_s: int = 900, default_min_soc: float = 0.2,
                  max_offline_duration_s: int = 300, use_dynamic_profiles: bool = True,
-                 facts_ttl_s: float = 5.0) -> None:
+                 facts_ttl_s: float = 5.0, topology: SiteTopology | None = None) -> None:
         self._gateway = gateway
         self._store = store
         self._clock = clock
@@ -63,7 +64,8 @@ class ChargingService:
                                       max_station_calls_per_s=max_station_calls_per_s,
                                       max_offline_duration_s=max_offline_duration_s,
                                       use_dynamic_profiles=use_dynamic_profiles)
-        self._ledgers = PowerLedgers(clock, self._site, may_do=self._outbox.may_do, evses_of=self._outbox.evses_of)
+        self._ledgers = PowerLedgers(clock, self._site, may_do=self._outbox.may_do, evses_of=self._outbox.evses_of,
+                                     topology=topology)
         self._verifier = CompositeVerifier(gateway, store, clock, events, capabilities=self.capabilities,
                                            outbox=self._outbox)
 
@@ -108,7 +110,7 @@ class ChargingService:
             station=station if station_rated else None,
             station_others=self._ledgers.station_others(station_id, schedule.evse_id, start_s)
             if station_rated else None,
-            evses=evses), caps
+            evses=evses, topology_room=self._ledgers.topology_room(station_id, schedule.evse_id, start_s)), caps
 
     async def _evses_under(self, station_id: str, schedule: PowerSchedule) -> int:
         """How many EVSEs `schedule` drives: all of the station's for a TxDefaultProfile on EVSE 0 (OCPP applies

@@ -44,8 +44,10 @@ import numpy as np
 
 from csms.domain.clock import Clock
 from csms.domain.schedule import PowerSchedule, constant_schedule
+from csms.domain.topology import SiteTopology, topology_evse_id
 from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan_checked
 from csms.optimizer.dispatch import dispatch_regulation
+from csms.optimizer.problem import with_topology
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.events import DomainEvent, EventBus
 from csms.services.fleet_dispatch import finish_charging, fleet_snapshot
@@ -106,7 +108,8 @@ class FleetInputs:
 class FleetController:
     def __init__(self, store: StateStore, charging: ChargingService, clock: Clock, events: EventBus,
                  settings: FleetSettings, *, default_min_soc: float = 0.2,
-                 site: Site | None = None, planner_options: PlannerOptions | None = None) -> None:
+                 site: Site | None = None, planner_options: PlannerOptions | None = None,
+                 topology: SiteTopology | None = None) -> None:
         self._store = store
         self._charging = charging
         self._clock = clock
@@ -114,6 +117,7 @@ class FleetController:
         self.settings = settings
         self._default_min_soc = default_min_soc
         self._site_limits = site
+        self._topology = topology  # feeders/panels/transformers: planned within (with_topology), EVSEs attached
         self._options = planner_options or PlannerOptions(time_preference_per_kwh_h=settings.time_preference_per_kwh_h)
         self.inputs = FleetInputs()
         self.plan: ActivePlan | None = None
@@ -206,7 +210,8 @@ class FleetController:
     async def replan(self) -> ActivePlan | None:
         """Solve the fleet problem from the current state; keeps the previous plan if there is nothing to plan."""
         now = self._clock.now()
-        evs = await plugged_evs(self._store, self._charging, now, self.settings, self._default_min_soc)
+        evs = self._on_topology(await plugged_evs(self._store, self._charging, now, self.settings,
+                                                  self._default_min_soc))
         for ev in evs:
             live = self.telemetry.live(ev.ev_id)
             if live.power_w is None:
@@ -226,6 +231,9 @@ class FleetController:
         problem = FleetProblem(start_at=now, step_s=step_s, n_intervals=n, evs=tuple(ev.spec for ev in evs),
                                site=site, market=self._market(now, n, step_s), dr_commitments=dr,
                                options=self._options)
+        if self._topology is not None:
+            problem = with_topology(problem, self._topology, {
+                ev.ev_id: tid for ev in evs if (tid := topology_evse_id(self._topology, ev.station_id, ev.evse_id))})
         guarded = await asyncio.to_thread(plan_checked, problem) if self.settings.plan_in_thread \
             else plan_checked(problem)
         result = guarded.plan
@@ -244,6 +252,17 @@ class FleetController:
                  {k: round(v) for k, v in result.dr_shortfall_wh.items()})
         self._events.publish(DomainEvent("fleet.planned", "", now, {"evs": len(evs), "status": result.status}))
         return self.plan
+
+    def _on_topology(self, evs: list[PluggedEv]) -> list[PluggedEv]:
+        """With a site topology, only EVs on EVSEs it names can be planned within its limits; the others are left
+        out of the plan (their stations keep their own defaults), loudly."""
+        if self._topology is None:
+            return evs
+        topology = self._topology
+        unknown = [ev.ev_id for ev in evs if topology_evse_id(topology, ev.station_id, ev.evse_id) is None]
+        if unknown:
+            log.error("EVSEs not in the site topology are left out of the fleet plan: %s", unknown[:20])
+        return [ev for ev in evs if ev.ev_id not in set(unknown)]
 
     @staticmethod
     def _with_degradation(ev: PluggedEv, cost_per_kwh: float | None) -> PluggedEv:
