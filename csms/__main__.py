@@ -19,7 +19,7 @@ from csms.app import build_app
 from csms.cli_util import HelpFormatter
 from csms.errors import ConfigError
 from csms.grid.data import DataFileMissing
-from csms.grid.errors import GridDataError
+from csms.grid.errors import GridDataError, LoopBehindError
 from csms.logging_setup import configure_logging
 from csms.runtime import tune_gc
 from csms.settings import DEFAULT_CONFIG_PATH, load_settings
@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except StoreUnavailable as exc:
         print(f"csms: state store unavailable: {exc}", file=sys.stderr)
         return 1  # may pass: systemd restarts
+    except LoopBehindError as exc:  # a replay or scenario whose loop fell behind its signal: no valid score
+        print(f"csms: score INVALID: {exc.reason}", file=sys.stderr)
+        return 3
 
 
 def _main(argv: list[str] | None) -> int:

@@ -71,3 +71,17 @@ def test_the_serve_banner_says_where_the_token_comes_from(monkeypatch: pytest.Mo
     assert cli.token_source("s3cret") == f"bearer token: api.token in {DEFAULT_CONFIG_PATH}"
     monkeypatch.setenv("CSMS_API__TOKEN", "s3cret")
     assert cli.token_source("s3cret") == "bearer token from CSMS_API__TOKEN"
+
+
+def test_a_run_whose_loop_fell_behind_says_its_score_is_invalid_and_exits_3(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from csms.grid.errors import LoopBehindError
+    from csms.scenario import replay_cli
+
+    def behind(argv: list[str]) -> int:
+        raise LoopBehindError("a sample reached the controller 3 steps late")
+
+    monkeypatch.setattr(replay_cli, "main", behind)
+    assert cli.main(["replay", "--duration-s", "10"]) == 3
+    err = capsys.readouterr().err
+    assert err == "csms: score INVALID: a sample reached the controller 3 steps late\n"
