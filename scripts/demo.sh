@@ -83,7 +83,7 @@ cat <<MSG
   (simulated time runs ${SPEED}x faster than real time). Admin token: $TOKEN ($TOKEN_FROM).
     http://127.0.0.1:$API_PORT/dashboard/    live dashboard (sign in with the token)
     http://127.0.0.1:$API_PORT/docs          operator API (Authorize with the token)
-    $SCHEME://127.0.0.1:$OCPP_PORT/ocpp/<stationId>   OCPP 2.0.1 / 2.1 endpoint
+    $SCHEME://127.0.0.1:$OCPP_PORT/ocpp/<stationId>   OCPP 1.6J / 2.0.1 / 2.1 endpoint
     curl -s -H 'Authorization: Bearer $TOKEN' http://127.0.0.1:$API_PORT/api/v1/stations
   Ctrl-C stops everything. Fleet summary, once a second:
 
