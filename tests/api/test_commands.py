@@ -3,7 +3,7 @@ station's answers (or silence) map to problem details."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from csms.ocpp.schemas import validate_payload
 from csms.ocpp.versions import OcppVersion
 from csms.services.charging import ApplyStatus
 from csms.services.events import DomainEvent
-from tests.api.helpers import NOW, harness
+from tests.api.helpers import NOW, Harness, harness
 
 COMMANDS: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/transactions/start", {"id_token": "RFID-9", "evse_id": 1}, "RequestStartTransaction",
@@ -176,15 +176,21 @@ async def test_raw_power_commands_are_refused_and_point_to_the_schedule_endpoint
     assert h.gateway.calls == []
 
 
-async def test_composite_schedule_with_verify_compares_the_station_answer_with_what_the_csms_installed() -> None:
+async def _connected_with_tx_default(power_w: float) -> tuple[Harness, datetime]:
+    """ST-1 connected, an 11 kW W-commanded EVSE 1, and a TxDefaultProfile of `power_w` the station accepted."""
     h = harness()
     h.gateway.connected.add("ST-1")
     h.services.charging.override_capabilities("ST-1", 1, StationCapabilities(rate_units=frozenset({"W"}),
                                                                              max_charge_power_w=11_000.0))
     start = h.services.clock.now().replace(microsecond=0)
     applied = await h.services.charging.apply("ST-1", PowerSchedule(
-        1, start, 600, (SchedulePeriod(0, 6_000.0),), purpose=ProfilePurpose.TX_DEFAULT))
+        1, start, 600, (SchedulePeriod(0, power_w),), purpose=ProfilePurpose.TX_DEFAULT))
     assert applied.status is ApplyStatus.ACCEPTED
+    return h, start
+
+
+async def test_composite_schedule_with_verify_compares_the_station_answer_with_what_the_csms_installed() -> None:
+    h, start = await _connected_with_tx_default(6_000.0)
     events: list[DomainEvent] = []
     h.events.subscribe(events.append)
 
@@ -217,14 +223,7 @@ async def test_composite_schedule_with_verify_compares_the_station_answer_with_w
 
 
 async def test_composite_verify_that_compared_nothing_says_so_instead_of_matching() -> None:
-    h = harness()
-    h.gateway.connected.add("ST-1")
-    h.services.charging.override_capabilities("ST-1", 1, StationCapabilities(rate_units=frozenset({"W"}),
-                                                                             max_charge_power_w=11_000.0))
-    start = h.services.clock.now().replace(microsecond=0)
-    applied = await h.services.charging.apply("ST-1", PowerSchedule(
-        1, start, 600, (SchedulePeriod(0, 11_000.0),), purpose=ProfilePurpose.TX_DEFAULT))
-    assert applied.status is ApplyStatus.ACCEPTED
+    h, _ = await _connected_with_tx_default(11_000.0)
     h.gateway.answers["GetCompositeSchedule"] = {"status": "Accepted"}  # no schedule in the answer
     async with h.client(Role.VIEWER) as http:
         reply = await http.get("/api/v1/stations/ST-1/evses/1/composite-schedule?duration_s=900&verify=true")
