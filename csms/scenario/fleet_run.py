@@ -94,10 +94,10 @@ class _InProcessSims:
         return True
 
     async def stop(self) -> None:
+        """Cancel each fleet's run task; its own `finally` stops the fleet's stations."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.gather(*(fleet.stop() for fleet in self.fleets), return_exceptions=True)
         self._tasks.clear()
 
 

@@ -6,18 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from csms.api.auth import Auth, Role
 from csms.api.problems import FLEET_DISABLED, ApiProblem
 from csms.api.services import ApiServices
+from csms.grid.feed import FeedRole, FeedState
 
 
 class GridFeedOut(BaseModel):
+    """`csms.grid.feed.FeedStatus` on the wire."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     kind: str
-    role: str
-    state: str
+    role: FeedRole
+    state: FeedState
     connected: bool
     received: int
     errors: int
@@ -40,10 +45,6 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         if services.grid_feeds is None:
             raise ApiProblem(503, "no grid feeds on this node (fleet.enabled = false)", type_=FLEET_DISABLED,
                              title="Fleet control disabled")
-        return [GridFeedOut(name=s.name, kind=s.kind, role=str(s.role), state=str(s.state), connected=s.connected,
-                            received=s.received, errors=s.errors, last_error=s.last_error, last_value=s.last_value,
-                            last_at=s.last_at, age_s=s.age_s, stale=s.stale, reconnects=s.reconnects,
-                            detail=s.detail)
-                for s in services.grid_feeds()]
+        return [GridFeedOut.model_validate(status) for status in services.grid_feeds()]
 
     return r
