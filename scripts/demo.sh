@@ -20,6 +20,9 @@ export CSMS_FLEET__ENABLED=${CSMS_FLEET__ENABLED:-true}
 export CSMS_FLEET__REG_UP_PRICE_PER_MWH=${CSMS_FLEET__REG_UP_PRICE_PER_MWH:-30}
 export CSMS_FLEET__REG_DOWN_PRICE_PER_MWH=${CSMS_FLEET__REG_DOWN_PRICE_PER_MWH:-30}
 export CSMS_FLEET__HORIZON_STEPS=${CSMS_FLEET__HORIZON_STEPS:-32}
+# A hand-pushed regulation value holds for a simulated hour (one real minute at 60x); config/csms.toml keeps the
+# 10 s fail-safe for live feeds, which at 60x would end a one-off push within a fifth of a real second.
+export CSMS_GRID__REGULATION_MAX_AGE_S=${CSMS_GRID__REGULATION_MAX_AGE_S:-3600}
 # The admin token the CSMS will use (env or config file), and where it comes from: said in the banner.
 TOKEN=$($BIN/python -c "from csms.settings import load_settings; print(load_settings().api.token)")
 if [ -n "${CSMS_API__TOKEN:-}" ]; then
