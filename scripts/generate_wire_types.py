@@ -11,8 +11,9 @@ definitions) and cannot share the definitions 2.1 keeps unchanged from 2.0.1; th
 output passes ruff and mypy --strict as is.
 
 Mapping: a schema definition `FooEnumType` (string enum) becomes `class FooEnumType(StrEnum)` with members in
-UPPER_SNAKE (`"Accepted"` -> ACCEPTED); an object definition becomes a TypedDict (absent-able fields
-`NotRequired`); each message becomes `<Action>Request` / `<Action>Response` (2.1 SEND messages: `<Action>Send`).
+UPPER_SNAKE (`"Accepted"` -> ACCEPTED); an object definition becomes a `@final` TypedDict (absent-able
+fields `NotRequired`; final: `"key" in payload` narrows a union of them); each message becomes
+`<Action>Request` / `<Action>Response` (2.1 SEND messages: `<Action>Send`).
 OCPP 1.6 schemas have no definitions: inline objects and enums are named after the message and property path,
 and structurally equal ones are generated once (`_V16_NAMES` names the common ones). In v21.py, a definition or
 message identical to its 2.0.1 twin (ignoring descriptions) is re-exported from v201, so a handler serving both
@@ -184,12 +185,10 @@ class Generator:
     def _typed_dict(self, name: str, fields: dict[str, str], required: set[str]) -> None:
         def annotation(prop: str) -> str:
             return fields[prop] if prop in required else f"NotRequired[{fields[prop]}]"
-        if all(p.isidentifier() and not keyword.iskeyword(p) for p in fields):
-            body = "\n".join(f"    {p}: {annotation(p)}" for p in fields) or "    pass"
-            self.module.blocks[name] = f"class {name}(TypedDict):\n{body}\n"
-        else:
-            items = ", ".join(f"{p!r}: {annotation(p)}" for p in fields)
-            self.module.blocks[name] = f"{name} = TypedDict({name!r}, {{{items}}})\n"
+        if not all(p.isidentifier() and not keyword.iskeyword(p) for p in fields):
+            raise ValueError(f"{name}: a property name is not a Python identifier; extend the generator")
+        body = "\n".join(f"    {p}: {annotation(p)}" for p in fields) or "    pass"
+        self.module.blocks[name] = f"@final\nclass {name}(TypedDict):\n{body}\n"
 
     # ---- messages ---------------------------------------------------------------------------------------
 
@@ -260,7 +259,7 @@ def render(version: str) -> str:
     ]
     if module.enums:
         head.append("from enum import StrEnum")
-    head.append("from typing import NotRequired, TypedDict")
+    head.append("from typing import NotRequired, TypedDict, final")
     if module.reexports:
         head.extend(["", "from csms.ocpp.wire import v201 as _v201", "", "# unchanged since 2.0.1"])
         head.extend(f"{name} = _v201.{name}" for name in sorted(module.reexports))
@@ -301,8 +300,7 @@ def _names(source: str, *, aliases_only: bool = False) -> set[str]:
     aliases = set(re.findall(r"^(\w+) = _v201\.", source, re.M))
     if aliases_only:
         return aliases
-    return aliases | set(re.findall(r"^class (\w+)\(", source, re.M)) | set(
-        re.findall(r"^(\w+) = TypedDict\(", source, re.M))
+    return aliases | set(re.findall(r"^class (\w+)\(", source, re.M))
 
 
 def write(out: Path) -> list[Path]:

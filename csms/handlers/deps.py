@@ -3,11 +3,13 @@ certificate authority (block M) and the DataTransfer vendor registry (block P)."
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import count
 
 from csms.domain.clock import Clock
 from csms.domain.records import BootPolicy
+from csms.ocpp.session import HandlerContext, ReceivedPayload, Response
 from csms.services.certificates_station import StationCertificateAuthority, UnconfiguredCertificateAuthority
 from csms.services.data_transfer import VendorExtensions
 from csms.services.events import EventBus
@@ -31,3 +33,8 @@ class HandlerDeps:
     vendor_extensions: VendorExtensions = field(default_factory=VendorExtensions.default)
     # OCPP 1.6J models ("vendor/model") the operator declared bidirectional (csms/handlers/v16/core.py)
     v16_bidirectional_models: frozenset[str] = frozenset()
+
+
+# A handler before binding: each one declares its request and response TypedDicts (csms/ocpp/wire); a table
+# of them can only say "a received payload" (tests/unit/handlers/test_wire_types.py checks each declares its own).
+BoundHandler = Callable[[HandlerDeps, HandlerContext, ReceivedPayload], Awaitable[Response]]

@@ -6,9 +6,10 @@ Regenerate with `python scripts/generate_wire_types.py` (its docstring says how 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, final
 
 
+@final
 class AuthorizeRequest(TypedDict):
     idTag: str
 
@@ -21,16 +22,19 @@ class AuthorizationStatus(StrEnum):
     CONCURRENT_TX = 'ConcurrentTx'
 
 
+@final
 class IdTagInfo(TypedDict):
     expiryDate: NotRequired[str]
     parentIdTag: NotRequired[str]
     status: AuthorizationStatus
 
 
+@final
 class AuthorizeResponse(TypedDict):
     idTagInfo: IdTagInfo
 
 
+@final
 class BootNotificationRequest(TypedDict):
     chargePointVendor: str
     chargePointModel: str
@@ -49,12 +53,14 @@ class RegistrationStatus(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class BootNotificationResponse(TypedDict):
     status: RegistrationStatus
     currentTime: str
     interval: int
 
 
+@final
 class CancelReservationRequest(TypedDict):
     reservationId: int
 
@@ -64,10 +70,12 @@ class CancelReservationStatus(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class CancelReservationResponse(TypedDict):
     status: CancelReservationStatus
 
 
+@final
 class CertificateSignedRequest(TypedDict):
     certificateChain: str
 
@@ -77,6 +85,7 @@ class CertificateSignedStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class CertificateSignedResponse(TypedDict):
     status: CertificateSignedStatusEnumType
 
@@ -86,6 +95,7 @@ class AvailabilityType(StrEnum):
     OPERATIVE = 'Operative'
 
 
+@final
 class ChangeAvailabilityRequest(TypedDict):
     connectorId: int
     type: AvailabilityType
@@ -97,10 +107,12 @@ class AvailabilityStatus(StrEnum):
     SCHEDULED = 'Scheduled'
 
 
+@final
 class ChangeAvailabilityResponse(TypedDict):
     status: AvailabilityStatus
 
 
+@final
 class ChangeConfigurationRequest(TypedDict):
     key: str
     value: str
@@ -113,14 +125,17 @@ class ConfigurationStatus(StrEnum):
     NOT_SUPPORTED = 'NotSupported'
 
 
+@final
 class ChangeConfigurationResponse(TypedDict):
     status: ConfigurationStatus
 
 
+@final
 class ClearCacheRequest(TypedDict):
     pass
 
 
+@final
 class ClearCacheResponse(TypedDict):
     status: CancelReservationStatus
 
@@ -131,6 +146,7 @@ class ChargingProfilePurposeType(StrEnum):
     TX_PROFILE = 'TxProfile'
 
 
+@final
 class ClearChargingProfileRequest(TypedDict):
     id: NotRequired[int]
     connectorId: NotRequired[int]
@@ -143,10 +159,12 @@ class ClearChargingProfileStatus(StrEnum):
     UNKNOWN = 'Unknown'
 
 
+@final
 class ClearChargingProfileResponse(TypedDict):
     status: ClearChargingProfileStatus
 
 
+@final
 class DataTransferRequest(TypedDict):
     vendorId: str
     messageId: NotRequired[str]
@@ -160,6 +178,7 @@ class DataTransferStatus(StrEnum):
     UNKNOWN_VENDOR_ID = 'UnknownVendorId'
 
 
+@final
 class DataTransferResponse(TypedDict):
     status: DataTransferStatus
     data: NotRequired[str]
@@ -171,6 +190,7 @@ class HashAlgorithmEnumType(StrEnum):
     SHA512 = 'SHA512'
 
 
+@final
 class CertificateHashDataType(TypedDict):
     hashAlgorithm: HashAlgorithmEnumType
     issuerNameHash: str
@@ -178,6 +198,7 @@ class CertificateHashDataType(TypedDict):
     serialNumber: str
 
 
+@final
 class DeleteCertificateRequest(TypedDict):
     certificateHashData: CertificateHashDataType
 
@@ -188,6 +209,7 @@ class DeleteCertificateStatusEnumType(StrEnum):
     NOT_FOUND = 'NotFound'
 
 
+@final
 class DeleteCertificateResponse(TypedDict):
     status: DeleteCertificateStatusEnumType
 
@@ -199,10 +221,12 @@ class DiagnosticsStatus(StrEnum):
     UPLOADING = 'Uploading'
 
 
+@final
 class DiagnosticsStatusNotificationRequest(TypedDict):
     status: DiagnosticsStatus
 
 
+@final
 class DiagnosticsStatusNotificationResponse(TypedDict):
     pass
 
@@ -217,6 +241,7 @@ class MessageTriggerEnumType(StrEnum):
     STATUS_NOTIFICATION = 'StatusNotification'
 
 
+@final
 class ExtendedTriggerMessageRequest(TypedDict):
     requestedMessage: MessageTriggerEnumType
     connectorId: NotRequired[int]
@@ -228,6 +253,7 @@ class TriggerMessageStatusEnumType(StrEnum):
     NOT_IMPLEMENTED = 'NotImplemented'
 
 
+@final
 class ExtendedTriggerMessageResponse(TypedDict):
     status: TriggerMessageStatusEnumType
 
@@ -242,10 +268,12 @@ class FirmwareStatusNotificationRequestStatus(StrEnum):
     INSTALLED = 'Installed'
 
 
+@final
 class FirmwareStatusNotificationRequest(TypedDict):
     status: FirmwareStatusNotificationRequestStatus
 
 
+@final
 class FirmwareStatusNotificationResponse(TypedDict):
     pass
 
@@ -255,18 +283,21 @@ class ChargingRateUnitType(StrEnum):
     W = 'W'
 
 
+@final
 class GetCompositeScheduleRequest(TypedDict):
     connectorId: int
     duration: int
     chargingRateUnit: NotRequired[ChargingRateUnitType]
 
 
+@final
 class ChargingSchedulePeriod(TypedDict):
     startPeriod: int
     limit: float
     numberPhases: NotRequired[int]
 
 
+@final
 class ChargingSchedule(TypedDict):
     duration: NotRequired[int]
     startSchedule: NotRequired[str]
@@ -275,6 +306,7 @@ class ChargingSchedule(TypedDict):
     minChargingRate: NotRequired[float]
 
 
+@final
 class GetCompositeScheduleResponse(TypedDict):
     status: CancelReservationStatus
     connectorId: NotRequired[int]
@@ -282,21 +314,25 @@ class GetCompositeScheduleResponse(TypedDict):
     chargingSchedule: NotRequired[ChargingSchedule]
 
 
+@final
 class GetConfigurationRequest(TypedDict):
     key: NotRequired[list[str]]
 
 
+@final
 class GetConfigurationResponseConfigurationKey(TypedDict):
     key: str
     readonly: bool
     value: NotRequired[str]
 
 
+@final
 class GetConfigurationResponse(TypedDict):
     configurationKey: NotRequired[list[GetConfigurationResponseConfigurationKey]]
     unknownKey: NotRequired[list[str]]
 
 
+@final
 class GetDiagnosticsRequest(TypedDict):
     location: str
     retries: NotRequired[int]
@@ -305,6 +341,7 @@ class GetDiagnosticsRequest(TypedDict):
     stopTime: NotRequired[str]
 
 
+@final
 class GetDiagnosticsResponse(TypedDict):
     fileName: NotRequired[str]
 
@@ -314,6 +351,7 @@ class CertificateUseEnumType(StrEnum):
     MANUFACTURER_ROOT_CERTIFICATE = 'ManufacturerRootCertificate'
 
 
+@final
 class GetInstalledCertificateIdsRequest(TypedDict):
     certificateType: CertificateUseEnumType
 
@@ -323,19 +361,23 @@ class GetInstalledCertificateStatusEnumType(StrEnum):
     NOT_FOUND = 'NotFound'
 
 
+@final
 class GetInstalledCertificateIdsResponse(TypedDict):
     certificateHashData: NotRequired[list[CertificateHashDataType]]
     status: GetInstalledCertificateStatusEnumType
 
 
+@final
 class GetLocalListVersionRequest(TypedDict):
     pass
 
 
+@final
 class GetLocalListVersionResponse(TypedDict):
     listVersion: int
 
 
+@final
 class LogParametersType(TypedDict):
     remoteLocation: str
     oldestTimestamp: NotRequired[str]
@@ -347,6 +389,7 @@ class LogEnumType(StrEnum):
     SECURITY_LOG = 'SecurityLog'
 
 
+@final
 class GetLogRequest(TypedDict):
     log: LogParametersType
     logType: LogEnumType
@@ -361,19 +404,23 @@ class LogStatusEnumType(StrEnum):
     ACCEPTED_CANCELED = 'AcceptedCanceled'
 
 
+@final
 class GetLogResponse(TypedDict):
     status: LogStatusEnumType
     filename: NotRequired[str]
 
 
+@final
 class HeartbeatRequest(TypedDict):
     pass
 
 
+@final
 class HeartbeatResponse(TypedDict):
     currentTime: str
 
 
+@final
 class InstallCertificateRequest(TypedDict):
     certificateType: CertificateUseEnumType
     certificate: str
@@ -385,6 +432,7 @@ class InstallCertificateStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class InstallCertificateResponse(TypedDict):
     status: InstallCertificateStatusEnumType
 
@@ -399,11 +447,13 @@ class UploadLogStatusEnumType(StrEnum):
     UPLOADING = 'Uploading'
 
 
+@final
 class LogStatusNotificationRequest(TypedDict):
     status: UploadLogStatusEnumType
     requestId: NotRequired[int]
 
 
+@final
 class LogStatusNotificationResponse(TypedDict):
     pass
 
@@ -491,6 +541,7 @@ class SampledValueUnit(StrEnum):
     HERTZ = 'Hertz'
 
 
+@final
 class SampledValue(TypedDict):
     value: str
     context: NotRequired[ReadingContext]
@@ -501,17 +552,20 @@ class SampledValue(TypedDict):
     unit: NotRequired[SampledValueUnit]
 
 
+@final
 class MeterValue(TypedDict):
     timestamp: str
     sampledValue: list[SampledValue]
 
 
+@final
 class MeterValuesRequest(TypedDict):
     connectorId: int
     transactionId: NotRequired[int]
     meterValue: list[MeterValue]
 
 
+@final
 class MeterValuesResponse(TypedDict):
     pass
 
@@ -527,6 +581,7 @@ class RecurrencyKind(StrEnum):
     WEEKLY = 'Weekly'
 
 
+@final
 class ChargingProfile(TypedDict):
     chargingProfileId: int
     transactionId: NotRequired[int]
@@ -539,24 +594,29 @@ class ChargingProfile(TypedDict):
     chargingSchedule: ChargingSchedule
 
 
+@final
 class RemoteStartTransactionRequest(TypedDict):
     connectorId: NotRequired[int]
     idTag: str
     chargingProfile: NotRequired[ChargingProfile]
 
 
+@final
 class RemoteStartTransactionResponse(TypedDict):
     status: CancelReservationStatus
 
 
+@final
 class RemoteStopTransactionRequest(TypedDict):
     transactionId: int
 
 
+@final
 class RemoteStopTransactionResponse(TypedDict):
     status: CancelReservationStatus
 
 
+@final
 class ReserveNowRequest(TypedDict):
     connectorId: int
     expiryDate: str
@@ -573,6 +633,7 @@ class ReservationStatus(StrEnum):
     UNAVAILABLE = 'Unavailable'
 
 
+@final
 class ReserveNowResponse(TypedDict):
     status: ReservationStatus
 
@@ -582,24 +643,29 @@ class ResetType(StrEnum):
     SOFT = 'Soft'
 
 
+@final
 class ResetRequest(TypedDict):
     type: ResetType
 
 
+@final
 class ResetResponse(TypedDict):
     status: CancelReservationStatus
 
 
+@final
 class SecurityEventNotificationRequest(TypedDict):
     type: str
     timestamp: str
     techInfo: NotRequired[str]
 
 
+@final
 class SecurityEventNotificationResponse(TypedDict):
     pass
 
 
+@final
 class SendLocalListRequestLocalAuthorizationList(TypedDict):
     idTag: str
     idTagInfo: NotRequired[IdTagInfo]
@@ -610,6 +676,7 @@ class UpdateType(StrEnum):
     FULL = 'Full'
 
 
+@final
 class SendLocalListRequest(TypedDict):
     listVersion: int
     localAuthorizationList: NotRequired[list[SendLocalListRequestLocalAuthorizationList]]
@@ -623,10 +690,12 @@ class UpdateStatus(StrEnum):
     VERSION_MISMATCH = 'VersionMismatch'
 
 
+@final
 class SendLocalListResponse(TypedDict):
     status: UpdateStatus
 
 
+@final
 class SetChargingProfileRequest(TypedDict):
     connectorId: int
     csChargingProfiles: ChargingProfile
@@ -638,10 +707,12 @@ class ChargingProfileStatus(StrEnum):
     NOT_SUPPORTED = 'NotSupported'
 
 
+@final
 class SetChargingProfileResponse(TypedDict):
     status: ChargingProfileStatus
 
 
+@final
 class SignCertificateRequest(TypedDict):
     csr: str
 
@@ -651,6 +722,7 @@ class GenericStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class SignCertificateResponse(TypedDict):
     status: GenericStatusEnumType
 
@@ -672,15 +744,18 @@ class FirmwareStatusEnumType(StrEnum):
     SIGNATURE_VERIFIED = 'SignatureVerified'
 
 
+@final
 class SignedFirmwareStatusNotificationRequest(TypedDict):
     status: FirmwareStatusEnumType
     requestId: NotRequired[int]
 
 
+@final
 class SignedFirmwareStatusNotificationResponse(TypedDict):
     pass
 
 
+@final
 class FirmwareType(TypedDict):
     location: str
     retrieveDateTime: str
@@ -689,6 +764,7 @@ class FirmwareType(TypedDict):
     signature: str
 
 
+@final
 class SignedUpdateFirmwareRequest(TypedDict):
     retries: NotRequired[int]
     retryInterval: NotRequired[int]
@@ -704,10 +780,12 @@ class UpdateFirmwareStatusEnumType(StrEnum):
     REVOKED_CERTIFICATE = 'RevokedCertificate'
 
 
+@final
 class SignedUpdateFirmwareResponse(TypedDict):
     status: UpdateFirmwareStatusEnumType
 
 
+@final
 class StartTransactionRequest(TypedDict):
     connectorId: int
     idTag: str
@@ -716,6 +794,7 @@ class StartTransactionRequest(TypedDict):
     timestamp: str
 
 
+@final
 class StartTransactionResponse(TypedDict):
     idTagInfo: IdTagInfo
     transactionId: int
@@ -752,6 +831,7 @@ class ChargePointStatus(StrEnum):
     FAULTED = 'Faulted'
 
 
+@final
 class StatusNotificationRequest(TypedDict):
     connectorId: int
     errorCode: ChargePointErrorCode
@@ -762,6 +842,7 @@ class StatusNotificationRequest(TypedDict):
     vendorErrorCode: NotRequired[str]
 
 
+@final
 class StatusNotificationResponse(TypedDict):
     pass
 
@@ -800,6 +881,7 @@ class StopTransactionRequestTransactionDataSampledValueUnit(StrEnum):
     PERCENT = 'Percent'
 
 
+@final
 class StopTransactionRequestTransactionDataSampledValue(TypedDict):
     value: str
     context: NotRequired[ReadingContext]
@@ -810,11 +892,13 @@ class StopTransactionRequestTransactionDataSampledValue(TypedDict):
     unit: NotRequired[StopTransactionRequestTransactionDataSampledValueUnit]
 
 
+@final
 class StopTransactionRequestTransactionData(TypedDict):
     timestamp: str
     sampledValue: list[StopTransactionRequestTransactionDataSampledValue]
 
 
+@final
 class StopTransactionRequest(TypedDict):
     idTag: NotRequired[str]
     meterStop: int
@@ -824,6 +908,7 @@ class StopTransactionRequest(TypedDict):
     transactionData: NotRequired[list[StopTransactionRequestTransactionData]]
 
 
+@final
 class StopTransactionResponse(TypedDict):
     idTagInfo: NotRequired[IdTagInfo]
 
@@ -837,6 +922,7 @@ class TriggerMessageRequestRequestedMessage(StrEnum):
     STATUS_NOTIFICATION = 'StatusNotification'
 
 
+@final
 class TriggerMessageRequest(TypedDict):
     requestedMessage: TriggerMessageRequestRequestedMessage
     connectorId: NotRequired[int]
@@ -848,10 +934,12 @@ class TriggerMessageStatus(StrEnum):
     NOT_IMPLEMENTED = 'NotImplemented'
 
 
+@final
 class TriggerMessageResponse(TypedDict):
     status: TriggerMessageStatus
 
 
+@final
 class UnlockConnectorRequest(TypedDict):
     connectorId: int
 
@@ -862,10 +950,12 @@ class UnlockStatus(StrEnum):
     NOT_SUPPORTED = 'NotSupported'
 
 
+@final
 class UnlockConnectorResponse(TypedDict):
     status: UnlockStatus
 
 
+@final
 class UpdateFirmwareRequest(TypedDict):
     location: str
     retries: NotRequired[int]
@@ -873,5 +963,6 @@ class UpdateFirmwareRequest(TypedDict):
     retryInterval: NotRequired[int]
 
 
+@final
 class UpdateFirmwareResponse(TypedDict):
     pass

@@ -6,13 +6,15 @@ Regenerate with `python scripts/generate_wire_types.py` (its docstring says how 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, final
 
 
+@final
 class CustomDataType(TypedDict):
     vendorId: str
 
 
+@final
 class AdditionalInfoType(TypedDict):
     customData: NotRequired[CustomDataType]
     additionalIdToken: str
@@ -30,6 +32,7 @@ class IdTokenEnumType(StrEnum):
     NO_AUTHORIZATION = 'NoAuthorization'
 
 
+@final
 class IdTokenType(TypedDict):
     customData: NotRequired[CustomDataType]
     additionalInfo: NotRequired[list[AdditionalInfoType]]
@@ -43,6 +46,7 @@ class HashAlgorithmEnumType(StrEnum):
     SHA512 = 'SHA512'
 
 
+@final
 class OCSPRequestDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     hashAlgorithm: HashAlgorithmEnumType
@@ -52,6 +56,7 @@ class OCSPRequestDataType(TypedDict):
     responderURL: str
 
 
+@final
 class AuthorizeRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     idToken: IdTokenType
@@ -79,6 +84,7 @@ class MessageFormatEnumType(StrEnum):
     UTF8 = 'UTF8'
 
 
+@final
 class MessageContentType(TypedDict):
     customData: NotRequired[CustomDataType]
     format: MessageFormatEnumType
@@ -86,6 +92,7 @@ class MessageContentType(TypedDict):
     content: str
 
 
+@final
 class IdTokenInfoType(TypedDict):
     customData: NotRequired[CustomDataType]
     status: AuthorizationStatusEnumType
@@ -108,18 +115,21 @@ class AuthorizeCertificateStatusEnumType(StrEnum):
     CONTRACT_CANCELLED = 'ContractCancelled'
 
 
+@final
 class AuthorizeResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     idTokenInfo: IdTokenInfoType
     certificateStatus: NotRequired[AuthorizeCertificateStatusEnumType]
 
 
+@final
 class ModemType(TypedDict):
     customData: NotRequired[CustomDataType]
     iccid: NotRequired[str]
     imsi: NotRequired[str]
 
 
+@final
 class ChargingStationType(TypedDict):
     customData: NotRequired[CustomDataType]
     serialNumber: NotRequired[str]
@@ -141,6 +151,7 @@ class BootReasonEnumType(StrEnum):
     WATCHDOG = 'Watchdog'
 
 
+@final
 class BootNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     chargingStation: ChargingStationType
@@ -153,12 +164,14 @@ class RegistrationStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class StatusInfoType(TypedDict):
     customData: NotRequired[CustomDataType]
     reasonCode: str
     additionalInfo: NotRequired[str]
 
 
+@final
 class BootNotificationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     currentTime: str
@@ -167,6 +180,7 @@ class BootNotificationResponse(TypedDict):
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class CancelReservationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     reservationId: int
@@ -177,6 +191,7 @@ class CancelReservationStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class CancelReservationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: CancelReservationStatusEnumType
@@ -188,6 +203,7 @@ class CertificateSigningUseEnumType(StrEnum):
     V2_GCERTIFICATE = 'V2GCertificate'
 
 
+@final
 class CertificateSignedRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     certificateChain: str
@@ -199,12 +215,14 @@ class CertificateSignedStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class CertificateSignedResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: CertificateSignedStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class EVSEType(TypedDict):
     customData: NotRequired[CustomDataType]
     id: int
@@ -216,6 +234,7 @@ class OperationalStatusEnumType(StrEnum):
     OPERATIVE = 'Operative'
 
 
+@final
 class ChangeAvailabilityRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     evse: NotRequired[EVSEType]
@@ -228,12 +247,14 @@ class ChangeAvailabilityStatusEnumType(StrEnum):
     SCHEDULED = 'Scheduled'
 
 
+@final
 class ChangeAvailabilityResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ChangeAvailabilityStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class ClearCacheRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -243,6 +264,7 @@ class ClearCacheStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class ClearCacheResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ClearCacheStatusEnumType
@@ -256,6 +278,7 @@ class ChargingProfilePurposeEnumType(StrEnum):
     TX_PROFILE = 'TxProfile'
 
 
+@final
 class ClearChargingProfileType(TypedDict):
     customData: NotRequired[CustomDataType]
     evseId: NotRequired[int]
@@ -263,6 +286,7 @@ class ClearChargingProfileType(TypedDict):
     stackLevel: NotRequired[int]
 
 
+@final
 class ClearChargingProfileRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     chargingProfileId: NotRequired[int]
@@ -274,12 +298,14 @@ class ClearChargingProfileStatusEnumType(StrEnum):
     UNKNOWN = 'Unknown'
 
 
+@final
 class ClearChargingProfileResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ClearChargingProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class ClearDisplayMessageRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     id: int
@@ -290,12 +316,14 @@ class ClearMessageStatusEnumType(StrEnum):
     UNKNOWN = 'Unknown'
 
 
+@final
 class ClearDisplayMessageResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ClearMessageStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class ClearVariableMonitoringRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     id: list[int]
@@ -307,6 +335,7 @@ class ClearMonitoringStatusEnumType(StrEnum):
     NOT_FOUND = 'NotFound'
 
 
+@final
 class ClearMonitoringResultType(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ClearMonitoringStatusEnumType
@@ -314,6 +343,7 @@ class ClearMonitoringResultType(TypedDict):
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class ClearVariableMonitoringResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     clearMonitoringResult: list[ClearMonitoringResultType]
@@ -326,26 +356,31 @@ class ChargingLimitSourceEnumType(StrEnum):
     CSO = 'CSO'
 
 
+@final
 class ClearedChargingLimitRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     chargingLimitSource: ChargingLimitSourceEnumType
     evseId: NotRequired[int]
 
 
+@final
 class ClearedChargingLimitResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CostUpdatedRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     totalCost: float
     transactionId: str
 
 
+@final
 class CostUpdatedResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CertificateHashDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     hashAlgorithm: HashAlgorithmEnumType
@@ -354,6 +389,7 @@ class CertificateHashDataType(TypedDict):
     serialNumber: str
 
 
+@final
 class CustomerInformationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     customerCertificate: NotRequired[CertificateHashDataType]
@@ -370,12 +406,14 @@ class CustomerInformationStatusEnumType(StrEnum):
     INVALID = 'Invalid'
 
 
+@final
 class CustomerInformationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: CustomerInformationStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class DataTransferRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     messageId: NotRequired[str]
@@ -390,6 +428,7 @@ class DataTransferStatusEnumType(StrEnum):
     UNKNOWN_VENDOR_ID = 'UnknownVendorId'
 
 
+@final
 class DataTransferResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: DataTransferStatusEnumType
@@ -397,6 +436,7 @@ class DataTransferResponse(TypedDict):
     data: NotRequired[object]
 
 
+@final
 class DeleteCertificateRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     certificateHashData: CertificateHashDataType
@@ -408,6 +448,7 @@ class DeleteCertificateStatusEnumType(StrEnum):
     NOT_FOUND = 'NotFound'
 
 
+@final
 class DeleteCertificateResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: DeleteCertificateStatusEnumType
@@ -431,12 +472,14 @@ class FirmwareStatusEnumType(StrEnum):
     SIGNATURE_VERIFIED = 'SignatureVerified'
 
 
+@final
 class FirmwareStatusNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     status: FirmwareStatusEnumType
     requestId: NotRequired[int]
 
 
+@final
 class FirmwareStatusNotificationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -446,6 +489,7 @@ class CertificateActionEnumType(StrEnum):
     UPDATE = 'Update'
 
 
+@final
 class Get15118EVCertificateRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     iso15118SchemaVersion: str
@@ -458,6 +502,7 @@ class Iso15118EVCertificateStatusEnumType(StrEnum):
     FAILED = 'Failed'
 
 
+@final
 class Get15118EVCertificateResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: Iso15118EVCertificateStatusEnumType
@@ -471,6 +516,7 @@ class ReportBaseEnumType(StrEnum):
     SUMMARY_INVENTORY = 'SummaryInventory'
 
 
+@final
 class GetBaseReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     requestId: int
@@ -484,12 +530,14 @@ class GenericDeviceModelStatusEnumType(StrEnum):
     EMPTY_RESULT_SET = 'EmptyResultSet'
 
 
+@final
 class GetBaseReportResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericDeviceModelStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class GetCertificateStatusRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     ocspRequestData: OCSPRequestDataType
@@ -500,6 +548,7 @@ class GetCertificateStatusEnumType(StrEnum):
     FAILED = 'Failed'
 
 
+@final
 class GetCertificateStatusResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GetCertificateStatusEnumType
@@ -507,6 +556,7 @@ class GetCertificateStatusResponse(TypedDict):
     ocspResult: NotRequired[str]
 
 
+@final
 class ChargingProfileCriterionType(TypedDict):
     customData: NotRequired[CustomDataType]
     chargingProfilePurpose: NotRequired[ChargingProfilePurposeEnumType]
@@ -515,6 +565,7 @@ class ChargingProfileCriterionType(TypedDict):
     chargingLimitSource: NotRequired[list[ChargingLimitSourceEnumType]]
 
 
+@final
 class GetChargingProfilesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     requestId: int
@@ -527,6 +578,7 @@ class GetChargingProfileStatusEnumType(StrEnum):
     NO_PROFILES = 'NoProfiles'
 
 
+@final
 class GetChargingProfilesResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GetChargingProfileStatusEnumType
@@ -538,6 +590,7 @@ class ChargingRateUnitEnumType(StrEnum):
     A = 'A'
 
 
+@final
 class GetCompositeScheduleRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     duration: int
@@ -550,6 +603,7 @@ class GenericStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class ChargingSchedulePeriodType(TypedDict):
     customData: NotRequired[CustomDataType]
     startPeriod: int
@@ -558,6 +612,7 @@ class ChargingSchedulePeriodType(TypedDict):
     phaseToUse: NotRequired[int]
 
 
+@final
 class CompositeScheduleType(TypedDict):
     customData: NotRequired[CustomDataType]
     chargingSchedulePeriod: list[ChargingSchedulePeriodType]
@@ -567,6 +622,7 @@ class CompositeScheduleType(TypedDict):
     chargingRateUnit: ChargingRateUnitEnumType
 
 
+@final
 class GetCompositeScheduleResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericStatusEnumType
@@ -587,6 +643,7 @@ class MessageStateEnumType(StrEnum):
     UNAVAILABLE = 'Unavailable'
 
 
+@final
 class GetDisplayMessagesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     id: NotRequired[list[int]]
@@ -600,6 +657,7 @@ class GetDisplayMessagesStatusEnumType(StrEnum):
     UNKNOWN = 'Unknown'
 
 
+@final
 class GetDisplayMessagesResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GetDisplayMessagesStatusEnumType
@@ -614,6 +672,7 @@ class GetCertificateIdUseEnumType(StrEnum):
     MANUFACTURER_ROOT_CERTIFICATE = 'ManufacturerRootCertificate'
 
 
+@final
 class GetInstalledCertificateIdsRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     certificateType: NotRequired[list[GetCertificateIdUseEnumType]]
@@ -624,6 +683,7 @@ class GetInstalledCertificateStatusEnumType(StrEnum):
     NOT_FOUND = 'NotFound'
 
 
+@final
 class CertificateHashDataChainType(TypedDict):
     customData: NotRequired[CustomDataType]
     certificateHashData: CertificateHashDataType
@@ -631,6 +691,7 @@ class CertificateHashDataChainType(TypedDict):
     childCertificateHashData: NotRequired[list[CertificateHashDataType]]
 
 
+@final
 class GetInstalledCertificateIdsResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GetInstalledCertificateStatusEnumType
@@ -638,15 +699,18 @@ class GetInstalledCertificateIdsResponse(TypedDict):
     certificateHashDataChain: NotRequired[list[CertificateHashDataChainType]]
 
 
+@final
 class GetLocalListVersionRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetLocalListVersionResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     versionNumber: int
 
 
+@final
 class LogParametersType(TypedDict):
     customData: NotRequired[CustomDataType]
     remoteLocation: str
@@ -659,6 +723,7 @@ class LogEnumType(StrEnum):
     SECURITY_LOG = 'SecurityLog'
 
 
+@final
 class GetLogRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     log: LogParametersType
@@ -674,6 +739,7 @@ class LogStatusEnumType(StrEnum):
     ACCEPTED_CANCELED = 'AcceptedCanceled'
 
 
+@final
 class GetLogResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: LogStatusEnumType
@@ -681,6 +747,7 @@ class GetLogResponse(TypedDict):
     filename: NotRequired[str]
 
 
+@final
 class ComponentType(TypedDict):
     customData: NotRequired[CustomDataType]
     evse: NotRequired[EVSEType]
@@ -688,12 +755,14 @@ class ComponentType(TypedDict):
     instance: NotRequired[str]
 
 
+@final
 class VariableType(TypedDict):
     customData: NotRequired[CustomDataType]
     name: str
     instance: NotRequired[str]
 
 
+@final
 class ComponentVariableType(TypedDict):
     customData: NotRequired[CustomDataType]
     component: ComponentType
@@ -706,6 +775,7 @@ class MonitoringCriterionEnumType(StrEnum):
     PERIODIC_MONITORING = 'PeriodicMonitoring'
 
 
+@final
 class GetMonitoringReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     componentVariable: NotRequired[list[ComponentVariableType]]
@@ -713,6 +783,7 @@ class GetMonitoringReportRequest(TypedDict):
     monitoringCriteria: NotRequired[list[MonitoringCriterionEnumType]]
 
 
+@final
 class GetMonitoringReportResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericDeviceModelStatusEnumType
@@ -726,6 +797,7 @@ class ComponentCriterionEnumType(StrEnum):
     PROBLEM = 'Problem'
 
 
+@final
 class GetReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     componentVariable: NotRequired[list[ComponentVariableType]]
@@ -733,17 +805,20 @@ class GetReportRequest(TypedDict):
     componentCriteria: NotRequired[list[ComponentCriterionEnumType]]
 
 
+@final
 class GetReportResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericDeviceModelStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class GetTransactionStatusRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     transactionId: NotRequired[str]
 
 
+@final
 class GetTransactionStatusResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     ongoingIndicator: NotRequired[bool]
@@ -757,6 +832,7 @@ class AttributeEnumType(StrEnum):
     MAX_SET = 'MaxSet'
 
 
+@final
 class GetVariableDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     attributeType: NotRequired[AttributeEnumType]
@@ -764,6 +840,7 @@ class GetVariableDataType(TypedDict):
     variable: VariableType
 
 
+@final
 class GetVariablesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     getVariableData: list[GetVariableDataType]
@@ -777,6 +854,7 @@ class GetVariableStatusEnumType(StrEnum):
     NOT_SUPPORTED_ATTRIBUTE_TYPE = 'NotSupportedAttributeType'
 
 
+@final
 class GetVariableResultType(TypedDict):
     customData: NotRequired[CustomDataType]
     attributeStatusInfo: NotRequired[StatusInfoType]
@@ -787,15 +865,18 @@ class GetVariableResultType(TypedDict):
     variable: VariableType
 
 
+@final
 class GetVariablesResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     getVariableResult: list[GetVariableResultType]
 
 
+@final
 class HeartbeatRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class HeartbeatResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     currentTime: str
@@ -808,6 +889,7 @@ class InstallCertificateUseEnumType(StrEnum):
     MANUFACTURER_ROOT_CERTIFICATE = 'ManufacturerRootCertificate'
 
 
+@final
 class InstallCertificateRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     certificateType: InstallCertificateUseEnumType
@@ -820,6 +902,7 @@ class InstallCertificateStatusEnumType(StrEnum):
     FAILED = 'Failed'
 
 
+@final
 class InstallCertificateResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: InstallCertificateStatusEnumType
@@ -837,12 +920,14 @@ class UploadLogStatusEnumType(StrEnum):
     ACCEPTED_CANCELED = 'AcceptedCanceled'
 
 
+@final
 class LogStatusNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     status: UploadLogStatusEnumType
     requestId: NotRequired[int]
 
 
+@final
 class LogStatusNotificationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -907,6 +992,7 @@ class LocationEnumType(StrEnum):
     OUTLET = 'Outlet'
 
 
+@final
 class SignedMeterValueType(TypedDict):
     customData: NotRequired[CustomDataType]
     signedMeterData: str
@@ -915,12 +1001,14 @@ class SignedMeterValueType(TypedDict):
     publicKey: str
 
 
+@final
 class UnitOfMeasureType(TypedDict):
     customData: NotRequired[CustomDataType]
     unit: NotRequired[str]
     multiplier: NotRequired[int]
 
 
+@final
 class SampledValueType(TypedDict):
     customData: NotRequired[CustomDataType]
     value: float
@@ -932,22 +1020,26 @@ class SampledValueType(TypedDict):
     unitOfMeasure: NotRequired[UnitOfMeasureType]
 
 
+@final
 class MeterValueType(TypedDict):
     customData: NotRequired[CustomDataType]
     sampledValue: list[SampledValueType]
     timestamp: str
 
 
+@final
 class MeterValuesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     evseId: int
     meterValue: list[MeterValueType]
 
 
+@final
 class MeterValuesResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RelativeTimeIntervalType(TypedDict):
     customData: NotRequired[CustomDataType]
     start: int
@@ -960,6 +1052,7 @@ class CostKindEnumType(StrEnum):
     RENEWABLE_GENERATION_PERCENTAGE = 'RenewableGenerationPercentage'
 
 
+@final
 class CostType(TypedDict):
     customData: NotRequired[CustomDataType]
     costKind: CostKindEnumType
@@ -967,12 +1060,14 @@ class CostType(TypedDict):
     amountMultiplier: NotRequired[int]
 
 
+@final
 class ConsumptionCostType(TypedDict):
     customData: NotRequired[CustomDataType]
     startValue: float
     cost: list[CostType]
 
 
+@final
 class SalesTariffEntryType(TypedDict):
     customData: NotRequired[CustomDataType]
     relativeTimeInterval: RelativeTimeIntervalType
@@ -980,6 +1075,7 @@ class SalesTariffEntryType(TypedDict):
     consumptionCost: NotRequired[list[ConsumptionCostType]]
 
 
+@final
 class SalesTariffType(TypedDict):
     customData: NotRequired[CustomDataType]
     id: int
@@ -988,6 +1084,7 @@ class SalesTariffType(TypedDict):
     salesTariffEntry: list[SalesTariffEntryType]
 
 
+@final
 class ChargingScheduleType(TypedDict):
     customData: NotRequired[CustomDataType]
     id: int
@@ -999,12 +1096,14 @@ class ChargingScheduleType(TypedDict):
     salesTariff: NotRequired[SalesTariffType]
 
 
+@final
 class ChargingLimitType(TypedDict):
     customData: NotRequired[CustomDataType]
     chargingLimitSource: ChargingLimitSourceEnumType
     isGridCritical: NotRequired[bool]
 
 
+@final
 class NotifyChargingLimitRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     chargingSchedule: NotRequired[list[ChargingScheduleType]]
@@ -1012,10 +1111,12 @@ class NotifyChargingLimitRequest(TypedDict):
     chargingLimit: ChargingLimitType
 
 
+@final
 class NotifyChargingLimitResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyCustomerInformationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     data: str
@@ -1025,10 +1126,12 @@ class NotifyCustomerInformationRequest(TypedDict):
     requestId: int
 
 
+@final
 class NotifyCustomerInformationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class MessageInfoType(TypedDict):
     customData: NotRequired[CustomDataType]
     display: NotRequired[ComponentType]
@@ -1041,6 +1144,7 @@ class MessageInfoType(TypedDict):
     message: MessageContentType
 
 
+@final
 class NotifyDisplayMessagesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     messageInfo: NotRequired[list[MessageInfoType]]
@@ -1048,10 +1152,12 @@ class NotifyDisplayMessagesRequest(TypedDict):
     tbc: NotRequired[bool]
 
 
+@final
 class NotifyDisplayMessagesResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ACChargingParametersType(TypedDict):
     customData: NotRequired[CustomDataType]
     energyAmount: int
@@ -1060,6 +1166,7 @@ class ACChargingParametersType(TypedDict):
     evMaxVoltage: int
 
 
+@final
 class DCChargingParametersType(TypedDict):
     customData: NotRequired[CustomDataType]
     evMaxCurrent: int
@@ -1079,6 +1186,7 @@ class EnergyTransferModeEnumType(StrEnum):
     AC_THREE_PHASE = 'AC_three_phase'
 
 
+@final
 class ChargingNeedsType(TypedDict):
     customData: NotRequired[CustomDataType]
     acChargingParameters: NotRequired[ACChargingParametersType]
@@ -1087,6 +1195,7 @@ class ChargingNeedsType(TypedDict):
     departureTime: NotRequired[str]
 
 
+@final
 class NotifyEVChargingNeedsRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     maxScheduleTuples: NotRequired[int]
@@ -1100,12 +1209,14 @@ class NotifyEVChargingNeedsStatusEnumType(StrEnum):
     PROCESSING = 'Processing'
 
 
+@final
 class NotifyEVChargingNeedsResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: NotifyEVChargingNeedsStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class NotifyEVChargingScheduleRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     timeBase: str
@@ -1113,6 +1224,7 @@ class NotifyEVChargingScheduleRequest(TypedDict):
     evseId: int
 
 
+@final
 class NotifyEVChargingScheduleResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericStatusEnumType
@@ -1132,6 +1244,7 @@ class EventNotificationEnumType(StrEnum):
     CUSTOM_MONITOR = 'CustomMonitor'
 
 
+@final
 class EventDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     eventId: int
@@ -1149,6 +1262,7 @@ class EventDataType(TypedDict):
     variable: VariableType
 
 
+@final
 class NotifyEventRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     generatedAt: str
@@ -1157,6 +1271,7 @@ class NotifyEventRequest(TypedDict):
     eventData: list[EventDataType]
 
 
+@final
 class NotifyEventResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -1169,6 +1284,7 @@ class MonitorEnumType(StrEnum):
     PERIODIC_CLOCK_ALIGNED = 'PeriodicClockAligned'
 
 
+@final
 class VariableMonitoringType(TypedDict):
     customData: NotRequired[CustomDataType]
     id: int
@@ -1178,6 +1294,7 @@ class VariableMonitoringType(TypedDict):
     severity: int
 
 
+@final
 class MonitoringDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     component: ComponentType
@@ -1185,6 +1302,7 @@ class MonitoringDataType(TypedDict):
     variableMonitoring: list[VariableMonitoringType]
 
 
+@final
 class NotifyMonitoringReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     monitor: NotRequired[list[MonitoringDataType]]
@@ -1194,6 +1312,7 @@ class NotifyMonitoringReportRequest(TypedDict):
     generatedAt: str
 
 
+@final
 class NotifyMonitoringReportResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -1204,6 +1323,7 @@ class MutabilityEnumType(StrEnum):
     READ_WRITE = 'ReadWrite'
 
 
+@final
 class VariableAttributeType(TypedDict):
     customData: NotRequired[CustomDataType]
     type: NotRequired[AttributeEnumType]
@@ -1224,6 +1344,7 @@ class DataEnumType(StrEnum):
     MEMBER_LIST = 'MemberList'
 
 
+@final
 class VariableCharacteristicsType(TypedDict):
     customData: NotRequired[CustomDataType]
     unit: NotRequired[str]
@@ -1234,6 +1355,7 @@ class VariableCharacteristicsType(TypedDict):
     supportsMonitoring: bool
 
 
+@final
 class ReportDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     component: ComponentType
@@ -1242,6 +1364,7 @@ class ReportDataType(TypedDict):
     variableCharacteristics: NotRequired[VariableCharacteristicsType]
 
 
+@final
 class NotifyReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     requestId: int
@@ -1251,10 +1374,12 @@ class NotifyReportRequest(TypedDict):
     seqNo: int
 
 
+@final
 class NotifyReportResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PublishFirmwareRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     location: str
@@ -1264,6 +1389,7 @@ class PublishFirmwareRequest(TypedDict):
     retryInterval: NotRequired[int]
 
 
+@final
 class PublishFirmwareResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericStatusEnumType
@@ -1283,6 +1409,7 @@ class PublishFirmwareStatusEnumType(StrEnum):
     PUBLISH_FAILED = 'PublishFailed'
 
 
+@final
 class PublishFirmwareStatusNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     status: PublishFirmwareStatusEnumType
@@ -1290,6 +1417,7 @@ class PublishFirmwareStatusNotificationRequest(TypedDict):
     requestId: NotRequired[int]
 
 
+@final
 class PublishFirmwareStatusNotificationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -1305,6 +1433,7 @@ class RecurrencyKindEnumType(StrEnum):
     WEEKLY = 'Weekly'
 
 
+@final
 class ChargingProfileType(TypedDict):
     customData: NotRequired[CustomDataType]
     id: int
@@ -1318,6 +1447,7 @@ class ChargingProfileType(TypedDict):
     transactionId: NotRequired[str]
 
 
+@final
 class ReportChargingProfilesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     requestId: int
@@ -1327,10 +1457,12 @@ class ReportChargingProfilesRequest(TypedDict):
     evseId: int
 
 
+@final
 class ReportChargingProfilesResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RequestStartTransactionRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     evseId: NotRequired[int]
@@ -1345,6 +1477,7 @@ class RequestStartStopStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class RequestStartTransactionResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: RequestStartStopStatusEnumType
@@ -1352,11 +1485,13 @@ class RequestStartTransactionResponse(TypedDict):
     transactionId: NotRequired[str]
 
 
+@final
 class RequestStopTransactionRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     transactionId: str
 
 
+@final
 class RequestStopTransactionResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: RequestStartStopStatusEnumType
@@ -1368,12 +1503,14 @@ class ReservationUpdateStatusEnumType(StrEnum):
     REMOVED = 'Removed'
 
 
+@final
 class ReservationStatusUpdateRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     reservationId: int
     reservationUpdateStatus: ReservationUpdateStatusEnumType
 
 
+@final
 class ReservationStatusUpdateResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -1403,6 +1540,7 @@ class ConnectorEnumType(StrEnum):
     UNKNOWN = 'Unknown'
 
 
+@final
 class ReserveNowRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     id: int
@@ -1421,6 +1559,7 @@ class ReserveNowStatusEnumType(StrEnum):
     UNAVAILABLE = 'Unavailable'
 
 
+@final
 class ReserveNowResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ReserveNowStatusEnumType
@@ -1432,6 +1571,7 @@ class ResetEnumType(StrEnum):
     ON_IDLE = 'OnIdle'
 
 
+@final
 class ResetRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     type: ResetEnumType
@@ -1444,12 +1584,14 @@ class ResetStatusEnumType(StrEnum):
     SCHEDULED = 'Scheduled'
 
 
+@final
 class ResetResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ResetStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class SecurityEventNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     type: str
@@ -1457,10 +1599,12 @@ class SecurityEventNotificationRequest(TypedDict):
     techInfo: NotRequired[str]
 
 
+@final
 class SecurityEventNotificationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AuthorizationData(TypedDict):
     customData: NotRequired[CustomDataType]
     idToken: IdTokenType
@@ -1472,6 +1616,7 @@ class UpdateEnumType(StrEnum):
     FULL = 'Full'
 
 
+@final
 class SendLocalListRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     localAuthorizationList: NotRequired[list[AuthorizationData]]
@@ -1485,12 +1630,14 @@ class SendLocalListStatusEnumType(StrEnum):
     VERSION_MISMATCH = 'VersionMismatch'
 
 
+@final
 class SendLocalListResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: SendLocalListStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class SetChargingProfileRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     evseId: int
@@ -1502,12 +1649,14 @@ class ChargingProfileStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class SetChargingProfileResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: ChargingProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class SetDisplayMessageRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     message: MessageInfoType
@@ -1522,6 +1671,7 @@ class DisplayMessageStatusEnumType(StrEnum):
     UNKNOWN_TRANSACTION = 'UnknownTransaction'
 
 
+@final
 class SetDisplayMessageResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: DisplayMessageStatusEnumType
@@ -1534,22 +1684,26 @@ class MonitoringBaseEnumType(StrEnum):
     HARD_WIRED_ONLY = 'HardWiredOnly'
 
 
+@final
 class SetMonitoringBaseRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     monitoringBase: MonitoringBaseEnumType
 
 
+@final
 class SetMonitoringBaseResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericDeviceModelStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class SetMonitoringLevelRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     severity: int
 
 
+@final
 class SetMonitoringLevelResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericStatusEnumType
@@ -1563,6 +1717,7 @@ class APNAuthenticationEnumType(StrEnum):
     AUTO = 'AUTO'
 
 
+@final
 class APNType(TypedDict):
     customData: NotRequired[CustomDataType]
     apn: str
@@ -1604,6 +1759,7 @@ class VPNEnumType(StrEnum):
     PPTP = 'PPTP'
 
 
+@final
 class VPNType(TypedDict):
     customData: NotRequired[CustomDataType]
     server: str
@@ -1614,6 +1770,7 @@ class VPNType(TypedDict):
     type: VPNEnumType
 
 
+@final
 class NetworkConnectionProfileType(TypedDict):
     customData: NotRequired[CustomDataType]
     apn: NotRequired[APNType]
@@ -1626,6 +1783,7 @@ class NetworkConnectionProfileType(TypedDict):
     vpn: NotRequired[VPNType]
 
 
+@final
 class SetNetworkProfileRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     configurationSlot: int
@@ -1638,12 +1796,14 @@ class SetNetworkProfileStatusEnumType(StrEnum):
     FAILED = 'Failed'
 
 
+@final
 class SetNetworkProfileResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: SetNetworkProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class SetMonitoringDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     id: NotRequired[int]
@@ -1655,6 +1815,7 @@ class SetMonitoringDataType(TypedDict):
     variable: VariableType
 
 
+@final
 class SetVariableMonitoringRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     setMonitoringData: list[SetMonitoringDataType]
@@ -1669,6 +1830,7 @@ class SetMonitoringStatusEnumType(StrEnum):
     DUPLICATE = 'Duplicate'
 
 
+@final
 class SetMonitoringResultType(TypedDict):
     customData: NotRequired[CustomDataType]
     id: NotRequired[int]
@@ -1680,11 +1842,13 @@ class SetMonitoringResultType(TypedDict):
     severity: int
 
 
+@final
 class SetVariableMonitoringResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     setMonitoringResult: list[SetMonitoringResultType]
 
 
+@final
 class SetVariableDataType(TypedDict):
     customData: NotRequired[CustomDataType]
     attributeType: NotRequired[AttributeEnumType]
@@ -1693,6 +1857,7 @@ class SetVariableDataType(TypedDict):
     variable: VariableType
 
 
+@final
 class SetVariablesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     setVariableData: list[SetVariableDataType]
@@ -1707,6 +1872,7 @@ class SetVariableStatusEnumType(StrEnum):
     REBOOT_REQUIRED = 'RebootRequired'
 
 
+@final
 class SetVariableResultType(TypedDict):
     customData: NotRequired[CustomDataType]
     attributeType: NotRequired[AttributeEnumType]
@@ -1716,17 +1882,20 @@ class SetVariableResultType(TypedDict):
     variable: VariableType
 
 
+@final
 class SetVariablesResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     setVariableResult: list[SetVariableResultType]
 
 
+@final
 class SignCertificateRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     csr: str
     certificateType: NotRequired[CertificateSigningUseEnumType]
 
 
+@final
 class SignCertificateResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: GenericStatusEnumType
@@ -1741,6 +1910,7 @@ class ConnectorStatusEnumType(StrEnum):
     FAULTED = 'Faulted'
 
 
+@final
 class StatusNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     timestamp: str
@@ -1749,6 +1919,7 @@ class StatusNotificationRequest(TypedDict):
     connectorId: int
 
 
+@final
 class StatusNotificationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
@@ -1813,6 +1984,7 @@ class ReasonEnumType(StrEnum):
     TIMEOUT = 'Timeout'
 
 
+@final
 class TransactionType(TypedDict):
     customData: NotRequired[CustomDataType]
     transactionId: str
@@ -1822,6 +1994,7 @@ class TransactionType(TypedDict):
     remoteStartId: NotRequired[int]
 
 
+@final
 class TransactionEventRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     eventType: TransactionEventEnumType
@@ -1838,6 +2011,7 @@ class TransactionEventRequest(TypedDict):
     idToken: NotRequired[IdTokenType]
 
 
+@final
 class TransactionEventResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     totalCost: NotRequired[float]
@@ -1860,6 +2034,7 @@ class MessageTriggerEnumType(StrEnum):
     PUBLISH_FIRMWARE_STATUS_NOTIFICATION = 'PublishFirmwareStatusNotification'
 
 
+@final
 class TriggerMessageRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     evse: NotRequired[EVSEType]
@@ -1872,12 +2047,14 @@ class TriggerMessageStatusEnumType(StrEnum):
     NOT_IMPLEMENTED = 'NotImplemented'
 
 
+@final
 class TriggerMessageResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: TriggerMessageStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class UnlockConnectorRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     evseId: int
@@ -1891,12 +2068,14 @@ class UnlockStatusEnumType(StrEnum):
     UNKNOWN_CONNECTOR = 'UnknownConnector'
 
 
+@final
 class UnlockConnectorResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: UnlockStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
 
 
+@final
 class UnpublishFirmwareRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     checksum: str
@@ -1908,11 +2087,13 @@ class UnpublishFirmwareStatusEnumType(StrEnum):
     UNPUBLISHED = 'Unpublished'
 
 
+@final
 class UnpublishFirmwareResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: UnpublishFirmwareStatusEnumType
 
 
+@final
 class FirmwareType(TypedDict):
     customData: NotRequired[CustomDataType]
     location: str
@@ -1922,6 +2103,7 @@ class FirmwareType(TypedDict):
     signature: NotRequired[str]
 
 
+@final
 class UpdateFirmwareRequest(TypedDict):
     customData: NotRequired[CustomDataType]
     retries: NotRequired[int]
@@ -1938,6 +2120,7 @@ class UpdateFirmwareStatusEnumType(StrEnum):
     REVOKED_CERTIFICATE = 'RevokedCertificate'
 
 
+@final
 class UpdateFirmwareResponse(TypedDict):
     customData: NotRequired[CustomDataType]
     status: UpdateFirmwareStatusEnumType

@@ -6,7 +6,7 @@ Regenerate with `python scripts/generate_wire_types.py` (its docstring says how 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, final
 
 from csms.ocpp.wire import v201 as _v201
 
@@ -105,10 +105,12 @@ VariableAttributeType = _v201.VariableAttributeType
 VariableType = _v201.VariableType
 
 
+@final
 class CustomDataType(TypedDict):
     vendorId: str
 
 
+@final
 class AFRRSignalRequest(TypedDict):
     timestamp: str
     signal: int
@@ -120,42 +122,49 @@ class GenericStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class StatusInfoType(TypedDict):
     reasonCode: str
     additionalInfo: NotRequired[str]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AFRRSignalResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PeriodicEventStreamParamsType(TypedDict):
     interval: NotRequired[int]
     values: NotRequired[int]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AdjustPeriodicEventStreamRequest(TypedDict):
     id: int
     params: PeriodicEventStreamParamsType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AdjustPeriodicEventStreamResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AdditionalInfoType(TypedDict):
     additionalIdToken: str
     type: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class IdTokenType(TypedDict):
     additionalInfo: NotRequired[list[AdditionalInfoType]]
     idToken: str
@@ -163,6 +172,7 @@ class IdTokenType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class OCSPRequestDataType(TypedDict):
     hashAlgorithm: HashAlgorithmEnumType
     issuerNameHash: str
@@ -172,6 +182,7 @@ class OCSPRequestDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AuthorizeRequest(TypedDict):
     idToken: IdTokenType
     certificate: NotRequired[str]
@@ -187,6 +198,7 @@ class MessageFormatEnumType(StrEnum):
     QRCODE = 'QRCODE'
 
 
+@final
 class MessageContentType(TypedDict):
     format: MessageFormatEnumType
     language: NotRequired[str]
@@ -194,6 +206,7 @@ class MessageContentType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class IdTokenInfoType(TypedDict):
     status: AuthorizationStatusEnumType
     cacheExpiryDateTime: NotRequired[str]
@@ -235,6 +248,7 @@ class EvseKindEnumType(StrEnum):
     DC = 'DC'
 
 
+@final
 class TariffConditionsType(TypedDict):
     startTimeOfDay: NotRequired[str]
     endTimeOfDay: NotRequired[str]
@@ -257,12 +271,14 @@ class TariffConditionsType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffEnergyPriceType(TypedDict):
     priceKwh: float
     conditions: NotRequired[TariffConditionsType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TaxRateType(TypedDict):
     type: str
     tax: float
@@ -270,24 +286,28 @@ class TaxRateType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffEnergyType(TypedDict):
     prices: list[TariffEnergyPriceType]
     taxRates: NotRequired[list[TaxRateType]]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffTimePriceType(TypedDict):
     priceMinute: float
     conditions: NotRequired[TariffConditionsType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffTimeType(TypedDict):
     prices: list[TariffTimePriceType]
     taxRates: NotRequired[list[TaxRateType]]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffConditionsFixedType(TypedDict):
     startTimeOfDay: NotRequired[str]
     endTimeOfDay: NotRequired[str]
@@ -300,18 +320,21 @@ class TariffConditionsFixedType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffFixedPriceType(TypedDict):
     conditions: NotRequired[TariffConditionsFixedType]
     priceFixed: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffFixedType(TypedDict):
     prices: list[TariffFixedPriceType]
     taxRates: NotRequired[list[TaxRateType]]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PriceType(TypedDict):
     exclTax: NotRequired[float]
     inclTax: NotRequired[float]
@@ -319,6 +342,7 @@ class PriceType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TariffType(TypedDict):
     tariffId: str
     description: NotRequired[list[MessageContentType]]
@@ -335,6 +359,7 @@ class TariffType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AuthorizeResponse(TypedDict):
     idTokenInfo: IdTokenInfoType
     certificateStatus: NotRequired[AuthorizeCertificateStatusEnumType]
@@ -343,6 +368,7 @@ class AuthorizeResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class BatteryDataType(TypedDict):
     evseId: int
     serialNumber: str
@@ -359,6 +385,7 @@ class BatterySwapEventEnumType(StrEnum):
     BATTERY_OUT_TIMEOUT = 'BatteryOutTimeout'
 
 
+@final
 class BatterySwapRequest(TypedDict):
     batteryData: list[BatteryDataType]
     eventType: BatterySwapEventEnumType
@@ -367,10 +394,12 @@ class BatterySwapRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class BatterySwapResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class BootNotificationResponse(TypedDict):
     currentTime: str
     interval: int
@@ -379,11 +408,13 @@ class BootNotificationResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CancelReservationRequest(TypedDict):
     reservationId: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CancelReservationResponse(TypedDict):
     status: CancelReservationStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -396,6 +427,7 @@ class CertificateSigningUseEnumType(StrEnum):
     V2_G20_CERTIFICATE = 'V2G20Certificate'
 
 
+@final
 class CertificateSignedRequest(TypedDict):
     certificateChain: str
     certificateType: NotRequired[CertificateSigningUseEnumType]
@@ -403,30 +435,35 @@ class CertificateSignedRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CertificateSignedResponse(TypedDict):
     status: CertificateSignedStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EVSEType(TypedDict):
     id: int
     connectorId: NotRequired[int]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChangeAvailabilityRequest(TypedDict):
     evse: NotRequired[EVSEType]
     operationalStatus: OperationalStatusEnumType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChangeAvailabilityResponse(TypedDict):
     status: ChangeAvailabilityStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChangeTransactionTariffRequest(TypedDict):
     tariff: TariffType
     transactionId: str
@@ -442,12 +479,14 @@ class TariffChangeStatusEnumType(StrEnum):
     NO_CURRENCY_CHANGE = 'NoCurrencyChange'
 
 
+@final
 class ChangeTransactionTariffResponse(TypedDict):
     status: TariffChangeStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearCacheResponse(TypedDict):
     status: ClearCacheStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -463,6 +502,7 @@ class ChargingProfilePurposeEnumType(StrEnum):
     LOCAL_GENERATION = 'LocalGeneration'
 
 
+@final
 class ClearChargingProfileType(TypedDict):
     evseId: NotRequired[int]
     chargingProfilePurpose: NotRequired[ChargingProfilePurposeEnumType]
@@ -470,12 +510,14 @@ class ClearChargingProfileType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearChargingProfileRequest(TypedDict):
     chargingProfileId: NotRequired[int]
     chargingProfileCriteria: NotRequired[ClearChargingProfileType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearChargingProfileResponse(TypedDict):
     status: ClearChargingProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -507,6 +549,7 @@ class DERControlEnumType(StrEnum):
     WATT_VAR = 'WattVar'
 
 
+@final
 class ClearDERControlRequest(TypedDict):
     isDefault: bool
     controlType: NotRequired[DERControlEnumType]
@@ -521,6 +564,7 @@ class DERControlStatusEnumType(StrEnum):
     NOT_FOUND = 'NotFound'
 
 
+@final
 class ClearDERControlResponse(TypedDict):
     status: DERControlStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -533,12 +577,14 @@ class ClearMessageStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class ClearDisplayMessageResponse(TypedDict):
     status: ClearMessageStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearTariffsRequest(TypedDict):
     tariffIds: NotRequired[list[str]]
     evseId: NotRequired[int]
@@ -551,6 +597,7 @@ class TariffClearStatusEnumType(StrEnum):
     NO_TARIFF = 'NoTariff'
 
 
+@final
 class ClearTariffsResultType(TypedDict):
     statusInfo: NotRequired[StatusInfoType]
     tariffId: NotRequired[str]
@@ -558,11 +605,13 @@ class ClearTariffsResultType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearTariffsResponse(TypedDict):
     clearTariffsResult: list[ClearTariffsResultType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearMonitoringResultType(TypedDict):
     status: ClearMonitoringStatusEnumType
     id: int
@@ -570,26 +619,31 @@ class ClearMonitoringResultType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearVariableMonitoringResponse(TypedDict):
     clearMonitoringResult: list[ClearMonitoringResultType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClearedChargingLimitRequest(TypedDict):
     chargingLimitSource: str
     evseId: NotRequired[int]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClosePeriodicEventStreamRequest(TypedDict):
     id: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ClosePeriodicEventStreamResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CustomerInformationRequest(TypedDict):
     customerCertificate: NotRequired[CertificateHashDataType]
     idToken: NotRequired[IdTokenType]
@@ -600,12 +654,14 @@ class CustomerInformationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CustomerInformationResponse(TypedDict):
     status: CustomerInformationStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class DataTransferResponse(TypedDict):
     status: DataTransferStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -613,12 +669,14 @@ class DataTransferResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class DeleteCertificateResponse(TypedDict):
     status: DeleteCertificateStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FirmwareStatusNotificationRequest(TypedDict):
     status: FirmwareStatusEnumType
     requestId: NotRequired[int]
@@ -626,6 +684,7 @@ class FirmwareStatusNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class Get15118EVCertificateRequest(TypedDict):
     iso15118SchemaVersion: str
     action: CertificateActionEnumType
@@ -635,6 +694,7 @@ class Get15118EVCertificateRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class Get15118EVCertificateResponse(TypedDict):
     status: Iso15118EVCertificateStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -643,6 +703,7 @@ class Get15118EVCertificateResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetBaseReportResponse(TypedDict):
     status: GenericDeviceModelStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -654,6 +715,7 @@ class CertificateStatusSourceEnumType(StrEnum):
     OCSP = 'OCSP'
 
 
+@final
 class CertificateStatusRequestInfoType(TypedDict):
     certificateHashData: CertificateHashDataType
     source: CertificateStatusSourceEnumType
@@ -661,6 +723,7 @@ class CertificateStatusRequestInfoType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetCertificateChainStatusRequest(TypedDict):
     certificateStatusRequests: list[CertificateStatusRequestInfoType]
     customData: NotRequired[CustomDataType]
@@ -673,6 +736,7 @@ class CertificateStatusEnumType(StrEnum):
     FAILED = 'Failed'
 
 
+@final
 class CertificateStatusType(TypedDict):
     certificateHashData: CertificateHashDataType
     source: CertificateStatusSourceEnumType
@@ -681,16 +745,19 @@ class CertificateStatusType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetCertificateChainStatusResponse(TypedDict):
     certificateStatus: list[CertificateStatusType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetCertificateStatusRequest(TypedDict):
     ocspRequestData: OCSPRequestDataType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetCertificateStatusResponse(TypedDict):
     status: GetCertificateStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -698,6 +765,7 @@ class GetCertificateStatusResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChargingProfileCriterionType(TypedDict):
     chargingProfilePurpose: NotRequired[ChargingProfilePurposeEnumType]
     stackLevel: NotRequired[int]
@@ -706,6 +774,7 @@ class ChargingProfileCriterionType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetChargingProfilesRequest(TypedDict):
     requestId: int
     evseId: NotRequired[int]
@@ -713,12 +782,14 @@ class GetChargingProfilesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetChargingProfilesResponse(TypedDict):
     status: GetChargingProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetCompositeScheduleRequest(TypedDict):
     duration: int
     chargingRateUnit: NotRequired[ChargingRateUnitEnumType]
@@ -737,18 +808,21 @@ class OperationModeEnumType(StrEnum):
     LOCAL_LOAD_BALANCING = 'LocalLoadBalancing'
 
 
+@final
 class V2XFreqWattPointType(TypedDict):
     frequency: float
     power: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class V2XSignalWattPointType(TypedDict):
     signal: int
     power: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChargingSchedulePeriodType(TypedDict):
     startPeriod: int
     limit: NotRequired[float]
@@ -774,6 +848,7 @@ class ChargingSchedulePeriodType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CompositeScheduleType(TypedDict):
     evseId: int
     duration: int
@@ -783,6 +858,7 @@ class CompositeScheduleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetCompositeScheduleResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -790,6 +866,7 @@ class GetCompositeScheduleResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetDERControlRequest(TypedDict):
     requestId: int
     isDefault: NotRequired[bool]
@@ -798,6 +875,7 @@ class GetDERControlRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetDERControlResponse(TypedDict):
     status: DERControlStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -813,6 +891,7 @@ class MessageStateEnumType(StrEnum):
     DISCHARGING = 'Discharging'
 
 
+@final
 class GetDisplayMessagesRequest(TypedDict):
     id: NotRequired[list[int]]
     requestId: int
@@ -821,6 +900,7 @@ class GetDisplayMessagesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetDisplayMessagesResponse(TypedDict):
     status: GetDisplayMessagesStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -836,11 +916,13 @@ class GetCertificateIdUseEnumType(StrEnum):
     OEMROOT_CERTIFICATE = 'OEMRootCertificate'
 
 
+@final
 class GetInstalledCertificateIdsRequest(TypedDict):
     certificateType: NotRequired[list[GetCertificateIdUseEnumType]]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CertificateHashDataChainType(TypedDict):
     certificateHashData: CertificateHashDataType
     certificateType: GetCertificateIdUseEnumType
@@ -848,6 +930,7 @@ class CertificateHashDataChainType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetInstalledCertificateIdsResponse(TypedDict):
     status: GetInstalledCertificateStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -855,6 +938,7 @@ class GetInstalledCertificateIdsResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class LogParametersType(TypedDict):
     remoteLocation: str
     oldestTimestamp: NotRequired[str]
@@ -868,6 +952,7 @@ class LogEnumType(StrEnum):
     DATA_COLLECTOR_LOG = 'DataCollectorLog'
 
 
+@final
 class GetLogRequest(TypedDict):
     log: LogParametersType
     logType: LogEnumType
@@ -877,6 +962,7 @@ class GetLogRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetLogResponse(TypedDict):
     status: LogStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -884,6 +970,7 @@ class GetLogResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ComponentType(TypedDict):
     evse: NotRequired[EVSEType]
     name: str
@@ -891,12 +978,14 @@ class ComponentType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ComponentVariableType(TypedDict):
     component: ComponentType
     variable: NotRequired[VariableType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetMonitoringReportRequest(TypedDict):
     componentVariable: NotRequired[list[ComponentVariableType]]
     requestId: int
@@ -904,16 +993,19 @@ class GetMonitoringReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetMonitoringReportResponse(TypedDict):
     status: GenericDeviceModelStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetPeriodicEventStreamRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ConstantStreamDataType(TypedDict):
     id: int
     params: PeriodicEventStreamParamsType
@@ -921,11 +1013,13 @@ class ConstantStreamDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetPeriodicEventStreamResponse(TypedDict):
     constantStreamData: NotRequired[list[ConstantStreamDataType]]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetReportRequest(TypedDict):
     componentVariable: NotRequired[list[ComponentVariableType]]
     requestId: int
@@ -933,12 +1027,14 @@ class GetReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetReportResponse(TypedDict):
     status: GenericDeviceModelStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetTariffsRequest(TypedDict):
     evseId: int
     customData: NotRequired[CustomDataType]
@@ -955,6 +1051,7 @@ class TariffKindEnumType(StrEnum):
     DRIVER_TARIFF = 'DriverTariff'
 
 
+@final
 class TariffAssignmentType(TypedDict):
     tariffId: str
     tariffKind: TariffKindEnumType
@@ -964,6 +1061,7 @@ class TariffAssignmentType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetTariffsResponse(TypedDict):
     status: TariffGetStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -971,6 +1069,7 @@ class GetTariffsResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetVariableDataType(TypedDict):
     attributeType: NotRequired[AttributeEnumType]
     component: ComponentType
@@ -978,11 +1077,13 @@ class GetVariableDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetVariablesRequest(TypedDict):
     getVariableData: list[GetVariableDataType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetVariableResultType(TypedDict):
     attributeStatus: GetVariableStatusEnumType
     attributeStatusInfo: NotRequired[StatusInfoType]
@@ -993,6 +1094,7 @@ class GetVariableResultType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GetVariablesResponse(TypedDict):
     getVariableResult: list[GetVariableResultType]
     customData: NotRequired[CustomDataType]
@@ -1006,18 +1108,21 @@ class InstallCertificateUseEnumType(StrEnum):
     OEMROOT_CERTIFICATE = 'OEMRootCertificate'
 
 
+@final
 class InstallCertificateRequest(TypedDict):
     certificateType: InstallCertificateUseEnumType
     certificate: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class InstallCertificateResponse(TypedDict):
     status: InstallCertificateStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class LogStatusNotificationRequest(TypedDict):
     status: UploadLogStatusEnumType
     requestId: NotRequired[int]
@@ -1093,6 +1198,7 @@ class LocationEnumType(StrEnum):
     UPSTREAM = 'Upstream'
 
 
+@final
 class SignedMeterValueType(TypedDict):
     signedMeterData: str
     signingMethod: NotRequired[str]
@@ -1101,6 +1207,7 @@ class SignedMeterValueType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SampledValueType(TypedDict):
     value: float
     measurand: NotRequired[MeasurandEnumType]
@@ -1112,18 +1219,21 @@ class SampledValueType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class MeterValueType(TypedDict):
     sampledValue: list[SampledValueType]
     timestamp: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class MeterValuesRequest(TypedDict):
     evseId: int
     meterValue: list[MeterValueType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyAllowedEnergyTransferRequest(TypedDict):
     transactionId: str
     allowedEnergyTransfer: list[EnergyTransferModeEnumType]
@@ -1135,18 +1245,21 @@ class NotifyAllowedEnergyTransferStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class NotifyAllowedEnergyTransferResponse(TypedDict):
     status: NotifyAllowedEnergyTransferStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class LimitAtSoCType(TypedDict):
     soc: int
     limit: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SalesTariffType(TypedDict):
     id: int
     salesTariffDescription: NotRequired[str]
@@ -1155,12 +1268,14 @@ class SalesTariffType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RationalNumberType(TypedDict):
     exponent: int
     value: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PriceRuleType(TypedDict):
     parkingFeePeriod: NotRequired[int]
     carbonDioxideEmission: NotRequired[int]
@@ -1171,12 +1286,14 @@ class PriceRuleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PriceRuleStackType(TypedDict):
     duration: int
     priceRule: list[PriceRuleType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TaxRuleType(TypedDict):
     taxRuleID: int
     taxRuleName: NotRequired[str]
@@ -1189,6 +1306,7 @@ class TaxRuleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class OverstayRuleType(TypedDict):
     overstayFee: RationalNumberType
     overstayRuleDescription: NotRequired[str]
@@ -1197,6 +1315,7 @@ class OverstayRuleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class OverstayRuleListType(TypedDict):
     overstayPowerThreshold: NotRequired[RationalNumberType]
     overstayRule: list[OverstayRuleType]
@@ -1204,12 +1323,14 @@ class OverstayRuleListType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AdditionalSelectedServicesType(TypedDict):
     serviceFee: RationalNumberType
     serviceName: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AbsolutePriceScheduleType(TypedDict):
     timeAnchor: str
     priceScheduleID: int
@@ -1226,12 +1347,14 @@ class AbsolutePriceScheduleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PriceLevelScheduleEntryType(TypedDict):
     duration: int
     priceLevel: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PriceLevelScheduleType(TypedDict):
     priceLevelScheduleEntries: list[PriceLevelScheduleEntryType]
     timeAnchor: str
@@ -1241,6 +1364,7 @@ class PriceLevelScheduleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChargingScheduleType(TypedDict):
     id: int
     limitAtSoC: NotRequired[LimitAtSoCType]
@@ -1260,6 +1384,7 @@ class ChargingScheduleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChargingLimitType(TypedDict):
     chargingLimitSource: str
     isLocalGeneration: NotRequired[bool]
@@ -1267,6 +1392,7 @@ class ChargingLimitType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyChargingLimitRequest(TypedDict):
     chargingSchedule: NotRequired[list[ChargingScheduleType]]
     evseId: NotRequired[int]
@@ -1274,6 +1400,7 @@ class NotifyChargingLimitRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyCustomerInformationRequest(TypedDict):
     data: str
     tbc: NotRequired[bool]
@@ -1297,6 +1424,7 @@ class GridEventFaultEnumType(StrEnum):
     VOLTAGE_IMBALANCE = 'VoltageImbalance'
 
 
+@final
 class NotifyDERAlarmRequest(TypedDict):
     controlType: DERControlEnumType
     gridEventFault: NotRequired[GridEventFaultEnumType]
@@ -1306,10 +1434,12 @@ class NotifyDERAlarmRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyDERAlarmResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyDERStartStopRequest(TypedDict):
     controlId: str
     started: bool
@@ -1318,10 +1448,12 @@ class NotifyDERStartStopRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyDERStartStopResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class MessageInfoType(TypedDict):
     display: NotRequired[ComponentType]
     id: int
@@ -1335,6 +1467,7 @@ class MessageInfoType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyDisplayMessagesRequest(TypedDict):
     messageInfo: NotRequired[list[MessageInfoType]]
     requestId: int
@@ -1342,6 +1475,7 @@ class NotifyDisplayMessagesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ACChargingParametersType(TypedDict):
     energyAmount: float
     evMinCurrent: float
@@ -1368,6 +1502,7 @@ class IslandingDetectionEnumType(StrEnum):
     OTHER_ACTIVE = 'OtherActive'
 
 
+@final
 class DERChargingParametersType(TypedDict):
     evSupportedDERControl: NotRequired[list[DERControlEnumType]]
     evOverExcitedMaxDischargePower: NotRequired[float]
@@ -1413,18 +1548,21 @@ class DERChargingParametersType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EVPriceRuleType(TypedDict):
     energyFee: float
     powerRangeStart: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EVAbsolutePriceScheduleEntryType(TypedDict):
     duration: int
     evPriceRule: list[EVPriceRuleType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EVAbsolutePriceScheduleType(TypedDict):
     timeAnchor: str
     currency: str
@@ -1433,24 +1571,28 @@ class EVAbsolutePriceScheduleType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EVPowerScheduleEntryType(TypedDict):
     duration: int
     power: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EVPowerScheduleType(TypedDict):
     evPowerScheduleEntries: list[EVPowerScheduleEntryType]
     timeAnchor: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EVEnergyOfferType(TypedDict):
     evAbsolutePriceSchedule: NotRequired[EVAbsolutePriceScheduleType]
     evPowerSchedule: EVPowerScheduleType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class DCChargingParametersType(TypedDict):
     evMaxCurrent: float
     evMaxVoltage: float
@@ -1463,6 +1605,7 @@ class DCChargingParametersType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class V2XChargingParametersType(TypedDict):
     minChargePower: NotRequired[float]
     minChargePower_L2: NotRequired[float]
@@ -1501,6 +1644,7 @@ class MobilityNeedsModeEnumType(StrEnum):
     EVCC_SECC = 'EVCC_SECC'
 
 
+@final
 class ChargingNeedsType(TypedDict):
     acChargingParameters: NotRequired[ACChargingParametersType]
     derChargingParameters: NotRequired[DERChargingParametersType]
@@ -1515,6 +1659,7 @@ class ChargingNeedsType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyEVChargingNeedsRequest(TypedDict):
     evseId: int
     maxScheduleTuples: NotRequired[int]
@@ -1530,12 +1675,14 @@ class NotifyEVChargingNeedsStatusEnumType(StrEnum):
     NO_CHARGING_PROFILE = 'NoChargingProfile'
 
 
+@final
 class NotifyEVChargingNeedsResponse(TypedDict):
     status: NotifyEVChargingNeedsStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyEVChargingScheduleRequest(TypedDict):
     timeBase: str
     chargingSchedule: ChargingScheduleType
@@ -1545,12 +1692,14 @@ class NotifyEVChargingScheduleRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyEVChargingScheduleResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EventDataType(TypedDict):
     eventId: int
     timestamp: str
@@ -1569,6 +1718,7 @@ class EventDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyEventRequest(TypedDict):
     generatedAt: str
     tbc: NotRequired[bool]
@@ -1587,6 +1737,7 @@ class MonitorEnumType(StrEnum):
     TARGET_DELTA_RELATIVE = 'TargetDeltaRelative'
 
 
+@final
 class VariableMonitoringType(TypedDict):
     id: int
     transaction: bool
@@ -1597,6 +1748,7 @@ class VariableMonitoringType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class MonitoringDataType(TypedDict):
     component: ComponentType
     variable: VariableType
@@ -1604,6 +1756,7 @@ class MonitoringDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyMonitoringReportRequest(TypedDict):
     monitor: NotRequired[list[MonitoringDataType]]
     requestId: int
@@ -1613,12 +1766,14 @@ class NotifyMonitoringReportRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class StreamDataElementType(TypedDict):
     t: float
     v: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyPeriodicEventStreamSend(TypedDict):
     data: list[StreamDataElementType]
     id: int
@@ -1627,16 +1782,19 @@ class NotifyPeriodicEventStreamSend(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyPriorityChargingRequest(TypedDict):
     transactionId: str
     activated: bool
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyPriorityChargingResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class VariableCharacteristicsType(TypedDict):
     unit: NotRequired[str]
     dataType: DataEnumType
@@ -1648,6 +1806,7 @@ class VariableCharacteristicsType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ReportDataType(TypedDict):
     component: ComponentType
     variable: VariableType
@@ -1656,6 +1815,7 @@ class ReportDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyReportRequest(TypedDict):
     requestId: int
     generatedAt: str
@@ -1672,6 +1832,7 @@ class PaymentStatusEnumType(StrEnum):
     FAILED = 'Failed'
 
 
+@final
 class AddressType(TypedDict):
     name: str
     address1: str
@@ -1682,6 +1843,7 @@ class AddressType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifySettlementRequest(TypedDict):
     transactionId: NotRequired[str]
     pspRef: str
@@ -1696,33 +1858,39 @@ class NotifySettlementRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifySettlementResponse(TypedDict):
     receiptUrl: NotRequired[str]
     receiptId: NotRequired[str]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyWebPaymentStartedRequest(TypedDict):
     evseId: int
     timeout: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NotifyWebPaymentStartedResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class OpenPeriodicEventStreamRequest(TypedDict):
     constantStreamData: ConstantStreamDataType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class OpenPeriodicEventStreamResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PublishFirmwareRequest(TypedDict):
     location: str
     retries: NotRequired[int]
@@ -1732,12 +1900,14 @@ class PublishFirmwareRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PublishFirmwareResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PublishFirmwareStatusNotificationRequest(TypedDict):
     status: PublishFirmwareStatusEnumType
     location: NotRequired[list[str]]
@@ -1746,11 +1916,13 @@ class PublishFirmwareStatusNotificationRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class PullDynamicScheduleUpdateRequest(TypedDict):
     chargingProfileId: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChargingScheduleUpdateType(TypedDict):
     limit: NotRequired[float]
     limit_L2: NotRequired[float]
@@ -1772,6 +1944,7 @@ class ChargingProfileStatusEnumType(StrEnum):
     REJECTED = 'Rejected'
 
 
+@final
 class PullDynamicScheduleUpdateResponse(TypedDict):
     scheduleUpdate: NotRequired[ChargingScheduleUpdateType]
     status: ChargingProfileStatusEnumType
@@ -1786,6 +1959,7 @@ class ChargingProfileKindEnumType(StrEnum):
     DYNAMIC = 'Dynamic'
 
 
+@final
 class ChargingProfileType(TypedDict):
     id: int
     stackLevel: int
@@ -1804,6 +1978,7 @@ class ChargingProfileType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ReportChargingProfilesRequest(TypedDict):
     requestId: int
     chargingLimitSource: str
@@ -1813,12 +1988,14 @@ class ReportChargingProfilesRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class DERCurvePointsType(TypedDict):
     x: float
     y: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class HysteresisType(TypedDict):
     hysteresisHigh: NotRequired[float]
     hysteresisLow: NotRequired[float]
@@ -1827,6 +2004,7 @@ class HysteresisType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ReactivePowerParamsType(TypedDict):
     vRef: NotRequired[float]
     autonomousVRefEnable: NotRequired[bool]
@@ -1839,6 +2017,7 @@ class PowerDuringCessationEnumType(StrEnum):
     REACTIVE = 'Reactive'
 
 
+@final
 class VoltageParamsType(TypedDict):
     hv10MinMeanValue: NotRequired[float]
     hv10MinMeanTripDelay: NotRequired[float]
@@ -1855,6 +2034,7 @@ class DERUnitEnumType(StrEnum):
     PCT_EFFECTIVE_V = 'PctEffectiveV'
 
 
+@final
 class DERCurveType(TypedDict):
     curveData: list[DERCurvePointsType]
     hysteresis: NotRequired[HysteresisType]
@@ -1868,6 +2048,7 @@ class DERCurveType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class DERCurveGetType(TypedDict):
     curve: DERCurveType
     id: str
@@ -1877,6 +2058,7 @@ class DERCurveGetType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EnterServiceType(TypedDict):
     priority: int
     highVoltage: float
@@ -1889,12 +2071,14 @@ class EnterServiceType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class EnterServiceGetType(TypedDict):
     enterService: EnterServiceType
     id: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FixedPFType(TypedDict):
     priority: int
     displacement: float
@@ -1904,6 +2088,7 @@ class FixedPFType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FixedPFGetType(TypedDict):
     fixedPF: FixedPFType
     id: str
@@ -1912,6 +2097,7 @@ class FixedPFGetType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FixedVarType(TypedDict):
     priority: int
     setpoint: float
@@ -1921,6 +2107,7 @@ class FixedVarType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FixedVarGetType(TypedDict):
     fixedVar: FixedVarType
     id: str
@@ -1929,6 +2116,7 @@ class FixedVarGetType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FreqDroopType(TypedDict):
     priority: int
     overFreq: float
@@ -1941,6 +2129,7 @@ class FreqDroopType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FreqDroopGetType(TypedDict):
     freqDroop: FreqDroopType
     id: str
@@ -1949,6 +2138,7 @@ class FreqDroopGetType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GradientType(TypedDict):
     priority: int
     gradient: float
@@ -1956,12 +2146,14 @@ class GradientType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class GradientGetType(TypedDict):
     gradient: GradientType
     id: str
     customData: NotRequired[CustomDataType]
 
 
+@final
 class LimitMaxDischargeType(TypedDict):
     priority: int
     pctMaxDischargePower: NotRequired[float]
@@ -1971,6 +2163,7 @@ class LimitMaxDischargeType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class LimitMaxDischargeGetType(TypedDict):
     id: str
     isDefault: bool
@@ -1979,6 +2172,7 @@ class LimitMaxDischargeGetType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ReportDERControlRequest(TypedDict):
     curve: NotRequired[list[DERCurveGetType]]
     enterService: NotRequired[list[EnterServiceGetType]]
@@ -1993,22 +2187,26 @@ class ReportDERControlRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ReportDERControlResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RequestBatterySwapRequest(TypedDict):
     idToken: IdTokenType
     requestId: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RequestBatterySwapResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RequestStartTransactionRequest(TypedDict):
     evseId: NotRequired[int]
     groupIdToken: NotRequired[IdTokenType]
@@ -2018,6 +2216,7 @@ class RequestStartTransactionRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RequestStartTransactionResponse(TypedDict):
     status: RequestStartStopStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -2025,6 +2224,7 @@ class RequestStartTransactionResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class RequestStopTransactionResponse(TypedDict):
     status: RequestStartStopStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -2037,12 +2237,14 @@ class ReservationUpdateStatusEnumType(StrEnum):
     NO_TRANSACTION = 'NoTransaction'
 
 
+@final
 class ReservationStatusUpdateRequest(TypedDict):
     reservationId: int
     reservationUpdateStatus: ReservationUpdateStatusEnumType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ReserveNowRequest(TypedDict):
     id: int
     expiryDateTime: str
@@ -2053,6 +2255,7 @@ class ReserveNowRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ReserveNowResponse(TypedDict):
     status: ReserveNowStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -2065,24 +2268,28 @@ class ResetEnumType(StrEnum):
     IMMEDIATE_AND_RESUME = 'ImmediateAndResume'
 
 
+@final
 class ResetRequest(TypedDict):
     type: ResetEnumType
     evseId: NotRequired[int]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ResetResponse(TypedDict):
     status: ResetStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class AuthorizationData(TypedDict):
     idToken: IdTokenType
     idTokenInfo: NotRequired[IdTokenInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SendLocalListRequest(TypedDict):
     localAuthorizationList: NotRequired[list[AuthorizationData]]
     versionNumber: int
@@ -2090,24 +2297,28 @@ class SendLocalListRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SendLocalListResponse(TypedDict):
     status: SendLocalListStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetChargingProfileRequest(TypedDict):
     evseId: int
     chargingProfile: ChargingProfileType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetChargingProfileResponse(TypedDict):
     status: ChargingProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetDERControlRequest(TypedDict):
     isDefault: bool
     controlId: str
@@ -2123,6 +2334,7 @@ class SetDERControlRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetDERControlResponse(TypedDict):
     status: DERControlStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -2130,6 +2342,7 @@ class SetDERControlResponse(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetDefaultTariffRequest(TypedDict):
     evseId: int
     tariff: TariffType
@@ -2144,12 +2357,14 @@ class TariffSetStatusEnumType(StrEnum):
     DUPLICATE_TARIFF_ID = 'DuplicateTariffId'
 
 
+@final
 class SetDefaultTariffResponse(TypedDict):
     status: TariffSetStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetDisplayMessageRequest(TypedDict):
     message: MessageInfoType
     customData: NotRequired[CustomDataType]
@@ -2165,23 +2380,27 @@ class DisplayMessageStatusEnumType(StrEnum):
     LANGUAGE_NOT_SUPPORTED = 'LanguageNotSupported'
 
 
+@final
 class SetDisplayMessageResponse(TypedDict):
     status: DisplayMessageStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetMonitoringBaseResponse(TypedDict):
     status: GenericDeviceModelStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetMonitoringLevelRequest(TypedDict):
     severity: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetMonitoringLevelResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
@@ -2195,6 +2414,7 @@ class APNAuthenticationEnumType(StrEnum):
     AUTO = 'AUTO'
 
 
+@final
 class APNType(TypedDict):
     apn: str
     apnUserName: NotRequired[str]
@@ -2232,6 +2452,7 @@ class OCPPTransportEnumType(StrEnum):
     JSON = 'JSON'
 
 
+@final
 class VPNType(TypedDict):
     server: str
     user: str
@@ -2242,6 +2463,7 @@ class VPNType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class NetworkConnectionProfileType(TypedDict):
     apn: NotRequired[APNType]
     ocppVersion: NotRequired[OCPPVersionEnumType]
@@ -2256,18 +2478,21 @@ class NetworkConnectionProfileType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetNetworkProfileRequest(TypedDict):
     configurationSlot: int
     connectionData: NetworkConnectionProfileType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetNetworkProfileResponse(TypedDict):
     status: SetNetworkProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetMonitoringDataType(TypedDict):
     id: NotRequired[int]
     periodicEventStream: NotRequired[PeriodicEventStreamParamsType]
@@ -2280,11 +2505,13 @@ class SetMonitoringDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetVariableMonitoringRequest(TypedDict):
     setMonitoringData: list[SetMonitoringDataType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetMonitoringResultType(TypedDict):
     id: NotRequired[int]
     statusInfo: NotRequired[StatusInfoType]
@@ -2296,11 +2523,13 @@ class SetMonitoringResultType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetVariableMonitoringResponse(TypedDict):
     setMonitoringResult: list[SetMonitoringResultType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetVariableDataType(TypedDict):
     attributeType: NotRequired[AttributeEnumType]
     attributeValue: str
@@ -2309,11 +2538,13 @@ class SetVariableDataType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetVariablesRequest(TypedDict):
     setVariableData: list[SetVariableDataType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetVariableResultType(TypedDict):
     attributeType: NotRequired[AttributeEnumType]
     attributeStatus: SetVariableStatusEnumType
@@ -2323,11 +2554,13 @@ class SetVariableResultType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SetVariablesResponse(TypedDict):
     setVariableResult: list[SetVariableResultType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SignCertificateRequest(TypedDict):
     csr: str
     certificateType: NotRequired[CertificateSigningUseEnumType]
@@ -2336,12 +2569,14 @@ class SignCertificateRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class SignCertificateResponse(TypedDict):
     status: GenericStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class StatusNotificationRequest(TypedDict):
     timestamp: str
     connectorStatus: ConnectorStatusEnumType
@@ -2360,12 +2595,14 @@ class CostDimensionEnumType(StrEnum):
     CHARGING_TIME = 'ChargingTime'
 
 
+@final
 class CostDimensionType(TypedDict):
     type: CostDimensionEnumType
     volume: float
     customData: NotRequired[CustomDataType]
 
 
+@final
 class ChargingPeriodType(TypedDict):
     dimensions: NotRequired[list[CostDimensionType]]
     tariffId: NotRequired[str]
@@ -2379,12 +2616,14 @@ class TariffCostEnumType(StrEnum):
     MAX_COST = 'MaxCost'
 
 
+@final
 class TotalPriceType(TypedDict):
     exclTax: NotRequired[float]
     inclTax: NotRequired[float]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TotalCostType(TypedDict):
     currency: str
     typeOfCost: TariffCostEnumType
@@ -2398,6 +2637,7 @@ class TotalCostType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TotalUsageType(TypedDict):
     energy: float
     chargingTime: int
@@ -2406,6 +2646,7 @@ class TotalUsageType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class CostDetailsType(TypedDict):
     chargingPeriods: NotRequired[list[ChargingPeriodType]]
     totalCost: TotalCostType
@@ -2485,6 +2726,7 @@ class ReasonEnumType(StrEnum):
     REQ_ENERGY_TRANSFER_REJECTED = 'ReqEnergyTransferRejected'
 
 
+@final
 class TransactionLimitType(TypedDict):
     maxCost: NotRequired[float]
     maxEnergy: NotRequired[float]
@@ -2493,6 +2735,7 @@ class TransactionLimitType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TransactionType(TypedDict):
     transactionId: str
     chargingState: NotRequired[ChargingStateEnumType]
@@ -2505,6 +2748,7 @@ class TransactionType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TransactionEventRequest(TypedDict):
     costDetails: NotRequired[CostDetailsType]
     eventType: TransactionEventEnumType
@@ -2524,6 +2768,7 @@ class TransactionEventRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TransactionEventResponse(TypedDict):
     totalCost: NotRequired[float]
     chargingPriority: NotRequired[int]
@@ -2550,6 +2795,7 @@ class MessageTriggerEnumType(StrEnum):
     CUSTOM_TRIGGER = 'CustomTrigger'
 
 
+@final
 class TriggerMessageRequest(TypedDict):
     evse: NotRequired[EVSEType]
     requestedMessage: MessageTriggerEnumType
@@ -2557,36 +2803,42 @@ class TriggerMessageRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class TriggerMessageResponse(TypedDict):
     status: TriggerMessageStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class UnlockConnectorRequest(TypedDict):
     evseId: int
     connectorId: int
     customData: NotRequired[CustomDataType]
 
 
+@final
 class UnlockConnectorResponse(TypedDict):
     status: UnlockStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class UpdateDynamicScheduleRequest(TypedDict):
     chargingProfileId: int
     scheduleUpdate: ChargingScheduleUpdateType
     customData: NotRequired[CustomDataType]
 
 
+@final
 class UpdateDynamicScheduleResponse(TypedDict):
     status: ChargingProfileStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class FirmwareType(TypedDict):
     location: str
     retrieveDateTime: str
@@ -2596,6 +2848,7 @@ class FirmwareType(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class UpdateFirmwareRequest(TypedDict):
     retries: NotRequired[int]
     retryInterval: NotRequired[int]
@@ -2604,12 +2857,14 @@ class UpdateFirmwareRequest(TypedDict):
     customData: NotRequired[CustomDataType]
 
 
+@final
 class UpdateFirmwareResponse(TypedDict):
     status: UpdateFirmwareStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class UsePriorityChargingRequest(TypedDict):
     transactionId: str
     activate: bool
@@ -2622,18 +2877,21 @@ class PriorityChargingStatusEnumType(StrEnum):
     NO_PROFILE = 'NoProfile'
 
 
+@final
 class UsePriorityChargingResponse(TypedDict):
     status: PriorityChargingStatusEnumType
     statusInfo: NotRequired[StatusInfoType]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class VatNumberValidationRequest(TypedDict):
     vatNumber: str
     evseId: NotRequired[int]
     customData: NotRequired[CustomDataType]
 
 
+@final
 class VatNumberValidationResponse(TypedDict):
     company: NotRequired[AddressType]
     statusInfo: NotRequired[StatusInfoType]
