@@ -10,6 +10,9 @@ Why not datamodel-code-generator: it emits one module per schema file (each 2.x 
 definitions) and cannot share the definitions 2.1 keeps unchanged from 2.0.1; this script is small and its
 output passes ruff and mypy --strict as is.
 
+No `from __future__ import annotations` in the output (definitions come before their users): with it, a
+TypedDict's `__required_keys__` would not see `NotRequired`.
+
 Mapping: a schema definition `FooEnumType` (string enum) becomes `class FooEnumType(StrEnum)` with members in
 UPPER_SNAKE (`"Accepted"` -> ACCEPTED); an object definition becomes a `@final` TypedDict (absent-able
 fields `NotRequired`; final: `"key" in payload` narrows a union of them); each message becomes
@@ -126,6 +129,8 @@ class Generator:
             return name
         if base_defs is not None and self._same_as_base(name, definitions, base_defs):
             self.module.reexports.append(name)
+            for ref in sorted(_refs(definitions[name])):  # re-exported too: v21 names every 2.1 definition
+                self.definition(ref, definitions, base_defs)
             return name
         node = definitions[name]
         if "enum" in node:
@@ -199,6 +204,8 @@ class Generator:
                 and _significant(schema) == _significant(base_schema)
                 and all(self._same_as_base(ref, definitions, base_defs) for ref in _refs(schema))):
             self.module.reexports.append(name)
+            for ref in sorted(_refs(schema)):
+                self.definition(ref, definitions, base_defs)
             return
         fields = {prop: self._type(sub, name, prop, definitions, base_defs)
                   for prop, sub in schema.get("properties", {}).items()}
@@ -254,8 +261,6 @@ def render(version: str) -> str:
         "Regenerate with `python scripts/generate_wire_types.py` (its docstring says how names are made).",
         '"""',
         "",
-        "from __future__ import annotations",
-        "",
     ]
     if module.enums:
         head.append("from enum import StrEnum")
@@ -279,8 +284,6 @@ def render_v2x() -> str:
         "",
         "Regenerate with `python scripts/generate_wire_types.py`.",
         '"""',
-        "",
-        "from __future__ import annotations",
         "",
         "from typing import TypeAlias",
         "",

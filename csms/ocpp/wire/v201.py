@@ -3,8 +3,6 @@
 Regenerate with `python scripts/generate_wire_types.py` (its docstring says how names are made).
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import NotRequired, TypedDict, final
 

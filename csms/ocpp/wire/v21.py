@@ -3,8 +3,6 @@
 Regenerate with `python scripts/generate_wire_types.py` (its docstring says how names are made).
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import NotRequired, TypedDict, final
 
@@ -15,12 +13,14 @@ AttributeEnumType = _v201.AttributeEnumType
 AuthorizationStatusEnumType = _v201.AuthorizationStatusEnumType
 AuthorizeCertificateStatusEnumType = _v201.AuthorizeCertificateStatusEnumType
 BootNotificationRequest = _v201.BootNotificationRequest
+BootReasonEnumType = _v201.BootReasonEnumType
 CancelReservationStatusEnumType = _v201.CancelReservationStatusEnumType
 CertificateActionEnumType = _v201.CertificateActionEnumType
 CertificateHashDataType = _v201.CertificateHashDataType
 CertificateSignedStatusEnumType = _v201.CertificateSignedStatusEnumType
 ChangeAvailabilityStatusEnumType = _v201.ChangeAvailabilityStatusEnumType
 ChargingRateUnitEnumType = _v201.ChargingRateUnitEnumType
+ChargingStationType = _v201.ChargingStationType
 ClearCacheRequest = _v201.ClearCacheRequest
 ClearCacheStatusEnumType = _v201.ClearCacheStatusEnumType
 ClearChargingProfileStatusEnumType = _v201.ClearChargingProfileStatusEnumType
@@ -30,6 +30,9 @@ ClearVariableMonitoringRequest = _v201.ClearVariableMonitoringRequest
 ClearedChargingLimitResponse = _v201.ClearedChargingLimitResponse
 ComponentCriterionEnumType = _v201.ComponentCriterionEnumType
 ConnectorStatusEnumType = _v201.ConnectorStatusEnumType
+ConsumptionCostType = _v201.ConsumptionCostType
+CostKindEnumType = _v201.CostKindEnumType
+CostType = _v201.CostType
 CostUpdatedRequest = _v201.CostUpdatedRequest
 CostUpdatedResponse = _v201.CostUpdatedResponse
 CustomerInformationStatusEnumType = _v201.CustomerInformationStatusEnumType
@@ -62,7 +65,10 @@ LogStatusEnumType = _v201.LogStatusEnumType
 LogStatusNotificationResponse = _v201.LogStatusNotificationResponse
 MessagePriorityEnumType = _v201.MessagePriorityEnumType
 MeterValuesResponse = _v201.MeterValuesResponse
+ModemType = _v201.ModemType
+MonitoringBaseEnumType = _v201.MonitoringBaseEnumType
 MonitoringCriterionEnumType = _v201.MonitoringCriterionEnumType
+MutabilityEnumType = _v201.MutabilityEnumType
 NotifyChargingLimitResponse = _v201.NotifyChargingLimitResponse
 NotifyCustomerInformationResponse = _v201.NotifyCustomerInformationResponse
 NotifyDisplayMessagesResponse = _v201.NotifyDisplayMessagesResponse
@@ -76,6 +82,8 @@ PublishFirmwareStatusNotificationResponse = _v201.PublishFirmwareStatusNotificat
 ReadingContextEnumType = _v201.ReadingContextEnumType
 RecurrencyKindEnumType = _v201.RecurrencyKindEnumType
 RegistrationStatusEnumType = _v201.RegistrationStatusEnumType
+RelativeTimeIntervalType = _v201.RelativeTimeIntervalType
+ReportBaseEnumType = _v201.ReportBaseEnumType
 ReportChargingProfilesResponse = _v201.ReportChargingProfilesResponse
 RequestStartStopStatusEnumType = _v201.RequestStartStopStatusEnumType
 RequestStopTransactionRequest = _v201.RequestStopTransactionRequest
@@ -97,6 +105,7 @@ UnitOfMeasureType = _v201.UnitOfMeasureType
 UnlockStatusEnumType = _v201.UnlockStatusEnumType
 UnpublishFirmwareRequest = _v201.UnpublishFirmwareRequest
 UnpublishFirmwareResponse = _v201.UnpublishFirmwareResponse
+UnpublishFirmwareStatusEnumType = _v201.UnpublishFirmwareStatusEnumType
 UpdateEnumType = _v201.UpdateEnumType
 UpdateFirmwareStatusEnumType = _v201.UpdateFirmwareStatusEnumType
 UploadLogStatusEnumType = _v201.UploadLogStatusEnumType

@@ -3,8 +3,6 @@
 Regenerate with `python scripts/generate_wire_types.py`.
 """
 
-from __future__ import annotations
-
 from typing import TypeAlias
 
 from csms.ocpp.wire import v21 as _v21
@@ -22,6 +20,7 @@ AuthorizeRequest: TypeAlias = _v201.AuthorizeRequest | _v21.AuthorizeRequest
 AuthorizeResponse: TypeAlias = _v201.AuthorizeResponse | _v21.AuthorizeResponse
 BootNotificationRequest: TypeAlias = _v201.BootNotificationRequest
 BootNotificationResponse: TypeAlias = _v201.BootNotificationResponse | _v21.BootNotificationResponse
+BootReasonEnumType: TypeAlias = _v201.BootReasonEnumType
 CancelReservationRequest: TypeAlias = _v201.CancelReservationRequest | _v21.CancelReservationRequest
 CancelReservationResponse: TypeAlias = _v201.CancelReservationResponse | _v21.CancelReservationResponse
 CancelReservationStatusEnumType: TypeAlias = _v201.CancelReservationStatusEnumType
@@ -46,6 +45,7 @@ ChargingRateUnitEnumType: TypeAlias = _v201.ChargingRateUnitEnumType
 ChargingSchedulePeriodType: TypeAlias = _v201.ChargingSchedulePeriodType | _v21.ChargingSchedulePeriodType
 ChargingScheduleType: TypeAlias = _v201.ChargingScheduleType | _v21.ChargingScheduleType
 ChargingStateEnumType: TypeAlias = _v201.ChargingStateEnumType | _v21.ChargingStateEnumType
+ChargingStationType: TypeAlias = _v201.ChargingStationType
 ClearCacheRequest: TypeAlias = _v201.ClearCacheRequest
 ClearCacheResponse: TypeAlias = _v201.ClearCacheResponse | _v21.ClearCacheResponse
 ClearCacheStatusEnumType: TypeAlias = _v201.ClearCacheStatusEnumType
@@ -69,6 +69,9 @@ ComponentType: TypeAlias = _v201.ComponentType | _v21.ComponentType
 ComponentVariableType: TypeAlias = _v201.ComponentVariableType | _v21.ComponentVariableType
 CompositeScheduleType: TypeAlias = _v201.CompositeScheduleType | _v21.CompositeScheduleType
 ConnectorStatusEnumType: TypeAlias = _v201.ConnectorStatusEnumType
+ConsumptionCostType: TypeAlias = _v201.ConsumptionCostType
+CostKindEnumType: TypeAlias = _v201.CostKindEnumType
+CostType: TypeAlias = _v201.CostType
 CostUpdatedRequest: TypeAlias = _v201.CostUpdatedRequest
 CostUpdatedResponse: TypeAlias = _v201.CostUpdatedResponse
 CustomDataType: TypeAlias = _v201.CustomDataType | _v21.CustomDataType
@@ -161,9 +164,12 @@ MessageTriggerEnumType: TypeAlias = _v201.MessageTriggerEnumType | _v21.MessageT
 MeterValueType: TypeAlias = _v201.MeterValueType | _v21.MeterValueType
 MeterValuesRequest: TypeAlias = _v201.MeterValuesRequest | _v21.MeterValuesRequest
 MeterValuesResponse: TypeAlias = _v201.MeterValuesResponse
+ModemType: TypeAlias = _v201.ModemType
 MonitorEnumType: TypeAlias = _v201.MonitorEnumType | _v21.MonitorEnumType
+MonitoringBaseEnumType: TypeAlias = _v201.MonitoringBaseEnumType
 MonitoringCriterionEnumType: TypeAlias = _v201.MonitoringCriterionEnumType
 MonitoringDataType: TypeAlias = _v201.MonitoringDataType | _v21.MonitoringDataType
+MutabilityEnumType: TypeAlias = _v201.MutabilityEnumType
 NetworkConnectionProfileType: TypeAlias = _v201.NetworkConnectionProfileType | _v21.NetworkConnectionProfileType
 NotifyChargingLimitRequest: TypeAlias = _v201.NotifyChargingLimitRequest | _v21.NotifyChargingLimitRequest
 NotifyChargingLimitResponse: TypeAlias = _v201.NotifyChargingLimitResponse
@@ -207,6 +213,8 @@ ReadingContextEnumType: TypeAlias = _v201.ReadingContextEnumType
 ReasonEnumType: TypeAlias = _v201.ReasonEnumType | _v21.ReasonEnumType
 RecurrencyKindEnumType: TypeAlias = _v201.RecurrencyKindEnumType
 RegistrationStatusEnumType: TypeAlias = _v201.RegistrationStatusEnumType
+RelativeTimeIntervalType: TypeAlias = _v201.RelativeTimeIntervalType
+ReportBaseEnumType: TypeAlias = _v201.ReportBaseEnumType
 ReportChargingProfilesRequest: TypeAlias = _v201.ReportChargingProfilesRequest | _v21.ReportChargingProfilesRequest
 ReportChargingProfilesResponse: TypeAlias = _v201.ReportChargingProfilesResponse
 ReportDataType: TypeAlias = _v201.ReportDataType | _v21.ReportDataType
@@ -278,6 +286,7 @@ UnlockConnectorResponse: TypeAlias = _v201.UnlockConnectorResponse | _v21.Unlock
 UnlockStatusEnumType: TypeAlias = _v201.UnlockStatusEnumType
 UnpublishFirmwareRequest: TypeAlias = _v201.UnpublishFirmwareRequest
 UnpublishFirmwareResponse: TypeAlias = _v201.UnpublishFirmwareResponse
+UnpublishFirmwareStatusEnumType: TypeAlias = _v201.UnpublishFirmwareStatusEnumType
 UpdateEnumType: TypeAlias = _v201.UpdateEnumType
 UpdateFirmwareRequest: TypeAlias = _v201.UpdateFirmwareRequest | _v21.UpdateFirmwareRequest
 UpdateFirmwareResponse: TypeAlias = _v201.UpdateFirmwareResponse | _v21.UpdateFirmwareResponse
