@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import count
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 from csms.domain.records import BootPolicy
 from csms.ocpp.session import HandlerContext, ReceivedPayload, Response
 from csms.services.certificates_station import StationCertificateAuthority, UnconfiguredCertificateAuthority
@@ -27,7 +28,7 @@ class HandlerDeps:
     accept_unknown_tokens: bool = False
     fetch_device_model_on_boot: bool = True
     # Registration status of the stations connected to this node (station id -> last BootNotification answer).
-    registration: dict[str, BootPolicy] = field(default_factory=dict)
+    registration: dict[StationId, BootPolicy] = field(default_factory=dict)
     request_ids: count[int] = field(default_factory=lambda: count(1))
     certificates: StationCertificateAuthority = field(default_factory=UnconfiguredCertificateAuthority)
     vendor_extensions: VendorExtensions = field(default_factory=VendorExtensions.default)

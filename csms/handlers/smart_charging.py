@@ -59,7 +59,7 @@ def _reserve_soc(custom_min_soc: float | None, v2x_min_wh: float | None, capacit
     return v2x_reserve if custom_min_soc is None else max(custom_min_soc, v2x_reserve)
 
 
-def needs_from_payload(station_id: str, payload: v2x.NotifyEVChargingNeedsRequest, received_at: datetime, *,
+def needs_from_payload(station_id: StationId, payload: v2x.NotifyEVChargingNeedsRequest, received_at: datetime, *,
                        soc: float | None = None) -> ChargingNeedsRecord:
     """Map a NotifyEVChargingNeedsRequest (2.0.1 or 2.1) to our record. `soc` (0..1) is the EV's SoC when the
     needs were sent, if known otherwise (the DC parameters' `stateOfCharge` wins)."""
@@ -86,7 +86,7 @@ def needs_from_payload(station_id: str, payload: v2x.NotifyEVChargingNeedsReques
     v2x_min_wh = _f(v2x.get("evMinV2XEnergyRequest"))
     min_discharge_w = _f(v2x.get("minDischargePower"))
     return ChargingNeedsRecord(
-        station_id=StationId(station_id),
+        station_id=station_id,
         evse_id=payload["evseId"],
         received_at=received_at,
         departure_at=None if departure is None else parse_ocpp_time(departure),
@@ -108,9 +108,9 @@ def needs_from_payload(station_id: str, payload: v2x.NotifyEVChargingNeedsReques
     )
 
 
-async def _open_transaction_soc(deps: HandlerDeps, station_id: str, evse_id: int) -> float | None:
+async def _open_transaction_soc(deps: HandlerDeps, station_id: StationId, evse_id: int) -> float | None:
     """The last SoC of the open transaction on the EVSE (the newest one if the store has several), if any."""
-    txs = [tx for tx in await deps.store.list_transactions(StationId(station_id), open_only=True)
+    txs = [tx for tx in await deps.store.list_transactions(station_id, open_only=True)
            if tx.evse_id == evse_id and tx.last_soc is not None]
     if not txs:
         return None
