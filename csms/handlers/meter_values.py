@@ -10,8 +10,6 @@ session is open on that EVSE (they describe a car that may have left).
 
 from __future__ import annotations
 
-import dataclasses
-
 from csms.domain.ids import TransactionId
 from csms.domain.records import MeterSample, TransactionRecord
 from csms.handlers.deps import HandlerDeps
@@ -51,14 +49,13 @@ async def meter_values(deps: HandlerDeps, ctx: HandlerContext,
 
     latest = max(samples, key=lambda s: s.measured_at)
     owner = _owner(open_txs, latest)
-    event = MeterValuesReceived(station_id=station_id, at=latest.measured_at, evse_id=evse_id, transaction_id=None,
-                                power_w=latest.power_w, soc=latest.soc,
-                                soc_at=latest.measured_at if latest.soc is not None else None)
+    transaction_id: str | None = None
+    power_w, soc, soc_at = latest.power_w, latest.soc, latest.measured_at if latest.soc is not None else None
     if owner is not None:
         tx = updated[owner.transaction_id]
-        event = dataclasses.replace(event, transaction_id=tx.transaction_id, power_w=tx.last_power_w,
-                                    soc=tx.last_soc, soc_at=tx.last_soc_at)
+        transaction_id, power_w, soc, soc_at = tx.transaction_id, tx.last_power_w, tx.last_soc, tx.last_soc_at
     elif open_txs:  # older than the session open on this EVSE: not live values
-        event = dataclasses.replace(event, power_w=None, soc=None, soc_at=None)
-    deps.events.publish(event)
+        power_w = soc = soc_at = None
+    deps.events.publish(MeterValuesReceived(station_id=station_id, at=latest.measured_at, evse_id=evse_id,
+                                            transaction_id=transaction_id, power_w=power_w, soc=soc, soc_at=soc_at))
     return {}

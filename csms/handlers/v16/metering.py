@@ -21,8 +21,10 @@ from csms.ocpp.wire import v16, v201
 # StartTransaction's / MeterValues' meterValue, StopTransaction's transactionData
 MeterValues16 = Sequence[v16.MeterValue | v16.StopTransactionRequestTransactionData]
 
-_NUMERIC_MEASURANDS = frozenset({"Energy.Active.Import.Register", "Energy.Active.Export.Register",
-                                 "Power.Active.Import", "Power.Active.Export", "SoC"})
+_MEASURANDS_201: dict[str, v201.MeasurandEnumType] = {m.value: m for m in v201.MeasurandEnumType if m.value in (
+    "Energy.Active.Import.Register", "Energy.Active.Export.Register", "Power.Active.Import", "Power.Active.Export",
+    "SoC")}  # the numeric measurands this CSMS reads, 1.6 value -> 2.0.1 member (a dict: faster than Enum(value))
+_CONTEXTS_201: dict[str, v201.ReadingContextEnumType] = {m.value: m for m in v201.ReadingContextEnumType}
 _UNITS = {"Wh": "Wh", "kWh": "kWh", "W": "W", "kW": "kW", "Percent": "Percent"}
 _NUMBER_BOUND = 1e15
 
@@ -45,14 +47,14 @@ def to_201_meter_values(meter_values: MeterValues16, field: str = "meterValue") 
         sampled: list[v201.SampledValueType] = []
         for j, value in enumerate(meter_value["sampledValue"]):
             measurand = value.get("measurand", "Energy.Active.Import.Register")
-            if "phase" in value or value.get("format") == "SignedData" or measurand not in _NUMERIC_MEASURANDS:
+            if "phase" in value or value.get("format") == "SignedData" or measurand not in _MEASURANDS_201:
                 continue
             item: v201.SampledValueType = {"value": _number(value["value"], f"{field}[{i}].sampledValue[{j}].value"),
-                                           "measurand": v201.MeasurandEnumType(measurand)}
+                                           "measurand": _MEASURANDS_201[measurand]}
             if "unit" in value and value["unit"] in _UNITS:
                 item["unitOfMeasure"] = {"unit": _UNITS[value["unit"]]}
             if "context" in value:
-                item["context"] = v201.ReadingContextEnumType(value["context"])
+                item["context"] = _CONTEXTS_201[value["context"]]
             sampled.append(item)
         out.append({"timestamp": meter_value["timestamp"], "sampledValue": sampled})
     return out

@@ -119,20 +119,21 @@ async def meter_values(deps: HandlerDeps, ctx: HandlerContext,
     cache = ConnectionTransactions.of(ctx, deps.store)
     tx = await cache.get(TransactionId(str(payload["transactionId"])))
     latest = max(samples, key=lambda s: s.measured_at)
-    event = MeterValuesReceived(station_id=station_id, at=latest.measured_at, evse_id=payload["connectorId"],
-                                transaction_id=None, power_w=latest.power_w, soc=latest.soc,
-                                soc_at=latest.measured_at if latest.soc is not None else None)
+    evse_id: int | None = payload["connectorId"]
+    transaction_id: str | None = None
+    power_w, soc, soc_at = latest.power_w, latest.soc, latest.measured_at if latest.soc is not None else None
     covered = [] if tx is None or not tx.is_open else [s for s in samples if transaction_covers(tx, s.measured_at)]
     if tx is not None and covered:
         await deps.store.append_meter_samples(station_id, tx.transaction_id, covered)
         tx = apply_samples(tx, covered)
         await cache.put(tx)
-        event = dataclasses.replace(event, evse_id=tx.evse_id, transaction_id=tx.transaction_id,
-                                    power_w=tx.last_power_w, soc=tx.last_soc, soc_at=tx.last_soc_at)
+        evse_id, transaction_id, power_w, soc, soc_at = (tx.evse_id, tx.transaction_id, tx.last_power_w, tx.last_soc,
+                                                         tx.last_soc_at)
     elif tx is None or not tx.is_open:
         log.info("%s: MeterValues for transaction %s, which is %s", ctx.station_id, payload["transactionId"],
                  "unknown" if tx is None else "stopped")
-    deps.events.publish(event)
+    deps.events.publish(MeterValuesReceived(station_id=station_id, at=latest.measured_at, evse_id=evse_id,
+                                            transaction_id=transaction_id, power_w=power_w, soc=soc, soc_at=soc_at))
     return {}
 
 
