@@ -59,8 +59,9 @@ def sign_certificate_with(signer: CertificateSigner) -> Callable[
 
         async def send_signed() -> None:
             signed = await signer.sign(csr, ctx.station_id)
-            reply = await ctx.session.call("CertificateSigned", {
-                "certificateChain": signed.chain_pem, "certificateType": _STATION_CERTIFICATE})
+            reply = await ctx.session.call_for("CertificateSigned", {
+                "certificateChain": signed.chain_pem, "certificateType": _STATION_CERTIFICATE},
+                v201.CertificateSignedResponse)
             log.info("%s: certificate %x (until %s) sent: %s", ctx.station_id, signed.serial,
                      signed.not_after.isoformat(), reply.get("status"), extra={"station_id": ctx.station_id})
 

@@ -253,7 +253,8 @@ def _has_gap(tx: TransactionRecord) -> bool:
 async def _ask_transaction_status(deps: HandlerDeps, ctx: HandlerContext, tx: TransactionRecord) -> None:
     """E14: a gap remains after the Ended event: are messages of it still queued at the station?"""
     try:
-        answer = await ctx.session.call("GetTransactionStatus", {"transactionId": tx.transaction_id})
+        answer = await ctx.session.call_for("GetTransactionStatus", {"transactionId": tx.transaction_id},
+                                            v201.GetTransactionStatusResponse)
     except CsmsError as exc:
         log.info("%s: GetTransactionStatus for %s failed: %s", ctx.station_id, tx.transaction_id, exc)
         return

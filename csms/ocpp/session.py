@@ -23,7 +23,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from csms.domain.ids import StationId
 from csms.errors import (
@@ -69,6 +69,8 @@ Response = Mapping[str, object]  # what a handler answers (its action's response
 CallHandler = Callable[[HandlerContext, ReceivedPayload], Awaitable[Response]]  # what the session dispatches to
 SendHandler = Callable[[HandlerContext, ReceivedPayload], Awaitable[None]]
 Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[dict[str, Any]]]  # an untyped one (the simulator's)
+
+Answer = TypeVar("Answer", bound=Mapping[str, object])
 
 _handling_session: contextvars.ContextVar[RpcSession | None] = contextvars.ContextVar(
     "_handling_session", default=None
@@ -138,6 +140,12 @@ class RpcSession:
                 return await self._call_now(action, payload, timeout_s or self.call_timeout_s)
         finally:
             self._queued -= 1
+
+    async def call_for(self, action: str, payload: Mapping[str, object], answer: type[Answer],
+                       timeout_s: float | None = None) -> Answer:
+        """`call` with typed payloads: `payload` and `answer` are the action's request and response TypedDicts
+        (csms/ocpp/wire). The answer has passed that response schema (`_resolve_result`)."""
+        return cast(Answer, await self.call(action, dict(payload), timeout_s))
 
     async def _call_now(self, action: str, payload: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         if self._closed:

@@ -97,7 +97,7 @@ def configuration_variables(keys: Sequence[v16.GetConfigurationResponseConfigura
 async def read_configuration(deps: HandlerDeps, ctx: HandlerContext) -> None:
     """GetConfiguration after an accepted boot; the keys become variables (`configuration_variables`)."""
     try:
-        answer = await ctx.session.call("GetConfiguration", {})
+        answer = await ctx.session.call_for("GetConfiguration", {}, v16.GetConfigurationResponse)
     except CsmsError as exc:
         log.info("%s: GetConfiguration after boot failed: %s", ctx.station_id, exc)
         return
