@@ -27,7 +27,7 @@ import itertools
 import logging
 import zlib
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 
@@ -72,7 +72,33 @@ def apply_samples(tx: TransactionRecord, samples: list[MeterSample]) -> Transact
     return dataclasses.replace(tx, **_sample_changes(tx, samples))
 
 
-def _sample_changes(tx: TransactionRecord, samples: list[MeterSample]) -> dict[str, Any]:
+class _SampleChanges(TypedDict):
+    """The TransactionRecord fields meter samples change."""
+
+    import_register_min_wh: float | None
+    import_register_max_wh: float | None
+    export_register_min_wh: float | None
+    export_register_max_wh: float | None
+    import_register_first_wh: float | None
+    import_register_first_at: datetime | None
+    export_register_first_wh: float | None
+    export_register_first_at: datetime | None
+    last_power_w: float | None
+    last_soc: float | None
+    last_soc_at: datetime | None
+
+
+class EventExtras(TypedDict, total=False):
+    """TransactionRecord fields a TransactionEvent sets beside what `apply_event` reads from it."""
+
+    recent_event_digests: str
+    id_token_type: str
+    group_id_token: str
+    remote_start_id: int
+    id_token: str
+
+
+def _sample_changes(tx: TransactionRecord, samples: list[MeterSample]) -> _SampleChanges:
     """The fields `apply_samples` changes (one `dataclasses.replace` per message: it is ~10 us)."""
     imp_lo, imp_hi = tx.import_register_min_wh, tx.import_register_max_wh
     exp_lo, exp_hi = tx.export_register_min_wh, tx.export_register_max_wh
@@ -114,7 +140,7 @@ _EVENTS: dict[str, type[TransactionChanged]] = {_STARTED: TransactionStarted, _E
 
 
 def apply_event(tx: TransactionRecord, payload: v2x.TransactionEventRequest, samples: list[MeterSample],
-                extra: dict[str, Any] | None = None) -> TransactionRecord:
+                extra: EventExtras | None = None) -> TransactionRecord:
     """Return `tx` updated by one TransactionEvent (not yet seen: the caller checks seqNo) and `extra` fields."""
     at = parse_ocpp_time(payload["timestamp"])
     info = payload["transactionInfo"]
@@ -198,7 +224,7 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext,
         await _drop(deps, ctx, cache, tx, payload, "after the Ended event")
         return response
     samples = parse_meter_values(payload.get("meterValue", []))
-    extra: dict[str, Any] = {"recent_event_digests": _remember(tx, digest)}
+    extra: EventExtras = {"recent_event_digests": _remember(tx, digest)}
     if "idToken" in payload and token_info is not None:
         extra["id_token_type"] = payload["idToken"]["type"]
         group = token_info.get("groupIdToken")
@@ -209,7 +235,7 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext,
         if "idToken" not in payload and not tx.id_token:
             token = await _remote_start_token(deps, station_id, info["remoteStartId"])
             if token is not None:
-                extra.update(id_token=token["idToken"], id_token_type=token.get("type", ""))
+                extra["id_token"], extra["id_token_type"] = token["idToken"], token.get("type", "")
     updated = apply_event(tx, payload, samples, extra)
     if samples:
         await deps.store.append_meter_samples(station_id, transaction_id, samples)
