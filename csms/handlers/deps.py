@@ -37,5 +37,5 @@ class HandlerDeps:
 
 
 # A handler before binding: each one declares its request and response TypedDicts (csms/ocpp/wire); a table
-# of them can only say "a received payload" (tests/unit/handlers/test_wire_types.py checks each declares its own).
+# of them can only say "a received payload" (tests/unit/handlers/test_handler_types.py checks each declares its own).
 BoundHandler = Callable[[HandlerDeps, HandlerContext, ReceivedPayload], Awaitable[Response]]
