@@ -31,6 +31,7 @@ from typing import Any
 
 from csms.ocpp.profiles_v16 import from_201_profile, v16_transaction_id
 from csms.ocpp.session import RpcSession
+from csms.ocpp.wire import v16, v201
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -60,13 +61,15 @@ def _composite_answer(connector_id: int) -> Answer:
     return back
 
 
+_V16_AUTHORIZATION = frozenset(v16.AuthorizationStatus)
+
+
 def _local_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A 2.0.1 AuthorizationData as a 1.6 one (idTag; idTagInfo with expiryDate and parentIdTag)."""
     out: dict[str, Any] = {"idTag": entry["idToken"]["idToken"][:20]}
     info = entry.get("idTokenInfo")
     if info is not None:
-        status = info["status"] if info["status"] in ("Accepted", "Blocked", "Expired", "Invalid",
-                                                      "ConcurrentTx") else "Invalid"
+        status = info["status"] if info["status"] in _V16_AUTHORIZATION else v16.AuthorizationStatus.INVALID
         out["idTagInfo"] = {"status": status}
         if "cacheExpiryDateTime" in info:
             out["idTagInfo"]["expiryDate"] = info["cacheExpiryDateTime"]
@@ -124,7 +127,7 @@ def to_v16(action: str, p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]
             return "SignedUpdateFirmware", p, _same
         out = {"location": firmware["location"], "retrieveDate": firmware["retrieveDateTime"],
                **{k: p[k] for k in ("retries", "retryInterval") if k in p}}
-        return action, out, lambda a: {"status": "Accepted"}  # 1.6 answers UpdateFirmware with {}
+        return action, out, lambda a: {"status": v201.UpdateFirmwareStatusEnumType.ACCEPTED}  # 1.6 answers {}
     if action == "CertificateSigned" and "certificateType" in p:
         return action, {"certificateChain": p["certificateChain"]}, _same
     if action == "GetCompositeSchedule" and "evseId" in p:

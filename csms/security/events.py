@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from csms.domain.clock import Clock
-from csms.services.events import DomainEvent, EventBus
+from csms.domain.ids import StationId
+from csms.services.events import CsmsSecurityEvent, EventBus
 
 log = logging.getLogger("csms.security")
 
@@ -57,8 +58,8 @@ class SecurityEvents:
             log.warning("security event %s station=%s source=%s: %s", kind, station_id or "-", source or "-",
                         event.detail, extra={"security_event": kind, "station_id": station_id, "source": source})
         if self._bus is not None:
-            self._bus.publish(DomainEvent("csms.security_event", station_id, now,
-                                          {"type": kind, "source": source, "detail": event.detail}))
+            self._bus.publish(CsmsSecurityEvent(station_id=StationId(station_id), at=now, type=kind, source=source,
+                                                detail=event.detail))
         return event
 
     def recent(self, kind: str | None = None) -> list[SecurityEvent]:

@@ -17,7 +17,7 @@ from datetime import datetime
 from csms.domain.ids import StationId
 from csms.domain.schedule import ProfilePurpose, constant_schedule
 from csms.services.charging import ApplyResult, ChargingService
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import DomainEvent, EvChargingNeeds, EventBus
 from csms.store.base import StateStore
 
 log = logging.getLogger("csms.services.default_policy")
@@ -34,12 +34,10 @@ class DefaultChargingPolicy:
         events.subscribe(self._on_event)
 
     def _on_event(self, event: DomainEvent) -> None:
-        if event.kind != "ev.needs" or event.data.get("evse_id") is None:
+        if not isinstance(event, EvChargingNeeds):
             return
-        departure_at = event.data.get("departure_at")
         task = asyncio.get_running_loop().create_task(self.answer(
-            event.station_id, int(event.data["evse_id"]), event.at,
-            departure_at if isinstance(departure_at, datetime) else None))
+            event.station_id, event.evse_id, event.at, event.departure_at))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

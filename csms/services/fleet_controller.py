@@ -49,7 +49,16 @@ from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, Planne
 from csms.optimizer.dispatch import dispatch_regulation
 from csms.optimizer.problem import with_topology
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import (
+    FLEET,
+    DomainEvent,
+    EvChargingNeeds,
+    EventBus,
+    FleetPlanned,
+    FleetPlanRejected,
+    TransactionEnded,
+    TransactionStarted,
+)
 from csms.services.fleet_dispatch import finish_charging, fleet_snapshot
 from csms.services.fleet_telemetry import EvLive, FleetTelemetry
 from csms.services.fleet_view import PluggedEv, plugged_evs
@@ -58,7 +67,7 @@ from csms.store.base import StateStore
 
 log = logging.getLogger("csms.fleet")
 
-_REPLAN_EVENTS = frozenset({"transaction.started", "transaction.ended", "ev.needs"})
+_REPLAN_EVENTS = (TransactionStarted, TransactionEnded, EvChargingNeeds)
 
 
 class FrequencyCurve(Protocol):
@@ -188,7 +197,7 @@ class FleetController:
 
     def _on_event(self, event: DomainEvent) -> None:
         self.telemetry.on_event(event)
-        if event.kind in _REPLAN_EVENTS:
+        if isinstance(event, _REPLAN_EVENTS):
             self.request_replan(event.kind)
 
     # ---- planning -------------------------------------------------------------------------------------
@@ -242,15 +251,15 @@ class FleetController:
             kinds = sorted({v.kind for v in guarded.rejected})
             log.error("fleet plan rejected by the checker (%s), replaced by the %s plan: %s", ", ".join(kinds),
                       guarded.fallback, guarded.rejected[:5])
-            self._events.publish(DomainEvent("fleet.plan_rejected", "", now,
-                                              {"violations": kinds, "fallback": guarded.fallback}))
+            self._events.publish(FleetPlanRejected(station_id=FLEET, at=now, violations=kinds,
+                                                   fallback=guarded.fallback))
         self.plan = ActivePlan(problem, result, evs, now)
         self.telemetry.ended_transactions &= {ev.transaction_id for ev in evs}  # an EV that left during the solve
         self.replans += 1
         log.info("fleet plan %s: %d EVs, status %s, solve %.2f s, EV shortfall %.0f Wh, DR shortfall %s",
                  self.replans, len(evs), result.status, result.solve_time_s, float(result.ev_shortfall_wh.sum()),
                  {k: round(v) for k, v in result.dr_shortfall_wh.items()})
-        self._events.publish(DomainEvent("fleet.planned", "", now, {"evs": len(evs), "status": result.status}))
+        self._events.publish(FleetPlanned(station_id=FLEET, at=now, evs=len(evs), status=result.status))
         return self.plan
 
     def _on_topology(self, evs: list[PluggedEv]) -> list[PluggedEv]:

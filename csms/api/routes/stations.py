@@ -23,7 +23,7 @@ from csms.api.services import ApiServices
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.records import BootPolicy, ChargingNeedsRecord, StationRecord
 from csms.services.credentials import generate_password
-from csms.services.events import DomainEvent
+from csms.services.events import EvChargingNeeds
 
 
 def router(services: ApiServices, auth: Auth) -> APIRouter:
@@ -106,9 +106,9 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
                                      **body.model_dump())
         await store.put_charging_needs(record)
         if services.events is not None:  # the charging service's envelope and the dashboard follow it at once
-            services.events.publish(DomainEvent("ev.needs", sid, record.received_at, {
-                "evse_id": evse_id, "departure_at": record.departure_at,
-                "energy_request_wh": record.energy_request_wh, "discharge_allowed": record.discharge_allowed}))
+            services.events.publish(EvChargingNeeds(
+                station_id=sid, at=record.received_at, evse_id=evse_id, departure_at=record.departure_at,
+                energy_request_wh=record.energy_request_wh, discharge_allowed=record.discharge_allowed))
         if services.fleet is not None:
             services.fleet.request_replan("driver preferences set through the API")
         return needs_out(record)
