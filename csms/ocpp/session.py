@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from csms.domain.ids import StationId
 from csms.errors import (
     CallError,
     CallTimeout,
@@ -50,7 +51,7 @@ FollowUp = Callable[[], Awaitable[Any]]
 class HandlerContext:
     """What a handler knows about the call it is answering."""
 
-    station_id: str
+    station_id: StationId
     version: OcppVersion
     session: RpcSession
     message_id: str
@@ -197,7 +198,7 @@ class RpcSession:
 
     async def _handle_call(self, frame: framing.Call) -> None:
         started = time.perf_counter()
-        ctx = HandlerContext(self.station_id, self.version, self, frame.message_id)
+        ctx = HandlerContext(StationId(self.station_id), self.version, self, frame.message_id)
         bound = log_message.set(frame.message_id)
         try:
             validate_payload(self.version, frame.action, frame.payload, is_request=True)
@@ -239,7 +240,7 @@ class RpcSession:
             raise InternalError(f"{action} response could not be built") from None
 
     async def _handle_send(self, frame: framing.Send) -> None:
-        ctx = HandlerContext(self.station_id, self.version, self, frame.message_id)
+        ctx = HandlerContext(StationId(self.station_id), self.version, self, frame.message_id)
         try:
             validate(self.version, frame.action, "", frame.payload)
             handler = self._send_handlers.get(frame.action)

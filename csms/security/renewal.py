@@ -13,16 +13,17 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 from csms.security.signing import CertificateSigner
 
 log = logging.getLogger("csms.security")
 
 
 class Gateway(Protocol):
-    def is_connected(self, station_id: str) -> bool: ...
+    def is_connected(self, station_id: StationId) -> bool: ...
 
     async def call(
-        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+        self, station_id: StationId, action: str, payload: dict[str, Any], timeout_s: float | None = None
     ) -> dict[str, Any]: ...
 
 

@@ -74,29 +74,29 @@ class CallEffects:
             "SetNetworkProfile": self._network_profile, "UnpublishFirmware": self._unpublish_firmware,
         }
 
-    async def before(self, station_id: str, action: str, payload: dict[str, Any]) -> None:
+    async def before(self, station_id: StationId, action: str, payload: dict[str, Any]) -> None:
         """Keep what must be known before the answer. The payload is not validated yet (the session does that
         when sending): one this cannot read is left to the session to refuse."""
-        sid = StationId(station_id)
         try:
             if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
-                await self._store.put_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]),
+                await self._store.put_station_doc(station_id, sr.PROFILE_REQUEST, str(payload["requestId"]),
                                                   {**payload, "requestedAt": self._now()})
-                await self._prune(sid, sr.PROFILE_REQUEST)
+                await self._prune(station_id, sr.PROFILE_REQUEST)
             elif action == "RequestStartTransaction":
-                await self._store.put_station_doc(sid, sr.REMOTE_START, str(payload["remoteStartId"]), {
+                await self._store.put_station_doc(station_id, sr.REMOTE_START, str(payload["remoteStartId"]), {
                     "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
                     "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
-                await self._prune(sid, sr.REMOTE_START)
+                await self._prune(station_id, sr.REMOTE_START)
         except (KeyError, TypeError, RecordRejected):
             log.info("%s: %s payload not kept (the session will refuse it if it is invalid)", station_id, action)
 
-    async def after(self, station_id: str, action: str, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def after(self, station_id: StationId, action: str, payload: dict[str, Any],
+                    response: dict[str, Any]) -> None:
         effect = self._after.get(action)
         if effect is None:
             return
         try:
-            await effect(StationId(station_id), payload, response)
+            await effect(station_id, payload, response)
         except Exception:  # the station already acted: keep the operator's answer, log our failure
             log.exception("%s: keeping the effect of %s failed", station_id, action)
 

@@ -15,21 +15,23 @@ import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
+from csms.domain.ids import StationId
+
 log = logging.getLogger("csms.services.certificates_station")
 
 
 class StationCertificateAuthority(Protocol):
     """Where the CSMS sends a station's certificate requests. Answers are the OCPP response payloads."""
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+    async def certificate_status(self, station_id: StationId, ocsp_request: dict[str, Any]) -> dict[str, Any]:
         """GetCertificateStatusResponse for one OCSPRequestDataType."""
         ...
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         """Get15118EVCertificateResponse for a Get15118EVCertificateRequest payload."""
         ...
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def sign_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         """SignCertificateResponse for a SignCertificateRequest payload (the signed chain follows later, with
         CertificateSigned)."""
         ...
@@ -38,17 +40,17 @@ class StationCertificateAuthority(Protocol):
 class UnconfiguredCertificateAuthority:
     """The default: no OCSP responder, no contract CA, no signing CA. Says so in every answer."""
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+    async def certificate_status(self, station_id: StationId, ocsp_request: dict[str, Any]) -> dict[str, Any]:
         return {"status": "Failed", "statusInfo": {
             "reasonCode": "NoOCSPResponder",
             "additionalInfo": "no OCSP responder is configured on this CSMS; certificate status is unknown"}}
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         return {"status": "Failed", "exiResponse": "", "statusInfo": {
             "reasonCode": "NoContractCA",
             "additionalInfo": "no contract certificate authority is configured on this CSMS"}}
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def sign_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         return {"status": "Rejected", "statusInfo": {
             "reasonCode": "NoSigningCA",
             "additionalInfo": "no certificate authority to sign station certificates is configured on this CSMS"}}
@@ -80,7 +82,7 @@ class OcspCertificateAuthority:
         self._fallback = fallback or UnconfiguredCertificateAuthority()
         self._transport = transport
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+    async def certificate_status(self, station_id: StationId, ocsp_request: dict[str, Any]) -> dict[str, Any]:
         url = ocsp_request["responderURL"] if self._use_station_url else self._responder_url
         if not url:
             return _failed("NoOCSPResponder", "no OCSP responder URL is configured on this CSMS")
@@ -111,8 +113,8 @@ class OcspCertificateAuthority:
                                                 f"{_MAX_OCSP_RESULT_CHARS}")
         return {"status": "Accepted", "ocspResult": result}
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         return await self._fallback.ev_certificate(station_id, request)
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def sign_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         return await self._fallback.sign_certificate(station_id, request)

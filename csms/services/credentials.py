@@ -59,7 +59,7 @@ class AuthResult(enum.Enum):
 
 class StationCaller(Protocol):
     async def call(
-        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+        self, station_id: StationId, action: str, payload: dict[str, Any], timeout_s: float | None = None
     ) -> dict[str, Any]: ...
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from csms.domain.ids import StationId
+
 VENDOR_ID = "org.v2g-csms"
 
-VendorHandler = Callable[[str, Any], Awaitable[dict[str, Any]]]
+VendorHandler = Callable[[StationId, Any], Awaitable[dict[str, Any]]]
 
 
-async def _echo(station_id: str, data: Any) -> dict[str, Any]:
+async def _echo(station_id: StationId, data: Any) -> dict[str, Any]:
     return {"status": "Accepted"} if data is None else {"status": "Accepted", "data": data}
 
 
@@ -39,7 +41,7 @@ class VendorExtensions:
     def vendors(self) -> dict[str, list[str | None]]:
         return {vendor: list(messages) for vendor, messages in sorted(self._vendors.items())}
 
-    async def handle(self, station_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def handle(self, station_id: StationId, payload: dict[str, Any]) -> dict[str, Any]:
         """The DataTransferResponse payload for a DataTransferRequest payload."""
         messages = self._vendors.get(payload["vendorId"])
         if messages is None:
