@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
+from ocpp.v201.enums import GenericStatusEnumType, GetCertificateStatusEnumType, Iso15118EVCertificateStatusEnumType
 
 from csms.domain.ids import StationId
 
@@ -41,17 +42,17 @@ class UnconfiguredCertificateAuthority:
     """The default: no OCSP responder, no contract CA, no signing CA. Says so in every answer."""
 
     async def certificate_status(self, station_id: StationId, ocsp_request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Failed", "statusInfo": {
+        return {"status": GetCertificateStatusEnumType.failed, "statusInfo": {
             "reasonCode": "NoOCSPResponder",
             "additionalInfo": "no OCSP responder is configured on this CSMS; certificate status is unknown"}}
 
     async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Failed", "exiResponse": "", "statusInfo": {
+        return {"status": Iso15118EVCertificateStatusEnumType.failed, "exiResponse": "", "statusInfo": {
             "reasonCode": "NoContractCA",
             "additionalInfo": "no contract certificate authority is configured on this CSMS"}}
 
     async def sign_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Rejected", "statusInfo": {
+        return {"status": GenericStatusEnumType.rejected, "statusInfo": {
             "reasonCode": "NoSigningCA",
             "additionalInfo": "no certificate authority to sign station certificates is configured on this CSMS"}}
 
@@ -62,7 +63,8 @@ _MAX_OCSP_RESULT_CHARS = 5500  # GetCertificateStatusResponse.ocspResult maxLeng
 
 
 def _failed(reason: str, info: str) -> dict[str, Any]:
-    return {"status": "Failed", "statusInfo": {"reasonCode": reason, "additionalInfo": info[:1024]}}
+    return {"status": GetCertificateStatusEnumType.failed,
+            "statusInfo": {"reasonCode": reason, "additionalInfo": info[:1024]}}
 
 
 class OcspCertificateAuthority:
@@ -111,7 +113,7 @@ class OcspCertificateAuthority:
         if len(result) > _MAX_OCSP_RESULT_CHARS:
             return _failed("OCSPResultTooLong", f"the OCSP response is {len(result)} characters, OCPP allows "
                                                 f"{_MAX_OCSP_RESULT_CHARS}")
-        return {"status": "Accepted", "ocspResult": result}
+        return {"status": GetCertificateStatusEnumType.accepted, "ocspResult": result}
 
     async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         return await self._fallback.ev_certificate(station_id, request)

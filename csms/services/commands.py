@@ -10,6 +10,7 @@ from itertools import count
 from typing import Any
 
 from ocpp.v201 import call
+from ocpp.v201.enums import IdTokenEnumType, OperationalStatusEnumType, ReportBaseEnumType, ResetEnumType
 
 from csms.domain.ids import StationId
 from csms.ocpp.payloads import action_of, to_payload
@@ -50,12 +51,14 @@ class CommandService:
         data = [{"component": {"name": c}, "variable": {"name": v}, "attributeValue": value} for c, v, value in items]
         return await self.send(station_id, call.SetVariables(set_variable_data=data))
 
-    async def get_base_report(self, station_id: StationId, report_base: str = "FullInventory") -> dict[str, Any]:
+    async def get_base_report(self, station_id: StationId,
+                              report_base: str = ReportBaseEnumType.full_inventory) -> dict[str, Any]:
         return await self.send(station_id, call.GetBaseReport(request_id=next(self._request_ids),
                                                               report_base=report_base))
 
     async def request_start(
-        self, station_id: StationId, id_token: str, evse_id: int | None = None, token_type: str = "Central"
+        self, station_id: StationId, id_token: str, evse_id: int | None = None,
+        token_type: str = IdTokenEnumType.central,
     ) -> dict[str, Any]:
         message = call.RequestStartTransaction(
             id_token={"idToken": id_token, "type": token_type},
@@ -67,13 +70,14 @@ class CommandService:
     async def request_stop(self, station_id: StationId, transaction_id: str) -> dict[str, Any]:
         return await self.send(station_id, call.RequestStopTransaction(transaction_id=transaction_id))
 
-    async def reset(self, station_id: StationId, kind: str = "OnIdle", evse_id: int | None = None) -> dict[str, Any]:
+    async def reset(self, station_id: StationId, kind: str = ResetEnumType.on_idle,
+                    evse_id: int | None = None) -> dict[str, Any]:
         return await self.send(station_id, call.Reset(type=kind, evse_id=evse_id))
 
     async def change_availability(
         self, station_id: StationId, operational: bool, evse_id: int | None = None
     ) -> dict[str, Any]:
-        status = "Operative" if operational else "Inoperative"
+        status = OperationalStatusEnumType.operative if operational else OperationalStatusEnumType.inoperative
         evse = None if evse_id is None else {"id": evse_id}
         message = call.ChangeAvailability(operational_status=status, evse=evse)
         return await self.send(station_id, message)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ocpp.v201.enums import SendLocalListStatusEnumType
+
 from csms.domain.ids import StationId
 from csms.services import station_records as sr
 from csms.services.commands import CommandService
@@ -108,7 +110,7 @@ async def send_list(call: Call, store: StateStore, station_id: StationId, versio
         if chunk:
             payload["localAuthorizationList"] = chunk
         answer = await call("SendLocalList", payload)
-        if answer["status"] != "Accepted":
+        if answer["status"] != SendLocalListStatusEnumType.accepted:
             break
     return answer
 
@@ -123,9 +125,9 @@ async def reconcile(call: Call, store: StateStore, station_id: StationId) -> dic
         entries = list(own["entries"].values())
         result.update(sent=True, response=await send_list(call, store, station_id, own["versionNumber"], entries,
                                                           "Full"))
-        if result["response"]["status"] == "Accepted":
+        if result["response"]["status"] == SendLocalListStatusEnumType.accepted:
             await store.put_station_doc(station_id, sr.LOCAL_LIST, _STATION_KEY, {
-                "versionNumber": own["versionNumber"], "status": "Accepted"})
+                "versionNumber": own["versionNumber"], "status": SendLocalListStatusEnumType.accepted})
     return result
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from ocpp.v201.enums import IdTokenEnumType, OperationalStatusEnumType
 
 from csms.api.auth import Auth, Role
 from csms.api.common import apply_out, not_connected, ocpp_call, ocpp_problem
@@ -77,7 +78,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
 
     @r.post("/transactions/start", **operator)
     async def start_transaction(request: Request, station_id: StationIdIn, body: StartIn) -> dict[str, Any]:
-        payload: dict[str, Any] = {"idToken": {"idToken": body.id_token, "type": "Central"},
+        payload: dict[str, Any] = {"idToken": {"idToken": body.id_token, "type": IdTokenEnumType.central},
                                    "remoteStartId": int(services.clock.now().timestamp() * 1000) % 2**31}
         if body.evse_id is not None:
             payload["evseId"] = body.evse_id
@@ -108,7 +109,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
 
     @r.post("/availability", **operator)
     async def change_availability(request: Request, station_id: StationIdIn, body: AvailabilityIn) -> dict[str, Any]:
-        payload: dict[str, Any] = {"operationalStatus": "Operative" if body.operational else "Inoperative"}
+        payload: dict[str, Any] = {"operationalStatus": OperationalStatusEnumType.operative if body.operational
+                                   else OperationalStatusEnumType.inoperative}
         if body.evse_id is not None:
             payload["evse"] = {"id": body.evse_id}
         return await call(request, station_id, "ChangeAvailability", payload)

@@ -13,6 +13,7 @@ import itertools
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from ocpp.v201.enums import SetVariableStatusEnumType
 
 from csms.api.auth import Auth, Role
 from csms.api.common import station_call_errors
@@ -126,7 +127,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         response = await call(request, station_id, "SetVariables", {"setVariableData": [{
             "component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"},
             "attributeValue": password}]})
-        accepted = response["setVariableResult"][0]["attributeStatus"] == "Accepted"
+        accepted = response["setVariableResult"][0]["attributeStatus"] == SetVariableStatusEnumType.accepted
         return {"accepted": accepted, "password": password if accepted and body.password is None else None,
                 "response": response}
 
