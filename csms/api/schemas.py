@@ -519,6 +519,14 @@ class TariffIn(BaseModel):
     session_fee: float = Field(0.0, ge=0)
 
 
+class TariffOut(TariffIn):
+    """The station's tariff, as set."""
+
+
+class DeletedOut(BaseModel):
+    deleted: bool
+
+
 class CertificateInstallIn(BaseModel):
     certificate_type: Literal["V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate",
                               "ManufacturerRootCertificate"]
@@ -550,3 +558,21 @@ class MonitoringLevelIn(BaseModel):
 
 class FirmwareCampaignIn(FirmwareIn):
     station_ids: list[StationIdIn] = Field(..., min_length=1, max_length=10_000)
+
+
+class RequestedOut(BaseModel):
+    """A command the station answers now and reports on later, its reports tagged with `request_id`."""
+
+    request_id: int
+    response: dict[str, Any] = Field(..., description="the station's answer, as received")
+
+
+class PasswordOut(BaseModel):
+    accepted: bool
+    password: str | None = Field(..., description="the generated password, shown once (null: given, or refused)")
+    response: dict[str, Any] = Field(..., description="the station's SetVariables answer")
+
+
+class ReservationOut(BaseModel):
+    reservation_id: int
+    response: dict[str, Any] = Field(..., description="the station's ReserveNow answer")

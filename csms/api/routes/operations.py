@@ -9,6 +9,7 @@ station supports is still reachable through the raw `POST .../ocpp`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,7 @@ from csms.api.schemas import (
     CredentialIn,
     CustomerInformationIn,
     DataTransferIn,
+    DeletedOut,
     DisplayMessageIn,
     FirmwareCampaignIn,
     FirmwareIn,
@@ -32,9 +34,13 @@ from csms.api.schemas import (
     MonitoringBaseIn,
     MonitoringLevelIn,
     MonitorsIn,
+    PasswordOut,
+    RequestedOut,
     ReservationIn,
+    ReservationOut,
     StationIdIn,
     TariffIn,
+    TariffOut,
 )
 from csms.api.services import ApiServices
 from csms.domain.clock import to_ocpp_time
@@ -43,7 +49,7 @@ from csms.services import station_records as sr
 from csms.services.credentials import generate_password
 from csms.services.local_auth_lists import LocalListService
 from csms.services.reservations import ReservationService
-from csms.services.tariffs import Tariff, delete_tariff, get_tariff, put_tariff, tariff_out
+from csms.services.tariffs import Tariff, delete_tariff, get_tariff, put_tariff
 
 _RECORD_KINDS = frozenset(sr.DOC_KINDS) | frozenset(sr.LOG_KINDS)
 
@@ -88,6 +94,11 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         with station_call_errors(request, action):
             return await commands.call(station_id, action, payload)
 
+    async def requested(request: Request, station_id: StationId, action: str,
+                        payload: dict[str, Any]) -> RequestedOut:
+        """Send `action` (its payload carries the requestId the station's reports will name); both back."""
+        return RequestedOut(request_id=payload["requestId"], response=await call(request, station_id, action, payload))
+
     # ---- records ------------------------------------------------------------------------------------------
 
     @r.get("/events", **viewer)
@@ -120,7 +131,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     # ---- A01 station password ------------------------------------------------------------------------------
 
     @r.post("/password", **admin)
-    async def update_password(request: Request, station_id: StationIdIn, body: CredentialIn) -> dict[str, Any]:
+    async def update_password(request: Request, station_id: StationIdIn, body: CredentialIn) -> PasswordOut:
         """A01: set the station's HTTP Basic password (SetVariables SecurityCtrlr.BasicAuthPassword); once the
         station accepts it, it is the station's credential. Generated (and returned once) when omitted."""
         password = body.password or generate_password()
@@ -128,8 +139,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             "component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"},
             "attributeValue": password}]})
         accepted = response["setVariableResult"][0]["attributeStatus"] == SetVariableStatusEnumType.accepted
-        return {"accepted": accepted, "password": password if accepted and body.password is None else None,
-                "response": response}
+        return PasswordOut(accepted=accepted, password=password if accepted and body.password is None else None,
+                           response=response)
 
     # ---- H reservations -----------------------------------------------------------------------------------
 
@@ -139,14 +150,14 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return await reservations.list(station_id)
 
     @r.post("/reservations", **operator)
-    async def reserve(request: Request, station_id: StationIdIn, body: ReservationIn) -> dict[str, Any]:
+    async def reserve(request: Request, station_id: StationIdIn, body: ReservationIn) -> ReservationOut:
         """ReserveNow (H01); the answer carries the new reservation id and the station's response."""
         with station_call_errors(request, "ReserveNow"):
             reservation_id, response = await reservations.reserve(
                 station_id, id_token=body.id_token.wire(), expires_at=body.expires_at,
                 evse_id=body.evse_id, connector_type=body.connector_type,
                 group_id_token=None if body.group_id_token is None else body.group_id_token.wire())
-        return {"reservation_id": reservation_id, "response": response}
+        return ReservationOut(reservation_id=reservation_id, response=response)
 
     @r.delete("/reservations/{reservation_id}", **operator)
     async def cancel_reservation(request: Request, station_id: StationIdIn, reservation_id: int) -> dict[str, Any]:
@@ -183,7 +194,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     # ---- L firmware, N logs and customer information ------------------------------------------------------
 
     @r.post("/firmware", **operator)
-    async def update_firmware(request: Request, station_id: StationIdIn, body: FirmwareIn) -> dict[str, Any]:
+    async def update_firmware(request: Request, station_id: StationIdIn, body: FirmwareIn) -> RequestedOut:
         """UpdateFirmware (L01/L02, signed firmware when a signature is given); progress is kept from the
         station's FirmwareStatusNotification under GET .../records/firmware."""
         payload: dict[str, Any] = {"requestId": request_id(), "firmware": firmware_of(body)}
@@ -191,11 +202,10 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             payload["retries"] = body.retries
         if body.retry_interval_s is not None:
             payload["retryInterval"] = body.retry_interval_s
-        return {"request_id": payload["requestId"],
-                "response": await call(request, station_id, "UpdateFirmware", payload)}
+        return await requested(request, station_id, "UpdateFirmware", payload)
 
     @r.post("/logs", **operator)
-    async def get_log(request: Request, station_id: StationIdIn, body: LogRequestIn) -> dict[str, Any]:
+    async def get_log(request: Request, station_id: StationIdIn, body: LogRequestIn) -> RequestedOut:
         """GetLog (N01); upload progress is kept under GET .../records/log_upload."""
         log: dict[str, Any] = {"remoteLocation": body.remote_location}
         if body.oldest_at is not None:
@@ -207,11 +217,11 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             payload["retries"] = body.retries
         if body.retry_interval_s is not None:
             payload["retryInterval"] = body.retry_interval_s
-        return {"request_id": payload["requestId"], "response": await call(request, station_id, "GetLog", payload)}
+        return await requested(request, station_id, "GetLog", payload)
 
     @r.post("/customer-information", **operator)
     async def customer_information(request: Request, station_id: StationIdIn,
-                                   body: CustomerInformationIn) -> dict[str, Any]:
+                                   body: CustomerInformationIn) -> RequestedOut:
         """CustomerInformation (N09/N10); the station's NotifyCustomerInformation parts are kept under
         GET .../records/customer_information."""
         payload: dict[str, Any] = {"requestId": request_id(), "report": body.report, "clear": body.clear}
@@ -219,8 +229,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             payload["customerIdentifier"] = body.customer_identifier
         if body.id_token is not None:
             payload["idToken"] = body.id_token.wire()
-        return {"request_id": payload["requestId"],
-                "response": await call(request, station_id, "CustomerInformation", payload)}
+        return await requested(request, station_id, "CustomerInformation", payload)
 
     # ---- O display messages -------------------------------------------------------------------------------
 
@@ -252,11 +261,10 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return await call(request, station_id, "ClearDisplayMessage", {"id": message_id})
 
     @r.post("/display-messages/report", **operator)
-    async def get_display_messages(request: Request, station_id: StationIdIn) -> dict[str, Any]:
+    async def get_display_messages(request: Request, station_id: StationIdIn) -> RequestedOut:
         """GetDisplayMessages (O04): the station reports with NotifyDisplayMessages (kept, see the list)."""
         payload = {"requestId": request_id()}
-        return {"request_id": payload["requestId"],
-                "response": await call(request, station_id, "GetDisplayMessages", payload)}
+        return await requested(request, station_id, "GetDisplayMessages", payload)
 
     # ---- K the station's charging profiles ----------------------------------------------------------------
 
@@ -267,35 +275,34 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
 
     @r.post("/charging-profiles/report", **operator)
     async def get_charging_profiles(request: Request, station_id: StationIdIn,
-                                    evse_id: Annotated[int | None, Query(ge=0)] = None) -> dict[str, Any]:
+                                    evse_id: Annotated[int | None, Query(ge=0)] = None) -> RequestedOut:
         """GetChargingProfiles (K09) for every purpose (on one EVSE if given); the reports replace what the
         CSMS kept for what was asked."""
         payload: dict[str, Any] = {"requestId": request_id(), "chargingProfile": {}}
         if evse_id is not None:
             payload["evseId"] = evse_id
-        return {"request_id": payload["requestId"],
-                "response": await call(request, station_id, "GetChargingProfiles", payload)}
+        return await requested(request, station_id, "GetChargingProfiles", payload)
 
     # ---- I tariff and cost ---------------------------------------------------------------------------------
 
     @r.get("/tariff", **viewer)
-    async def station_tariff(station_id: StationIdIn) -> dict[str, Any]:
+    async def station_tariff(station_id: StationIdIn) -> TariffOut:
         """The station's tariff (404 when none: no cost is sent)."""
         tariff = await get_tariff(store, station_id)
         if tariff is None:
             raise not_found(f"no tariff for station {station_id}")
-        return tariff_out(tariff)
+        return TariffOut(**dataclasses.asdict(tariff))
 
     @r.put("/tariff", **operator)
-    async def set_tariff(station_id: StationIdIn, body: TariffIn) -> dict[str, Any]:
+    async def set_tariff(station_id: StationIdIn, body: TariffIn) -> TariffOut:
         """Set the station's tariff: running cost (CostUpdated) and totalCost at the end of its transactions."""
         tariff = Tariff(**body.model_dump())
         await put_tariff(store, station_id, tariff)
-        return tariff_out(tariff)
+        return TariffOut(**dataclasses.asdict(tariff))
 
     @r.delete("/tariff", **operator)
-    async def remove_tariff(station_id: StationIdIn) -> dict[str, Any]:
-        return {"deleted": await delete_tariff(store, station_id)}
+    async def remove_tariff(station_id: StationIdIn) -> DeletedOut:
+        return DeletedOut(deleted=await delete_tariff(store, station_id))
 
     # ---- M certificates on the station ---------------------------------------------------------------------
 
@@ -354,11 +361,10 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return await call(request, station_id, "ClearVariableMonitoring", {"id": [monitor_id]})
 
     @r.post("/monitors/report", **operator)
-    async def monitoring_report(request: Request, station_id: StationIdIn) -> dict[str, Any]:
+    async def monitoring_report(request: Request, station_id: StationIdIn) -> RequestedOut:
         """GetMonitoringReport (N02); the station's NotifyMonitoringReport fills GET .../monitors."""
         payload = {"requestId": request_id()}
-        return {"request_id": payload["requestId"],
-                "response": await call(request, station_id, "GetMonitoringReport", payload)}
+        return await requested(request, station_id, "GetMonitoringReport", payload)
 
     @r.put("/monitoring/base", **operator)
     async def monitoring_base(request: Request, station_id: StationIdIn, body: MonitoringBaseIn) -> dict[str, Any]:
@@ -375,12 +381,12 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     @r.post("/report", **operator)
     async def get_report(request: Request, station_id: StationIdIn,
                          criteria: Annotated[list[Literal["Active", "Available", "Enabled", "Problem"]] | None,
-                                             Query()] = None) -> dict[str, Any]:
+                                             Query()] = None) -> RequestedOut:
         """GetReport (B08) by component criteria; the station's NotifyReport updates the stored device model."""
         payload: dict[str, Any] = {"requestId": request_id()}
         if criteria:
             payload["componentCriteria"] = criteria
-        return {"request_id": payload["requestId"], "response": await call(request, station_id, "GetReport", payload)}
+        return await requested(request, station_id, "GetReport", payload)
 
     # ---- P DataTransfer ------------------------------------------------------------------------------------
 
