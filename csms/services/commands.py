@@ -12,7 +12,7 @@ from typing import Any
 from ocpp.v201 import call
 from ocpp.v201.enums import IdTokenEnumType, OperationalStatusEnumType, ReportBaseEnumType, ResetEnumType
 
-from csms.domain.ids import StationId
+from csms.domain.ids import StationId, TransactionId
 from csms.ocpp.payloads import action_of, to_payload
 from csms.services.call_effects import CallEffects
 from csms.services.gateway import StationGateway
@@ -67,7 +67,7 @@ class CommandService:
         )
         return await self.send(station_id, message)
 
-    async def request_stop(self, station_id: StationId, transaction_id: str) -> dict[str, Any]:
+    async def request_stop(self, station_id: StationId, transaction_id: TransactionId) -> dict[str, Any]:
         return await self.send(station_id, call.RequestStopTransaction(transaction_id=transaction_id))
 
     async def reset(self, station_id: StationId, kind: str = ResetEnumType.on_idle,
