@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ocpp.v201.enums import (
+    AttributeEnumType,
     CancelReservationStatusEnumType,
     ClearChargingProfileStatusEnumType,
     ClearMessageStatusEnumType,
@@ -58,13 +59,15 @@ KEEP_REQUESTS = 100  # remote starts and GetChargingProfiles requests kept per s
 Effect = Callable[[StationId, dict[str, Any], dict[str, Any]], Awaitable[None]]
 
 
-def _variable_key(component: dict[str, Any], variable: dict[str, Any], attribute_type: str) -> tuple[Any, ...]:
+def _variable_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    """The device-model key of a Set/GetVariables data or result item (attributeType defaults to Actual)."""
+    component, variable = item["component"], item["variable"]
     evse = component.get("evse", {})
     return (component["name"], component.get("instance", ""), evse.get("id"), evse.get("connectorId"),
-            variable["name"], variable.get("instance", ""), attribute_type)
+            variable["name"], variable.get("instance", ""), item.get("attributeType", AttributeEnumType.actual))
 
 
-_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", "Actual")
+_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", AttributeEnumType.actual)
 
 
 def _record_key(v: VariableRecord) -> tuple[Any, ...]:
@@ -149,11 +152,10 @@ class CallEffects:
         await self._store.put_variables(sid, records)
 
     async def _set_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        requested = {_variable_key(d["component"], d["variable"], d.get("attributeType", "Actual")):
-                     d["attributeValue"] for d in payload["setVariableData"]}
+        requested = {_variable_key(d): d["attributeValue"] for d in payload["setVariableData"]}
         accepted: dict[tuple[Any, ...], str] = {}
         for result in response["setVariableResult"]:
-            key = _variable_key(result["component"], result["variable"], result.get("attributeType", "Actual"))
+            key = _variable_key(result)
             if result["attributeStatus"] == SetVariableStatusEnumType.accepted and key in requested:
                 accepted[key] = requested[key]
         password = accepted.pop(_PASSWORD_KEY, None)  # never kept in the device model
@@ -163,7 +165,7 @@ class CallEffects:
 
     async def _get_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         await self._put_values(sid, {
-            _variable_key(r["component"], r["variable"], r.get("attributeType", "Actual")): r["attributeValue"]
+            _variable_key(r): r["attributeValue"]
             for r in response["getVariableResult"]
             if r["attributeStatus"] == GetVariableStatusEnumType.accepted and "attributeValue" in r})
 
