@@ -25,7 +25,6 @@ from csms.api.schemas import (
     TracePointOut,
 )
 from csms.api.services import ApiServices
-from csms.domain.ids import StationId
 from csms.domain.schedule import ProfilePurpose
 
 if TYPE_CHECKING:
@@ -143,7 +142,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         result = []
         for tx in txs:
             assert tx.evse_id is not None
-            needs = await store.get_charging_needs(StationId(tx.station_id), tx.evse_id)
+            needs = await store.get_charging_needs(tx.station_id, tx.evse_id)
             allowed = bool(needs and needs.discharge_allowed)
             if discharge_allowed is not None and allowed != discharge_allowed:
                 continue
