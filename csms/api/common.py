@@ -1,4 +1,4 @@
-"""Helpers shared by the routers: id parsing, OCPP error mapping, record -> schema conversion."""
+"""Helpers shared by the routers: OCPP error mapping, record -> schema conversion."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request
 
-from csms.api.problems import OCPP_CALL_ERROR, STATION_NOT_CONNECTED, STATION_TIMEOUT, ApiProblem, invalid
+from csms.api.problems import OCPP_CALL_ERROR, STATION_NOT_CONNECTED, STATION_TIMEOUT, ApiProblem
 from csms.api.schemas import (
     ApplyOut,
     ConnectorOut,
@@ -19,19 +19,11 @@ from csms.api.schemas import (
     TransactionOut,
 )
 from csms.api.services import ApiServices
-from csms.domain.ids import StationId, parse_station_id
+from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord, ConnectorStatusRecord, StationRecord, TransactionRecord
 from csms.domain.schedule import PowerSchedule
 from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
 from csms.services.charging import ApplyResult
-
-
-def station_id_of(station_id: str, field: str = "path.station_id") -> StationId:
-    """The parsed station id, or a 422 naming `field` (where the id came from: path or query)."""
-    try:
-        return parse_station_id(station_id)
-    except ValueError as exc:
-        raise invalid(str(exc), field) from None
 
 
 def not_connected(exc: Exception) -> ApiProblem:

@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 from csms.cluster.directory import StationDirectory
+from csms.domain.ids import StationId
 from csms.errors import (
     RPC_ERRORS_BY_CODE,
     CallError,
@@ -74,7 +75,7 @@ class ClusterGateway:
         self._tasks: set[asyncio.Task[Any]] = set()
         # Micro-batching: what is asked within one event-loop turn goes out as one Redis command per destination
         # (a fan-out to thousands of remote stations is a handful of MGETs and PUBLISHes, not thousands).
-        self._lookups: dict[str, list[asyncio.Future[str | None]]] = {}
+        self._lookups: dict[StationId, list[asyncio.Future[str | None]]] = {}
         self._requests: dict[str, list[dict[str, Any]]] = {}  # owner node -> routed calls
         self._replies: dict[str, list[dict[str, Any]]] = {}  # caller node -> answers
         self.batches_published = 0
@@ -100,17 +101,17 @@ class ClusterGateway:
 
     # ---- StationGateway -------------------------------------------------------------------------------
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         """Connected to THIS node (use `locate` for the cluster-wide answer)."""
         return self._local.is_connected(station_id)
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return self._local.connected_station_ids()
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return await self._directory.owners(station_ids)
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         if self._local.is_connected(station_id):
             return await self._local.call(station_id, action, payload, timeout_s)
@@ -119,7 +120,7 @@ class ClusterGateway:
             raise StationNotConnected(f"station {station_id} is not connected to any node")
         return await self._remote_call(owner, station_id, action, payload, timeout_s or 30.0)
 
-    async def _owner(self, station_id: str) -> str | None:
+    async def _owner(self, station_id: StationId) -> str | None:
         """The directory's owner of `station_id`; lookups asked in the same loop turn share one MGET."""
         future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
         if not self._lookups:
@@ -143,7 +144,7 @@ class ClusterGateway:
                 if not future.done():
                     future.set_result(owners.get(station_id))
 
-    async def _remote_call(self, owner: str, station_id: str, action: str, payload: dict[str, Any],
+    async def _remote_call(self, owner: str, station_id: StationId, action: str, payload: dict[str, Any],
                            timeout_s: float) -> dict[str, Any]:
         request_id = f"{self.node_id}:{next(self._ids)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
@@ -209,8 +210,9 @@ class ClusterGateway:
     async def _serve(self, request: dict[str, Any]) -> None:
         reply: dict[str, Any] = {"id": request["id"]}
         try:
-            reply["result"] = await self._local.call(request["station"], request["action"], request["payload"],
-                                                     request.get("timeout_s"))
+            # a peer node's routed call: the station id it parsed at its own edge
+            reply["result"] = await self._local.call(StationId(request["station"]), request["action"],
+                                                     request["payload"], request.get("timeout_s"))
         except Exception as exc:
             reply["error"] = _encode_error(exc)
         caller = request["reply_to"]

@@ -12,6 +12,7 @@ import logging
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
@@ -19,11 +20,13 @@ from csms.services.events import CsmsSecurityEvent, EventBus
 
 log = logging.getLogger("csms.security")
 
+NO_STATION: Final = StationId("")  # the station is not known (e.g. a TLS handshake refused before the OCPP path)
+
 
 @dataclass(frozen=True, slots=True)
 class SecurityEvent:
     kind: str  # e.g. "InvalidClientCertificate", "InvalidCredentials", "SecurityProfileDowngrade"
-    station_id: str
+    station_id: StationId
     source: str  # the peer's address, "" if unknown
     detail: str
     at: datetime
@@ -42,7 +45,8 @@ class SecurityEvents:
         self._quiet_s = quiet_s
         self.suppressed = 0
 
-    def record(self, kind: str, station_id: str = "", source: str = "", detail: str = "") -> SecurityEvent:
+    def record(self, kind: str, station_id: StationId = NO_STATION, source: str = "",
+               detail: str = "") -> SecurityEvent:
         now = self._clock.now()
         event = SecurityEvent(kind, station_id, source, detail[:500], now)
         self._recent.append(event)

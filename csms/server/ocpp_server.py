@@ -59,9 +59,9 @@ __all__ = ["ConnectionListener", "OcppServer", "parse_basic_auth"]
 class ConnectionListener(Protocol):
     """Told when a station becomes (or stops being) connected to this node."""
 
-    async def on_connected(self, station_id: str) -> None: ...
+    async def on_connected(self, station_id: StationId) -> None: ...
 
-    async def on_disconnected(self, station_id: str) -> None: ...
+    async def on_disconnected(self, station_id: StationId) -> None: ...
 
 
 class OcppServer:
@@ -82,7 +82,7 @@ class OcppServer:
         throttle: AuthThrottle | None = None,
         tls: TlsEndpoint | None = None,
         is_revoked: Callable[[int], bool] = lambda serial: False,
-        on_certificate: Callable[[str, PeerCertificate], None] | None = None,
+        on_certificate: Callable[[StationId, PeerCertificate], None] | None = None,
         handlers_v16: Mapping[str, CallHandler] | None = None,
     ) -> None:
         self._settings = settings

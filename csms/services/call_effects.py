@@ -24,6 +24,26 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ocpp.v201.enums import (
+    AttributeEnumType,
+    CancelReservationStatusEnumType,
+    ClearChargingProfileStatusEnumType,
+    ClearMessageStatusEnumType,
+    ClearMonitoringStatusEnumType,
+    DeleteCertificateStatusEnumType,
+    DisplayMessageStatusEnumType,
+    GenericStatusEnumType,
+    GetChargingProfileStatusEnumType,
+    GetInstalledCertificateStatusEnumType,
+    GetVariableStatusEnumType,
+    ReserveNowStatusEnumType,
+    SendLocalListStatusEnumType,
+    SetMonitoringStatusEnumType,
+    SetNetworkProfileStatusEnumType,
+    SetVariableStatusEnumType,
+    UnpublishFirmwareStatusEnumType,
+)
+
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
 from csms.domain.records import CredentialRecord, VariableRecord
@@ -39,13 +59,15 @@ KEEP_REQUESTS = 100  # remote starts and GetChargingProfiles requests kept per s
 Effect = Callable[[StationId, dict[str, Any], dict[str, Any]], Awaitable[None]]
 
 
-def _variable_key(component: dict[str, Any], variable: dict[str, Any], attribute_type: str) -> tuple[Any, ...]:
+def _variable_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    """The device-model key of a Set/GetVariables data or result item (attributeType defaults to Actual)."""
+    component, variable = item["component"], item["variable"]
     evse = component.get("evse", {})
     return (component["name"], component.get("instance", ""), evse.get("id"), evse.get("connectorId"),
-            variable["name"], variable.get("instance", ""), attribute_type)
+            variable["name"], variable.get("instance", ""), item.get("attributeType", AttributeEnumType.actual))
 
 
-_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", "Actual")
+_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", AttributeEnumType.actual)
 
 
 def _record_key(v: VariableRecord) -> tuple[Any, ...]:
@@ -74,29 +96,29 @@ class CallEffects:
             "SetNetworkProfile": self._network_profile, "UnpublishFirmware": self._unpublish_firmware,
         }
 
-    async def before(self, station_id: str, action: str, payload: dict[str, Any]) -> None:
+    async def before(self, station_id: StationId, action: str, payload: dict[str, Any]) -> None:
         """Keep what must be known before the answer. The payload is not validated yet (the session does that
         when sending): one this cannot read is left to the session to refuse."""
-        sid = StationId(station_id)
         try:
             if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
-                await self._store.put_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]),
+                await self._store.put_station_doc(station_id, sr.PROFILE_REQUEST, str(payload["requestId"]),
                                                   {**payload, "requestedAt": self._now()})
-                await self._prune(sid, sr.PROFILE_REQUEST)
+                await self._prune(station_id, sr.PROFILE_REQUEST)
             elif action == "RequestStartTransaction":
-                await self._store.put_station_doc(sid, sr.REMOTE_START, str(payload["remoteStartId"]), {
+                await self._store.put_station_doc(station_id, sr.REMOTE_START, str(payload["remoteStartId"]), {
                     "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
                     "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
-                await self._prune(sid, sr.REMOTE_START)
+                await self._prune(station_id, sr.REMOTE_START)
         except (KeyError, TypeError, RecordRejected):
             log.info("%s: %s payload not kept (the session will refuse it if it is invalid)", station_id, action)
 
-    async def after(self, station_id: str, action: str, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def after(self, station_id: StationId, action: str, payload: dict[str, Any],
+                    response: dict[str, Any]) -> None:
         effect = self._after.get(action)
         if effect is None:
             return
         try:
-            await effect(StationId(station_id), payload, response)
+            await effect(station_id, payload, response)
         except Exception:  # the station already acted: keep the operator's answer, log our failure
             log.exception("%s: keeping the effect of %s failed", station_id, action)
 
@@ -130,12 +152,11 @@ class CallEffects:
         await self._store.put_variables(sid, records)
 
     async def _set_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        requested = {_variable_key(d["component"], d["variable"], d.get("attributeType", "Actual")):
-                     d["attributeValue"] for d in payload["setVariableData"]}
+        requested = {_variable_key(d): d["attributeValue"] for d in payload["setVariableData"]}
         accepted: dict[tuple[Any, ...], str] = {}
         for result in response["setVariableResult"]:
-            key = _variable_key(result["component"], result["variable"], result.get("attributeType", "Actual"))
-            if result["attributeStatus"] == "Accepted" and key in requested:
+            key = _variable_key(result)
+            if result["attributeStatus"] == SetVariableStatusEnumType.accepted and key in requested:
                 accepted[key] = requested[key]
         password = accepted.pop(_PASSWORD_KEY, None)  # never kept in the device model
         if password is not None:  # A01: the station now uses it to connect
@@ -144,34 +165,35 @@ class CallEffects:
 
     async def _get_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         await self._put_values(sid, {
-            _variable_key(r["component"], r["variable"], r.get("attributeType", "Actual")): r["attributeValue"]
+            _variable_key(r): r["attributeValue"]
             for r in response["getVariableResult"]
-            if r["attributeStatus"] == "Accepted" and "attributeValue" in r})
+            if r["attributeStatus"] == GetVariableStatusEnumType.accepted and "attributeValue" in r})
 
     async def _request_start(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.REMOTE_START, str(payload["remoteStartId"]),
                                    response["status"], {"transactionId": response.get("transactionId")})
 
     async def _reserve_now(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        status = "Reserved" if response["status"] == "Accepted" else response["status"]
+        status = "Reserved" if response["status"] == ReserveNowStatusEnumType.accepted else response["status"]
         await self._store.delete_station_doc(sid, sr.RESERVATION, str(payload["id"]))  # a new reservation
         await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, str(payload["id"]), status,
                                    {**payload, "createdAt": self._now()})
 
     async def _cancel_reservation(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         key = str(payload["reservationId"])
-        if response["status"] == "Accepted" and await self._store.get_station_doc(sid, sr.RESERVATION, key):
+        if response["status"] == CancelReservationStatusEnumType.accepted and \
+                await self._store.get_station_doc(sid, sr.RESERVATION, key):
             await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, key, "Cancelled")
 
     async def _set_display_message(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] == "Accepted":
+        if response["status"] == DisplayMessageStatusEnumType.accepted:
             message = payload["message"]
             await self._store.put_station_doc(sid, sr.DISPLAY_MESSAGE, str(message["id"]),
                                               {**message, "source": "csms", "setAt": self._now()})
 
     async def _clear_display_message(self, sid: StationId, payload: dict[str, Any],
                                      response: dict[str, Any]) -> None:
-        if response["status"] == "Accepted":
+        if response["status"] == ClearMessageStatusEnumType.accepted:
             await self._store.delete_station_doc(sid, sr.DISPLAY_MESSAGE, str(payload["id"]))
 
     async def _update_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
@@ -195,7 +217,7 @@ class CallEffects:
     async def _set_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         requested = payload["setMonitoringData"]
         for index, result in enumerate(response["setMonitoringResult"]):
-            if result["status"] != "Accepted" or "id" not in result:
+            if result["status"] != SetMonitoringStatusEnumType.accepted or "id" not in result:
                 continue
             same = [d for d in requested if (d["component"], d["variable"], d["type"]) ==
                     (result["component"], result["variable"], result["type"])]
@@ -207,7 +229,7 @@ class CallEffects:
 
     async def _clear_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         for result in response["clearMonitoringResult"]:
-            if result["status"] in ("Accepted", "NotFound"):
+            if result["status"] in (ClearMonitoringStatusEnumType.accepted, ClearMonitoringStatusEnumType.not_found):
                 await self._store.delete_station_doc(sid, sr.MONITOR, str(result["id"]))
 
     async def _customer_information(self, sid: StationId, payload: dict[str, Any],
@@ -216,7 +238,7 @@ class CallEffects:
             "requestId": payload["requestId"], "request": payload, "status": response["status"]}])
 
     async def _clear_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] != "Accepted":
+        if response["status"] != ClearChargingProfileStatusEnumType.accepted:
             return
         criteria = payload.get("chargingProfileCriteria", {})
         for doc in await self._store.list_station_docs(sid, sr.CHARGING_PROFILE):
@@ -233,13 +255,15 @@ class CallEffects:
             await self._store.delete_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]))
 
     async def _get_profiles(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] == "NoProfiles":  # the station holds none of what was asked: forget ours
+        # the station holds none of what was asked: forget ours
+        if response["status"] == GetChargingProfileStatusEnumType.no_profiles:
             await forget_profiles(self._store, sid, payload, keep_request_id=None)
 
     async def _installed_certificates(self, sid: StationId, payload: dict[str, Any],
                                       response: dict[str, Any]) -> None:
         """The station's answer replaces what the CSMS kept of the certificate types asked (all when none)."""
-        if response["status"] not in ("Accepted", "NotFound"):
+        if response["status"] not in (GetInstalledCertificateStatusEnumType.accepted,
+                                      GetInstalledCertificateStatusEnumType.notFound):
             return
         types = set(payload.get("certificateType", []))
         for doc in await self._store.list_station_docs(sid, sr.CERTIFICATE):
@@ -256,32 +280,34 @@ class CallEffects:
             "certificateType": payload["certificateType"], "status": response["status"]}])
 
     async def _delete_certificate(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] in ("Accepted", "NotFound"):
+        if response["status"] in (DeleteCertificateStatusEnumType.accepted, DeleteCertificateStatusEnumType.not_found):
             key = sr.certificate_key(payload["certificateHashData"])
             await self._store.delete_station_doc(sid, sr.CERTIFICATE, key)
 
     async def _monitoring_setting(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         key = "base" if "monitoringBase" in payload else "level"
         await sr.update_status_doc(self._store, self._clock, sid, sr.MONITORING_SETTING, key, response["status"],
-                                   payload if response["status"] == "Accepted" else {})
+                                   payload if response["status"] == GenericStatusEnumType.accepted else {})
 
     async def _network_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] == "Accepted":
+        if response["status"] == SetNetworkProfileStatusEnumType.accepted:
             await self._store.put_station_doc(sid, sr.NETWORK_PROFILE, str(payload["configurationSlot"]),
                                               {**payload, "setAt": self._now()})
 
     async def _unpublish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] != "Unpublished":
+        if response["status"] != UnpublishFirmwareStatusEnumType.unpublished:
             return
         for doc in await self._store.list_station_docs(sid, sr.PUBLISH_FIRMWARE):
             if doc.get("checksum") == payload["checksum"]:
                 await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE,
-                                           sr.request_key(doc.get("requestId")), "Unpublished")
+                                           sr.request_key(doc.get("requestId")),
+                                           UnpublishFirmwareStatusEnumType.unpublished)
 
     async def _send_local_list(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", response["status"], {
             "lastSentVersion": payload["versionNumber"], "lastUpdateType": payload["updateType"],
-            **({"versionNumber": payload["versionNumber"]} if response["status"] == "Accepted" else {})})
+            **({"versionNumber": payload["versionNumber"]}
+               if response["status"] == SendLocalListStatusEnumType.accepted else {})})
 
     async def _local_list_version(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", "Reported",

@@ -14,6 +14,9 @@ from typing import Any, Protocol
 import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
+from ocpp.v201.enums import GenericStatusEnumType, GetCertificateStatusEnumType, Iso15118EVCertificateStatusEnumType
+
+from csms.domain.ids import StationId
 
 log = logging.getLogger("csms.services.certificates_station")
 
@@ -21,15 +24,15 @@ log = logging.getLogger("csms.services.certificates_station")
 class StationCertificateAuthority(Protocol):
     """Where the CSMS sends a station's certificate requests. Answers are the OCPP response payloads."""
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+    async def certificate_status(self, station_id: StationId, ocsp_request: dict[str, Any]) -> dict[str, Any]:
         """GetCertificateStatusResponse for one OCSPRequestDataType."""
         ...
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         """Get15118EVCertificateResponse for a Get15118EVCertificateRequest payload."""
         ...
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def sign_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         """SignCertificateResponse for a SignCertificateRequest payload (the signed chain follows later, with
         CertificateSigned)."""
         ...
@@ -38,18 +41,18 @@ class StationCertificateAuthority(Protocol):
 class UnconfiguredCertificateAuthority:
     """The default: no OCSP responder, no contract CA, no signing CA. Says so in every answer."""
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Failed", "statusInfo": {
+    async def certificate_status(self, station_id: StationId, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+        return {"status": GetCertificateStatusEnumType.failed, "statusInfo": {
             "reasonCode": "NoOCSPResponder",
             "additionalInfo": "no OCSP responder is configured on this CSMS; certificate status is unknown"}}
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Failed", "exiResponse": "", "statusInfo": {
+    async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
+        return {"status": Iso15118EVCertificateStatusEnumType.failed, "exiResponse": "", "statusInfo": {
             "reasonCode": "NoContractCA",
             "additionalInfo": "no contract certificate authority is configured on this CSMS"}}
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Rejected", "statusInfo": {
+    async def sign_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
+        return {"status": GenericStatusEnumType.rejected, "statusInfo": {
             "reasonCode": "NoSigningCA",
             "additionalInfo": "no certificate authority to sign station certificates is configured on this CSMS"}}
 
@@ -60,7 +63,8 @@ _MAX_OCSP_RESULT_CHARS = 5500  # GetCertificateStatusResponse.ocspResult maxLeng
 
 
 def _failed(reason: str, info: str) -> dict[str, Any]:
-    return {"status": "Failed", "statusInfo": {"reasonCode": reason, "additionalInfo": info[:1024]}}
+    return {"status": GetCertificateStatusEnumType.failed,
+            "statusInfo": {"reasonCode": reason, "additionalInfo": info[:1024]}}
 
 
 class OcspCertificateAuthority:
@@ -80,7 +84,7 @@ class OcspCertificateAuthority:
         self._fallback = fallback or UnconfiguredCertificateAuthority()
         self._transport = transport
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+    async def certificate_status(self, station_id: StationId, ocsp_request: dict[str, Any]) -> dict[str, Any]:
         url = ocsp_request["responderURL"] if self._use_station_url else self._responder_url
         if not url:
             return _failed("NoOCSPResponder", "no OCSP responder URL is configured on this CSMS")
@@ -109,10 +113,10 @@ class OcspCertificateAuthority:
         if len(result) > _MAX_OCSP_RESULT_CHARS:
             return _failed("OCSPResultTooLong", f"the OCSP response is {len(result)} characters, OCPP allows "
                                                 f"{_MAX_OCSP_RESULT_CHARS}")
-        return {"status": "Accepted", "ocspResult": result}
+        return {"status": GetCertificateStatusEnumType.accepted, "ocspResult": result}
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def ev_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         return await self._fallback.ev_certificate(station_id, request)
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def sign_certificate(self, station_id: StationId, request: dict[str, Any]) -> dict[str, Any]:
         return await self._fallback.sign_certificate(station_id, request)

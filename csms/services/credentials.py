@@ -18,6 +18,8 @@ import hmac
 import secrets
 from typing import Any, Protocol
 
+from ocpp.v201.enums import SetVariableStatusEnumType
+
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
 from csms.domain.records import CredentialRecord
@@ -59,7 +61,7 @@ class AuthResult(enum.Enum):
 
 class StationCaller(Protocol):
     async def call(
-        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+        self, station_id: StationId, action: str, payload: dict[str, Any], timeout_s: float | None = None
     ) -> dict[str, Any]: ...
 
 
@@ -160,10 +162,10 @@ class CredentialService:
             "variable": {"name": "BasicAuthPassword"}}]})
         results = reply.get("setVariableResult") or [{}]
         status = results[0].get("attributeStatus")
-        if status == "Accepted":
+        if status == SetVariableStatusEnumType.accepted:
             await self.set_password(station_id, password)
             return RotationResult.APPLIED
-        if status == "RebootRequired":
+        if status == SetVariableStatusEnumType.reboot_required:
             await self.set_password(station_id, password, keep_previous=True)
             return RotationResult.AFTER_REBOOT
         return RotationResult.REFUSED

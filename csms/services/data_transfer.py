@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ocpp.v201.enums import DataTransferStatusEnumType
+
+from csms.domain.ids import StationId
+
 VENDOR_ID = "org.v2g-csms"
 
-VendorHandler = Callable[[str, Any], Awaitable[dict[str, Any]]]
+VendorHandler = Callable[[StationId, Any], Awaitable[dict[str, Any]]]
 
 
-async def _echo(station_id: str, data: Any) -> dict[str, Any]:
-    return {"status": "Accepted"} if data is None else {"status": "Accepted", "data": data}
+async def _echo(station_id: StationId, data: Any) -> dict[str, Any]:
+    accepted = DataTransferStatusEnumType.accepted
+    return {"status": accepted} if data is None else {"status": accepted, "data": data}
 
 
 class VendorExtensions:
@@ -39,12 +44,12 @@ class VendorExtensions:
     def vendors(self) -> dict[str, list[str | None]]:
         return {vendor: list(messages) for vendor, messages in sorted(self._vendors.items())}
 
-    async def handle(self, station_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def handle(self, station_id: StationId, payload: dict[str, Any]) -> dict[str, Any]:
         """The DataTransferResponse payload for a DataTransferRequest payload."""
         messages = self._vendors.get(payload["vendorId"])
         if messages is None:
-            return {"status": "UnknownVendorId"}
+            return {"status": DataTransferStatusEnumType.unknown_vendor_id}
         handler = messages.get(payload.get("messageId"))
         if handler is None:
-            return {"status": "UnknownMessageId"}
+            return {"status": DataTransferStatusEnumType.unknown_message_id}
         return await handler(station_id, payload.get("data"))

@@ -41,11 +41,11 @@ class DefaultChargingPolicy:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def answer(self, station_id: str, evse_id: int, at: datetime,
+    async def answer(self, station_id: StationId, evse_id: int, at: datetime,
                      departure_at: datetime | None) -> ApplyResult | None:
         """Send the charge-now TxProfile for the EV on `evse_id` (None when it has no open transaction)."""
         try:
-            txs = await self._store.list_transactions(StationId(station_id), open_only=True)
+            txs = await self._store.list_transactions(station_id, open_only=True)
             tx = next((t for t in txs if t.evse_id == evse_id), None)
             if tx is None:
                 log.info("%s/%s: charging needs without an open transaction: no default profile", station_id, evse_id)
@@ -53,7 +53,7 @@ class DefaultChargingPolicy:
             held = self._charging.installed.get((station_id, evse_id, ProfilePurpose.TX))
             if held is not None and held.transaction_id == tx.transaction_id:
                 return None  # someone already commanded this transaction: theirs stands
-            needs = await self._store.get_charging_needs(StationId(station_id), evse_id)
+            needs = await self._store.get_charging_needs(station_id, evse_id)
             caps = await self._charging.capabilities(station_id, evse_id)
             rated = [w for w in (caps.max_charge_power_w, needs.max_charge_power_w if needs else None) if w]
             power_w = min(rated) if rated else self._fallback_power_w

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
+from ocpp.v201.enums import AttributeEnumType
 
 from csms.domain.ids import StationId
 from csms.services.commands import CommandService
@@ -26,7 +27,8 @@ async def message_limits(store: StateStore, station_id: StationId, action: str) 
     """(items, bytes) per message the station allows for `action` (None: not reported)."""
     items = size = None
     for v in await store.list_variables(station_id):
-        if v.component != "DeviceDataCtrlr" or v.variable_instance != action or v.attribute_type != "Actual":
+        if v.component != "DeviceDataCtrlr" or v.variable_instance != action \
+                or v.attribute_type != AttributeEnumType.actual:
             continue
         try:
             if v.variable == "ItemsPerMessage":

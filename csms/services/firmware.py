@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from ocpp.v201.enums import FirmwareStatusEnumType, UpdateFirmwareStatusEnumType
+
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
 from csms.errors import CallError, CallTimeout, SessionClosed, StationNotConnected
@@ -19,9 +21,12 @@ from csms.store.base import StateStore
 
 CAMPAIGN_KIND = "firmware_campaign"
 # the statuses after which a station will not install the firmware without a new request
-FAILED = frozenset({"Rejected", "InvalidCertificate", "RevokedCertificate", "DownloadFailed", "InstallationFailed",
-                    "InstallVerificationFailed", "InvalidSignature", "Unreachable"})
-DONE = frozenset({"Installed"})
+FAILED: frozenset[str] = frozenset({
+    UpdateFirmwareStatusEnumType.rejected, UpdateFirmwareStatusEnumType.invalid_certificate,
+    UpdateFirmwareStatusEnumType.revoked_certificate, FirmwareStatusEnumType.download_failed,
+    FirmwareStatusEnumType.installation_failed, FirmwareStatusEnumType.install_verification_failed,
+    FirmwareStatusEnumType.invalid_signature, "Unreachable"})  # Unreachable: the CSMS's, the station never answered
+DONE: frozenset[str] = frozenset({FirmwareStatusEnumType.installed})
 
 
 class FirmwareCampaigns:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ocpp.v201.enums import AttributeEnumType, SendLocalListStatusEnumType, UpdateEnumType
+
 from csms.domain.ids import StationId
 from csms.services import station_records as sr
 from csms.services.commands import CommandService
@@ -62,8 +64,8 @@ class LocalListService:
         await self._store.put_station_doc(station_id, sr.LOCAL_LIST, _CSMS_KEY,
                                           {"versionNumber": version, "entries": by_token})
         answer = await send_list(self._station_call(station_id), self._store, station_id, version, changes,
-                                 "Differential")
-        if answer["status"] == "VersionMismatch":
+                                 UpdateEnumType.differential)
+        if answer["status"] == SendLocalListStatusEnumType.version_mismatch:
             return await self._send_full(station_id, version, list(by_token.values()))
         return answer
 
@@ -74,7 +76,8 @@ class LocalListService:
         return await reconcile(call, self._store, station_id)
 
     async def _send_full(self, station_id: StationId, version: int, entries: list[dict[str, Any]]) -> dict[str, Any]:
-        return await send_list(self._station_call(station_id), self._store, station_id, version, entries, "Full")
+        return await send_list(self._station_call(station_id), self._store, station_id, version, entries,
+                               UpdateEnumType.full)
 
     def _station_call(self, station_id: StationId) -> Call:
         async def call(action: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +89,7 @@ async def _limits(store: StateStore, station_id: StationId) -> tuple[int | None,
     """LocalAuthListCtrlr ItemsPerMessage / BytesPerMessage from the stored device model (None: not reported)."""
     items = size = None
     for v in await store.list_variables(station_id):
-        if v.component == "LocalAuthListCtrlr" and v.attribute_type == "Actual" and v.value.isdigit():
+        if v.component == "LocalAuthListCtrlr" and v.attribute_type == AttributeEnumType.actual and v.value.isdigit():
             if v.variable == "ItemsPerMessage":
                 items = int(v.value) or None
             elif v.variable == "BytesPerMessage":
@@ -103,12 +106,12 @@ async def send_list(call: Call, store: StateStore, station_id: StationId, versio
     chunks = split(entries, "localAuthorizationList", max_items, max_bytes) or [[]]
     answer: dict[str, Any] = {}
     for index, chunk in enumerate(chunks):
-        kind = update_type if index == 0 else "Differential"
+        kind = update_type if index == 0 else UpdateEnumType.differential
         payload: dict[str, Any] = {"versionNumber": version, "updateType": kind}
         if chunk:
             payload["localAuthorizationList"] = chunk
         answer = await call("SendLocalList", payload)
-        if answer["status"] != "Accepted":
+        if answer["status"] != SendLocalListStatusEnumType.accepted:
             break
     return answer
 
@@ -122,10 +125,10 @@ async def reconcile(call: Call, store: StateStore, station_id: StationId) -> dic
     if own is not None and answer["versionNumber"] != own["versionNumber"]:
         entries = list(own["entries"].values())
         result.update(sent=True, response=await send_list(call, store, station_id, own["versionNumber"], entries,
-                                                          "Full"))
-        if result["response"]["status"] == "Accepted":
+                                                          UpdateEnumType.full))
+        if result["response"]["status"] == SendLocalListStatusEnumType.accepted:
             await store.put_station_doc(station_id, sr.LOCAL_LIST, _STATION_KEY, {
-                "versionNumber": own["versionNumber"], "status": "Accepted"})
+                "versionNumber": own["versionNumber"], "status": SendLocalListStatusEnumType.accepted})
     return result
 
 

@@ -46,7 +46,7 @@ class CompositeVerifier:
     async def composite_schedule(self, station_id: str, evse_id: int, duration_s: int,
                                  rate_unit: str = "W") -> dict[str, Any]:
         """Ask the station what it will actually do (GetCompositeSchedule)."""
-        return await self._gateway.call(station_id, "GetCompositeSchedule",
+        return await self._gateway.call(StationId(station_id), "GetCompositeSchedule",
                                         {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": rate_unit})
 
     async def verify(self, station_id: str, evse_id: int, duration_s: int, *,

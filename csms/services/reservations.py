@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ocpp.v201.enums import ReservationUpdateStatusEnumType
+
 from csms.domain.clock import Clock, parse_ocpp_time, to_ocpp_time
 from csms.domain.ids import StationId
 from csms.services import station_records as sr
@@ -27,7 +29,7 @@ class ReservationService:
         for doc in await self._store.list_station_docs(station_id, sr.RESERVATION):
             if doc.get("status") == "Reserved" and "expiryDateTime" in doc and \
                     parse_ocpp_time(doc["expiryDateTime"]) <= now:
-                doc = {**doc, "status": "Expired"}
+                doc = {**doc, "status": ReservationUpdateStatusEnumType.expired}
             out.append(doc)
         return sorted(out, key=lambda d: int(d.get("id", 0)))
 

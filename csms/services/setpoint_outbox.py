@@ -268,7 +268,7 @@ class SetpointOutbox:
                 self._dynamic_update_ok(installed, schedule, self._clock.now()):
             action, payload = "UpdateDynamicSchedule", profiles.dynamic_update_request(schedule, item.caps)
         try:
-            response = await self._gateway.call(station_id, action, payload)
+            response = await self._gateway.call(StationId(station_id), action, payload)
         except CsmsError as exc:
             return (ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}"),
                     not isinstance(exc, StationNotConnected))

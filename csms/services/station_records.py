@@ -58,23 +58,22 @@ def request_key(request_id: int | None) -> str:
     return "current" if request_id is None else str(request_id)
 
 
-async def log_entries(store: StateStore, clock: Clock, station_id: str, kind: str,
+async def log_entries(store: StateStore, clock: Clock, station_id: StationId, kind: str,
                       entries: list[dict[str, Any]]) -> None:
     """Append `entries` to the station's `kind` log, each stamped with `receivedAt` (the CSMS clock)."""
     received = to_ocpp_time(clock.now())
-    await store.append_station_log(StationId(station_id), kind, [{"receivedAt": received, **e} for e in entries],
+    await store.append_station_log(station_id, kind, [{"receivedAt": received, **e} for e in entries],
                                    MAX_LOG_ENTRIES)
 
 
-async def update_status_doc(store: StateStore, clock: Clock, station_id: str, kind: str, key: str,
+async def update_status_doc(store: StateStore, clock: Clock, station_id: StationId, kind: str, key: str,
                             status: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Set the document's `status` (keeping its earlier fields) and append it to its `history`; returns it."""
-    sid = StationId(station_id)
-    doc = await store.get_station_doc(sid, kind, key) or {}
+    doc = await store.get_station_doc(station_id, kind, key) or {}
     now = to_ocpp_time(clock.now())
     history = [*doc.get("history", []), {"status": status, "at": now}][-50:]
     doc = {**doc, **(extra or {}), "status": status, "updatedAt": now, "history": history}
-    await store.put_station_doc(sid, kind, key, doc)
+    await store.put_station_doc(station_id, kind, key, doc)
     return doc
 
 
