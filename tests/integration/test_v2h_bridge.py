@@ -4,6 +4,7 @@ with the store, the safety envelope, the setpoint outbox and the fleet controlle
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,11 +16,12 @@ from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId
 from csms.domain.schedule import constant_schedule
 from csms.echonet.v2h import OperationMode
-from csms.errors import CallError, StationNotConnected
+from csms.errors import CallError, RpcError, StationNotConnected
 from csms.ocpp.schemas import validate
 from csms.ocpp.versions import OcppVersion
 from csms.server.connections import ConnectionRegistry
 from csms.services.charging import ApplyStatus, ChargingService
+from csms.services.default_policy import DefaultChargingPolicy
 from csms.services.events import DomainEvent, EventBus
 from csms.services.fleet_controller import FleetController
 from csms.services.gateway_router import GatewayRouter
@@ -45,6 +47,7 @@ class Rig:
     store: MemoryStore
     clock: ManualClock
     events: list[DomainEvent]
+    bus: EventBus
     charging: ChargingService
     fleet: FleetController
 
@@ -54,12 +57,13 @@ class Rig:
         return txs[0].transaction_id
 
 
-@pytest.fixture
-async def rig() -> AsyncIterator[Rig]:
+@asynccontextmanager
+async def running_rig(*, discharge_allowed: bool = True) -> AsyncIterator[Rig]:
     device = SimulatedV2hDevice(V2hModel(leaf()))
     host, port = await device.start(LOOPBACK, 0)
     settings = EchonetSettings(local_host=LOOPBACK, local_port=0, timeout_s=0.5, units=[
-        EchonetUnitSettings(name="tanaka", host=host, port=port, capacity_wh=40_000)])
+        EchonetUnitSettings(name="tanaka", host=host, port=port, capacity_wh=40_000,
+                            discharge_allowed=discharge_allowed)])
     store, clock, bus = MemoryStore(), ManualClock(START), EventBus()
     seen: list[DomainEvent] = []
     bus.subscribe(seen.append)
@@ -70,10 +74,18 @@ async def rig() -> AsyncIterator[Rig]:
     fleet = FleetController(store, charging, clock, bus, FleetSettings(
         enabled=True, plan_in_thread=False, step_s=900, horizon_steps=8, reg_up_price_per_mwh=200.0,
         reg_down_price_per_mwh=200.0, setpoint_deadband_w=0.0), default_min_soc=0.3)
-    yield Rig(device, bridge, store, clock, seen, charging, fleet)
-    await fleet.stop()
-    await bridge.stop()
-    device.close()
+    try:
+        yield Rig(device, bridge, store, clock, seen, bus, charging, fleet)
+    finally:
+        await fleet.stop()
+        await bridge.stop()
+        device.close()
+
+
+@pytest.fixture
+async def rig() -> AsyncIterator[Rig]:
+    async with running_rig() as made:
+        yield made
 
 
 async def applied(events: list[DomainEvent], count: int) -> None:
@@ -147,13 +159,13 @@ async def test_the_envelope_clamps_an_absurd_setpoint_and_the_unit_refuses_one_p
         await rig.bridge.call(STATION, "Reset", {"type": "Immediate"})
 
 
-async def test_a_household_that_does_not_consent_is_never_discharged(rig: Rig) -> None:
-    rig.bridge._units[STATION].records.unit.discharge_allowed = False
-    await rig.bridge.poll_once()
-    result = await rig.charging.apply(STATION, constant_schedule(1, START, -3000.0, 120,
-                                                                 transaction_id=await rig.tx_id()))
-    assert result.schedule is not None and result.schedule.periods[0].power_w == 0
-    assert rig.device.model.mode is OperationMode.STANDBY
+async def test_a_household_that_does_not_consent_is_never_discharged() -> None:
+    async with running_rig(discharge_allowed=False) as rig:
+        await rig.bridge.poll_once()
+        result = await rig.charging.apply(STATION, constant_schedule(1, START, -3000.0, 120,
+                                                                     transaction_id=await rig.tx_id()))
+        assert result.schedule is not None and result.schedule.periods[0].power_w == 0
+        assert rig.device.model.mode is OperationMode.STANDBY
 
 
 async def test_a_silent_unit_is_disconnected_its_session_ended_and_it_comes_back(rig: Rig) -> None:
@@ -209,3 +221,20 @@ async def test_the_car_leaving_ends_the_session(rig: Rig) -> None:
     assert ended is not None and ended.stopped_reason == "EVDisconnected"
     assert rig.bridge.is_connected(STATION)
     assert await rig.store.get_charging_needs(StationId(STATION), 1) is None
+
+
+async def test_without_fleet_control_the_default_policy_charges_a_plugged_car(rig: Rig) -> None:
+    policy = DefaultChargingPolicy(rig.charging, rig.store, rig.bus)
+    await rig.bridge.poll_once()  # plug-in: ev.needs -> the charge-now TxProfile
+    await policy.idle()
+    assert (rig.device.model.mode, rig.device.model.setting_w) == (OperationMode.CHARGE, 6000)
+
+
+async def test_a_payload_outside_the_schema_gets_the_rpc_error_and_nothing_is_sent(rig: Rig) -> None:
+    await rig.bridge.poll_once()
+    before = rig.device.received
+    with pytest.raises(RpcError):
+        await rig.bridge.call(STATION, "SetChargingProfile", {"evseId": 1})
+    with pytest.raises(RpcError):
+        await rig.bridge.call(STATION, "GetCompositeSchedule", {"duration": "60", "evseId": 1})
+    assert rig.device.received == before
