@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 from csms.echonet.adapter import V2hEndpoint, V2hResource
 from csms.echonet.client import EchonetClient
 from csms.echonet.errors import EchonetError, EchonetRejected, EchonetTimeout, ResourceOffline, SetpointRefused
@@ -69,7 +70,7 @@ class EchonetStationBridge:
         self._settings = settings
         self._clock = clock
         self.node_id = node_id
-        self._units: dict[str, _Unit] = {}
+        self._units: dict[StationId, _Unit] = {}
         for unit in settings.units:
             station_id = station_id_of(unit)
             if station_id in self._units:
@@ -79,7 +80,7 @@ class EchonetStationBridge:
         self._task: asyncio.Task[None] | None = None
 
     @property
-    def station_ids(self) -> list[str]:
+    def station_ids(self) -> list[StationId]:
         return list(self._units)
 
     # ---- lifecycle ------------------------------------------------------------------------------------
@@ -171,20 +172,20 @@ class EchonetStationBridge:
 
     # ---- StationGateway -------------------------------------------------------------------------------
 
-    def owns(self, station_id: str) -> bool:
+    def owns(self, station_id: StationId) -> bool:
         return station_id in self._units
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         unit = self._units.get(station_id)
         return unit is not None and unit.records.connected
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return [sid for sid, unit in self._units.items() if unit.records.connected]
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return {sid: self.node_id if self.is_connected(sid) else None for sid in station_ids}
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         """An OCPP CALL to a V2H unit's station (see the module docstring); `timeout_s` is the unit's own."""
         unit = self._units.get(station_id)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any
 
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId, TransactionId
@@ -31,7 +30,18 @@ from csms.domain.records import (
     VariableRecord,
 )
 from csms.echonet.v2h import ConnectionStatus, V2hState
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import (
+    ConnectorStatusChanged,
+    EvChargingNeeds,
+    EventBus,
+    ReportCompleted,
+    StationConnected,
+    StationDisconnected,
+    TransactionChanged,
+    TransactionEnded,
+    TransactionStarted,
+    TransactionUpdated,
+)
 from csms.settings import EchonetUnitSettings
 from csms.store.base import StateStore
 
@@ -41,8 +51,8 @@ PROTOCOL = "echonet-lite"  # the station record's `ocpp_version`: not OCPP; prof
 _MIN_PERCENT_FOR_CAPACITY = 10
 
 
-def station_id_of(unit: EchonetUnitSettings) -> str:
-    return f"v2h-{unit.name}"
+def station_id_of(unit: EchonetUnitSettings) -> StationId:
+    return StationId(f"v2h-{unit.name}")
 
 
 def plugged(state: V2hState) -> bool:
@@ -67,7 +77,7 @@ class V2hRecords:
     def __init__(self, unit: EchonetUnitSettings, store: StateStore, clock: Clock, events: EventBus,
                  node_id: str) -> None:
         self.unit = unit
-        self.station_id = StationId(station_id_of(unit))
+        self.station_id = station_id_of(unit)
         self._store = store
         self._clock = clock
         self._events = events
@@ -79,9 +89,6 @@ class V2hRecords:
         self._connector: str | None = None
         self._adopted = False
         self._last_transaction_id = ""
-
-    def _publish(self, kind: str, at: datetime, data: dict[str, Any]) -> None:
-        self._events.publish(DomainEvent(kind, self.station_id, at, data))
 
     async def online(self, state: V2hState) -> None:
         """A reading: connect, keep the device model, connector and transaction up to date."""
@@ -95,12 +102,12 @@ class V2hRecords:
                 station, ocpp_version=PROTOCOL, registration_status="Accepted", connected=True, node_id=self._node_id,
                 last_boot_at=now, last_seen_at=now))
             self.connected = True
-            self._publish("station.connected", now, {"ocpp_version": PROTOCOL})
+            self._events.publish(StationConnected(station_id=self.station_id, at=now, ocpp_version=PROTOCOL))
         model = device_model(state)
         if model != self._model:
             await self._store.put_variables(self.station_id, model)
             self._model = model
-            self._publish("station.report_complete", now, {"request_id": None})
+            self._events.publish(ReportCompleted(station_id=self.station_id, at=now, request_id=None))
         await self._set_connector("Occupied" if plugged(state) else "Available", now)
         if plugged(state):
             await self._meter(state, now)
@@ -119,7 +126,7 @@ class V2hRecords:
         if station is not None:
             await self._store.put_station(dataclasses.replace(station, connected=False, last_seen_at=now))
         self.connected = False
-        self._publish("station.disconnected", now, {})
+        self._events.publish(StationDisconnected(station_id=self.station_id, at=now))
 
     async def _adopt_open_transaction(self) -> None:
         """After a restart: carry on with the session the store still has open (the newest one)."""
@@ -136,7 +143,8 @@ class V2hRecords:
         await self._store.put_connector_status(ConnectorStatusRecord(self.station_id, EVSE_ID, CONNECTOR_ID,
                                                                       status, now))
         self._connector = status
-        self._publish("connector.status", now, {"evse_id": EVSE_ID, "connector_id": CONNECTOR_ID, "status": status})
+        self._events.publish(ConnectorStatusChanged(station_id=self.station_id, at=now, evse_id=EVSE_ID,
+                                                    connector_id=CONNECTOR_ID, status=status))
 
     def _soc(self, state: V2hState) -> float:
         if self._capacity_wh:
@@ -161,7 +169,7 @@ class V2hRecords:
             export_register_min_wh=_lo(tx.export_register_min_wh, state.discharged_wh),
             export_register_max_wh=_hi(tx.export_register_max_wh, state.discharged_wh))
         await self._save(tx, sample)
-        self._publish("transaction.updated", now, _event_data(tx))
+        self._events.publish(_event(TransactionUpdated, tx, now))
 
     async def _start(self, state: V2hState, now: datetime) -> None:
         self._capacity_wh = self.unit.capacity_wh
@@ -189,9 +197,9 @@ class V2hRecords:
             min_soc=self.unit.min_soc, control_mode="ScheduledControl", soc_at_received=sample.soc)
         await self._save(tx, sample)
         await self._store.put_charging_needs(needs)
-        self._publish("transaction.started", now, _event_data(tx))
-        self._publish("ev.needs", now, {"evse_id": EVSE_ID, "departure_at": None, "energy_request_wh": None,
-                                        "discharge_allowed": needs.discharge_allowed})
+        self._events.publish(_event(TransactionStarted, tx, now))
+        self._events.publish(EvChargingNeeds(station_id=self.station_id, at=now, evse_id=EVSE_ID,
+                                             discharge_allowed=needs.discharge_allowed))
 
     async def _end(self, reason: str, trigger: str, now: datetime) -> None:
         tx = self.transaction
@@ -202,7 +210,7 @@ class V2hRecords:
         await self._store.delete_charging_needs(self.station_id, EVSE_ID)
         self.transaction = None
         self._capacity_wh = None
-        self._publish("transaction.ended", now, _event_data(tx))
+        self._events.publish(_event(TransactionEnded, tx, now))
 
     async def _save(self, tx: TransactionRecord, sample: MeterSample) -> None:
         await self._store.put_transaction(tx)
@@ -218,8 +226,8 @@ def _hi(register_wh: float | None, value_wh: float) -> float:
     return value_wh if register_wh is None else max(register_wh, value_wh)
 
 
-def _event_data(tx: TransactionRecord) -> dict[str, Any]:
-    """The data of a transaction event, as the OCPP transaction handlers publish it."""
-    return {"transaction_id": tx.transaction_id, "evse_id": tx.evse_id, "power_w": tx.last_power_w,
-            "soc": tx.last_soc, "soc_at": tx.last_soc_at, "energy_import_wh": tx.energy_import_wh,
-            "energy_export_wh": tx.energy_export_wh}
+def _event(kind: type[TransactionChanged], tx: TransactionRecord, at: datetime) -> TransactionChanged:
+    """A transaction event with the fields the OCPP transaction handlers publish."""
+    return kind(station_id=tx.station_id, at=at, transaction_id=tx.transaction_id, evse_id=tx.evse_id,
+                power_w=tx.last_power_w, soc=tx.last_soc, soc_at=tx.last_soc_at,
+                energy_import_wh=tx.energy_import_wh, energy_export_wh=tx.energy_export_wh)
