@@ -15,6 +15,8 @@ from ocpp.v201.enums import FirmwareStatusEnumType, UpdateFirmwareStatusEnumType
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
 from csms.errors import CallError, CallTimeout, SessionClosed, StationNotConnected
+from csms.ocpp import calls
+from csms.ocpp.wire import v201
 from csms.services import station_records as sr
 from csms.services.commands import CommandService
 from csms.store.base import StateStore
@@ -35,10 +37,10 @@ class FirmwareCampaigns:
         self._commands = commands
         self._clock = clock
 
-    async def start(self, request_id: int, station_ids: list[StationId], firmware: dict[str, Any],
+    async def start(self, request_id: int, station_ids: list[StationId], firmware: v201.FirmwareType,
                     retries: int | None = None, retry_interval_s: int | None = None) -> dict[str, Any]:
         """Keep the campaign, send UpdateFirmware to every station; returns its status."""
-        payload: dict[str, Any] = {"requestId": request_id, "firmware": firmware}
+        payload: v201.UpdateFirmwareRequest = {"requestId": request_id, "firmware": firmware}
         if retries is not None:
             payload["retries"] = retries
         if retry_interval_s is not None:
@@ -50,9 +52,9 @@ class FirmwareCampaigns:
             await self._send(sid, payload)
         return await self.status(request_id)
 
-    async def _send(self, station_id: StationId, payload: dict[str, Any]) -> None:
+    async def _send(self, station_id: StationId, payload: v201.UpdateFirmwareRequest) -> None:
         try:
-            await self._commands.call(station_id, "UpdateFirmware", payload)  # CallEffects keeps the answer
+            await self._commands.call_for(station_id, calls.UPDATE_FIRMWARE, payload)  # CallEffects keeps the answer
         except (StationNotConnected, CallError, CallTimeout, SessionClosed) as exc:
             await sr.update_status_doc(self._store, self._clock, station_id, sr.FIRMWARE, str(payload["requestId"]),
                                        "Unreachable", {"requestId": payload["requestId"],
