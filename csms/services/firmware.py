@@ -8,7 +8,7 @@ reached, refused, or reported a failure can be sent the same firmware again (`re
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, TypedDict
 
 from ocpp.v201.enums import FirmwareStatusEnumType, UpdateFirmwareStatusEnumType
 
@@ -31,6 +31,17 @@ FAILED: frozenset[str] = frozenset({
 DONE: frozenset[str] = frozenset({FirmwareStatusEnumType.installed})
 
 
+class CampaignStatus(TypedDict):
+    """A campaign's progress: each station's latest firmware status and how many are in each."""
+
+    request_id: int
+    firmware: v201.FirmwareType
+    stations: dict[str, str]
+    counts: dict[str, int]
+    installed: int
+    failed: int
+
+
 class FirmwareCampaigns:
     def __init__(self, store: StateStore, commands: CommandService, clock: Clock) -> None:
         self._store = store
@@ -38,7 +49,7 @@ class FirmwareCampaigns:
         self._clock = clock
 
     async def start(self, request_id: int, station_ids: list[StationId], firmware: v201.FirmwareType,
-                    retries: int | None = None, retry_interval_s: int | None = None) -> dict[str, Any]:
+                    retries: int | None = None, retry_interval_s: int | None = None) -> CampaignStatus:
         """Keep the campaign, send UpdateFirmware to every station; returns its status."""
         payload: v201.UpdateFirmwareRequest = {"requestId": request_id, "firmware": firmware}
         if retries is not None:
@@ -64,7 +75,7 @@ class FirmwareCampaigns:
         docs = await self._store.list_station_docs(sr.CSMS_SCOPE, CAMPAIGN_KIND)
         return sorted(docs, key=lambda d: int(d["requestId"]))
 
-    async def status(self, request_id: int) -> dict[str, Any]:
+    async def status(self, request_id: int) -> CampaignStatus:
         """Each station's latest status for the campaign, and how many are in each (KeyError: no campaign)."""
         campaign = await self._store.get_station_doc(sr.CSMS_SCOPE, CAMPAIGN_KIND, str(request_id))
         if campaign is None:
@@ -78,7 +89,7 @@ class FirmwareCampaigns:
                 "counts": dict(sorted(counts.items())), "installed": sum(counts[s] for s in DONE),
                 "failed": sum(counts[s] for s in FAILED)}
 
-    async def retry(self, request_id: int) -> dict[str, Any]:
+    async def retry(self, request_id: int) -> CampaignStatus:
         """Send the campaign's firmware again to the stations where it failed; returns the new status."""
         campaign = await self._store.get_station_doc(sr.CSMS_SCOPE, CAMPAIGN_KIND, str(request_id))
         if campaign is None:
