@@ -13,7 +13,6 @@ from typing import Any
 from csms.domain.ids import StationId, TransactionId
 from csms.ocpp import calls
 from csms.ocpp.calls import Answer, Call, Request, call_typed
-from csms.ocpp.payloads import action_of, to_payload
 from csms.ocpp.wire import v2x, v201
 from csms.services.call_effects import CallEffects
 from csms.services.gateway import StationGateway
@@ -26,10 +25,6 @@ class CommandService:
         self._timeout_s = default_timeout_s
         self._request_ids = count(1)
         self._effects = effects  # keeps station records in step with the answers (csms/services/call_effects.py)
-
-    async def send(self, station_id: StationId, message: object, timeout_s: float | None = None) -> dict[str, Any]:
-        """Send any `ocpp.v201.call.*` / `ocpp.v21.call.*` message and return the response payload."""
-        return await self.call(station_id, action_of(message), to_payload(message), timeout_s)
 
     async def call(
         self, station_id: StationId, action: str, payload: dict[str, Any], timeout_s: float | None = None
