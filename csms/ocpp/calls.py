@@ -1,4 +1,5 @@
-"""CSMS-initiated OCPP 2.0.1/2.1 actions, each with its request and answer types (csms/ocpp/wire/v2x.py).
+"""The CSMS-initiated OCPP 2.0.1 actions (all also in 2.1), each with its request and answer types
+(csms/ocpp/wire/v2x.py).
 
 `call_typed(raw, RESET, {"type": ...})` sends through any untyped caller (`RpcSession.call`, a gateway bound to
 a station) and types both sides: mypy checks the request against `ResetRequest` and the answer is a
@@ -37,6 +38,7 @@ async def call_typed(raw: RawCall, call: Call[Request, Answer], payload: Request
     return cast(Answer, await raw(call.action, dict(payload)))
 
 
+# every CSMS-initiated action of OCPP 2.0.1 (each also in 2.1)
 CANCEL_RESERVATION: Final = Call[v2x.CancelReservationRequest, v2x.CancelReservationResponse]("CancelReservation")
 CERTIFICATE_SIGNED: Final = Call[v2x.CertificateSignedRequest, v2x.CertificateSignedResponse]("CertificateSigned")
 CHANGE_AVAILABILITY: Final = Call[v2x.ChangeAvailabilityRequest, v2x.ChangeAvailabilityResponse]("ChangeAvailability")
@@ -47,6 +49,7 @@ CLEAR_DISPLAY_MESSAGE: Final = Call[v2x.ClearDisplayMessageRequest, v2x.ClearDis
     "ClearDisplayMessage")
 CLEAR_VARIABLE_MONITORING: Final = Call[v2x.ClearVariableMonitoringRequest, v2x.ClearVariableMonitoringResponse](
     "ClearVariableMonitoring")
+COST_UPDATED: Final = Call[v2x.CostUpdatedRequest, v2x.CostUpdatedResponse]("CostUpdated")
 CUSTOMER_INFORMATION: Final = Call[v2x.CustomerInformationRequest, v2x.CustomerInformationResponse](
     "CustomerInformation")
 DATA_TRANSFER: Final = Call[v2x.DataTransferRequest, v2x.DataTransferResponse]("DataTransfer")
@@ -65,6 +68,8 @@ GET_LOG: Final = Call[v2x.GetLogRequest, v2x.GetLogResponse]("GetLog")
 GET_MONITORING_REPORT: Final = Call[v2x.GetMonitoringReportRequest, v2x.GetMonitoringReportResponse](
     "GetMonitoringReport")
 GET_REPORT: Final = Call[v2x.GetReportRequest, v2x.GetReportResponse]("GetReport")
+GET_TRANSACTION_STATUS: Final = Call[v2x.GetTransactionStatusRequest, v2x.GetTransactionStatusResponse](
+    "GetTransactionStatus")
 GET_VARIABLES: Final = Call[v2x.GetVariablesRequest, v2x.GetVariablesResponse]("GetVariables")
 INSTALL_CERTIFICATE: Final = Call[v2x.InstallCertificateRequest, v2x.InstallCertificateResponse]("InstallCertificate")
 PUBLISH_FIRMWARE: Final = Call[v2x.PublishFirmwareRequest, v2x.PublishFirmwareResponse]("PublishFirmware")
@@ -75,13 +80,14 @@ REQUEST_STOP_TRANSACTION: Final = Call[v2x.RequestStopTransactionRequest, v2x.Re
 RESERVE_NOW: Final = Call[v2x.ReserveNowRequest, v2x.ReserveNowResponse]("ReserveNow")
 RESET: Final = Call[v2x.ResetRequest, v2x.ResetResponse]("Reset")
 SEND_LOCAL_LIST: Final = Call[v2x.SendLocalListRequest, v2x.SendLocalListResponse]("SendLocalList")
+SET_CHARGING_PROFILE: Final = Call[v2x.SetChargingProfileRequest, v2x.SetChargingProfileResponse]("SetChargingProfile")
 SET_DISPLAY_MESSAGE: Final = Call[v2x.SetDisplayMessageRequest, v2x.SetDisplayMessageResponse]("SetDisplayMessage")
 SET_MONITORING_BASE: Final = Call[v2x.SetMonitoringBaseRequest, v2x.SetMonitoringBaseResponse]("SetMonitoringBase")
 SET_MONITORING_LEVEL: Final = Call[v2x.SetMonitoringLevelRequest, v2x.SetMonitoringLevelResponse]("SetMonitoringLevel")
 SET_NETWORK_PROFILE: Final = Call[v2x.SetNetworkProfileRequest, v2x.SetNetworkProfileResponse]("SetNetworkProfile")
+SET_VARIABLES: Final = Call[v2x.SetVariablesRequest, v2x.SetVariablesResponse]("SetVariables")
 SET_VARIABLE_MONITORING: Final = Call[v2x.SetVariableMonitoringRequest, v2x.SetVariableMonitoringResponse](
     "SetVariableMonitoring")
-SET_VARIABLES: Final = Call[v2x.SetVariablesRequest, v2x.SetVariablesResponse]("SetVariables")
 TRIGGER_MESSAGE: Final = Call[v2x.TriggerMessageRequest, v2x.TriggerMessageResponse]("TriggerMessage")
 UNLOCK_CONNECTOR: Final = Call[v2x.UnlockConnectorRequest, v2x.UnlockConnectorResponse]("UnlockConnector")
 UNPUBLISH_FIRMWARE: Final = Call[v2x.UnpublishFirmwareRequest, v2x.UnpublishFirmwareResponse]("UnpublishFirmware")
