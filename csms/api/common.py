@@ -23,6 +23,9 @@ from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord, ConnectorStatusRecord, StationRecord, TransactionRecord
 from csms.domain.schedule import PowerSchedule
 from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
+from csms.ocpp.calls import Answer as Ans
+from csms.ocpp.calls import Call
+from csms.ocpp.calls import Request as Req
 from csms.services.charging import ApplyResult
 
 
@@ -62,6 +65,13 @@ async def ocpp_call(services: ApiServices, request: Request, station_id: Station
     if isinstance(response.get("status"), str):
         request.state.audit_detail = f"station answered {response['status']}"
     return response
+
+
+async def ocpp_send(services: ApiServices, request: Request, station_id: StationId, call: Call[Req, Ans],
+                    payload: Req, timeout_s: float | None = None) -> dict[str, Any]:
+    """`ocpp_call` of a typed action (csms/ocpp/calls.py): mypy checks `payload` against the action's request;
+    the station's answer is the API's JSON response."""
+    return await ocpp_call(services, request, station_id, call.action, dict(payload), timeout_s)
 
 
 def connector_out(c: ConnectorStatusRecord) -> ConnectorOut:

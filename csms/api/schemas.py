@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from csms.domain.ids import StationId, TransactionId, parse_station_id
 from csms.domain.records import TokenStatus
 from csms.domain.schedule import OperationMode, ProfilePurpose
+from csms.ocpp.wire import v201
 from csms.services.charging import ApplyStatus
 
 
@@ -444,8 +445,8 @@ class IdTokenIn(BaseModel):
     type: Literal["Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress",
                   "NoAuthorization"] = "Central"
 
-    def wire(self) -> dict[str, Any]:
-        return {"idToken": self.id_token, "type": self.type}
+    def wire(self) -> v201.IdTokenType:
+        return {"idToken": self.id_token, "type": v201.IdTokenEnumType(self.type)}
 
 
 class ReservationIn(BaseModel):

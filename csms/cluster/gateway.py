@@ -16,7 +16,7 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import orjson
 from redis.asyncio import Redis
@@ -40,8 +40,35 @@ log = logging.getLogger("csms.cluster.gateway")
 
 _ROUTING_MARGIN_S = 2.0
 
+# The OCPP payload a node routes and the answer it gets back stay `dict[str, Any]`: any action's JSON, validated
+# by the owner's session (the StationGateway protocol's types).
 
-def _encode_error(exc: Exception) -> dict[str, Any]:
+
+class _Error(TypedDict):
+    """An exception as it crosses nodes (its class by name; code and details for CallError / RpcError)."""
+
+    type: str
+    description: str
+    code: NotRequired[str]
+    details: NotRequired[dict[str, Any]]
+
+
+class _RoutedCall(TypedDict):
+    id: str
+    reply_to: str  # the caller's node id
+    station: str
+    action: str
+    payload: dict[str, Any]
+    timeout_s: float
+
+
+class _Reply(TypedDict):
+    id: str
+    result: NotRequired[dict[str, Any]]
+    error: NotRequired[_Error]
+
+
+def _encode_error(exc: Exception) -> _Error:
     if isinstance(exc, CallError):
         return {"type": "CallError", "code": exc.code, "description": exc.description, "details": exc.details}
     if isinstance(exc, RpcError):
@@ -49,7 +76,7 @@ def _encode_error(exc: Exception) -> dict[str, Any]:
     return {"type": type(exc).__name__, "description": str(exc)}
 
 
-def _decode_error(action: str, error: dict[str, Any]) -> Exception:
+def _decode_error(action: str, error: _Error) -> Exception:
     kind = error.get("type")
     if kind == "CallError":
         return CallError(action, error["code"], error["description"], error.get("details", {}))
@@ -68,7 +95,7 @@ class ClusterGateway:
         self._keys = keys
         self._directory = directory
         self.node_id = node_id
-        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._pending: dict[str, asyncio.Future[_Reply]] = {}
         self._ids = itertools.count(1)
         self._pubsub: PubSub | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -76,8 +103,8 @@ class ClusterGateway:
         # Micro-batching: what is asked within one event-loop turn goes out as one Redis command per destination
         # (a fan-out to thousands of remote stations is a handful of MGETs and PUBLISHes, not thousands).
         self._lookups: dict[StationId, list[asyncio.Future[str | None]]] = {}
-        self._requests: dict[str, list[dict[str, Any]]] = {}  # owner node -> routed calls
-        self._replies: dict[str, list[dict[str, Any]]] = {}  # caller node -> answers
+        self._requests: dict[str, list[_RoutedCall]] = {}  # owner node -> routed calls
+        self._replies: dict[str, list[_Reply]] = {}  # caller node -> answers
         self.batches_published = 0
 
     async def start(self) -> None:
@@ -147,7 +174,7 @@ class ClusterGateway:
     async def _remote_call(self, owner: str, station_id: StationId, action: str, payload: dict[str, Any],
                            timeout_s: float) -> dict[str, Any]:
         request_id = f"{self.node_id}:{next(self._ids)}"
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[_Reply] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
         try:
             if owner not in self._requests:
@@ -163,8 +190,7 @@ class ClusterGateway:
             self._pending.pop(request_id, None)
         if "error" in reply:
             raise _decode_error(action, reply["error"])
-        result: dict[str, Any] = reply["result"]
-        return result
+        return reply["result"]
 
     async def _publish_requests(self, owner: str) -> None:
         await asyncio.sleep(0)
@@ -207,8 +233,8 @@ class ClusterGateway:
                 log.exception("%s: cluster listener error", self.node_id)
                 await asyncio.sleep(0.5)
 
-    async def _serve(self, request: dict[str, Any]) -> None:
-        reply: dict[str, Any] = {"id": request["id"]}
+    async def _serve(self, request: _RoutedCall) -> None:
+        reply: _Reply = {"id": request["id"]}
         try:
             # a peer node's routed call: the station id it parsed at its own edge
             reply["result"] = await self._local.call(StationId(request["station"]), request["action"],

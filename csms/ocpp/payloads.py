@@ -6,8 +6,7 @@ This is the one place that patches around the package's key-casing bugs (see `_K
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import orjson
 from ocpp.charge_point import remove_nones, serialize_as_dict, snake_to_camel_case
@@ -43,8 +42,3 @@ def to_payload(message: object) -> dict[str, Any]:
     plain: dict[str, Any] = orjson.loads(orjson.dumps(_fix_keys(camel)))
     return plain
 
-
-def untyped(payload: Mapping[str, object]) -> dict[str, Any]:
-    """A typed payload (a TypedDict of csms/ocpp/wire) as what it is at run time, a JSON dict: for the services
-    whose signatures still take plain dicts."""
-    return cast(dict[str, Any], payload)
