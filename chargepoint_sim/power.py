@@ -81,6 +81,7 @@ class _Actuator:
     from_at: datetime  # the output ramps from (from_at, from_w) towards target_w
     from_w: float
     pending: deque[tuple[datetime, float]] = field(default_factory=deque)  # (effective_at, target_w)
+    synced: tuple[object, ...] = ()  # what the last sync saw (time, profiles, frequency): the same again is a no-op
 
 
 class ProfilePowerControl:
@@ -108,14 +109,13 @@ class ProfilePowerControl:
         act = self._sync(evse, after)
         if act is None:
             return None
-        tx_id = act.transaction_id
         candidates = [self.profiles.next_change_at(evse.evse_id, after)]
         if act.pending:
             candidates.append(act.pending[0][0])
         step_s = self._ramp_step_s(act, after)
         if step_s is not None:
             candidates.append(after + timedelta(seconds=step_s))
-        if callable(self._frequency()) and self.profiles.follows_frequency(evse.evse_id, tx_id, after):
+        if callable(self._frequency()) and self.profiles.follows_frequency(evse.evse_id, act.transaction_id, after):
             candidates.append(after + timedelta(seconds=self.control.frequency_sample_s))
         present = [c for c in candidates if c is not None and c > after]
         return min(present) if present else None
@@ -130,12 +130,10 @@ class ProfilePowerControl:
 
     def target_w(self, evse: Evse, transaction_id: str, at: datetime) -> float:
         """What the profiles ask for now (LocalFrequency at the current frequency), before delay and ramp."""
-        frequency_hz = None
-        if self.profiles.follows_frequency(evse.evse_id, transaction_id, at):
-            frequency_hz = self.frequency_hz(at)
-        if frequency_hz is None:
-            return self.profiles.power_w(evse.evse_id, transaction_id, at)
-        return self.profiles.power_w(evse.evse_id, transaction_id, at, frequency_hz)
+        segment = self.profiles.segment(evse.evse_id, transaction_id, at)
+        if not segment.follows_frequency:
+            return segment.nominal_w
+        return self.profiles.power_w(evse.evse_id, transaction_id, at, self.frequency_hz(at))
 
     def _sync(self, evse: Evse, at: datetime) -> _Actuator | None:
         """Bring the EVSE's actuator up to `at`: apply due targets, observe the current one."""
@@ -149,6 +147,10 @@ class ProfilePowerControl:
             self._actuators[evse.evse_id] = act
         if at < act.observed_at:
             return act  # a look into the past: answer from the current state
+        seen = (at, self.profiles.revision, self.profiles.offline_since_at, self._frequency())
+        if seen == act.synced:
+            return act
+        act.synced = seen
         while act.pending and act.pending[0][0] <= at:
             effective_at, target = act.pending.popleft()
             self._retarget(act, effective_at, target)
