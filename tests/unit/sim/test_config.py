@@ -47,7 +47,9 @@ def test_mixed_kinds_file_builds_stations_of_each_kind_by_ratio_and_by_id() -> N
 
 
 @pytest.mark.parametrize("toml", ["stations = -1", 'station_id_prefix = "bad id/"', "[ev]\ndwell_s = [10.0, 1.0]",
-                                  "bogus = 1", "stations = ["])
+                                  "bogus = 1", "stations = [",
+                                  "[ev]\ncharge_taper = [[0.0, 1000.0], [0.5, 500.0], [1.0, 900.0]]",  # not concave
+                                  "[ev]\ndischarge_taper = [[0.5, 1.0], [0.2, 2.0]]"])
 def test_invalid_config_is_a_config_error(tmp_path: Path, toml: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(toml)
@@ -77,6 +79,19 @@ def test_visits_are_reproducible_for_a_seed_and_follow_each_other() -> None:
     assert 100 <= (second.arrival_at - first.departure_at).total_seconds() <= 200
     assert first.id_token == "SIM-0001-1-0"
     assert VisitPlanner(EvConfig(visits_per_evse=1), 1, T0).visit("SIM-0001", 1, 1, T0) is None
+
+
+def test_each_visit_carries_the_configured_taper_curves(tmp_path: Path) -> None:
+    path = tmp_path / "taper.toml"
+    path.write_text("[ev]\ncharge_taper = [[0.0, 11000.0], [0.8, 11000.0], [1.0, 2000.0]]\n"
+                    "discharge_taper = [[0.0, 0.0], [0.3, 9000.0], [1.0, 9000.0]]\n")
+    config = load_config(path)
+    visit = VisitPlanner(config.ev, 1, T0).visit("SIM-0001", 1, 0, T0)
+    assert visit is not None
+    assert visit.charge_taper == ((0.0, 11_000.0), (0.8, 11_000.0), (1.0, 2_000.0))
+    assert visit.discharge_taper == ((0.0, 0.0), (0.3, 9_000.0), (1.0, 9_000.0))
+    default = VisitPlanner(EvConfig(), 1, T0).visit("SIM-0001", 1, 0, T0)
+    assert default is not None and default.charge_taper == default.discharge_taper == ()  # the optimizer's default
 
 
 def test_fleet_builds_stations_and_ground_truth_advances_without_a_csms() -> None:
