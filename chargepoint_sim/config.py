@@ -130,6 +130,9 @@ class LinkConfig(_Model):
     reconnect_min_s: float = Field(1.0, ge=0)
     reconnect_max_s: float = Field(60.0, ge=0)
     reconnect_jitter_s: float = Field(1.0, ge=0)
+    # schema-check the station's own messages before sending; the CSMS validates every message it receives
+    # anyway (a bad one comes back as a CALLERROR, logged), so long closed-loop runs may skip it to save CPU
+    validate_outgoing: bool = True
 
 
 class FleetConfig(_Model):

@@ -171,7 +171,7 @@ class ProfilePowerControl:
 
     def _output_w(self, act: _Actuator, at: datetime) -> float:
         rate = self.control.ramp_w_per_s
-        if rate is None:
+        if rate is None or act.target_w == act.from_w:
             return act.target_w
         reach_w = rate * max(0.0, (at - act.from_at).total_seconds())
         delta_w = act.target_w - act.from_w
@@ -180,7 +180,7 @@ class ProfilePowerControl:
     def _ramp_step_s(self, act: _Actuator, at: datetime) -> float | None:
         """Length of the current ramp step from `at` (None: not ramping)."""
         rate = self.control.ramp_w_per_s
-        if rate is None:
+        if rate is None or act.target_w == act.from_w:
             return None
         remaining_w = abs(act.target_w - self._output_w(act, at))
         if remaining_w < 1e-9:

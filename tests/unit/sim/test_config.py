@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from chargepoint_sim.__main__ import parse_args
-from chargepoint_sim.config import EvConfig, FleetConfig, derive_password, load_config
+from chargepoint_sim.config import EvConfig, FleetConfig, LinkConfig, derive_password, load_config
 from chargepoint_sim.fleet import Fleet, station_kind, station_spec
 from chargepoint_sim.kinds import StationKind
 from chargepoint_sim.visits import VisitPlanner
 from csms.domain.clock import ManualClock
-from csms.errors import ConfigError
+from csms.errors import ConfigError, RpcError, SessionClosed
 from csms.ocpp.versions import OcppVersion
 
 CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "sim"
@@ -112,3 +113,23 @@ def test_cli_arguments() -> None:
     args = parse_args(["--csms", "ws://x/ocpp", "--stations", "5", "--speed", "60", "--duration-s", "3600"])
     assert (args.csms_url, args.stations, args.speed, args.duration_s, args.config) == (
         "ws://x/ocpp", 5, 60.0, 3600.0, None)
+
+
+@pytest.mark.parametrize("validate", [True, False])
+async def test_the_link_checks_its_own_messages_unless_configured_not_to(validate: bool) -> None:
+    """`[link] validate_outgoing = false`: the station's calls go out unchecked (the CSMS validates what it
+    receives); by default a schema-invalid call fails before it is sent."""
+    config = FleetConfig(stations=1, link=LinkConfig(validate_outgoing=validate))
+    link = next(iter(Fleet(config, ManualClock(T0)).links.values()))
+    sent: list[str] = []
+
+    async def send(text: str) -> None:
+        sent.append(text)
+
+    session = link.make_session(OcppVersion.V201, send)
+    call = asyncio.create_task(session.call("Heartbeat", {"bogus": 1}, timeout_s=5))
+    await asyncio.sleep(0)
+    session.close("test over")
+    with pytest.raises(RpcError if validate else SessionClosed):  # refused here / sent, then never answered
+        await call
+    assert len(sent) == (0 if validate else 1)
