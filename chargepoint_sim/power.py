@@ -82,6 +82,9 @@ class _Actuator:
     from_w: float
     pending: deque[tuple[datetime, float]] = field(default_factory=deque)  # (effective_at, target_w)
     synced: tuple[object, ...] = ()  # what the last sync saw (time, profiles, frequency): the same again is a no-op
+    # the last answers, each for (the sync it followed, the time asked): the same question again costs nothing
+    setpoint_memo: tuple[tuple[object, ...], datetime, float] | None = None
+    change_memo: tuple[tuple[object, ...], datetime, datetime | None] | None = None
 
 
 class ProfilePowerControl:
@@ -100,15 +103,26 @@ class ProfilePowerControl:
         act = self._sync(evse, at)
         if act is None:
             return 0.0
+        memo = act.setpoint_memo
+        if memo is not None and memo[0] is act.synced and memo[1] == at:
+            return memo[2]
         step_s = self._ramp_step_s(act, at)
-        if step_s is None:
-            return self._output_w(act, at)
-        return self._output_w(act, at + timedelta(seconds=step_s / 2))
+        value_w = self._output_w(act, at if step_s is None else at + timedelta(seconds=step_s / 2))
+        act.setpoint_memo = (act.synced, at, value_w)
+        return value_w
 
     def next_change_at(self, evse: Evse, after: datetime) -> datetime | None:
         act = self._sync(evse, after)
         if act is None:
             return None
+        memo = act.change_memo
+        if memo is not None and memo[0] is act.synced and memo[1] == after:
+            return memo[2]
+        change_at = self._next_change_at(evse, act, after)
+        act.change_memo = (act.synced, after, change_at)
+        return change_at
+
+    def _next_change_at(self, evse: Evse, act: _Actuator, after: datetime) -> datetime | None:
         candidates = [self.profiles.next_change_at(evse.evse_id, after)]
         if act.pending:
             candidates.append(act.pending[0][0])
