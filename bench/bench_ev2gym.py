@@ -283,7 +283,7 @@ def main(argv: list[str]) -> int:
                 continue
             rows.setdefault(name, []).append(r)
             print(f"seed {seed} {name}: EVs {r['evs']}, profit {r['profit']:.3f}, satisfaction "
-                  f"{r['satisfaction']:.4f} (min {r['min_satisfaction']:.4f}), max transformer {r['max_tr_kw']:.1f} "
+                  f"{r['satisfaction']:.4f} (min {r['min_satisfaction']:.4f}), max transformer {r['max_tr_kw']:.3f} "
                   f"kW, overload {r['overload']:.2f}, solve {r['solve_s']:.2f} s, unsafe plans {r['unsafe']}",
                   flush=True)
     print()
@@ -293,7 +293,7 @@ def main(argv: list[str]) -> int:
     for name, rs in rows.items():
         print(f"| {name} | {len(rs)} | {sum(r['profit'] for r in rs):.2f} | "
               f"{np.mean([r['satisfaction'] for r in rs]):.4f} | {min(r['min_satisfaction'] for r in rs):.4f} | "
-              f"{max(r['max_tr_kw'] for r in rs):.1f} | {sum(r['overload'] for r in rs):.2f} | "
+              f"{max(r['max_tr_kw'] for r in rs):.3f} | {sum(r['overload'] for r in rs):.2f} | "
               f"{sum(r['solve_s'] for r in rs):.1f} |")
     return 0
 
