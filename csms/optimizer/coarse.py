@@ -2,7 +2,7 @@
 
 A receding-horizon plan is re-made long before its far end is applied, so the far end needs less time
 resolution than the next hour. After ``options.coarse_after_s`` the intervals are merged into blocks of
-``options.coarse_step_s`` (aligned to the clock where the grid allows, so hourly tariffs stay aligned); every
+``options.coarse_step_s`` (aligned to the clock, so hourly tariffs stay aligned); every
 EV's arrival, each DR window edge and each change of the site's other load stays a block boundary; a
 departure inside a block is moved to the block's start where that gives up no cheaper energy and little of
 the EV's slack (the need is met earlier; a plan re-made nearer the departure has it exact), else it stays a
@@ -47,8 +47,10 @@ def time_blocks(problem: FleetProblem, fa: FleetArrays) -> IntArray | None:
     fine = int(opt.coarse_after_s // step)
     if fine >= n - 1:
         return None
-    start_s = problem.start_at.timestamp()
-    first = next((k for k in range(fine, fine + factor) if _on_clock(start_s + k * step, opt.coarse_step_s)), fine)
+    # Blocks start where the clock, in whole steps (rounded), is a multiple of the block: on the hour for an
+    # aligned grid, and the same blocks for plans made a fraction of a step apart (their warm start matches).
+    slot0 = round(problem.start_at.timestamp() / step)
+    first = fine + (-(slot0 + fine)) % factor
     other = np.asarray(problem.site.other_load_w, dtype=np.float64)
     grid = np.unique(np.concatenate([np.arange(fine + 1), np.arange(first, n, factor), [n]]))
     rounded = grid[np.searchsorted(grid, fa.departure_index, side="right") - 1]
@@ -75,11 +77,6 @@ def _may_round(fa: FleetArrays, rounded: IntArray, price: FloatArray, step_s: in
         given_up = price[rounded[i]:fa.departure_index[i]]
         ok[i] = bool(given_up.min() >= price[fa.arrival_index[i]:rounded[i]].max() - 1e-9)
     return ok
-
-
-def _on_clock(t_s: float, period_s: int) -> bool:
-    phase = t_s % period_s
-    return min(phase, period_s - phase) < 1e-6
 
 
 def coarse_problem(problem: FleetProblem, fa: FleetArrays, bounds: IntArray) -> tuple[FleetProblem, FleetArrays]:

@@ -86,9 +86,9 @@ class Key:
 class WarmStart(Protocol):
     """A starting basis for the next LP of a stream and a memory of the last (``csms.optimizer.warm``)."""
 
-    def apply(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], start_s: FloatArray) -> bool: ...
+    def apply(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], slots: IntArray) -> bool: ...
 
-    def store(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], start_s: FloatArray) -> None: ...
+    def store(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], slots: IntArray) -> None: ...
 
 
 class Lp:
@@ -171,15 +171,16 @@ class Lp:
         return model
 
     def solve(self, highs: highspy.Highs, warm: WarmStart | None = None, ev_ids: Sequence[str] = (),
-              start_s: FloatArray | None = None) -> None:
+              slots: IntArray | None = None) -> None:
         """Solve on ``highs``; with ``warm`` (and the EV ids and interval start times the keys refer to) from
-        its last basis, which is then replaced by this solve's."""
+        its last basis, which is then replaced by this solve's. ``slots``: each interval's start in whole steps
+        since the epoch (``solve_lp``)."""
         highs.passModel(self.model())
-        if warm is not None and start_s is not None:
-            warm.apply(highs, self, ev_ids, start_s)
+        if warm is not None and slots is not None:
+            warm.apply(highs, self, ev_ids, slots)
         highs.run()
-        if warm is not None and start_s is not None:
-            warm.store(highs, self, ev_ids, start_s)
+        if warm is not None and slots is not None:
+            warm.store(highs, self, ev_ids, slots)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -618,7 +619,9 @@ class LpSolution:
 def solve_lp(problem: FleetProblem, fa: FleetArrays, dt_h: FloatArray | None = None, *,
              warm: WarmStart | None = None, start_s: FloatArray | None = None) -> LpSolution:
     """Build and solve the fleet LP in one piece (``dt_h``: interval lengths, see ``ev_block``; ``warm`` and
-    ``start_s``, each interval's start in epoch seconds: a warm start, see ``csms.optimizer.warm``)."""
+    ``start_s``, each interval's start in epoch seconds: a warm start, see ``csms.optimizer.warm``). The warm
+    start's keys name an interval by its start in whole ``step_s`` since the epoch, rounded, so plans made a
+    fraction of a step apart (a controller re-plans at any time) share them."""
     t0 = time.perf_counter()
     n_k = problem.n_intervals
     lp = Lp()
@@ -632,7 +635,8 @@ def solve_lp(problem: FleetProblem, fa: FleetArrays, dt_h: FloatArray | None = N
     t1 = time.perf_counter()
     if warm is not None and start_s is None:
         start_s = problem.start_at.timestamp() + problem.step_s * np.arange(n_k, dtype=np.float64)
-    lp.solve(highs, warm, [ev.ev_id for ev in problem.evs], start_s)
+    slots = None if start_s is None else np.rint(start_s / problem.step_s).astype(np.int64)
+    lp.solve(highs, warm, [ev.ev_id for ev in problem.evs], slots)
     t2 = time.perf_counter()
 
     status = status_name(highs)

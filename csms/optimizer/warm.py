@@ -3,7 +3,7 @@
 Consecutive receding-horizon plans share most of their LP: the same EVs, the same clock times, the same
 limits; the horizon has moved on and a few EVs came or left. Every column and row of the fleet LP carries a
 ``formulation.Key`` (family, EV, interval); ``WarmStart`` encodes those as int64 keys (family code, EV id
-code, the interval's start minute on the clock), remembers the statuses of the last optimal basis and gives
+code, the interval's start in whole steps on the clock), remembers the statuses of the last optimal basis and gives
 the next LP the status of each column and row it had, new columns at a bound and new rows basic. HiGHS gets
 it as an "alien" basis (it repairs the count of basic variables and singularities itself) and starts the
 simplex there instead of from presolve and a slack basis. Only the starting point changes: the LP and its
@@ -44,14 +44,18 @@ class WarmStart:
         self._rows: _Statuses | None = None
         self.warm_solves = 0
         self.cold_solves = 0
+        self.last_matched = 0.0
+        """Share of the last warm-started LP's columns that had a status in the previous basis."""
 
-    def apply(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], start_s: FloatArray) -> bool:
+    def apply(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], slots: IntArray) -> bool:
         """Give ``highs`` (model passed) the last basis mapped onto ``lp``; False when there is none."""
         if self._cols is None or self._rows is None:
             self.cold_solves += 1
             return False
-        col_status = _mapped(self._cols, self._encode(lp.col_keys, ev_ids, start_s), _LOWER)
-        row_status = _mapped(self._rows, self._encode(lp.row_keys, ev_ids, start_s), _BASIC)
+        col_keys = self._encode(lp.col_keys, ev_ids, slots)
+        col_status = _mapped(self._cols, col_keys, _LOWER)
+        self.last_matched = float(np.isin(col_keys, self._cols.keys).mean()) if col_keys.size else 0.0
+        row_status = _mapped(self._rows, self._encode(lp.row_keys, ev_ids, slots), _BASIC)
         col_status = _at_finite_bound(col_status, lp.col_lower, lp.col_upper)
         row_status = _at_finite_bound(row_status, lp.row_lower, lp.row_upper)
         basis = highspy.HighsBasis()
@@ -66,22 +70,22 @@ class WarmStart:
             self.cold_solves += 1
         return bool(ok)
 
-    def store(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], start_s: FloatArray) -> None:
+    def store(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], slots: IntArray) -> None:
         """Remember ``highs``'s basis after a solve of ``lp`` (forgets it when the solve gave none)."""
         basis = highs.getBasis()
         if not basis.valid or highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             self._cols = self._rows = None
             return
-        self._cols = _sorted(self._encode(lp.col_keys, ev_ids, start_s), basis.col_status)
-        self._rows = _sorted(self._encode(lp.row_keys, ev_ids, start_s), basis.row_status)
+        self._cols = _sorted(self._encode(lp.col_keys, ev_ids, slots), basis.col_status)
+        self._rows = _sorted(self._encode(lp.row_keys, ev_ids, slots), basis.row_status)
 
-    def _encode(self, blocks: list[Key], ev_ids: Sequence[str], start_s: FloatArray) -> IntArray:
-        """One int64 per column (row): family code << 52 | member << 28 | start minute + 1; -1 = unnamed."""
+    def _encode(self, blocks: list[Key], ev_ids: Sequence[str], slots: IntArray) -> IntArray:
+        """One int64 per column (row): family code << 52 | member << 28 | interval slot + 1; -1 = unnamed."""
         if len(self._evs) > _EV_CODES_MAX:
             self._evs.clear()  # a long-lived stream: codes restart (the next plan starts cold)
             self._cols = self._rows = None
         ev_code = np.asarray([self._evs.setdefault(e, len(self._evs) + 1) for e in ev_ids] or [0], dtype=np.int64)
-        minute = (np.floor(np.asarray(start_s, dtype=np.float64) / 60.0).astype(np.int64) % (1 << 27)) + 1
+        slot = (np.asarray(slots, dtype=np.int64) % (1 << 27)) + 1
         out = []
         for key in blocks:
             if not key.family:
@@ -90,7 +94,7 @@ class WarmStart:
             family = self._families.setdefault(key.family, len(self._families) + 1)
             member = np.zeros(key.n, dtype=np.int64) if key.ev is None else (
                 ev_code[key.ev] if key.per_ev else key.ev.astype(np.int64) + 1)
-            t = np.zeros(key.n, dtype=np.int64) if key.k is None else minute[key.k]
+            t = np.zeros(key.n, dtype=np.int64) if key.k is None else slot[key.k]
             out.append((family << 52) | (member << 28) | t)
         return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 

@@ -130,3 +130,13 @@ def test_a_basis_from_another_site_and_fleet_only_changes_the_start() -> None:
                     n=48, step_s=900, import_price=TOU, import_limit_w=9_000)
     assert online.plan(other).objective == pytest.approx(plan(other).objective, rel=1e-7, abs=1e-6)
     assert online.warm.warm_solves == 1
+
+
+def test_plans_made_at_odd_times_share_the_basis_of_the_interval_they_overlap_most() -> None:
+    evs = [ev(f"e{i}", depart_h=9.0 + i, add_wh=25_000, p_ch_w=11_000, capacity_wh=80_000, soc=0.2) for i in range(3)]
+    first = _depot(evs, ["ac-1", "ac-2", "ac-3"])
+    later = replace(first, start_at=first.start_at + timedelta(seconds=900 + 100))  # a controller's clock
+    online = OnlinePlanner()
+    online.plan(replace(first, start_at=first.start_at + timedelta(seconds=37)))
+    online.plan(later)
+    assert online.warm.last_matched > 0.8
