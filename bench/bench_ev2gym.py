@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 import types
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -213,7 +214,7 @@ class LpOptimum:
 
     def __init__(self, env: Any, options: PlannerOptions) -> None:
         self.evs = list(env.EVs_profiles)
-        prob = problem_at(env, self.evs, 0, options)
+        prob = problem_at(env, self.evs, 0, replace(options, coarse_after_s=0.0))  # every step at 15 min
         t0 = time.perf_counter()
         self.result: FleetPlan = plan(prob)
         self.solve_s = [time.perf_counter() - t0]

@@ -47,7 +47,7 @@ def test_blocks_keep_the_first_hours_fine_then_merge_and_keep_arrivals_and_tight
     assert 41 in time_blocks(tou, fleet_arrays(tou))  # type: ignore[operator]
 
 
-def test_no_blocks_with_regulation_prices_or_when_switched_off() -> None:
+def test_no_blocks_with_regulation_prices_a_taper_or_when_switched_off() -> None:
     evs = [ev("a", depart_h=11, add_wh=10_000)]
     reg = problem(evs, n=48, step_s=900, reg_up=5.0)
     assert time_blocks(reg, fleet_arrays(reg)) is None
@@ -55,6 +55,8 @@ def test_no_blocks_with_regulation_prices_or_when_switched_off() -> None:
     assert time_blocks(off, fleet_arrays(off)) is None
     short = problem(evs, n=8, step_s=900)  # the whole horizon is within the fine part
     assert time_blocks(short, fleet_arrays(short)) is None
+    tapered = problem([replace(evs[0], charge_taper=TAPER)], n=48, step_s=900)
+    assert time_blocks(tapered, fleet_arrays(tapered)) is None
 
 
 def test_coarse_plan_costs_at_most_half_a_percent_more_than_the_fine_one_and_delivers_the_same() -> None:
