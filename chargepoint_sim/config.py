@@ -20,8 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chargepoint_sim.kinds import StationKind
-from chargepoint_sim.taper import TaperPoints, taper_lines
 from csms.domain.ids import StationId, parse_station_id
+from csms.domain.taper import TaperPoints, taper_lines
 from csms.errors import ConfigError
 from csms.ocpp.versions import OcppVersion
 

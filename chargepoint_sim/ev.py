@@ -19,7 +19,8 @@ import math
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from chargepoint_sim.taper import Flow, TaperPoints, lines_limit_w, taper_lines
+from chargepoint_sim.taper import Flow
+from csms.domain.taper import TaperPoints, lines_limit_w, taper_lines
 
 SECONDS_PER_HOUR = 3600.0
 

@@ -21,11 +21,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
+from csms.domain.taper import taper_lines
 from csms.domain.topology import SiteTopology
 
 FloatArray = npt.NDArray[np.float64]
@@ -103,32 +103,10 @@ class EvSpec:
                    self.capacity_wh * self.soc_initial + self.target_added_energy_wh)
 
 
-def taper_lines(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
-    """A taper curve as lines ``max_power_w = a_w + b_w · soc``, one per pair of consecutive points: the curve is
-    the minimum of them (and of the EV's constant maximum, and >= 0); beyond the first and last point the end
-    segments extend (give points from soc 0 to 1). The points must be sorted by SoC with powers >= 0 and
-    describe a concave curve (slopes never increasing: flat then falling near full for charging, rising near
-    empty then flat for discharging), so the minimum of lines is the curve and the LP bound ``p <= a + b · soc``
-    is linear. The one definition the planner, the checker and the envelope use."""
-    if not points:
-        return ()
-    _require(all(0.0 <= s <= 1.0 and p >= 0 for s, p in points), "points need soc in [0, 1] and power >= 0")
-    if len(points) == 1:
-        return ((float(points[0][1]), 0.0),)
-    _require(all(s1 > s0 for (s0, _), (s1, _) in pairwise(points)),
-             "points must be sorted by increasing soc")
-    lines = []
-    for (s0, p0), (s1, p1) in pairwise(points):
-        slope = (p1 - p0) / (s1 - s0)
-        lines.append((float(p0 - slope * s0), float(slope)))
-    _require(all(b1 <= b0 + 1e-9 for (_, b0), (_, b1) in pairwise(lines)),
-             "the curve must be concave (slopes never increasing)")
-    return tuple(lines)
-
-
 def taper_limit_w(points: tuple[tuple[float, float], ...], max_power_w: float,
                   soc: FloatArray | float) -> FloatArray:
-    """Maximum power at ``soc`` (one value per soc): min(max_power_w, the taper curve's lines)."""
+    """Maximum power at ``soc`` (one value per soc): min(max_power_w, the taper curve's lines), vectorised over
+    ``soc``; the rule is `csms.domain.taper`."""
     soc_arr = np.asarray(soc, dtype=np.float64)
     out = np.full(soc_arr.shape, float(max_power_w))
     for a, b in taper_lines(points):

@@ -7,8 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from csms.domain.taper import taper_lines
 from csms.optimizer import PlannerOptions, check_plan, plan
-from csms.optimizer.problem import taper_limit_w, taper_lines
+from csms.optimizer.problem import taper_limit_w
 from tests.unit.optimizer.helpers import ev, problem
 
 

@@ -18,12 +18,12 @@ from chargepoint_sim import messages
 from chargepoint_sim.ev import Ev, delivers, step
 from chargepoint_sim.evse import ChargingState, EvseSpec
 from chargepoint_sim.station import SimStation, StationSpec
-from chargepoint_sim.taper import TaperPoints, lines_limit_w, taper_lines
 from csms.domain.clock import ManualClock
+from csms.domain.taper import TaperPoints, lines_limit_w, taper_lines
+from csms.domain.taper import taper_lines as optimizer_lines
 from csms.ocpp.schemas import validate_payload
 from csms.ocpp.versions import OCPP_2X
 from csms.optimizer.problem import taper_limit_w as optimizer_limit_w
-from csms.optimizer.problem import taper_lines as optimizer_lines
 
 CHARGE_TAPER: TaperPoints = ((0.0, 11_000.0), (0.8, 11_000.0), (1.0, 1_000.0))
 DISCHARGE_TAPER: TaperPoints = ((0.0, 0.0), (0.3, 9_000.0), (1.0, 9_000.0))
