@@ -35,6 +35,7 @@ from chargepoint_sim.handlers import make_handlers
 from chargepoint_sim.station import SimStation
 from chargepoint_sim.v16 import SimV16Session, V16Ids, v16_handlers
 from csms.errors import CallError, CallTimeout, SessionClosed
+from csms.ocpp.observe import ignore_exchange
 from csms.ocpp.session import RpcSession
 from csms.ocpp.versions import OcppVersion
 
@@ -183,9 +184,10 @@ class StationLink:
             return SimV16Session(station=st, ids=self.v16_ids, station_id=st.station_id, version=version, send=send,
                                  handlers=v16_handlers(self.handlers, st, self.v16_ids),
                                  call_timeout_s=self.options.call_timeout_s,
-                                 validate_outgoing=self.options.validate_outgoing)
+                                 validate_outgoing=self.options.validate_outgoing, record=ignore_exchange)
         return RpcSession(station_id=st.station_id, version=version, send=send, handlers=self.handlers,
-                          call_timeout_s=self.options.call_timeout_s, validate_outgoing=self.options.validate_outgoing)
+                          call_timeout_s=self.options.call_timeout_s, validate_outgoing=self.options.validate_outgoing,
+                          record=ignore_exchange)
 
     async def _read(self, ws: ClientConnection, session: RpcSession) -> None:
         try:

@@ -33,3 +33,8 @@ def record_exchange(station_id: str, action: str, direction: str, duration_ms: f
         )
     for observer in _observers:
         observer(station_id, action, direction, duration_ms, outcome)
+
+
+def ignore_exchange(station_id: str, action: str, direction: str, duration_ms: float, outcome: str) -> None:
+    """The recorder of a session that is not the CSMS's (a simulated station in the same process): its exchanges
+    are not the CSMS's and stay out of its log and metrics."""

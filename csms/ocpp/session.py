@@ -37,7 +37,7 @@ from csms.errors import (
 )
 from csms.logging_setup import log_message
 from csms.ocpp import framing
-from csms.ocpp.observe import record_exchange
+from csms.ocpp.observe import ExchangeObserver, record_exchange
 from csms.ocpp.schemas import validate, validate_payload
 from csms.ocpp.versions import OcppVersion
 
@@ -91,8 +91,10 @@ class RpcSession:
         call_timeout_s: float = 30.0,
         max_queued_calls: int = 1000,
         validate_outgoing: bool = True,
+        record: ExchangeObserver = record_exchange,
     ) -> None:
         self.station_id = station_id
+        self._record = record  # the CSMS's exchange log and metrics; a peer in the same process passes its own
         self.version = version
         self._send = send
         self._handlers = handlers
@@ -177,7 +179,7 @@ class RpcSession:
             elif not future.cancelled():
                 future.exception()  # mark retrieved: close() may have failed it while we were leaving
             self._pending_id, self._pending = None, None
-            record_exchange(self.station_id, action, "out", (time.perf_counter() - started) * 1000, outcome)
+            self._record(self.station_id, action, "out", (time.perf_counter() - started) * 1000, outcome)
 
     async def send_unconfirmed(self, action: str, payload: dict[str, Any]) -> None:
         """OCPP 2.1 SEND: a message that expects no answer (may be sent while a CALL is in flight)."""
@@ -198,7 +200,7 @@ class RpcSession:
                         extra={"station_id": self.station_id, "error_code": exc.error.code})
             if exc.reply:
                 await self._send_safely(framing.encode_error(exc.message_id, exc.error))
-            record_exchange(self.station_id, "?", "in", 0.0, exc.error.code)
+            self._record(self.station_id, "?", "in", 0.0, exc.error.code)
             return
         if isinstance(frame, framing.Call):
             await self._handle_call(frame)
@@ -240,7 +242,7 @@ class RpcSession:
         finally:
             log_message.reset(bound)
         await self._send_safely(reply)
-        record_exchange(self.station_id, frame.action, "in", (time.perf_counter() - started) * 1000, outcome)
+        self._record(self.station_id, frame.action, "in", (time.perf_counter() - started) * 1000, outcome)
         for follow_up in ctx.follow_ups:
             self.spawn(follow_up(), name=f"{self.station_id}:{frame.action}:follow-up")
 
@@ -267,7 +269,7 @@ class RpcSession:
         except Exception:
             outcome = "InternalError"
             log.exception("SEND handler for %s from %s failed", frame.action, self.station_id)
-        record_exchange(self.station_id, frame.action, "send-in", 0.0, outcome)
+        self._record(self.station_id, frame.action, "send-in", 0.0, outcome)
 
     async def _resolve_result(self, frame: framing.CallResult) -> None:
         future = self._pending

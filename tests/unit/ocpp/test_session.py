@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from csms.errors import CallError, CallTimeout, HandlerMisuse, SessionClosed
+from csms.ocpp.observe import add_exchange_observer, ignore_exchange, remove_exchange_observer
 from csms.ocpp.session import HandlerContext, RpcSession
 from csms.ocpp.versions import OcppVersion
 
@@ -232,3 +233,26 @@ async def test_validation_does_not_change_the_payload() -> None:
     snapshot = orjson.dumps(payload)
     validate_payload(OcppVersion.V201, "MeterValues", payload, is_request=True)
     assert orjson.dumps(payload) == snapshot
+
+
+async def test_exchanges_reach_the_csms_observers_only_from_sessions_that_record_them() -> None:
+    """A simulated station's session in the CSMS's process (virtual-time runs) passes `ignore_exchange`: its
+    exchanges must not be counted in the CSMS's OCPP metrics, while the CSMS's own sessions are."""
+    seen: list[tuple[str, str, str]] = []
+
+    def observer(station_id: str, action: str, direction: str, duration_ms: float, outcome: str) -> None:
+        seen.append((station_id, action, outcome))
+
+    add_exchange_observer(observer)
+    try:
+        wire_csms, wire_sim = Wire(), Wire()
+        csms_side = RpcSession(station_id="CS1", version=OcppVersion.V201, send=wire_csms.send,
+                               handlers={"BootNotification": boot_handler})
+        sim_side = RpcSession(station_id="CS2", version=OcppVersion.V201, send=wire_sim.send,
+                              handlers={"BootNotification": boot_handler}, record=ignore_exchange)
+        for session, wire in ((csms_side, wire_csms), (sim_side, wire_sim)):
+            await session.feed(orjson.dumps([2, "m1", "BootNotification", BOOT]).decode())
+            assert await wire.next() == [3, "m1", BOOT_OK]
+    finally:
+        remove_exchange_observer(observer)
+    assert seen == [("CS1", "BootNotification", "ok")]
