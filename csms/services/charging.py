@@ -31,13 +31,13 @@ from csms.domain.topology import SiteTopology
 from csms.errors import CsmsError
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
-from csms.services.envelope_site import segments_of
+from csms.services.envelope_site import Segment, segments_of
 from csms.services.events import EventBus
 from csms.services.evse_facts import EvseReadModel
 from csms.services.gateway import StationGateway
 from csms.services.power_ledgers import PowerLedgers
 from csms.services.profile_verifier import CompositeVerifier
-from csms.services.setpoint_outbox import ApplyResult, ApplyStatus, SetpointOutbox
+from csms.services.setpoint_outbox import ApplyResult, ApplyStatus, Handed, SetpointOutbox
 from csms.store.base import StateStore
 
 __all__ = ["ApplyResult", "ApplyStatus", "ChargingService"]
@@ -124,29 +124,80 @@ class ChargingService:
 
     async def apply_many(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = ""
                          ) -> list[ApplyResult]:
-        """`apply` for many EVSEs at once (a fleet tick, a fan-out): what the envelopes need from the store is read
-        in bulk first (`prefetch`), then every schedule goes out concurrently. One result per item, in order; an
-        error on one item is its FAILED result, never the others'."""
-        try:
-            await self.prefetch([(station_id, schedule.evse_id) for station_id, schedule in items])
-        except CsmsError as exc:  # e.g. the store is down: each apply reports it (or succeeds from cache)
-            log.warning("bulk prefetch for %d setpoints failed: %s", len(items), exc)
+        """`apply` for many EVSEs at once (a fan-out): what the envelopes need from the store is read in bulk first
+        (`prefetch`), then every schedule goes out concurrently. One result per item, in order; an error on one
+        item is its FAILED result, never the others'."""
+        await self._prefetch_quietly([(station_id, schedule.evse_id) for station_id, schedule in items])
         results = await asyncio.gather(*(self.apply(station_id, schedule, requester=requester)
                                          for station_id, schedule in items), return_exceptions=True)
         return [r if isinstance(r, ApplyResult) else ApplyResult(ApplyStatus.FAILED, schedule,
                                                                  detail=f"{type(r).__name__}: {r}")
                 for r, (_, schedule) in zip(results, items, strict=True)]
 
+    async def _prefetch_quietly(self, keys: Sequence[tuple[str, int]]) -> None:
+        try:
+            await self.prefetch(keys)
+        except CsmsError as exc:  # e.g. the store is down: each setpoint reports it (or succeeds from cache)
+            log.warning("bulk prefetch for %d setpoints failed: %s", len(keys), exc)
+
     async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""
-        evses = await self._evses_under(station_id, schedule)
+        checked = await self._checked(station_id, schedule, requester)
+        if isinstance(checked, ApplyResult):
+            return checked
+        clamped, caps, segments = checked
+        return await self._outbox.submit(station_id, clamped, caps, segments, requester=requester)
+
+    def dispatch(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = "") -> None:
+        """Hand one-period TxProfile setpoints over without waiting (a fleet tick): each is noted in `handed` at
+        once, then clamped and queued by one background task after a bulk read (`prefetch`), and delivered by its
+        EVSE's channel; one that does not reach its station is dropped from `handed` (`SetpointOutbox.hand`)."""
+        if items:
+            self._outbox.spawn(self._dispatch([(station_id, schedule, self._outbox.hand(station_id, schedule))
+                                               for station_id, schedule in items], requester))
+
+    def handed(self, station_id: str, evse_id: int) -> Handed | None:
+        """The latest setpoint `dispatch` handed over for this EVSE that has not failed (None: none)."""
+        return self._outbox.handed.get((station_id, evse_id))
+
+    @property
+    def failed_sends(self) -> int:
+        """Setpoints handed over by `dispatch` that did not reach their station."""
+        return self._outbox.failed_sends
+
+    async def drain(self) -> None:
+        """Wait until every setpoint handed over or queued has its outcome."""
+        await self._outbox.drain()
+
+    async def _dispatch(self, items: list[tuple[str, PowerSchedule, Handed]], requester: str) -> None:
+        await self._prefetch_quietly([(station_id, schedule.evse_id) for station_id, schedule, _ in items])
+        outbox = self._outbox
+        for station_id, schedule, handed in items:
+            def outcome(result: ApplyResult, station_id: str = station_id, evse_id: int = schedule.evse_id,
+                        handed: Handed = handed) -> None:
+                outbox.outcome_of(station_id, evse_id, handed, result)
+            try:
+                checked = await self._checked(station_id, schedule, requester)
+            except CsmsError as exc:  # e.g. the store is down and nothing is cached: this one fails
+                checked = ApplyResult(ApplyStatus.FAILED, schedule, detail=f"{type(exc).__name__}: {exc}")
+            if isinstance(checked, ApplyResult):
+                outcome(checked)
+            else:
+                outbox.submit_nowait(station_id, *checked, outcome, requester=requester)
+
+    async def _checked(self, station_id: str, schedule: PowerSchedule, requester: str
+                       ) -> tuple[Clamped, StationCapabilities, tuple[Segment, ...]] | ApplyResult:
+        """`schedule` clamped, with the station's capabilities and what it lets the EVSE(s) do; or REFUSED."""
+        evses = 1 if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT \
+            else await self._evses_under(station_id, schedule)
         clamped, caps = await self.prepare(station_id, schedule, evses=evses)
         detail = ""
-        if schedule.discharges and not caps.discharge_supported:
-            detail = "station cannot discharge: a discharge schedule is refused, not sent"
-        elif schedule.discharges and schedule.purpose is not ProfilePurpose.TX:
-            detail = (f"a discharging {schedule.purpose.value} is refused: a default profile outlives any "
-                      "transaction and its EV's envelope; discharge only in a TxProfile")
+        if schedule.discharges:  # as asked: the envelope may have cut it to nothing
+            if not caps.discharge_supported:
+                detail = "station cannot discharge: a discharge schedule is refused, not sent"
+            elif schedule.purpose is not ProfilePurpose.TX:
+                detail = (f"a discharging {schedule.purpose.value} is refused: a default profile outlives any "
+                          "transaction and its EV's envelope; discharge only in a TxProfile")
         if detail:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
@@ -154,7 +205,7 @@ class ChargingService:
         segments = segments_of(clamped.schedule) if tracked else ()
         if evses > 1:  # one schedule for every EVSE of the station: each of them may do it
             segments = tuple(seg._replace(lo_w=seg.lo_w * evses, hi_w=seg.hi_w * evses) for seg in segments)
-        return await self._outbox.submit(station_id, clamped, caps, segments, requester=requester)
+        return clamped, caps, segments
 
     async def clear(self, station_id: str, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
         """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""

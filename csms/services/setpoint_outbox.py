@@ -15,6 +15,11 @@ decides *when and how on the wire*:
   ends, and while more than half of the window is left; otherwise the profile is installed afresh. Which of the
   two goes out is decided when it is sent, against the profile the station holds.
 `on_change(station_id, evse_id)` is called whenever what an EVSE may do changes (for `PowerLedgers`).
+
+Two ways in: `submit` waits for the result (an idle channel that may send at once sends in the caller's task, so a
+fan-out costs no task or future per station beyond the caller's); `submit_nowait` tells a callback (the fleet's
+ticks). `hand`/`outcome_of` keep, per EVSE, the latest setpoint handed over without waiting and forget it when its
+send fails, which is how a requester that only sends changes learns what to send again.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import asyncio
 import enum
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -70,16 +75,39 @@ class DynamicProfile:
     ends_at: datetime
 
 
+Outcome = Callable[[ApplyResult], None]  # told the result of a setpoint handed over without waiting
+
+
 @dataclass(frozen=True, slots=True)
+class Handed:
+    """The latest TxProfile setpoint a requester handed over for an EVSE without waiting (`SetpointOutbox.hand`):
+    its power as asked (before clamping), for which transaction, and when. Dropped when its send fails, so the
+    requester sends it again."""
+
+    power_w: float
+    transaction_id: str | None
+    at: datetime
+
+
+@dataclass(slots=True)
 class _Pending:
-    """A clamped schedule waiting to be sent, with its SetChargingProfile payload (encoded, so validated)."""
+    """A clamped schedule waiting to be sent, with its SetChargingProfile payload (encoded, so validated), and
+    who waits for the result (a future, a callback, or nobody yet)."""
 
     payload: dict[str, Any]
     clamped: Clamped
     caps: StationCapabilities
     dynamic: bool  # fits a 2.1 Dynamic profile: may travel as UpdateDynamicSchedule
     segments: tuple[Segment, ...]  # what it lets the EVSE do, for the ledgers
-    future: asyncio.Future[ApplyResult]
+    future: asyncio.Future[ApplyResult] | None = None
+    outcome: Outcome | None = None
+
+    def resolve(self, result: ApplyResult) -> None:
+        if self.future is not None and not self.future.done():
+            self.future.set_result(result)
+        if self.outcome is not None:
+            outcome, self.outcome = self.outcome, None
+            outcome(result)
 
 
 @dataclass(slots=True)
@@ -123,8 +151,11 @@ class SetpointOutbox:
         self._channels: dict[ChannelKey, _Channel] = {}
         self._budgets: dict[str, _StationBudget] = {}
         self._evses_of: dict[str, set[int]] = {}  # EVSEs with a delivery channel, by station
+        self._tasks: set[asyncio.Task[None]] = set()  # delivery tasks (and turn granters) running
         self.dynamic: dict[tuple[str, int], DynamicProfile] = {}
         self.installed: dict[ChannelKey, PowerSchedule] = {}  # the last schedule each channel's station accepted
+        self.handed: dict[tuple[str, int], Handed] = {}  # by (station, EVSE): see `hand`
+        self.failed_sends = 0  # handed-over setpoints that did not reach their station (timeout, CALLERROR, Rejected)
 
     # ---- what EVSEs may do ----------------------------------------------------------------------------
 
@@ -145,7 +176,59 @@ class SetpointOutbox:
 
     async def submit(self, station_id: str, clamped: Clamped, caps: StationCapabilities,
                      segments: tuple[Segment, ...], *, requester: str = "") -> ApplyResult:
-        """Encode `clamped.schedule` for the station and deliver it; resolves when sent, superseded or refused."""
+        """Encode `clamped.schedule` for the station and deliver it; resolves when sent, superseded or refused.
+        An idle channel that may send now sends in the caller's task (no task, no future)."""
+        queued = self._queue(station_id, clamped, caps, segments, requester)
+        if isinstance(queued, ApplyResult):
+            return queued
+        channel, item = queued
+        if not channel.sending and self._may_send_now(station_id, channel):
+            channel.sending = True
+            try:
+                return await self._send_next(station_id, channel)
+            finally:
+                channel.sending = False
+                if channel.pending is not None:
+                    self._start_delivery(station_id, channel)
+        item.future = asyncio.get_running_loop().create_future()
+        self._start_delivery(station_id, channel)
+        return await item.future
+
+    def submit_nowait(self, station_id: str, clamped: Clamped, caps: StationCapabilities,
+                      segments: tuple[Segment, ...], outcome: Outcome, *, requester: str = "") -> None:
+        """`submit` without waiting: `outcome` is told the result (at once when refused)."""
+        queued = self._queue(station_id, clamped, caps, segments, requester)
+        if isinstance(queued, ApplyResult):
+            outcome(queued)
+            return
+        channel, item = queued
+        item.outcome = outcome
+        self._start_delivery(station_id, channel)
+
+    def hand(self, station_id: str, schedule: PowerSchedule) -> Handed:
+        """Note `schedule` (a one-period TxProfile setpoint) as the latest handed over for its EVSE; `outcome_of`
+        the returned record then keeps or drops it by how its send went."""
+        handed = Handed(schedule.periods[0].power_w, schedule.transaction_id, schedule.starts_at)
+        self.handed[(station_id, schedule.evse_id)] = handed
+        return handed
+
+    def outcome_of(self, station_id: str, evse_id: int, handed: Handed, result: ApplyResult) -> None:
+        """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is forgotten, so its requester
+        sends it again instead of waiting for the refresh while the station keeps the previous one. Superseded
+        and refused ones are kept (a newer one is on its way; resending cannot change a refusal)."""
+        if result.status not in (ApplyStatus.FAILED, ApplyStatus.REJECTED):
+            return
+        self.failed_sends += 1
+        key = (station_id, evse_id)
+        if self.handed.get(key) is handed:
+            del self.handed[key]
+        log.debug("setpoint for %s/%s not applied (%s %s): sent again on the next tick", station_id, evse_id,
+                  result.status, result.detail)
+
+    def _queue(self, station_id: str, clamped: Clamped, caps: StationCapabilities, segments: tuple[Segment, ...],
+               requester: str) -> tuple[_Channel, _Pending] | ApplyResult:
+        """Encode and queue as the channel's latest schedule (a waiting one is superseded); REFUSED if the station
+        cannot express it."""
         schedule = clamped.schedule
         dynamic = self._dynamic_fits(schedule, caps)
         try:
@@ -159,15 +242,49 @@ class SetpointOutbox:
         if channel is None:
             channel = self._channels[key] = _Channel()
             self._evses_of.setdefault(station_id, set()).add(schedule.evse_id)
-        future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
-        if channel.pending is not None and not channel.pending.future.done():
-            channel.pending.future.set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
-        channel.pending = _Pending(payload, clamped, caps, dynamic, segments, future)
+        if channel.pending is not None:
+            channel.pending.resolve(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
+        item = channel.pending = _Pending(payload, clamped, caps, dynamic, segments)
         self._on_change(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
+        return channel, item
+
+    def _may_send_now(self, station_id: str, channel: _Channel) -> bool:
+        """The channel's interval has passed and the station has a turn free now (taken if so)."""
+        now_s = self._clock.now().timestamp()
+        if channel.last_sent_s is not None and now_s < channel.last_sent_s + self._min_update_interval_s:
+            return False
+        limit = self._max_station_calls_per_s
+        if limit is None:
+            return True
+        budget = self._budgets.get(station_id)
+        if budget is None:
+            budget = self._budgets[station_id] = _StationBudget()
+        return self._take_free_turn(budget, limit, now_s)
+
+    @staticmethod
+    def _take_free_turn(budget: _StationBudget, limit: int, now_s: float) -> bool:
+        while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
+            budget.sent_s.popleft()
+        if budget.waiting or len(budget.sent_s) >= limit:
+            return False
+        budget.sent_s.append(now_s)
+        return True
+
+    def _start_delivery(self, station_id: str, channel: _Channel) -> None:
         if not channel.sending:
             channel.sending = True
-            asyncio.get_running_loop().create_task(self._deliver(station_id, channel))
-        return await future
+            self.spawn(self._deliver(station_id, channel))
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run `coro` as a delivery task (kept until done, awaited by `drain`)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until nothing is being delivered (every queued schedule sent, superseded or failed)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _deliver(self, station_id: str, channel: _Channel) -> None:
         try:
@@ -179,26 +296,33 @@ class SetpointOutbox:
                 await self._station_turn(station_id)
                 if channel.pending is None:  # nothing clears a waiting schedule today; the turn is just unused
                     break
-                item = channel.pending
-                channel.pending, channel.in_flight = None, item.segments
-                channel.last_sent_s = self._clock.now().timestamp()
-                try:
-                    result, maybe_applied = await self._send(station_id, item)
-                except Exception as exc:  # a task boundary: the caller gets FAILED, the channel keeps working
-                    log.exception("%s/%s: sending a schedule failed", station_id, item.clamped.schedule.evse_id)
-                    result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
-                                         f"{type(exc).__name__}: {exc}")
-                    maybe_applied = True
-                if result.status is ApplyStatus.ACCEPTED:
-                    channel.accepted = item.segments
-                elif maybe_applied:  # e.g. a timeout: the station may hold either command
-                    channel.accepted = worst(channel.accepted, item.segments)
-                channel.in_flight = ()
-                self._on_change(station_id, item.clamped.schedule.evse_id)
-                if not item.future.done():
-                    item.future.set_result(result)
+                await self._send_next(station_id, channel)
         finally:
             channel.sending = False
+
+    async def _send_next(self, station_id: str, channel: _Channel) -> ApplyResult:
+        """Send the channel's pending schedule (the caller holds the channel's turn) and resolve it."""
+        item = channel.pending
+        assert item is not None
+        channel.pending, channel.in_flight = None, item.segments
+        channel.last_sent_s = self._clock.now().timestamp()
+        result: ApplyResult | None = None
+        maybe_applied = True  # unless we learn otherwise (e.g. cancelled while in flight)
+        try:
+            result, maybe_applied = await self._send(station_id, item)
+        except Exception as exc:  # the caller gets FAILED, the channel keeps working
+            log.exception("%s/%s: sending a schedule failed", station_id, item.clamped.schedule.evse_id)
+            result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
+                                 f"{type(exc).__name__}: {exc}")
+        finally:
+            if result is not None and result.status is ApplyStatus.ACCEPTED:
+                channel.accepted = item.segments
+            elif maybe_applied:  # e.g. a timeout: the station may hold either command
+                channel.accepted = worst(channel.accepted, item.segments)
+            channel.in_flight = ()
+            self._on_change(station_id, item.clamped.schedule.evse_id)
+            item.resolve(result or ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, detail="cancelled"))
+        return result
 
     async def _station_turn(self, station_id: str) -> None:
         """Wait until `station_id` may get another setpoint call, and take it."""
@@ -208,17 +332,13 @@ class SetpointOutbox:
         budget = self._budgets.get(station_id)
         if budget is None:
             budget = self._budgets[station_id] = _StationBudget()
-        now_s = self._clock.now().timestamp()
-        while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
-            budget.sent_s.popleft()
-        if not budget.waiting and len(budget.sent_s) < limit:  # the common case: no task, no future
-            budget.sent_s.append(now_s)
+        if self._take_free_turn(budget, limit, self._clock.now().timestamp()):  # the common case: no future
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         budget.waiting.append(turn)
         if not budget.granting:
             budget.granting = True
-            asyncio.get_running_loop().create_task(self._grant_turns(budget, limit))
+            self.spawn(self._grant_turns(budget, limit))
         await turn
 
     async def _grant_turns(self, budget: _StationBudget, limit: int) -> None:
@@ -298,3 +418,4 @@ class SetpointOutbox:
             self._on_change(station_id, evse_id)
         if purpose is ProfilePurpose.TX:
             self.dynamic.pop((station_id, evse_id), None)
+            self.handed.pop((station_id, evse_id), None)
