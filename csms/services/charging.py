@@ -33,7 +33,7 @@ from csms.ocpp import profiles
 from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
 from csms.services.envelope_site import Segment, segments_of
 from csms.services.events import EventBus
-from csms.services.evse_facts import EvseReadModel
+from csms.services.evse_facts import EvseReadModel, Facts
 from csms.services.gateway import StationGateway
 from csms.services.power_ledgers import PowerLedgers
 from csms.services.profile_verifier import CompositeVerifier
@@ -96,21 +96,32 @@ class ChargingService:
                       ) -> tuple[Clamped, StationCapabilities]:
         """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station); `evses`: how many
         EVSEs it drives (`_evses_under`, looked up when not given)."""
-        caps = await self.capabilities(station_id, schedule.evse_id)
-        needs, soc, soc_at = await self._evses.facts(station_id, schedule.evse_id, schedule.transaction_id)
-        soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
-        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc, soc_age_s)
-        start_s = schedule.starts_at.timestamp()
-        station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
-        station_rated = station.import_limit_w is not None or station.export_limit_w is not None
+        caps, facts = await self._inputs(station_id, schedule)
         if evses is None:
             evses = await self._evses_under(station_id, schedule)
+        return self._clamp(station_id, schedule, caps, facts, evses), caps
+
+    async def _inputs(self, station_id: str, schedule: PowerSchedule) -> tuple[StationCapabilities, Facts]:
+        """The EVSE's capabilities and envelope facts: from the cache when fresh (no await), else the store."""
+        evse_id = schedule.evse_id
+        return self._evses.cached(station_id, evse_id, schedule.transaction_id) or (
+            await self.capabilities(station_id, evse_id),
+            await self._evses.facts(station_id, evse_id, schedule.transaction_id))
+
+    def _clamp(self, station_id: str, schedule: PowerSchedule, caps: StationCapabilities, facts: Facts,
+               evses: int) -> Clamped:
+        needs, soc, soc_at = facts
+        soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
+        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc, soc_age_s)
+        evse_id, start_s = schedule.evse_id, schedule.starts_at.timestamp()
+        station = None
+        if caps.station_max_charge_power_w is not None or caps.station_max_discharge_power_w is not None:
+            station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
         return clamp_schedule(
-            schedule, env, self._site, site_others=self._ledgers.site_others(station_id, schedule.evse_id, start_s),
-            station=station if station_rated else None,
-            station_others=self._ledgers.station_others(station_id, schedule.evse_id, start_s)
-            if station_rated else None,
-            evses=evses, topology_room=self._ledgers.topology_room(station_id, schedule.evse_id, start_s)), caps
+            schedule, env, self._site, site_others=self._ledgers.site_others(station_id, evse_id, start_s),
+            station=station,
+            station_others=None if station is None else self._ledgers.station_others(station_id, evse_id, start_s),
+            evses=evses, topology_room=self._ledgers.topology_room(station_id, evse_id, start_s))
 
     async def _evses_under(self, station_id: str, schedule: PowerSchedule) -> int:
         """How many EVSEs `schedule` drives: all of the station's for a TxDefaultProfile on EVSE 0 (OCPP applies
@@ -190,7 +201,8 @@ class ChargingService:
         """`schedule` clamped, with the station's capabilities and what it lets the EVSE(s) do; or REFUSED."""
         evses = 1 if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT \
             else await self._evses_under(station_id, schedule)
-        clamped, caps = await self.prepare(station_id, schedule, evses=evses)
+        caps, facts = await self._inputs(station_id, schedule)
+        clamped = self._clamp(station_id, schedule, caps, facts, evses)
         detail = ""
         if schedule.discharges:  # as asked: the envelope may have cut it to nothing
             if not caps.discharge_supported:

@@ -25,6 +25,7 @@ from csms.store.base import StateStore
 
 EvseKey = tuple[str, int]  # (station id, EVSE id)
 SocReading = tuple[float | None, datetime | None]  # (SoC, when it was measured)
+Facts = tuple[ChargingNeedsRecord | None, float | None, datetime | None]  # (needs, SoC, when it was measured)
 
 
 @dataclass(slots=True)
@@ -55,11 +56,20 @@ class EvseReadModel:
         else:
             self._overrides[(station_id, evse_id)] = caps
 
+    def cached(self, station_id: str, evse_id: int, transaction_id: str | None
+               ) -> tuple[StationCapabilities, Facts] | None:
+        """`capabilities` and `facts` if both are in the cache and fresh, else None (no store read): the fast path
+        of a fan-out after `prefetch`."""
+        key = (station_id, evse_id)
+        caps = self._overrides.get(key) or self._learned.get(key)
+        facts = self._facts.get(key)
+        if caps is None or facts is None or self._stale(facts, self._clock.now().timestamp()):
+            return None
+        return caps, self._pick(facts, transaction_id)
+
     async def capabilities(self, station_id: str, evse_id: int) -> StationCapabilities:
-        override = self._overrides.get((station_id, evse_id))
-        if override is not None:
-            return override
-        cached = self._learned.get((station_id, evse_id))
+        key = (station_id, evse_id)
+        cached = self._overrides.get(key) or self._learned.get(key)
         if cached is not None:
             return cached
         station = await self._store.get_station(StationId(station_id))
@@ -71,8 +81,7 @@ class EvseReadModel:
 
     # ---- facts ----------------------------------------------------------------------------------------
 
-    async def facts(self, station_id: str, evse_id: int, transaction_id: str | None
-                    ) -> tuple[ChargingNeedsRecord | None, float | None, datetime | None]:
+    async def facts(self, station_id: str, evse_id: int, transaction_id: str | None) -> Facts:
         """(needs, SoC, when the SoC was measured) of the EV on this EVSE, for `transaction_id` (None: any)."""
         key = (station_id, evse_id)
         facts = self._facts.get(key)
@@ -83,6 +92,10 @@ class EvseReadModel:
             facts = _Facts(needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
                                    for tx in txs if tx.evse_id == evse_id}, now_s)
             self._facts[key] = facts
+        return self._pick(facts, transaction_id)
+
+    @staticmethod
+    def _pick(facts: _Facts, transaction_id: str | None) -> Facts:
         for open_id, (soc, soc_at) in facts.socs.items():
             if transaction_id in (None, open_id):
                 return facts.needs, soc, soc_at
