@@ -30,7 +30,7 @@ from csms.domain.schedule import PowerSchedule, ProfilePurpose, constant_schedul
 from csms.domain.topology import SiteTopology
 from csms.errors import CsmsError
 from csms.ocpp import profiles
-from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
+from csms.services.envelope import Clamped, EvseEnvelope, SiteLimits, clamp_schedule, envelope_for
 from csms.services.envelope_site import Segment, segments_of
 from csms.services.events import EventBus
 from csms.services.evse_facts import EvseReadModel, Facts
@@ -59,6 +59,8 @@ class ChargingService:
         self._max_discharge_validity_s = max_discharge_validity_s
         self._default_min_soc = default_min_soc
         self._evses = EvseReadModel(store, clock, events, ttl_s=facts_ttl_s)
+        self._last_clamp: tuple[tuple[PowerSchedule, EvseEnvelope, int], Clamped] | None = None
+        self._last_segments: tuple[PowerSchedule, tuple[Segment, ...]] | None = None
         self._outbox = SetpointOutbox(gateway, clock, events, on_change=self._track,
                                       min_update_interval_s=min_update_interval_s,
                                       max_station_calls_per_s=max_station_calls_per_s,
@@ -117,11 +119,19 @@ class ChargingService:
         station = None
         if caps.station_max_charge_power_w is not None or caps.station_max_discharge_power_w is not None:
             station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
+        site_others = self._ledgers.site_others(station_id, evse_id, start_s)
+        topology_room = self._ledgers.topology_room(station_id, evse_id, start_s)
+        if site_others is None and station is None and topology_room is None:  # the EVSE's envelope alone
+            key = (schedule, env, evses)
+            last = self._last_clamp
+            if last is not None and last[0] == key:  # one schedule fanned out to like EVSEs: clamped once
+                return last[1]
+            self._last_clamp = (key, clamp_schedule(schedule, env, self._site, evses=evses))
+            return self._last_clamp[1]
         return clamp_schedule(
-            schedule, env, self._site, site_others=self._ledgers.site_others(station_id, evse_id, start_s),
-            station=station,
+            schedule, env, self._site, site_others=site_others, station=station,
             station_others=None if station is None else self._ledgers.station_others(station_id, evse_id, start_s),
-            evses=evses, topology_room=self._ledgers.topology_room(station_id, evse_id, start_s))
+            evses=evses, topology_room=topology_room)
 
     async def _evses_under(self, station_id: str, schedule: PowerSchedule) -> int:
         """How many EVSEs `schedule` drives: all of the station's for a TxDefaultProfile on EVSE 0 (OCPP applies
@@ -164,17 +174,17 @@ class ChargingService:
         once, then clamped and queued by one background task after a bulk read (`prefetch`), and delivered by its
         EVSE's channel; one that does not reach its station is dropped from `handed` (`SetpointOutbox.hand`)."""
         if items:
-            self._outbox.spawn(self._dispatch([(station_id, schedule, self._outbox.hand(station_id, schedule))
+            self._outbox.spawn(self._dispatch([(station_id, schedule, self._outbox.handed.hand(station_id, schedule))
                                                for station_id, schedule in items], requester))
 
     def handed(self, station_id: str, evse_id: int) -> Handed | None:
         """The latest setpoint `dispatch` handed over for this EVSE that has not failed (None: none)."""
-        return self._outbox.handed.get((station_id, evse_id))
+        return self._outbox.handed.get(station_id, evse_id)
 
     @property
     def failed_sends(self) -> int:
         """Setpoints handed over by `dispatch` that did not reach their station."""
-        return self._outbox.failed_sends
+        return self._outbox.handed.failed_sends
 
     async def drain(self) -> None:
         """Wait until every setpoint handed over or queued has its outcome."""
@@ -186,7 +196,7 @@ class ChargingService:
         for station_id, schedule, handed in items:
             def outcome(result: ApplyResult, station_id: str = station_id, evse_id: int = schedule.evse_id,
                         handed: Handed = handed) -> None:
-                outbox.outcome_of(station_id, evse_id, handed, result)
+                outbox.handed.outcome_of(station_id, evse_id, handed, result)
             try:
                 checked = await self._checked(station_id, schedule, requester)
             except CsmsError as exc:  # e.g. the store is down and nothing is cached: this one fails
@@ -214,10 +224,16 @@ class ChargingService:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
         tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
-        segments = segments_of(clamped.schedule) if tracked else ()
+        segments = self._segments_of(clamped.schedule) if tracked else ()
         if evses > 1:  # one schedule for every EVSE of the station: each of them may do it
             segments = tuple(seg._replace(lo_w=seg.lo_w * evses, hi_w=seg.hi_w * evses) for seg in segments)
         return clamped, caps, segments
+
+    def _segments_of(self, schedule: PowerSchedule) -> tuple[Segment, ...]:
+        last = self._last_segments
+        if last is None or last[0] is not schedule:
+            last = self._last_segments = (schedule, segments_of(schedule))
+        return last[1]
 
     async def clear(self, station_id: str, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
         """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""

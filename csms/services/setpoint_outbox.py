@@ -18,7 +18,7 @@ decides *when and how on the wire*:
 
 Two ways in: `submit` waits for the result (an idle channel that may send at once sends in the caller's task, so a
 fan-out costs no task or future per station beyond the caller's); `submit_nowait` tells a callback (the fleet's
-ticks). `hand`/`outcome_of` keep, per EVSE, the latest setpoint handed over without waiting and forget it when its
+ticks). `HandedSetpoints` keeps, per EVSE, the latest setpoint handed over without waiting and forget it when its
 send fails, which is how a requester that only sends changes learns what to send again.
 """
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +41,7 @@ from csms.services.envelope import Clamped
 from csms.services.envelope_site import Segment, worst
 from csms.services.events import DomainEvent, EventBus
 from csms.services.gateway import StationGateway
+from csms.services.station_budget import StationBudgets
 
 log = logging.getLogger("csms.services.charging")
 
@@ -122,13 +122,39 @@ class _Channel:
     in_flight: tuple[Segment, ...] = ()
 
 
-@dataclass(slots=True)
-class _StationBudget:
-    """The setpoint calls one station may still get: when the last ones were sent, and who waits for a turn."""
+class HandedSetpoints:
+    """Per EVSE, the latest TxProfile setpoint a requester handed over without waiting (`submit_nowait`), until
+    its send fails: how a requester that only sends changes learns what to send again."""
 
-    sent_s: deque[float] = field(default_factory=deque)  # clock times of the sends in the last second
-    waiting: deque[asyncio.Future[None]] = field(default_factory=deque)
-    granting: bool = False  # a task hands out turns to `waiting`
+    def __init__(self) -> None:
+        self._by_evse: dict[tuple[str, int], Handed] = {}
+        self.failed_sends = 0  # handed-over setpoints that did not reach their station (timeout, CALLERROR, Rejected)
+
+    def get(self, station_id: str, evse_id: int) -> Handed | None:
+        return self._by_evse.get((station_id, evse_id))
+
+    def hand(self, station_id: str, schedule: PowerSchedule) -> Handed:
+        """Note `schedule` (a one-period TxProfile setpoint) as the latest handed over for its EVSE; `outcome_of`
+        the returned record then keeps or drops it by how its send went."""
+        handed = Handed(schedule.periods[0].power_w, schedule.transaction_id, schedule.starts_at)
+        self._by_evse[(station_id, schedule.evse_id)] = handed
+        return handed
+
+    def outcome_of(self, station_id: str, evse_id: int, handed: Handed, result: ApplyResult) -> None:
+        """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is forgotten, so its requester
+        sends it again instead of waiting for the refresh while the station keeps the previous one. Superseded
+        and refused ones are kept (a newer one is on its way; resending cannot change a refusal)."""
+        if result.status not in (ApplyStatus.FAILED, ApplyStatus.REJECTED):
+            return
+        self.failed_sends += 1
+        key = (station_id, evse_id)
+        if self._by_evse.get(key) is handed:
+            del self._by_evse[key]
+        log.debug("setpoint for %s/%s not applied (%s %s): sent again on the next tick", station_id, evse_id,
+                  result.status, result.detail)
+
+    def forget(self, station_id: str, evse_id: int) -> None:
+        self._by_evse.pop((station_id, evse_id), None)
 
 
 class SetpointOutbox:
@@ -138,24 +164,21 @@ class SetpointOutbox:
                  on_change: Callable[[str, int], None], min_update_interval_s: float = 1.0,
                  max_station_calls_per_s: int | None = 4, max_offline_duration_s: int = 300,
                  use_dynamic_profiles: bool = True) -> None:
-        if max_station_calls_per_s is not None and max_station_calls_per_s < 1:
-            raise ValueError("max_station_calls_per_s must be >= 1 (None: no per-station limit)")
         self._gateway = gateway
         self._clock = clock
         self._events = events
         self._on_change = on_change
         self._min_update_interval_s = min_update_interval_s
-        self._max_station_calls_per_s = max_station_calls_per_s
         self._max_offline_duration_s = max_offline_duration_s
         self._use_dynamic = use_dynamic_profiles
         self._channels: dict[ChannelKey, _Channel] = {}
-        self._budgets: dict[str, _StationBudget] = {}
+        self._budgets = StationBudgets(clock, max_station_calls_per_s, self.spawn)
         self._evses_of: dict[str, set[int]] = {}  # EVSEs with a delivery channel, by station
         self._tasks: set[asyncio.Task[None]] = set()  # delivery tasks (and turn granters) running
+        self._last_encoded: tuple[PowerSchedule, StationCapabilities, dict[str, Any]] | None = None
         self.dynamic: dict[tuple[str, int], DynamicProfile] = {}
         self.installed: dict[ChannelKey, PowerSchedule] = {}  # the last schedule each channel's station accepted
-        self.handed: dict[tuple[str, int], Handed] = {}  # by (station, EVSE): see `hand`
-        self.failed_sends = 0  # handed-over setpoints that did not reach their station (timeout, CALLERROR, Rejected)
+        self.handed = HandedSetpoints()
 
     # ---- what EVSEs may do ----------------------------------------------------------------------------
 
@@ -205,26 +228,6 @@ class SetpointOutbox:
         item.outcome = outcome
         self._start_delivery(station_id, channel)
 
-    def hand(self, station_id: str, schedule: PowerSchedule) -> Handed:
-        """Note `schedule` (a one-period TxProfile setpoint) as the latest handed over for its EVSE; `outcome_of`
-        the returned record then keeps or drops it by how its send went."""
-        handed = Handed(schedule.periods[0].power_w, schedule.transaction_id, schedule.starts_at)
-        self.handed[(station_id, schedule.evse_id)] = handed
-        return handed
-
-    def outcome_of(self, station_id: str, evse_id: int, handed: Handed, result: ApplyResult) -> None:
-        """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is forgotten, so its requester
-        sends it again instead of waiting for the refresh while the station keeps the previous one. Superseded
-        and refused ones are kept (a newer one is on its way; resending cannot change a refusal)."""
-        if result.status not in (ApplyStatus.FAILED, ApplyStatus.REJECTED):
-            return
-        self.failed_sends += 1
-        key = (station_id, evse_id)
-        if self.handed.get(key) is handed:
-            del self.handed[key]
-        log.debug("setpoint for %s/%s not applied (%s %s): sent again on the next tick", station_id, evse_id,
-                  result.status, result.detail)
-
     def _queue(self, station_id: str, clamped: Clamped, caps: StationCapabilities, segments: tuple[Segment, ...],
                requester: str) -> tuple[_Channel, _Pending] | ApplyResult:
         """Encode and queue as the channel's latest schedule (a waiting one is superseded); REFUSED if the station
@@ -232,8 +235,7 @@ class SetpointOutbox:
         schedule = clamped.schedule
         dynamic = self._dynamic_fits(schedule, caps)
         try:
-            payload = profiles.set_charging_profile_request(
-                schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
+            payload = self._encode(schedule, caps, dynamic)
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, schedule, clamped.changes, str(exc))
@@ -248,27 +250,23 @@ class SetpointOutbox:
         self._on_change(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
         return channel, item
 
+    def _encode(self, schedule: PowerSchedule, caps: StationCapabilities, dynamic: bool) -> dict[str, Any]:
+        """The SetChargingProfile payload; the same schedule for stations with the same capabilities (one profile
+        fanned out) is encoded once and its payload shared (payloads are never changed once encoded)."""
+        last = self._last_encoded
+        if last is not None and last[0] == schedule and last[1] == caps:
+            return last[2]
+        payload = profiles.set_charging_profile_request(
+            schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
+        self._last_encoded = (schedule, caps, payload)
+        return payload
+
     def _may_send_now(self, station_id: str, channel: _Channel) -> bool:
         """The channel's interval has passed and the station has a turn free now (taken if so)."""
-        now_s = self._clock.now().timestamp()
-        if channel.last_sent_s is not None and now_s < channel.last_sent_s + self._min_update_interval_s:
+        if channel.last_sent_s is not None and \
+                self._clock.now().timestamp() < channel.last_sent_s + self._min_update_interval_s:
             return False
-        limit = self._max_station_calls_per_s
-        if limit is None:
-            return True
-        budget = self._budgets.get(station_id)
-        if budget is None:
-            budget = self._budgets[station_id] = _StationBudget()
-        return self._take_free_turn(budget, limit, now_s)
-
-    @staticmethod
-    def _take_free_turn(budget: _StationBudget, limit: int, now_s: float) -> bool:
-        while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
-            budget.sent_s.popleft()
-        if budget.waiting or len(budget.sent_s) >= limit:
-            return False
-        budget.sent_s.append(now_s)
-        return True
+        return self._budgets.take_now(station_id)
 
     def _start_delivery(self, station_id: str, channel: _Channel) -> None:
         if not channel.sending:
@@ -293,7 +291,7 @@ class SetpointOutbox:
                     wait_s = channel.last_sent_s + self._min_update_interval_s - self._clock.now().timestamp()
                     if wait_s > 0:
                         await self._clock.sleep(wait_s)
-                await self._station_turn(station_id)
+                await self._budgets.turn(station_id)
                 if channel.pending is None:  # nothing clears a waiting schedule today; the turn is just unused
                     break
                 await self._send_next(station_id, channel)
@@ -323,40 +321,6 @@ class SetpointOutbox:
             self._on_change(station_id, item.clamped.schedule.evse_id)
             item.resolve(result or ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, detail="cancelled"))
         return result
-
-    async def _station_turn(self, station_id: str) -> None:
-        """Wait until `station_id` may get another setpoint call, and take it."""
-        limit = self._max_station_calls_per_s
-        if limit is None:
-            return
-        budget = self._budgets.get(station_id)
-        if budget is None:
-            budget = self._budgets[station_id] = _StationBudget()
-        if self._take_free_turn(budget, limit, self._clock.now().timestamp()):  # the common case: no future
-            return
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        budget.waiting.append(turn)
-        if not budget.granting:
-            budget.granting = True
-            self.spawn(self._grant_turns(budget, limit))
-        await turn
-
-    async def _grant_turns(self, budget: _StationBudget, limit: int) -> None:
-        """Hand out one station's turns in the order they were asked for, `limit` in any second."""
-        try:
-            while budget.waiting:
-                now_s = self._clock.now().timestamp()
-                while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
-                    budget.sent_s.popleft()
-                if len(budget.sent_s) >= limit:
-                    await self._clock.sleep(budget.sent_s[0] + 1.0 - now_s)
-                    continue
-                turn = budget.waiting.popleft()
-                if not turn.done():  # else its delivery task was cancelled
-                    budget.sent_s.append(now_s)
-                    turn.set_result(None)
-        finally:
-            budget.granting = False
 
     # ---- the wire -------------------------------------------------------------------------------------
 
@@ -418,4 +382,4 @@ class SetpointOutbox:
             self._on_change(station_id, evse_id)
         if purpose is ProfilePurpose.TX:
             self.dynamic.pop((station_id, evse_id), None)
-            self.handed.pop((station_id, evse_id), None)
+            self.handed.forget(station_id, evse_id)

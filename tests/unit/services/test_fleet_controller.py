@@ -10,12 +10,14 @@ import pytest
 from csms.domain.clock import ScaledClock
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TransactionRecord
+from csms.domain.schedule import SchedulePeriod, constant_schedule
 from csms.errors import CallTimeout
 from csms.optimizer import FleetPlan, FleetProblem, guard, plan
 from csms.services import fleet_dispatch, fleet_plan
-from csms.services.charging import ChargingService
+from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.events import DomainEvent, EventBus
 from csms.services.fleet_controller import FleetController
+from csms.services.setpoint_outbox import HandedSetpoints
 from csms.settings import FleetSettings
 from csms.store.memory import MemoryStore
 from tests.api.test_fleet_api import _NoGateway
@@ -139,3 +141,18 @@ async def test_a_fleet_of_small_setpoint_changes_still_sums_to_the_request() -> 
     assert abs(point.requested_w - first.requested_w) > 8 * deadband_w  # moved by 20 half-deadbands
     assert abs(sent_w - point.requested_w) <= deadband_w + 1e-6
     assert 1 + 20 < len(gateway.calls) < 1 + 40  # some changes went out, some were held back
+
+
+def test_only_a_setpoint_that_did_not_reach_its_station_is_forgotten_for_a_resend() -> None:
+    book = HandedSetpoints()
+    schedule = constant_schedule(1, NOW, 3000.0, 60, transaction_id="T-1")
+    for status, kept in ((ApplyStatus.ACCEPTED, True), (ApplyStatus.SUPERSEDED, True), (ApplyStatus.REFUSED, True),
+                         (ApplyStatus.REJECTED, False), (ApplyStatus.FAILED, False)):
+        handed = book.hand("ST-1", schedule)
+        book.outcome_of("ST-1", 1, handed, ApplyResult(status, schedule))
+        assert (book.get("ST-1", 1) is handed) is kept, status
+    assert book.failed_sends == 2
+    older = book.hand("ST-1", schedule)
+    newer = book.hand("ST-1", dataclasses.replace(schedule, periods=(SchedulePeriod(0, 3500.0),)))
+    book.outcome_of("ST-1", 1, older, ApplyResult(ApplyStatus.FAILED, schedule))  # a newer one is on its way
+    assert book.get("ST-1", 1) is newer and newer.power_w == 3500.0
