@@ -71,30 +71,30 @@ class ChargingService:
         self._verifier = CompositeVerifier(gateway, store, clock, events, capabilities=self.capabilities,
                                            outbox=self._outbox)
 
-    def _track(self, station_id: str, evse_id: int) -> None:
+    def _track(self, station_id: StationId, evse_id: int) -> None:
         self._ledgers.track(station_id, evse_id)
 
     @property
-    def installed(self) -> dict[tuple[str, int, ProfilePurpose], PowerSchedule]:
+    def installed(self) -> dict[tuple[StationId, int, ProfilePurpose], PowerSchedule]:
         """The last schedule each station accepted, by (station, EVSE, purpose)."""
         return self._outbox.installed
 
     # ---- capabilities and facts -----------------------------------------------------------------------
 
-    def override_capabilities(self, station_id: str, evse_id: int, caps: StationCapabilities | None) -> None:
+    def override_capabilities(self, station_id: StationId, evse_id: int, caps: StationCapabilities | None) -> None:
         """Operator-set capabilities (None: back to what the device model says)."""
         self._evses.override_capabilities(station_id, evse_id, caps)
 
-    async def capabilities(self, station_id: str, evse_id: int) -> StationCapabilities:
+    async def capabilities(self, station_id: StationId, evse_id: int) -> StationCapabilities:
         return await self._evses.capabilities(station_id, evse_id)
 
-    async def prefetch(self, keys: Sequence[tuple[str, int]], *, chunk: int = 1000) -> None:
+    async def prefetch(self, keys: Sequence[tuple[StationId, int]], *, chunk: int = 1000) -> None:
         """Fill the capability and envelope-fact caches for `keys` with bulk store reads (chunks of `chunk`)."""
         await self._evses.prefetch(keys, chunk=chunk)
 
     # ---- commands -------------------------------------------------------------------------------------
 
-    async def prepare(self, station_id: str, schedule: PowerSchedule, *, evses: int | None = None
+    async def prepare(self, station_id: StationId, schedule: PowerSchedule, *, evses: int | None = None
                       ) -> tuple[Clamped, StationCapabilities]:
         """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station); `evses`: how many
         EVSEs it drives (`_evses_under`, looked up when not given)."""
@@ -103,14 +103,14 @@ class ChargingService:
             evses = await self._evses_under(station_id, schedule)
         return self._clamp(station_id, schedule, caps, facts, evses), caps
 
-    async def _inputs(self, station_id: str, schedule: PowerSchedule) -> tuple[StationCapabilities, Facts]:
+    async def _inputs(self, station_id: StationId, schedule: PowerSchedule) -> tuple[StationCapabilities, Facts]:
         """The EVSE's capabilities and envelope facts: from the cache when fresh (no await), else the store."""
         evse_id = schedule.evse_id
         return self._evses.cached(station_id, evse_id, schedule.transaction_id) or (
             await self.capabilities(station_id, evse_id),
             await self._evses.facts(station_id, evse_id, schedule.transaction_id))
 
-    def _clamp(self, station_id: str, schedule: PowerSchedule, caps: StationCapabilities, facts: Facts,
+    def _clamp(self, station_id: StationId, schedule: PowerSchedule, caps: StationCapabilities, facts: Facts,
                evses: int) -> Clamped:
         needs, soc, soc_at = facts
         soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
@@ -133,7 +133,7 @@ class ChargingService:
             station_others=None if station is None else self._ledgers.station_others(station_id, evse_id, start_s),
             evses=evses, topology_room=topology_room)
 
-    async def _evses_under(self, station_id: str, schedule: PowerSchedule) -> int:
+    async def _evses_under(self, station_id: StationId, schedule: PowerSchedule) -> int:
         """How many EVSEs `schedule` drives: all of the station's for a TxDefaultProfile on EVSE 0 (OCPP applies
         it to each), from the device model's and the status notifications' EVSE ids; else 1."""
         if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT:
@@ -143,7 +143,7 @@ class ChargingService:
         ids |= {c.evse_id for c in await self._store.list_connector_statuses(station) if c.evse_id}
         return max(1, len(ids))
 
-    async def apply_many(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = ""
+    async def apply_many(self, items: Sequence[tuple[StationId, PowerSchedule]], *, requester: str = ""
                          ) -> list[ApplyResult]:
         """`apply` for many EVSEs at once (a fan-out): what the envelopes need from the store is read in bulk first
         (`prefetch`), then every schedule goes out concurrently. One result per item, in order; an error on one
@@ -155,13 +155,13 @@ class ChargingService:
                                                                  detail=f"{type(r).__name__}: {r}")
                 for r, (_, schedule) in zip(results, items, strict=True)]
 
-    async def _prefetch_quietly(self, keys: Sequence[tuple[str, int]]) -> None:
+    async def _prefetch_quietly(self, keys: Sequence[tuple[StationId, int]]) -> None:
         try:
             await self.prefetch(keys)
         except CsmsError as exc:  # e.g. the store is down: each setpoint reports it (or succeeds from cache)
             log.warning("bulk prefetch for %d setpoints failed: %s", len(keys), exc)
 
-    async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
+    async def apply(self, station_id: StationId, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""
         checked = await self._checked(station_id, schedule, requester)
         if isinstance(checked, ApplyResult):
@@ -169,7 +169,7 @@ class ChargingService:
         clamped, caps, segments = checked
         return await self._outbox.submit(station_id, clamped, caps, segments, requester=requester)
 
-    def dispatch(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = "") -> None:
+    def dispatch(self, items: Sequence[tuple[StationId, PowerSchedule]], *, requester: str = "") -> None:
         """Hand one-period TxProfile setpoints over without waiting (a fleet tick): each is noted in `handed` at
         once, then clamped and queued by one background task after a bulk read (`prefetch`), and delivered by its
         EVSE's channel; one that does not reach its station is dropped from `handed` (`SetpointOutbox.hand`)."""
@@ -177,7 +177,7 @@ class ChargingService:
             self._outbox.spawn(self._dispatch([(station_id, schedule, self._outbox.handed.hand(station_id, schedule))
                                                for station_id, schedule in items], requester))
 
-    def handed(self, station_id: str, evse_id: int) -> Handed | None:
+    def handed(self, station_id: StationId, evse_id: int) -> Handed | None:
         """The latest setpoint `dispatch` handed over for this EVSE that has not failed (None: none)."""
         return self._outbox.handed.get(station_id, evse_id)
 
@@ -190,11 +190,11 @@ class ChargingService:
         """Wait until every setpoint handed over or queued has its outcome."""
         await self._outbox.drain()
 
-    async def _dispatch(self, items: list[tuple[str, PowerSchedule, Handed]], requester: str) -> None:
+    async def _dispatch(self, items: list[tuple[StationId, PowerSchedule, Handed]], requester: str) -> None:
         await self._prefetch_quietly([(station_id, schedule.evse_id) for station_id, schedule, _ in items])
         outbox = self._outbox
         for station_id, schedule, handed in items:
-            def outcome(result: ApplyResult, station_id: str = station_id, evse_id: int = schedule.evse_id,
+            def outcome(result: ApplyResult, station_id: StationId = station_id, evse_id: int = schedule.evse_id,
                         handed: Handed = handed) -> None:
                 outbox.handed.outcome_of(station_id, evse_id, handed, result)
             try:
@@ -206,7 +206,7 @@ class ChargingService:
             else:
                 outbox.submit_nowait(station_id, *checked, outcome, requester=requester)
 
-    async def _checked(self, station_id: str, schedule: PowerSchedule, requester: str
+    async def _checked(self, station_id: StationId, schedule: PowerSchedule, requester: str
                        ) -> tuple[Clamped, StationCapabilities, tuple[Segment, ...]] | ApplyResult:
         """`schedule` clamped, with the station's capabilities and what it lets the EVSE(s) do; or REFUSED."""
         evses = 1 if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT \
@@ -235,14 +235,15 @@ class ChargingService:
             last = self._last_segments = (schedule, segments_of(schedule))
         return last[1]
 
-    async def clear(self, station_id: str, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
+    async def clear(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX
+                    ) -> dict[str, Any]:
         """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""
         response = await self._gateway.call(station_id, "ClearChargingProfile",
                                              {"chargingProfileId": profiles.profile_id(evse_id, purpose)})
         self._outbox.cleared(station_id, evse_id, purpose, response)
         return response
 
-    async def notify_allowed_energy_transfer(self, station_id: str, transaction_id: str,
+    async def notify_allowed_energy_transfer(self, station_id: StationId, transaction_id: str,
                                              modes: Sequence[str]) -> dict[str, Any]:
         """OCPP 2.1 NotifyAllowedEnergyTransfer (CSMS -> station): the energy transfer modes (e.g. `AC_BPT` for
         bidirectional AC) the CSMS accepts for a running transaction, e.g. after an EV asked for one that
@@ -256,7 +257,7 @@ class ChargingService:
         return await self._gateway.call(station_id, "NotifyAllowedEnergyTransfer", {
             "transactionId": transaction_id, "allowedEnergyTransfer": list(modes)})
 
-    async def remote_start_profile(self, station_id: str, evse_id: int, power_w: float, duration_s: int
+    async def remote_start_profile(self, station_id: StationId, evse_id: int, power_w: float, duration_s: int
                                    ) -> dict[str, Any]:
         """The chargingProfile of a RequestStartTransaction (K05): a TxProfile without a transaction id, charging
         at up to `power_w` for `duration_s` from now, clamped into the EVSE's envelope (no EV is known yet, so it
@@ -270,18 +271,18 @@ class ChargingService:
 
     # ---- what the station does ------------------------------------------------------------------------
 
-    async def composite_schedule(self, station_id: str, evse_id: int, duration_s: int,
+    async def composite_schedule(self, station_id: StationId, evse_id: int, duration_s: int,
                                  rate_unit: str = "W") -> dict[str, Any]:
         """Ask the station what it will actually do (GetCompositeSchedule)."""
         return await self._verifier.composite_schedule(station_id, evse_id, duration_s, rate_unit)
 
-    async def verify_composite(self, station_id: str, evse_id: int, duration_s: int, *,
+    async def verify_composite(self, station_id: StationId, evse_id: int, duration_s: int, *,
                                tolerance_w: float | None = None) -> CompositeCheck:
         """Check what the station will do on `evse_id` against what the CSMS expects
         (`profile_verifier.CompositeVerifier.verify`)."""
         return await self._verifier.verify(station_id, evse_id, duration_s, tolerance_w=tolerance_w)
 
-    async def get_profiles(self, station_id: str, request_id: int, evse_id: int | None = None) -> dict[str, Any]:
+    async def get_profiles(self, station_id: StationId, request_id: int, evse_id: int | None = None) -> dict[str, Any]:
         """GetChargingProfiles; the profiles arrive as ReportChargingProfiles (event `station.charging_profiles`)."""
         payload: dict[str, Any] = {"requestId": request_id, "chargingProfile": {"chargingProfilePurpose": "TxProfile"}}
         if evse_id is not None:

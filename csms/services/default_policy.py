@@ -38,12 +38,12 @@ class DefaultChargingPolicy:
             return
         departure_at = event.data.get("departure_at")
         task = asyncio.get_running_loop().create_task(self.answer(
-            event.station_id, int(event.data["evse_id"]), event.at,
+            StationId(event.station_id), int(event.data["evse_id"]), event.at,
             departure_at if isinstance(departure_at, datetime) else None))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def answer(self, station_id: str, evse_id: int, at: datetime,
+    async def answer(self, station_id: StationId, evse_id: int, at: datetime,
                      departure_at: datetime | None) -> ApplyResult | None:
         """Send the charge-now TxProfile for the EV on `evse_id` (None when it has no open transaction)."""
         try:

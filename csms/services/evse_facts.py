@@ -23,7 +23,7 @@ from csms.services.capabilities import capabilities_from_variables
 from csms.services.events import DomainEvent, EventBus
 from csms.store.base import StateStore
 
-EvseKey = tuple[str, int]  # (station id, EVSE id)
+EvseKey = tuple[StationId, int]  # (station id, EVSE id)
 SocReading = tuple[float | None, datetime | None]  # (SoC, when it was measured)
 Facts = tuple[ChargingNeedsRecord | None, float | None, datetime | None]  # (needs, SoC, when it was measured)
 
@@ -49,14 +49,14 @@ class EvseReadModel:
 
     # ---- capabilities ---------------------------------------------------------------------------------
 
-    def override_capabilities(self, station_id: str, evse_id: int, caps: StationCapabilities | None) -> None:
+    def override_capabilities(self, station_id: StationId, evse_id: int, caps: StationCapabilities | None) -> None:
         """Operator-set capabilities (None: back to what the device model says)."""
         if caps is None:
             self._overrides.pop((station_id, evse_id), None)
         else:
             self._overrides[(station_id, evse_id)] = caps
 
-    def cached(self, station_id: str, evse_id: int, transaction_id: str | None
+    def cached(self, station_id: StationId, evse_id: int, transaction_id: str | None
                ) -> tuple[StationCapabilities, Facts] | None:
         """`capabilities` and `facts` if both are in the cache and fresh, else None (no store read): the fast path
         of a fan-out after `prefetch`."""
@@ -67,7 +67,7 @@ class EvseReadModel:
             return None
         return caps, self._pick(facts, transaction_id)
 
-    async def capabilities(self, station_id: str, evse_id: int) -> StationCapabilities:
+    async def capabilities(self, station_id: StationId, evse_id: int) -> StationCapabilities:
         key = (station_id, evse_id)
         cached = self._overrides.get(key) or self._learned.get(key)
         if cached is not None:
@@ -81,7 +81,7 @@ class EvseReadModel:
 
     # ---- facts ----------------------------------------------------------------------------------------
 
-    async def facts(self, station_id: str, evse_id: int, transaction_id: str | None) -> Facts:
+    async def facts(self, station_id: StationId, evse_id: int, transaction_id: str | None) -> Facts:
         """(needs, SoC, when the SoC was measured) of the EV on this EVSE, for `transaction_id` (None: any)."""
         key = (station_id, evse_id)
         facts = self._facts.get(key)
@@ -116,7 +116,7 @@ class EvseReadModel:
             for start in range(0, len(batch), chunk):
                 part = [(StationId(station_id), evse_id) for station_id, evse_id in batch[start:start + chunk]]
                 for found in await self._store.get_evse_facts(part, device_model=device_model):
-                    key = (str(found.station_id), found.evse_id)
+                    key = (StationId(found.station_id), found.evse_id)
                     if found.variables is not None and key not in self._learned:
                         version = found.station.ocpp_version if found.station and found.station.ocpp_version \
                             else "ocpp2.0.1"
@@ -135,7 +135,7 @@ class EvseReadModel:
         evse_id = event.data.get("evse_id")
         if evse_id is None:
             return
-        key = (event.station_id, int(evse_id))
+        key = (StationId(event.station_id), int(evse_id))
         if event.kind in ("ev.needs", "transaction.started", "transaction.ended"):
             self._facts.pop(key, None)
         elif event.kind in ("transaction.updated", "meter.values") and event.data.get("soc") is not None:

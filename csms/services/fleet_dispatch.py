@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from csms.domain.ids import StationId
 from csms.domain.schedule import PowerSchedule, constant_schedule
 from csms.optimizer import FleetPlan, FleetProblem
 from csms.optimizer.dispatch import (
@@ -42,11 +43,11 @@ _T = TypeVar("_T")
 @dataclass(frozen=True, slots=True)
 class Tick:
     point: TracePoint
-    sends: list[tuple[str, PowerSchedule]]  # (station id, one-period TxProfile) to hand over
+    sends: list[tuple[StationId, PowerSchedule]]  # (station id, one-period TxProfile) to hand over
 
 
 def dispatch_tick(active: ActivePlan, telemetry: FleetTelemetry, signal: float, settings: FleetSettings,
-                  now: datetime, metered_w: float, handed: Callable[[str, int], Handed | None]) -> Tick | None:
+                  now: datetime, metered_w: float, handed: Callable[[StationId, int], Handed | None]) -> Tick | None:
     """The trace point of this tick and the setpoints to send (see the module docstring); None once `now` is
     past the plan's horizon."""
     snap = fleet_snapshot(active.problem, active.result, active.evs, telemetry, settings, now)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import numpy as np
 
+from csms.domain.ids import StationId
 from csms.services.events import DomainEvent
 from csms.services.fleet_view import ev_id_of
 
@@ -36,7 +37,7 @@ class FleetTelemetry:
         evse_id = event.data.get("evse_id")
         if evse_id is None:
             return
-        ev_id = ev_id_of(event.station_id, int(evse_id))
+        ev_id = ev_id_of(StationId(event.station_id), int(evse_id))
         if event.kind in _METERED:
             live = self.evs.setdefault(ev_id, EvLive())
             if event.data.get("power_w") is not None:

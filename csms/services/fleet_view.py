@@ -41,14 +41,14 @@ from csms.store.base import StateStore
 @dataclass(frozen=True, slots=True)
 class PluggedEv:
     ev_id: str  # "<station>/<evse>"
-    station_id: str
+    station_id: StationId
     evse_id: int
     transaction_id: str
     spec: EvSpec
     metered_power_w: float | None
 
 
-def ev_id_of(station_id: str, evse_id: int) -> str:
+def ev_id_of(station_id: StationId, evse_id: int) -> str:
     return f"{station_id}/{evse_id}"
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
 from csms.errors import CsmsError, StationNotConnected
 from csms.ocpp import profiles
@@ -45,7 +46,7 @@ from csms.services.station_budget import StationBudgets
 
 log = logging.getLogger("csms.services.charging")
 
-ChannelKey = tuple[str, int, ProfilePurpose]  # (station id, EVSE id, purpose)
+ChannelKey = tuple[StationId, int, ProfilePurpose]  # (station id, EVSE id, purpose)
 
 
 class ApplyStatus(enum.StrEnum):
@@ -127,20 +128,20 @@ class HandedSetpoints:
     its send fails: how a requester that only sends changes learns what to send again."""
 
     def __init__(self) -> None:
-        self._by_evse: dict[tuple[str, int], Handed] = {}
+        self._by_evse: dict[tuple[StationId, int], Handed] = {}
         self.failed_sends = 0  # handed-over setpoints that did not reach their station (timeout, CALLERROR, Rejected)
 
-    def get(self, station_id: str, evse_id: int) -> Handed | None:
+    def get(self, station_id: StationId, evse_id: int) -> Handed | None:
         return self._by_evse.get((station_id, evse_id))
 
-    def hand(self, station_id: str, schedule: PowerSchedule) -> Handed:
+    def hand(self, station_id: StationId, schedule: PowerSchedule) -> Handed:
         """Note `schedule` (a one-period TxProfile setpoint) as the latest handed over for its EVSE; `outcome_of`
         the returned record then keeps or drops it by how its send went."""
         handed = Handed(schedule.periods[0].power_w, schedule.transaction_id, schedule.starts_at)
         self._by_evse[(station_id, schedule.evse_id)] = handed
         return handed
 
-    def outcome_of(self, station_id: str, evse_id: int, handed: Handed, result: ApplyResult) -> None:
+    def outcome_of(self, station_id: StationId, evse_id: int, handed: Handed, result: ApplyResult) -> None:
         """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is forgotten, so its requester
         sends it again instead of waiting for the refresh while the station keeps the previous one. Superseded
         and refused ones are kept (a newer one is on its way; resending cannot change a refusal)."""
@@ -153,7 +154,7 @@ class HandedSetpoints:
         log.debug("setpoint for %s/%s not applied (%s %s): sent again on the next tick", station_id, evse_id,
                   result.status, result.detail)
 
-    def forget(self, station_id: str, evse_id: int) -> None:
+    def forget(self, station_id: StationId, evse_id: int) -> None:
         self._by_evse.pop((station_id, evse_id), None)
 
 
@@ -161,7 +162,7 @@ class SetpointOutbox:
     """Per-EVSE, per-station delivery of clamped schedules (see the module docstring)."""
 
     def __init__(self, gateway: StationGateway, clock: Clock, events: EventBus, *,
-                 on_change: Callable[[str, int], None], min_update_interval_s: float = 1.0,
+                 on_change: Callable[[StationId, int], None], min_update_interval_s: float = 1.0,
                  max_station_calls_per_s: int | None = 4, max_offline_duration_s: int = 300,
                  use_dynamic_profiles: bool = True) -> None:
         self._gateway = gateway
@@ -173,19 +174,19 @@ class SetpointOutbox:
         self._use_dynamic = use_dynamic_profiles
         self._channels: dict[ChannelKey, _Channel] = {}
         self._budgets = StationBudgets(clock, max_station_calls_per_s, self.spawn)
-        self._evses_of: dict[str, set[int]] = {}  # EVSEs with a delivery channel, by station
+        self._evses_of: dict[StationId, set[int]] = {}  # EVSEs with a delivery channel, by station
         self._tasks: set[asyncio.Task[None]] = set()  # delivery tasks (and turn granters) running
         self._last_encoded: tuple[PowerSchedule, StationCapabilities, dict[str, Any]] | None = None
-        self.dynamic: dict[tuple[str, int], DynamicProfile] = {}
+        self.dynamic: dict[tuple[StationId, int], DynamicProfile] = {}
         self.installed: dict[ChannelKey, PowerSchedule] = {}  # the last schedule each channel's station accepted
         self.handed = HandedSetpoints()
 
     # ---- what EVSEs may do ----------------------------------------------------------------------------
 
-    def evses_of(self, station_id: str) -> Iterable[int]:
+    def evses_of(self, station_id: StationId) -> Iterable[int]:
         return self._evses_of.get(station_id, ())
 
-    def may_do(self, station_id: str, evse_id: int) -> tuple[Segment, ...]:
+    def may_do(self, station_id: StationId, evse_id: int) -> tuple[Segment, ...]:
         """The worst, instant by instant, of what this EVSE's TxProfile and TxDefaultProfile channels hold, have
         in flight or have queued."""
         sets: list[tuple[Segment, ...]] = []
@@ -197,7 +198,7 @@ class SetpointOutbox:
 
     # ---- submit and deliver ---------------------------------------------------------------------------
 
-    async def submit(self, station_id: str, clamped: Clamped, caps: StationCapabilities,
+    async def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
                      segments: tuple[Segment, ...], *, requester: str = "") -> ApplyResult:
         """Encode `clamped.schedule` for the station and deliver it; resolves when sent, superseded or refused.
         An idle channel that may send now sends in the caller's task (no task, no future)."""
@@ -217,7 +218,7 @@ class SetpointOutbox:
         self._start_delivery(station_id, channel)
         return await item.future
 
-    def submit_nowait(self, station_id: str, clamped: Clamped, caps: StationCapabilities,
+    def submit_nowait(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
                       segments: tuple[Segment, ...], outcome: Outcome, *, requester: str = "") -> None:
         """`submit` without waiting: `outcome` is told the result (at once when refused)."""
         queued = self._queue(station_id, clamped, caps, segments, requester)
@@ -228,7 +229,7 @@ class SetpointOutbox:
         item.outcome = outcome
         self._start_delivery(station_id, channel)
 
-    def _queue(self, station_id: str, clamped: Clamped, caps: StationCapabilities, segments: tuple[Segment, ...],
+    def _queue(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, segments: tuple[Segment, ...],
                requester: str) -> tuple[_Channel, _Pending] | ApplyResult:
         """Encode and queue as the channel's latest schedule (a waiting one is superseded); REFUSED if the station
         cannot express it."""
@@ -261,14 +262,14 @@ class SetpointOutbox:
         self._last_encoded = (schedule, caps, payload)
         return payload
 
-    def _may_send_now(self, station_id: str, channel: _Channel) -> bool:
+    def _may_send_now(self, station_id: StationId, channel: _Channel) -> bool:
         """The channel's interval has passed and the station has a turn free now (taken if so)."""
         if channel.last_sent_s is not None and \
                 self._clock.now().timestamp() < channel.last_sent_s + self._min_update_interval_s:
             return False
         return self._budgets.take_now(station_id)
 
-    def _start_delivery(self, station_id: str, channel: _Channel) -> None:
+    def _start_delivery(self, station_id: StationId, channel: _Channel) -> None:
         if not channel.sending:
             channel.sending = True
             self.spawn(self._deliver(station_id, channel))
@@ -284,7 +285,7 @@ class SetpointOutbox:
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _deliver(self, station_id: str, channel: _Channel) -> None:
+    async def _deliver(self, station_id: StationId, channel: _Channel) -> None:
         try:
             while channel.pending is not None:
                 if channel.last_sent_s is not None:
@@ -298,7 +299,7 @@ class SetpointOutbox:
         finally:
             channel.sending = False
 
-    async def _send_next(self, station_id: str, channel: _Channel) -> ApplyResult:
+    async def _send_next(self, station_id: StationId, channel: _Channel) -> ApplyResult:
         """Send the channel's pending schedule (the caller holds the channel's turn) and resolve it."""
         item = channel.pending
         assert item is not None
@@ -339,7 +340,7 @@ class SetpointOutbox:
                 and schedule.starts_at <= now and schedule.ends_at >= installed.ends_at
                 and (installed.ends_at - now).total_seconds() > half_s)
 
-    async def _send(self, station_id: str, item: _Pending) -> tuple[ApplyResult, bool]:
+    async def _send(self, station_id: StationId, item: _Pending) -> tuple[ApplyResult, bool]:
         """Send `item` (as UpdateDynamicSchedule if the station's Dynamic profile allows it); the result and
         whether the station may have applied it although it is not ACCEPTED (no answer)."""
         clamped = item.clamped
@@ -373,7 +374,7 @@ class SetpointOutbox:
             "until": schedule.ends_at, "clamped": clamped.changed}))
         return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response), False
 
-    def cleared(self, station_id: str, evse_id: int, purpose: ProfilePurpose, response: dict[str, Any]) -> None:
+    def cleared(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose, response: dict[str, Any]) -> None:
         """The station answered ClearChargingProfile for this channel's profile with `response`."""
         self.installed.pop((station_id, evse_id, purpose), None)
         channel = self._channels.get((station_id, evse_id, purpose))

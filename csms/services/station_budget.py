@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 
 
 @dataclass(slots=True)
@@ -30,15 +31,15 @@ class StationBudgets:
         self._clock = clock
         self._limit = limit
         self._spawn = spawn
-        self._budgets: dict[str, _Budget] = {}
+        self._budgets: dict[StationId, _Budget] = {}
 
-    def take_now(self, station_id: str) -> bool:
+    def take_now(self, station_id: StationId) -> bool:
         """Take a turn if one is free now and nobody waits for one (always, without a limit)."""
         if self._limit is None:
             return True
         return self._take_free(self._budget(station_id), self._limit, self._clock.now().timestamp())
 
-    async def turn(self, station_id: str) -> None:
+    async def turn(self, station_id: StationId) -> None:
         """Wait until `station_id` may get another setpoint call, and take it."""
         limit = self._limit
         if limit is None:
@@ -53,7 +54,7 @@ class StationBudgets:
             self._spawn(self._grant(budget, limit))
         await turn
 
-    def _budget(self, station_id: str) -> _Budget:
+    def _budget(self, station_id: StationId) -> _Budget:
         budget = self._budgets.get(station_id)
         if budget is None:
             budget = self._budgets[station_id] = _Budget()
