@@ -13,6 +13,8 @@
 3. `setpoint_outbox.SetpointOutbox`: per-version encoding and delivery per EVSE and purpose (latest wins, one
    call in flight, a per-EVSE interval and a per-station rate limit, OCPP 2.1 Dynamic profiles);
 4. `profile_verifier.CompositeVerifier`: GetCompositeSchedule against what the station accepted.
+`apply` waits for the station's answer; `dispatch` (the fleet's ticks) hands setpoints over without waiting and
+`handed` says, per EVSE, the latest that has not failed.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,6 +123,10 @@ class _Channel:
     in_flight: tuple[Segment, ...] = ()
 
 
+async def _resolved(result: ApplyResult) -> ApplyResult:
+    return result
+
+
 class HandedSetpoints:
     """Per EVSE, the latest TxProfile setpoint a requester handed over without waiting (`submit_nowait`), until
     its send fails: how a requester that only sends changes learns what to send again."""
@@ -198,25 +202,20 @@ class SetpointOutbox:
 
     # ---- submit and deliver ---------------------------------------------------------------------------
 
-    async def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
-                     segments: tuple[Segment, ...], *, requester: str = "") -> ApplyResult:
-        """Encode `clamped.schedule` for the station and deliver it; resolves when sent, superseded or refused.
-        An idle channel that may send now sends in the caller's task (no task, no future)."""
+    def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
+               segments: tuple[Segment, ...], *, requester: str = "") -> Awaitable[ApplyResult]:
+        """Encode `clamped.schedule` for the station and deliver it; the awaitable resolves when it was sent,
+        superseded or refused. An idle channel that may send now sends in the awaiting task (no task, no future)."""
         queued = self._queue(station_id, clamped, caps, segments, requester)
         if isinstance(queued, ApplyResult):
-            return queued
+            return _resolved(queued)
         channel, item = queued
         if not channel.sending and self._may_send_now(station_id, channel):
             channel.sending = True
-            try:
-                return await self._send_next(station_id, channel)
-            finally:
-                channel.sending = False
-                if channel.pending is not None:
-                    self._start_delivery(station_id, channel)
+            return self._send_next(station_id, channel, release=True)
         item.future = asyncio.get_running_loop().create_future()
         self._start_delivery(station_id, channel)
-        return await item.future
+        return item.future
 
     def submit_nowait(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
                       segments: tuple[Segment, ...], outcome: Outcome, *, requester: str = "") -> None:
@@ -299,8 +298,9 @@ class SetpointOutbox:
         finally:
             channel.sending = False
 
-    async def _send_next(self, station_id: StationId, channel: _Channel) -> ApplyResult:
-        """Send the channel's pending schedule (the caller holds the channel's turn) and resolve it."""
+    async def _send_next(self, station_id: StationId, channel: _Channel, *, release: bool = False) -> ApplyResult:
+        """Send the channel's pending schedule (the caller holds the channel's turn) and resolve it; `release`:
+        then give the channel up (a queued schedule goes on in a delivery task)."""
         item = channel.pending
         assert item is not None
         channel.pending, channel.in_flight = None, item.segments
@@ -308,7 +308,15 @@ class SetpointOutbox:
         result: ApplyResult | None = None
         maybe_applied = True  # unless we learn otherwise (e.g. cancelled while in flight)
         try:
-            result, maybe_applied = await self._send(station_id, item)
+            action, payload = self._request(station_id, item)
+            try:
+                response = await self._gateway.call(station_id, action, payload)
+            except CsmsError as exc:
+                result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
+                                     f"{type(exc).__name__}: {exc}")
+                maybe_applied = not isinstance(exc, StationNotConnected)
+            else:
+                result, maybe_applied = self._answered(station_id, item, action, response), False
         except Exception as exc:  # the caller gets FAILED, the channel keeps working
             log.exception("%s/%s: sending a schedule failed", station_id, item.clamped.schedule.evse_id)
             result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
@@ -321,6 +329,10 @@ class SetpointOutbox:
             channel.in_flight = ()
             self._on_change(station_id, item.clamped.schedule.evse_id)
             item.resolve(result or ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, detail="cancelled"))
+            if release:
+                channel.sending = False
+                if channel.pending is not None:
+                    self._start_delivery(station_id, channel)
         return result
 
     # ---- the wire -------------------------------------------------------------------------------------
@@ -340,29 +352,29 @@ class SetpointOutbox:
                 and schedule.starts_at <= now and schedule.ends_at >= installed.ends_at
                 and (installed.ends_at - now).total_seconds() > half_s)
 
-    async def _send(self, station_id: StationId, item: _Pending) -> tuple[ApplyResult, bool]:
-        """Send `item` (as UpdateDynamicSchedule if the station's Dynamic profile allows it); the result and
-        whether the station may have applied it although it is not ACCEPTED (no answer)."""
+    def _request(self, station_id: StationId, item: _Pending) -> tuple[str, dict[str, Any]]:
+        """The call for `item`: UpdateDynamicSchedule if the station's Dynamic profile allows it, else
+        SetChargingProfile."""
+        schedule = item.clamped.schedule
+        installed = self.dynamic.get((station_id, schedule.evse_id))
+        if item.dynamic and installed is not None and \
+                self._dynamic_update_ok(installed, schedule, self._clock.now()):
+            return "UpdateDynamicSchedule", profiles.dynamic_update_request(schedule, item.caps)
+        return "SetChargingProfile", item.payload
+
+    def _answered(self, station_id: StationId, item: _Pending, action: str, response: dict[str, Any]
+                  ) -> ApplyResult:
+        """What the station's answer to `action` means, and what it now holds."""
         clamped = item.clamped
         schedule = clamped.schedule
         key = (station_id, schedule.evse_id)
-        action, payload = "SetChargingProfile", item.payload
-        installed = self.dynamic.get(key)
-        if item.dynamic and installed is not None and \
-                self._dynamic_update_ok(installed, schedule, self._clock.now()):
-            action, payload = "UpdateDynamicSchedule", profiles.dynamic_update_request(schedule, item.caps)
-        try:
-            response = await self._gateway.call(station_id, action, payload)
-        except CsmsError as exc:
-            return (ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}"),
-                    not isinstance(exc, StationNotConnected))
         if response.get("status") != "Accepted":
             if action == "UpdateDynamicSchedule":
                 self.dynamic.pop(key, None)  # the next setpoint installs the profile afresh
             return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
-                               str(response.get("statusInfo", {}).get("reasonCode", "")), response), False
+                               str(response.get("statusInfo", {}).get("reasonCode", "")), response)
         if action == "SetChargingProfile":
-            if payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
+            if item.payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
                 self.dynamic[key] = DynamicProfile(schedule.periods[0].mode.value, schedule.transaction_id,
                                                    schedule.starts_at, schedule.ends_at)
             elif schedule.purpose is ProfilePurpose.TX:
@@ -372,7 +384,7 @@ class SetpointOutbox:
         self._events.publish(DomainEvent("setpoint.applied", station_id, self._clock.now(), {
             "evse_id": schedule.evse_id, "power_w": first.power_w, "mode": first.mode.value,
             "until": schedule.ends_at, "clamped": clamped.changed}))
-        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response), False
+        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response)
 
     def cleared(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose, response: dict[str, Any]) -> None:
         """The station answered ClearChargingProfile for this channel's profile with `response`."""
