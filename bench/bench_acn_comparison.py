@@ -69,8 +69,9 @@ def data_dir() -> Path:
     return csms_data_dir()
 
 
-def load_sessions(start: datetime, end: datetime) -> list[dict[str, Any]]:
-    path = data_dir() / "ev_sessions" / "acn_caltech_sessions_2019-05_2019-08.csv.gz"
+def load_sessions(start: datetime, end: datetime, site: str = "caltech") -> list[dict[str, Any]]:
+    """Real ACN-Data sessions of ``site`` ("caltech" or "jpl") arriving in [start, end)."""
+    path = data_dir() / "ev_sessions" / f"acn_{site}_sessions_2019-05_2019-08.csv.gz"
     with gzip.open(path, "rt") as fh:
         rows = list(csv.DictReader(fh))
     out = []

@@ -30,6 +30,8 @@ any network constraint (``ChargingNetwork.is_feasible``, acnportal's tolerances)
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import pickle
 import sys
 import time
 import warnings
@@ -56,6 +58,7 @@ from bench.bench_acn_common import acn_network, topology_from_acn
 from bench.bench_acn_comparison import LOCAL, build_events, data_dir, load_sessions
 from csms.domain.topology import SiteTopology
 from csms.optimizer import EvSpec, FleetProblem, Market, PlannerOptions, Site, check_plan, plan
+from csms.optimizer.online import OnlinePlanner
 
 PERIOD_MIN = 5
 TARIFF = "sce_tou_ev_8_june_2019"
@@ -73,13 +76,16 @@ class OursOnline(BaseAlgorithm):  # type: ignore[misc]
     """Online MPC: re-plan on every plug-in/unplug (the simulator's events), acnportal's view -> FleetProblem."""
 
     def __init__(self, start: datetime, topology: SiteTopology, voltage_v: dict[str, float],
-                 options: PlannerOptions, horizon_periods: int = 288) -> None:
+                 options: PlannerOptions, horizon_periods: int = 288, *, warm: bool = True) -> None:
         super().__init__()
         self.horizon_periods = horizon_periods
         self.max_recompute = horizon_periods // 2  # and on every event
         self.start, self.topology, self.voltage_v, self.options = start, topology, voltage_v, options
         self.solve_s: list[float] = []
+        self.cpu_s: list[float] = []  # process CPU seconds of the same calls (less noisy on a shared host)
+        self.planner = OnlinePlanner().plan if warm else plan  # OnlinePlanner: warm-started from its last plan
         self.unsafe_plans = 0
+        self.problems: list[FleetProblem] = []
 
     def schedule(self, active_sessions: list[Any]) -> dict[str, list[float]]:
         if not active_sessions:
@@ -98,9 +104,11 @@ class OursOnline(BaseAlgorithm):  # type: ignore[misc]
                 max_charge_power_w=iface.max_pilot_signal(s.station_id) * self.voltage_v[s.station_id],
                 charge_efficiency=1.0, discharge_efficiency=1.0))
         problem = _problem(start_at, n, evs, (iface.get_prices(n) * 1000).tolist(), self.topology, self.options)
-        t0 = time.perf_counter()
-        result = plan(problem)
+        self.problems.append(problem)
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = self.planner(problem)
         self.solve_s.append(time.perf_counter() - t0)
+        self.cpu_s.append(time.process_time() - c0)
         if any(v.safety for v in check_plan(problem, result)):
             self.unsafe_plans += 1
         volts = np.asarray([self.voltage_v[s.station_id] for s in active_sessions])[:, None]
@@ -181,9 +189,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--solver", default=PlannerOptions().solver)
     parser.add_argument("--horizon-h", type=float, default=12.0)
     parser.add_argument("--site", default="caltech", choices=["caltech", "jpl"],
-                        help="jpl: Caltech's sessions mapped station by station onto acnportal's JPL network")
+                        help="the site's real sessions (data/ev_sessions) on acnportal's network of that site")
     parser.add_argument("--only", nargs="*", default=None,
-                        help="subset of: ours perfect_foresight uncontrolled edf llf round_robin")
+                        help="subset of: ours ours_cold ours_fine perfect_foresight uncontrolled edf llf round_robin")
+    parser.add_argument("--dump-problems", default=None, help="pickle the online plans' problems to this file")
     args = parser.parse_args(argv)
     start = datetime.fromisoformat(args.start).replace(tzinfo=LOCAL)
     end = start + timedelta(days=args.days)
@@ -194,28 +203,26 @@ def main(argv: list[str]) -> int:
     net0 = network()
     topology = topology_from_acn(net0, f"{args.site}_acn")
     voltage_v = {s: float(net0.voltages[s]) for s in net0.station_ids}
-    sessions = load_sessions(start, end)
-    if args.site != "caltech":  # Caltech's sessions on the other site's EVSEs, station by station in order
-        caltech_ids = sorted(acn_network("caltech").station_ids)
-        site_ids = list(net0.station_ids)
-        mapping = {c: site_ids[i % len(site_ids)] for i, c in enumerate(caltech_ids)}
-        sessions = [{**s, "station_id": mapping[s["station_id"]]} for s in sessions if s["station_id"] in mapping]
-    sessions = [s for s in sessions if s["station_id"] in voltage_v]
-    print(f"ACN Caltech sessions {args.start} + {args.days} d: {len(sessions)}, {args.site}_acn network "
+    sessions = [s for s in load_sessions(start, end, args.site) if s["station_id"] in voltage_v]
+    print(f"ACN {args.site} sessions {args.start} + {args.days} d: {len(sessions)}, {args.site}_acn network "
           f"({len(topology.limits)} limits, transformer {args.transformer_kw or 'default'} kW), "
           f"period {PERIOD_MIN} min, tariff {TARIFF}", flush=True)
     options = PlannerOptions(topology_angle_step_deg=args.angle_step_deg, solver=args.solver)
+    fine = dataclasses.replace(options, coarse_after_s=0.0)  # the offline bound at full resolution
     rows, notes = [], []
     wanted = args.only or ["perfect_foresight", "ours", "uncontrolled", "edf", "llf", "round_robin"]
     for name in wanted:
         extra = ""
-        if name == "ours":
-            algo: BaseAlgorithm = OursOnline(start, topology, voltage_v, options,
-                                             horizon_periods=int(args.horizon_h * 60 // PERIOD_MIN))
+        if name in ("ours", "ours_cold", "ours_fine"):
+            # ours: OnlinePlanner (coarse far horizon, warm start); ours_cold: plan() cold, same model;
+            # ours_fine: plan() cold on the whole horizon at 5 min (the planner before coarse_after_s)
+            algo: BaseAlgorithm = OursOnline(start, topology, voltage_v, fine if name == "ours_fine" else options,
+                                             horizon_periods=int(args.horizon_h * 60 // PERIOD_MIN),
+                                             warm=name == "ours")
         elif name == "perfect_foresight":
             events, _ = build_events(sessions, start)
             n = max(event.ev.departure for _, event in events.queue) + 1
-            pilots, pf_s = perfect_foresight(events, start, topology, voltage_v, n, options)
+            pilots, pf_s = perfect_foresight(events, start, topology, voltage_v, n, fine)
             algo = Replay(pilots)
             extra = f"one LP, {pf_s:.1f} s"
         elif name == "uncontrolled":
@@ -229,9 +236,13 @@ def main(argv: list[str]) -> int:
         else:
             raise SystemExit(f"unknown algorithm {name}")
         r = run(name, algo, sessions, start, network())
+        if isinstance(algo, OursOnline) and args.dump_problems:
+            with open(args.dump_problems, "wb") as fh:
+                pickle.dump(algo.problems, fh)
         if isinstance(algo, OursOnline):
             s = np.asarray(algo.solve_s)
-            extra = (f"{s.size} plans, {s.sum():.1f} s solve (median {np.median(s) * 1e3:.0f} ms, max "
+            extra = (f"{s.size} plans, {s.sum():.1f} s solve, {sum(algo.cpu_s):.1f} s CPU (median "
+                     f"{np.median(s) * 1e3:.0f} ms, max "
                      f"{s.max() * 1e3:.0f} ms), plans with a checker safety violation: {algo.unsafe_plans}")
         r["notes"] = extra
         rows.append(r)

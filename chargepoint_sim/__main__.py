@@ -2,6 +2,7 @@
 
     csms sim --csms ws://127.0.0.1:9000/ocpp --stations 10 [--config config/sim/demo.toml] [--speed 60]
              [--duration-s 3600] [--seed 1] [--password ...]
+    csms sim v2h --port 3611 --count 3     (home V2H units over ECHONET Lite: `csms sim v2h -h`)
 
 (also `python -m chargepoint_sim` or `chargepoint-sim`). A relative `config/...` path that is not in the current
 folder is read from the package's bundled copy, so the line above works from any folder.
@@ -62,6 +63,11 @@ async def _run(config: FleetConfig, speed: float, duration_s: float | None, star
 
 
 def main(argv: list[str] | None = None, *, prog: str = "chargepoint_sim") -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["v2h"]:  # simulated ECHONET Lite V2H units (chargepoint_sim/echonet/cli.py)
+        from chargepoint_sim.echonet.cli import main as v2h_main
+
+        return v2h_main(argv[1:], prog=f"{prog} v2h")
     args = parse_args(argv, prog=prog)
     if args.config is not None:
         args.config = find_config_file(args.config)

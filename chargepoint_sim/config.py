@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chargepoint_sim.kinds import StationKind
+from chargepoint_sim.taper import TaperPoints, taper_lines
 from csms.domain.ids import StationId, parse_station_id
 from csms.errors import ConfigError
 from csms.ocpp.versions import OcppVersion
@@ -103,6 +104,16 @@ class EvConfig(_Model):
     gap_s: Range = (600.0, 3_600.0)  # from one departure to the next arrival on the same EVSE
     visits_per_evse: int | None = Field(None, ge=0)  # None: unlimited
     remote_start_probability: float = Field(0.0, ge=0, le=1)  # EV has no id token, waits for RequestStart
+    # SoC-dependent maximum power, [[soc, W], ...] as the optimizer's curves (chargepoint_sim/taper.py); each EV
+    # is also held to its own drawn maximum. [] (the default, as the optimizer's): the maximum at any SoC
+    charge_taper: TaperPoints = ()
+    discharge_taper: TaperPoints = ()
+
+    @field_validator("charge_taper", "discharge_taper")
+    @classmethod
+    def _valid_curve(cls, value: TaperPoints) -> TaperPoints:
+        taper_lines(value)  # raises ValueError on a curve the optimizer would refuse too
+        return value
 
     @field_validator("capacity_wh", "arrival_soc", "target_soc", "energy_request_wh", "max_charge_power_w",
                      "max_discharge_power_w", "first_arrival_s", "dwell_s", "gap_s")
@@ -119,6 +130,9 @@ class LinkConfig(_Model):
     reconnect_min_s: float = Field(1.0, ge=0)
     reconnect_max_s: float = Field(60.0, ge=0)
     reconnect_jitter_s: float = Field(1.0, ge=0)
+    # schema-check the station's own messages before sending; the CSMS validates every message it receives
+    # anyway (a bad one comes back as a CALLERROR, logged), so long closed-loop runs may skip it to save CPU
+    validate_outgoing: bool = True
 
 
 class FleetConfig(_Model):

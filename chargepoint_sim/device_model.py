@@ -116,12 +116,13 @@ def _is_valid(definition: VarDef, value: str) -> bool:
 class DeviceModel:
     """One station's device model: shared schema + this station's changed values + live readings."""
 
-    __slots__ = ("_live", "overrides", "schema")
+    __slots__ = ("_live", "_parsed", "overrides", "schema")
 
     def __init__(self, schema: DeviceModelSchema, live: LiveValue | None = None) -> None:
         self.schema = schema
         self.overrides: dict[tuple[VarKey, str], str] = {}
         self._live = live
+        self._parsed: dict[tuple[VarKey, int | None], int | tuple[str, ...]] = {}  # typed reads until a write
 
     # ---- typed access for the station ----------------------------------------------------------------
 
@@ -135,19 +136,35 @@ class DeviceModel:
         return found if found is not None else self.schema.defaults.get((key, attribute))
 
     def int_value(self, key: VarKey, default: int) -> int:
+        cached = self._parsed.get((key, default))
+        if isinstance(cached, int):
+            return cached
         raw = self.value(key)
         try:
-            return int(raw) if raw is not None else default
+            number = int(raw) if raw is not None else default
         except ValueError:
-            return default
+            number = default
+        self._remember((key, default), number)
+        return number
 
     def list_value(self, key: VarKey) -> tuple[str, ...]:
+        cached = self._parsed.get((key, None))
+        if isinstance(cached, tuple):
+            return cached
         raw = self.value(key) or ""
-        return tuple(m.strip() for m in raw.split(",") if m.strip())
+        members = tuple(m.strip() for m in raw.split(",") if m.strip())
+        self._remember((key, None), members)
+        return members
+
+    def _remember(self, slot: tuple[VarKey, int | None], parsed: int | tuple[str, ...]) -> None:
+        definition = self.schema.defs.get(slot[0])
+        if definition is None or not definition.live:  # live readings change without a write
+            self._parsed[slot] = parsed
 
     def set_value(self, key: VarKey, value: str, attribute: str = "Actual") -> None:
         """Store a value without checks (the station's own updates)."""
         self.overrides[(key, attribute)] = value
+        self._parsed.clear()
 
     # ---- OCPP requests ------------------------------------------------------------------------------
 
@@ -196,6 +213,7 @@ class DeviceModel:
                     status = "Rejected"
                 else:
                     self.overrides[(key, attribute)] = value
+                    self._parsed.clear()
                     changed.append(key)
             results.append({"attributeStatus": status, "attributeType": attribute,
                             "component": req["component"], "variable": req["variable"]})

@@ -105,7 +105,8 @@ class Fleet:
         link = config.link
         options = LinkOptions(connect_timeout_s=link.connect_timeout_s, call_timeout_s=link.call_timeout_s,
                               reconnect_min_s=link.reconnect_min_s, reconnect_max_s=link.reconnect_max_s,
-                              reconnect_jitter_s=link.reconnect_jitter_s, tls_dir=config.tls_dir)
+                              reconnect_jitter_s=link.reconnect_jitter_s, tls_dir=config.tls_dir,
+                              validate_outgoing=link.validate_outgoing)
         rng = random.Random(config.seed)
         self.stations: dict[str, SimStation] = {}
         self.links: dict[str, StationLink] = {}

@@ -58,6 +58,7 @@ class LinkOptions:
     reset_flush_s: float = 2.0
     max_frame_bytes: int = 1 << 20
     tls_dir: Path | None = None  # see FleetConfig.tls_dir (csms/security/devpki.py lays it out)
+    validate_outgoing: bool = True  # schema-check our own calls and answers before sending (the CSMS checks too)
 
 
 def basic_auth_header(station_id: str, password: str) -> str:
@@ -181,9 +182,10 @@ class StationLink:
         if version is OcppVersion.V16:
             return SimV16Session(station=st, ids=self.v16_ids, station_id=st.station_id, version=version, send=send,
                                  handlers=v16_handlers(self.handlers, st, self.v16_ids),
-                                 call_timeout_s=self.options.call_timeout_s)
+                                 call_timeout_s=self.options.call_timeout_s,
+                                 validate_outgoing=self.options.validate_outgoing)
         return RpcSession(station_id=st.station_id, version=version, send=send, handlers=self.handlers,
-                          call_timeout_s=self.options.call_timeout_s)
+                          call_timeout_s=self.options.call_timeout_s, validate_outgoing=self.options.validate_outgoing)
 
     async def _read(self, ws: ClientConnection, session: RpcSession) -> None:
         try:

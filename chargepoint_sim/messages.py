@@ -8,7 +8,8 @@ Charging needs (NotifyEVChargingNeeds on plug-in): OCPP 2.0.1 carries AC (per-ph
 plus our customData extension (vendorId "org.v2g-csms": `dischargeAllowed`, `minSoC` 0..1, `maxDischargePower`
 W, `evEnergyCapacity` Wh) since 2.0.1 cannot say that the driver allows discharging; OCPP 2.1 carries
 `v2xChargingParameters` and asks for AC_BPT/DC_BPT when the driver allows discharge on a bidirectional EVSE
-(the same customData too, for the reserve and the capacity).
+(the same customData too, for the reserve and the capacity). An EV with a taper curve adds `chargeTaper` /
+`dischargeTaper` ([[soc 0..1, W], ...], the optimizer's curve form) to that customData on both versions.
 """
 
 from __future__ import annotations
@@ -123,6 +124,10 @@ def charging_needs(spec: EvseSpec, ev: Ev, version: OcppVersion) -> dict[str, An
     custom: dict[str, Any] = {
         "vendorId": NEEDS_VENDOR_ID, "dischargeAllowed": ev.allow_discharge, "minSoC": ev.min_soc,
         "maxDischargePower": ev.discharge_limit_w, "evEnergyCapacity": ev.capacity_wh}
+    if ev.charge_taper:
+        custom["chargeTaper"] = [list(point) for point in ev.charge_taper]
+    if ev.discharge_taper:
+        custom["dischargeTaper"] = [list(point) for point in ev.discharge_taper]
     needs: dict[str, Any] = {"requestedEnergyTransfer": _transfer_mode(spec)}
     if ev.departure_at is not None:
         needs["departureTime"] = to_ocpp_time(ev.departure_at)

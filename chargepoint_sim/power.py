@@ -81,6 +81,10 @@ class _Actuator:
     from_at: datetime  # the output ramps from (from_at, from_w) towards target_w
     from_w: float
     pending: deque[tuple[datetime, float]] = field(default_factory=deque)  # (effective_at, target_w)
+    synced: tuple[object, ...] = ()  # what the last sync saw (time, profiles, frequency): the same again is a no-op
+    # the last answers, each for (the sync it followed, the time asked): the same question again costs nothing
+    setpoint_memo: tuple[tuple[object, ...], datetime, float] | None = None
+    change_memo: tuple[tuple[object, ...], datetime, datetime | None] | None = None
 
 
 class ProfilePowerControl:
@@ -99,23 +103,33 @@ class ProfilePowerControl:
         act = self._sync(evse, at)
         if act is None:
             return 0.0
+        memo = act.setpoint_memo
+        if memo is not None and memo[0] is act.synced and memo[1] == at:
+            return memo[2]
         step_s = self._ramp_step_s(act, at)
-        if step_s is None:
-            return self._output_w(act, at)
-        return self._output_w(act, at + timedelta(seconds=step_s / 2))
+        value_w = self._output_w(act, at if step_s is None else at + timedelta(seconds=step_s / 2))
+        act.setpoint_memo = (act.synced, at, value_w)
+        return value_w
 
     def next_change_at(self, evse: Evse, after: datetime) -> datetime | None:
         act = self._sync(evse, after)
         if act is None:
             return None
-        tx_id = act.transaction_id
+        memo = act.change_memo
+        if memo is not None and memo[0] is act.synced and memo[1] == after:
+            return memo[2]
+        change_at = self._next_change_at(evse, act, after)
+        act.change_memo = (act.synced, after, change_at)
+        return change_at
+
+    def _next_change_at(self, evse: Evse, act: _Actuator, after: datetime) -> datetime | None:
         candidates = [self.profiles.next_change_at(evse.evse_id, after)]
         if act.pending:
             candidates.append(act.pending[0][0])
         step_s = self._ramp_step_s(act, after)
         if step_s is not None:
             candidates.append(after + timedelta(seconds=step_s))
-        if callable(self._frequency()) and self.profiles.follows_frequency(evse.evse_id, tx_id, after):
+        if callable(self._frequency()) and self.profiles.follows_frequency(evse.evse_id, act.transaction_id, after):
             candidates.append(after + timedelta(seconds=self.control.frequency_sample_s))
         present = [c for c in candidates if c is not None and c > after]
         return min(present) if present else None
@@ -130,12 +144,10 @@ class ProfilePowerControl:
 
     def target_w(self, evse: Evse, transaction_id: str, at: datetime) -> float:
         """What the profiles ask for now (LocalFrequency at the current frequency), before delay and ramp."""
-        frequency_hz = None
-        if self.profiles.follows_frequency(evse.evse_id, transaction_id, at):
-            frequency_hz = self.frequency_hz(at)
-        if frequency_hz is None:
-            return self.profiles.power_w(evse.evse_id, transaction_id, at)
-        return self.profiles.power_w(evse.evse_id, transaction_id, at, frequency_hz)
+        segment = self.profiles.segment(evse.evse_id, transaction_id, at)
+        if not segment.follows_frequency:
+            return segment.nominal_w
+        return self.profiles.power_w(evse.evse_id, transaction_id, at, self.frequency_hz(at))
 
     def _sync(self, evse: Evse, at: datetime) -> _Actuator | None:
         """Bring the EVSE's actuator up to `at`: apply due targets, observe the current one."""
@@ -149,6 +161,10 @@ class ProfilePowerControl:
             self._actuators[evse.evse_id] = act
         if at < act.observed_at:
             return act  # a look into the past: answer from the current state
+        seen = (at, self.profiles.revision, self.profiles.offline_since_at, self._frequency())
+        if seen == act.synced:
+            return act
+        act.synced = seen
         while act.pending and act.pending[0][0] <= at:
             effective_at, target = act.pending.popleft()
             self._retarget(act, effective_at, target)
@@ -169,7 +185,7 @@ class ProfilePowerControl:
 
     def _output_w(self, act: _Actuator, at: datetime) -> float:
         rate = self.control.ramp_w_per_s
-        if rate is None:
+        if rate is None or act.target_w == act.from_w:
             return act.target_w
         reach_w = rate * max(0.0, (at - act.from_at).total_seconds())
         delta_w = act.target_w - act.from_w
@@ -178,7 +194,7 @@ class ProfilePowerControl:
     def _ramp_step_s(self, act: _Actuator, at: datetime) -> float | None:
         """Length of the current ramp step from `at` (None: not ramping)."""
         rate = self.control.ramp_w_per_s
-        if rate is None:
+        if rate is None or act.target_w == act.from_w:
             return None
         remaining_w = abs(act.target_w - self._output_w(act, at))
         if remaining_w < 1e-9:

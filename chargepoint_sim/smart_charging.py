@@ -34,6 +34,7 @@ TxProfiles end with their transaction. Pure state: no I/O, no clock reads (calle
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -205,6 +206,28 @@ def period_value_w(period: Mapping[str, Any], unit: str, evse: EvseSpec, frequen
     return to_w(period.get("limit", 0.0), unit, period, evse)
 
 
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """What rules 1-4 pick for one EVSE and transaction over [start_at, end_at) (None: unbounded): no profile's
+    validity or period changes in between, so the same layer and cap hold throughout."""
+
+    key: tuple[int, datetime | None]  # (ProfileStore.revision, offline_since_at) it was computed for
+    transaction_id: str | None
+    start_at: datetime | None
+    end_at: datetime | None
+    layer: tuple[StoredProfile, dict[str, Any]] | None  # rule 2: the profile and its period (None: none)
+    station_cap: tuple[float, float] | None  # rule 4: (charge cap W, discharge cap W), magnitudes
+    nominal_w: float  # rules 1-5 at nominal frequency (the composite)
+
+    def covers(self, key: tuple[int, datetime | None], transaction_id: str | None, at: datetime) -> bool:
+        return (key == self.key and transaction_id == self.transaction_id
+                and (self.start_at is None or self.start_at <= at) and (self.end_at is None or at < self.end_at))
+
+    @property
+    def follows_frequency(self) -> bool:
+        return self.layer is not None and self.layer[1].get("operationMode") == "LocalFrequency"
+
+
 def _best(candidates: Iterable[StoredProfile], evse_id: int) -> StoredProfile | None:
     best: StoredProfile | None = None
     for p in candidates:
@@ -223,6 +246,9 @@ class ProfileStore:
     offline_since_at: datetime | None = None
     received: deque[tuple[str, dict[str, Any]]] = field(default_factory=lambda: deque(maxlen=1000))
     revision: int = 0  # bumped on every change
+    _points: dict[int, tuple[tuple[int, datetime | None], list[datetime]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)  # per EVSE: sorted change points, by key
+    _segments: dict[int, Segment] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # ---- commands ---------------------------------------------------------------------------------------
 
@@ -323,6 +349,38 @@ class ProfileStore:
     def layer_period(self, evse_id: int, transaction_id: str | None,
                      at: datetime) -> tuple[StoredProfile, dict[str, Any]] | None:
         """Rule 2: the transaction-layer profile in force and its period (None: no profile applies)."""
+        return self.segment(evse_id, transaction_id, at).layer
+
+    def power_w(self, evse_id: int, transaction_id: str | None, at: datetime,
+                frequency_hz: float | None = None) -> float:
+        """Signed W on `evse_id` at `at` by rules 1-5 (`frequency_hz` None: the composite, nominal frequency)."""
+        seg = self.segment(evse_id, transaction_id, at)
+        if frequency_hz is None:
+            return seg.nominal_w
+        return self._value_w(self.evses[evse_id], seg.layer, seg.station_cap, frequency_hz)
+
+    def follows_frequency(self, evse_id: int, transaction_id: str | None, at: datetime) -> bool:
+        """Is the transaction layer in LocalFrequency mode at `at`?"""
+        return self.segment(evse_id, transaction_id, at).follows_frequency
+
+    def segment(self, evse_id: int, transaction_id: str | None, at: datetime) -> Segment:
+        """The rules' choice for `evse_id` at `at`, kept until the profiles change or time leaves its span (the
+        stacking rules are evaluated once per span, not at every integration step)."""
+        key = (self.revision, self.offline_since_at)
+        seg = self._segments.get(evse_id)
+        if seg is not None and seg.covers(key, transaction_id, at):
+            return seg
+        points = self._sorted_change_points(evse_id, key)
+        i = bisect_right(points, at)
+        layer = self._layer_at(evse_id, transaction_id, at)
+        cap = self._station_cap_at(evse_id, at)
+        seg = Segment(key, transaction_id, points[i - 1] if i > 0 else None, points[i] if i < len(points) else None,
+                      layer, cap, self._value_w(self.evses[evse_id], layer, cap, None))
+        self._segments[evse_id] = seg
+        return seg
+
+    def _layer_at(self, evse_id: int, transaction_id: str | None,
+                  at: datetime) -> tuple[StoredProfile, dict[str, Any]] | None:
         valid = [p for p in self.profiles.values() if p.evse_id in (0, evse_id) and self.is_valid(p, at)]
         layer = _best((p for p in valid if p.purpose == TX_PROFILE and p.evse_id == evse_id
                        and p.transaction_id in (None, transaction_id)), evse_id)
@@ -330,31 +388,30 @@ class ProfileStore:
             layer = _best((p for p in valid if p.purpose == TX_DEFAULT), evse_id)
         return None if layer is None else (layer, layer.period_at(at))
 
-    def power_w(self, evse_id: int, transaction_id: str | None, at: datetime,
-                frequency_hz: float | None = None) -> float:
-        """Signed W on `evse_id` at `at` by rules 1-5 (`frequency_hz` None: the composite, nominal frequency)."""
-        evse = self.evses[evse_id]
-        chosen = self.layer_period(evse_id, transaction_id, at)
-        if chosen is None:
-            value = evse.max_power_w
-        else:
-            layer, period = chosen
-            value = period_value_w(period, layer.rate_unit, evse, frequency_hz)
+    def _station_cap_at(self, evse_id: int, at: datetime) -> tuple[float, float] | None:
         station_max = _best((p for p in self.profiles.values()
                              if p.evse_id == 0 and p.purpose == STATION_MAX and self.is_valid(p, at)), 0)
-        if station_max is not None:
-            period = station_max.period_at(at)
-            unit = station_max.rate_unit
-            cap_w = abs(to_w(period.get("limit", 0.0), unit, period, evse))
-            discharge_cap_w = abs(to_w(period["dischargeLimit"], unit, period, evse)) if "dischargeLimit" in period \
-                else cap_w
-            value = min(max(value, -discharge_cap_w), cap_w)
-        return min(max(value, -evse.max_discharge_power_w), evse.max_power_w)
+        if station_max is None:
+            return None
+        evse = self.evses[evse_id]
+        period = station_max.period_at(at)
+        unit = station_max.rate_unit
+        cap_w = abs(to_w(period.get("limit", 0.0), unit, period, evse))
+        discharge_cap_w = abs(to_w(period["dischargeLimit"], unit, period, evse)) if "dischargeLimit" in period \
+            else cap_w
+        return cap_w, discharge_cap_w
 
-    def follows_frequency(self, evse_id: int, transaction_id: str | None, at: datetime) -> bool:
-        """Is the transaction layer in LocalFrequency mode at `at`?"""
-        chosen = self.layer_period(evse_id, transaction_id, at)
-        return chosen is not None and chosen[1].get("operationMode") == "LocalFrequency"
+    @staticmethod
+    def _value_w(evse: EvseSpec, layer: tuple[StoredProfile, dict[str, Any]] | None,
+                 station_cap: tuple[float, float] | None, frequency_hz: float | None) -> float:
+        """Rules 3-5 for a chosen layer and station cap."""
+        if layer is None:
+            value = evse.max_power_w
+        else:
+            value = period_value_w(layer[1], layer[0].rate_unit, evse, frequency_hz)
+        if station_cap is not None:
+            value = min(max(value, -station_cap[1]), station_cap[0])
+        return min(max(value, -evse.max_discharge_power_w), evse.max_power_w)
 
     def change_points(self, evse_id: int) -> list[datetime]:
         """Every instant where the power of `evse_id` may change by rules 1-5 (and offline expiries)."""
@@ -367,9 +424,17 @@ class ProfileStore:
                     points.append(expiry)
         return points
 
+    def _sorted_change_points(self, evse_id: int, key: tuple[int, datetime | None]) -> list[datetime]:
+        cached = self._points.get(evse_id)
+        if cached is None or cached[0] != key:
+            cached = (key, sorted(set(self.change_points(evse_id))))
+            self._points[evse_id] = cached
+        return cached[1]
+
     def next_change_at(self, evse_id: int, after: datetime) -> datetime | None:
-        later = [t for t in self.change_points(evse_id) if t > after]
-        return min(later) if later else None
+        points = self._sorted_change_points(evse_id, (self.revision, self.offline_since_at))
+        i = bisect_right(points, after)
+        return points[i] if i < len(points) else None
 
     def composite_w(self, evse_id: int, transactions: Mapping[int, str | None], start_at: datetime,
                     duration_s: int) -> list[tuple[int, float]]:

@@ -34,7 +34,7 @@ from typing import Any
 
 from chargepoint_sim import messages, variables
 from chargepoint_sim.device_model import DeviceModel, VarKey
-from chargepoint_sim.ev import Ev
+from chargepoint_sim.ev import Ev, delivers
 from chargepoint_sim.ev import step as ev_step
 from chargepoint_sim.evse import AuthState, ChargingState, Evse, EvseSpec, Transaction
 from chargepoint_sim.power import DEFAULT_CONTROL, ControlSpec, FrequencyInput, PowerControl, ProfilePowerControl
@@ -323,7 +323,7 @@ class SimStation:
         setpoint_w = self.power_setpoint_w(evse, at)
         if setpoint_w == 0:
             return ChargingState.SUSPENDED_EVSE
-        if ev_step(evse.ev, setpoint_w, 1.0).power_w == 0:
+        if not delivers(evse.ev, setpoint_w):
             return ChargingState.SUSPENDED_EV
         return ChargingState.CHARGING
 

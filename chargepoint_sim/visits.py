@@ -64,4 +64,6 @@ class VisitPlanner:
             allow_discharge=rng.random() < c.allow_discharge_probability,
             id_token=None if remote else f"{station_id}-{evse_id}-{index}",
             ev_id=f"{station_id}-{evse_id}-{index}",
+            charge_taper=c.charge_taper,
+            discharge_taper=c.discharge_taper,
         )

@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the fleet controller pulls in numpy/scipy/highspy: imported
     from csms.grid.feed import FeedConsumer, Telemetry
     from csms.grid.push import RegulationPush
     from csms.services.fleet_controller import FleetController
+    from csms.services.v2h.bridge import EchonetStationBridge
 
 log = logging.getLogger("csms.app")
 
@@ -111,6 +112,7 @@ class CsmsApp:
     grid: FeedConsumer | None = None  # live grid feeds driving the fleet (csms/grid/feed.py)
     regulation_push: RegulationPush | None = None
     _grid_task: asyncio.Task[None] | None = None
+    v2h: EchonetStationBridge | None = None  # ECHONET Lite V2H units as stations (settings.echonet)
 
     @property
     def ocpp_port(self) -> int:
@@ -158,6 +160,8 @@ class CsmsApp:
             self.fleet.start()
         if self.grid is not None and self.cluster is None:  # on a cluster: while this node leads
             await self.grid.start()
+        if self.v2h is not None:
+            await self.v2h.start()
         await self.ocpp_server.start()
         if self.signer is not None and self.signer.ca is not None:
             renewal = CertificateRenewal(self.signer, self.gateway, self.clock)
@@ -206,6 +210,8 @@ class CsmsApp:
             await self.grid.stop()
         if self.fleet is not None:
             await self.fleet.stop()
+        if self.v2h is not None:
+            await self.v2h.stop()
         if self._renewal_task is not None:
             self._renewal_task.cancel()
         await self.ocpp_server.stop()
@@ -252,6 +258,13 @@ def build_app(
     registry = ConnectionRegistry(settings.node_id)
     cluster = _build_cluster(settings, registry) if settings.cluster.enabled else None
     gateway: StationGateway = registry if cluster is None else cluster.gateway
+    v2h = None
+    if settings.echonet.units:  # home V2H units beside the OCPP stations, through the same services
+        from csms.services.gateway_router import GatewayRouter
+        from csms.services.v2h.bridge import EchonetStationBridge
+
+        v2h = EchonetStationBridge(settings.echonet, store, clock, events, node_id=settings.node_id)
+        gateway = GatewayRouter(gateway, [v2h])
     listeners: list[ConnectionListener] = [] if cluster is None else [cluster.membership]
     credentials = CredentialService(store, clock, settings.security.registration)
     deps = HandlerDeps(
@@ -318,7 +331,7 @@ def build_app(
         credentials=credentials, charging=charging,
         commands=CommandService(gateway, settings.ocpp.call_timeout_s, CallEffects(store, clock)),
         deps=deps, ocpp_server=ocpp_server, fleet=fleet, cluster=cluster, serve_api=serve_api, metrics=metrics,
-        signer=signer, grid=grid, regulation_push=regulation_push,
+        signer=signer, grid=grid, regulation_push=regulation_push, v2h=v2h,
     )
 
 

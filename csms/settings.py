@@ -220,6 +220,31 @@ class GridSettings(BaseModel):
     feeds: list[GridFeedSettings] = []
 
 
+class EchonetUnitSettings(BaseModel):
+    """One home V2H unit (ECHONET Lite class 0x027E), driven as station `v2h-<name>` (csms/services/v2h/)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")
+    host: str = Field(description="the unit's unicast address")
+    port: int = Field(3610, ge=1, le=65535)
+    instance: int = Field(1, ge=1, le=0x7F, description="the 0x027E object's instance code")
+    capacity_wh: float | None = Field(None, gt=0, description="the car's battery; unset: estimated from E2/E4 at "
+                                      "plug-in (else fleet.default_capacity_wh)")
+    discharge_allowed: bool = Field(True, description="the household lets the aggregator discharge the car")
+    min_soc: float | None = Field(None, ge=0, le=1, description="the household's reserve (unset: "
+                                  "v2g.default_min_soc)")
+
+
+class EchonetSettings(BaseModel):
+    """ECHONET Lite V2H units beside the OCPP stations (csms/services/v2h/, docs/japan.md); none by default."""
+
+    local_host: str = Field("127.0.0.1", description="our unicast address on the units' network")
+    local_port: int = Field(3610, ge=0, le=65535, description="units answer to port 3610 in the field; 0: any")
+    poll_interval_s: float = Field(10.0, gt=0, description="read every unit this often (clock time)")
+    timeout_s: float = Field(2.0, gt=0, description="a unit silent this long is offline (its station "
+                             "disconnected, its session ended)")
+    units: list[EchonetUnitSettings] = []
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSMS_", env_nested_delimiter="__", extra="ignore")
 
@@ -238,6 +263,7 @@ class Settings(BaseSettings):
     fleet: FleetSettings = FleetSettings()
     certificates: CertificatesSettings = CertificatesSettings()
     grid: GridSettings = GridSettings()
+    echonet: EchonetSettings = EchonetSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,4 @@
-"""Helpers shared by the routers: id parsing, OCPP error mapping, record -> schema conversion."""
+"""Helpers shared by the routers: OCPP error mapping, record -> schema conversion."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request
 
-from csms.api.problems import OCPP_CALL_ERROR, STATION_NOT_CONNECTED, STATION_TIMEOUT, ApiProblem, invalid
+from csms.api.problems import OCPP_CALL_ERROR, STATION_NOT_CONNECTED, STATION_TIMEOUT, ApiProblem
 from csms.api.schemas import (
     ApplyOut,
     ConnectorOut,
@@ -19,19 +19,14 @@ from csms.api.schemas import (
     TransactionOut,
 )
 from csms.api.services import ApiServices
-from csms.domain.ids import StationId, parse_station_id
+from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord, ConnectorStatusRecord, StationRecord, TransactionRecord
 from csms.domain.schedule import PowerSchedule
 from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
+from csms.ocpp.calls import Answer as Ans
+from csms.ocpp.calls import Call
+from csms.ocpp.calls import Request as Req
 from csms.services.charging import ApplyResult
-
-
-def station_id_of(station_id: str, field: str = "path.station_id") -> StationId:
-    """The parsed station id, or a 422 naming `field` (where the id came from: path or query)."""
-    try:
-        return parse_station_id(station_id)
-    except ValueError as exc:
-        raise invalid(str(exc), field) from None
 
 
 def not_connected(exc: Exception) -> ApiProblem:
@@ -70,6 +65,13 @@ async def ocpp_call(services: ApiServices, request: Request, station_id: Station
     if isinstance(response.get("status"), str):
         request.state.audit_detail = f"station answered {response['status']}"
     return response
+
+
+async def ocpp_send(services: ApiServices, request: Request, station_id: StationId, call: Call[Req, Ans],
+                    payload: Req, timeout_s: float | None = None) -> dict[str, Any]:
+    """`ocpp_call` of a typed action (csms/ocpp/calls.py): mypy checks `payload` against the action's request;
+    the station's answer is the API's JSON response."""
+    return await ocpp_call(services, request, station_id, call.action, dict(payload), timeout_s)
 
 
 def connector_out(c: ConnectorStatusRecord) -> ConnectorOut:

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
+from csms.domain.ids import StationId, TransactionId, parse_station_id
 from csms.domain.records import TokenStatus
 from csms.domain.schedule import OperationMode, ProfilePurpose
+from csms.ocpp.wire import v201
 from csms.services.charging import ApplyStatus
+
+
+def _station_id(raw: str) -> StationId:
+    try:
+        return parse_station_id(raw)
+    except ValueError as exc:
+        raise PydanticCustomError("value_error", "{reason}", {"reason": str(exc)}) from None
+
+
+StationIdIn = Annotated[StationId, AfterValidator(_station_id)]
+"""A station id from a request (path, query or body), parsed once by `parse_station_id`: an invalid one is a
+422 problem naming the field ("path.station_id: invalid station id ...")."""
 
 # ---- stations -------------------------------------------------------------------------------------------
 
@@ -22,7 +37,7 @@ class ConnectorOut(BaseModel):
 
 
 class StationOut(BaseModel):
-    station_id: str
+    station_id: StationId
     connected: bool
     node_id: str | None = Field(None, description="the CSMS node holding the station's connection")
     vendor: str
@@ -38,8 +53,8 @@ class StationOut(BaseModel):
 
 
 class TransactionOut(BaseModel):
-    station_id: str
-    transaction_id: str
+    station_id: StationId
+    transaction_id: TransactionId
     evse_id: int | None
     id_token: str
     started_at: datetime | None
@@ -92,7 +107,7 @@ class NeedsOut(NeedsIn):
     2.1 `v2xChargingParameters`; the energy requests are signed Wh from the battery's state when the needs were
     reported, `soc_at_received`)."""
 
-    station_id: str
+    station_id: StationId
     evse_id: int
     received_at: datetime
     control_mode: str = Field("", description="ISO 15118 control mode the EV reported (2.1), if any")
@@ -136,7 +151,7 @@ class CredentialIn(BaseModel):
 
 
 class CredentialOut(BaseModel):
-    station_id: str
+    station_id: StationId
     password: str | None = Field(None, description="only returned when the CSMS generated it")
 
 
@@ -340,9 +355,9 @@ class FleetOut(BaseModel):
 
 class EvOut(BaseModel):
     ev_id: str
-    station_id: str
+    station_id: StationId
     evse_id: int
-    transaction_id: str
+    transaction_id: TransactionId
     started_at: datetime | None
     power_w: float | None
     soc: float | None
@@ -406,7 +421,7 @@ class PricesIn(BaseModel):
 
 
 class SettlementStation(BaseModel):
-    station_id: str
+    station_id: StationId
     transactions: int
     energy_import_wh: float
     energy_export_wh: float
@@ -430,8 +445,8 @@ class IdTokenIn(BaseModel):
     type: Literal["Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress",
                   "NoAuthorization"] = "Central"
 
-    def wire(self) -> dict[str, Any]:
-        return {"idToken": self.id_token, "type": self.type}
+    def wire(self) -> v201.IdTokenType:
+        return {"idToken": self.id_token, "type": v201.IdTokenEnumType(self.type)}
 
 
 class ReservationIn(BaseModel):
@@ -505,6 +520,14 @@ class TariffIn(BaseModel):
     session_fee: float = Field(0.0, ge=0)
 
 
+class TariffOut(TariffIn):
+    """The station's tariff, as set."""
+
+
+class DeletedOut(BaseModel):
+    deleted: bool
+
+
 class CertificateInstallIn(BaseModel):
     certificate_type: Literal["V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate",
                               "ManufacturerRootCertificate"]
@@ -535,4 +558,22 @@ class MonitoringLevelIn(BaseModel):
 
 
 class FirmwareCampaignIn(FirmwareIn):
-    station_ids: list[str] = Field(..., min_length=1, max_length=10_000)
+    station_ids: list[StationIdIn] = Field(..., min_length=1, max_length=10_000)
+
+
+class RequestedOut(BaseModel):
+    """A command the station answers now and reports on later, its reports tagged with `request_id`."""
+
+    request_id: int
+    response: dict[str, Any] = Field(..., description="the station's answer, as received")
+
+
+class PasswordOut(BaseModel):
+    accepted: bool
+    password: str | None = Field(..., description="the generated password, shown once (null: given, or refused)")
+    response: dict[str, Any] = Field(..., description="the station's SetVariables answer")
+
+
+class ReservationOut(BaseModel):
+    reservation_id: int
+    response: dict[str, Any] = Field(..., description="the station's ReserveNow answer")

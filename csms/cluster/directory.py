@@ -42,36 +42,35 @@ class StationDirectory:
         self._renew = redis.register_script(_RENEW)
         self._release = redis.register_script(_RELEASE)
 
-    async def claim(self, station_id: str) -> int:
+    async def claim(self, station_id: StationId) -> int:
         """Make this node the station's owner; returns the fencing epoch of this claim."""
-        sid = StationId(station_id)
-        epoch = int(await self._redis.incr(self._keys.station_epoch(sid)))
-        await self._redis.set(self._keys.station_owner(sid), _value(self.node_id, epoch), px=self.lease_ms)
+        epoch = int(await self._redis.incr(self._keys.station_epoch(station_id)))
+        await self._redis.set(self._keys.station_owner(station_id), _value(self.node_id, epoch), px=self.lease_ms)
         return epoch
 
-    async def renew(self, claims: dict[str, int]) -> set[str]:
+    async def renew(self, claims: dict[StationId, int]) -> set[StationId]:
         """Extend the leases of `claims` (station -> epoch); return the stations this node no longer owns."""
         if not claims:
             return set()
         async with self._redis.pipeline(transaction=False) as pipe:
             for station_id, epoch in claims.items():
-                await self._renew(keys=[self._keys.station_owner(StationId(station_id))],
+                await self._renew(keys=[self._keys.station_owner(station_id)],
                                   args=[_value(self.node_id, epoch), self.lease_ms], client=pipe)
             results = await pipe.execute()
         return {sid for sid, ok in zip(claims, results, strict=True) if not ok}
 
-    async def release(self, station_id: str, epoch: int) -> bool:
+    async def release(self, station_id: StationId, epoch: int) -> bool:
         """Drop our claim if it is still ours (a newer owner is left alone)."""
-        key = self._keys.station_owner(StationId(station_id))
+        key = self._keys.station_owner(station_id)
         return bool(await self._release(keys=[key], args=[_value(self.node_id, epoch)]))
 
-    async def owners(self, station_ids: Iterable[str]) -> dict[str, str | None]:
+    async def owners(self, station_ids: Iterable[StationId]) -> dict[StationId, str | None]:
         """station -> node id holding its socket (None: not connected anywhere)."""
         ids = list(station_ids)
         if not ids:
             return {}
-        values = await self._redis.mget([self._keys.station_owner(StationId(s)) for s in ids])
-        result: dict[str, str | None] = {}
+        values = await self._redis.mget([self._keys.station_owner(s) for s in ids])
+        result: dict[StationId, str | None] = {}
         for station_id, value in zip(ids, values, strict=True):
             result[station_id] = None if value is None else value.decode().rsplit("|", 1)[0]
         return result

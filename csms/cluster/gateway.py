@@ -16,13 +16,14 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import orjson
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 from csms.cluster.directory import StationDirectory
+from csms.domain.ids import StationId
 from csms.errors import (
     RPC_ERRORS_BY_CODE,
     CallError,
@@ -39,8 +40,35 @@ log = logging.getLogger("csms.cluster.gateway")
 
 _ROUTING_MARGIN_S = 2.0
 
+# The OCPP payload a node routes and the answer it gets back stay `dict[str, Any]`: any action's JSON, validated
+# by the owner's session (the StationGateway protocol's types).
 
-def _encode_error(exc: Exception) -> dict[str, Any]:
+
+class _Error(TypedDict):
+    """An exception as it crosses nodes (its class by name; code and details for CallError / RpcError)."""
+
+    type: str
+    description: str
+    code: NotRequired[str]
+    details: NotRequired[dict[str, Any]]
+
+
+class _RoutedCall(TypedDict):
+    id: str
+    reply_to: str  # the caller's node id
+    station: str
+    action: str
+    payload: dict[str, Any]
+    timeout_s: float
+
+
+class _Reply(TypedDict):
+    id: str
+    result: NotRequired[dict[str, Any]]
+    error: NotRequired[_Error]
+
+
+def _encode_error(exc: Exception) -> _Error:
     if isinstance(exc, CallError):
         return {"type": "CallError", "code": exc.code, "description": exc.description, "details": exc.details}
     if isinstance(exc, RpcError):
@@ -48,7 +76,7 @@ def _encode_error(exc: Exception) -> dict[str, Any]:
     return {"type": type(exc).__name__, "description": str(exc)}
 
 
-def _decode_error(action: str, error: dict[str, Any]) -> Exception:
+def _decode_error(action: str, error: _Error) -> Exception:
     kind = error.get("type")
     if kind == "CallError":
         return CallError(action, error["code"], error["description"], error.get("details", {}))
@@ -67,16 +95,16 @@ class ClusterGateway:
         self._keys = keys
         self._directory = directory
         self.node_id = node_id
-        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._pending: dict[str, asyncio.Future[_Reply]] = {}
         self._ids = itertools.count(1)
         self._pubsub: PubSub | None = None
         self._listener: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         # Micro-batching: what is asked within one event-loop turn goes out as one Redis command per destination
         # (a fan-out to thousands of remote stations is a handful of MGETs and PUBLISHes, not thousands).
-        self._lookups: dict[str, list[asyncio.Future[str | None]]] = {}
-        self._requests: dict[str, list[dict[str, Any]]] = {}  # owner node -> routed calls
-        self._replies: dict[str, list[dict[str, Any]]] = {}  # caller node -> answers
+        self._lookups: dict[StationId, list[asyncio.Future[str | None]]] = {}
+        self._requests: dict[str, list[_RoutedCall]] = {}  # owner node -> routed calls
+        self._replies: dict[str, list[_Reply]] = {}  # caller node -> answers
         self.batches_published = 0
 
     async def start(self) -> None:
@@ -100,17 +128,17 @@ class ClusterGateway:
 
     # ---- StationGateway -------------------------------------------------------------------------------
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         """Connected to THIS node (use `locate` for the cluster-wide answer)."""
         return self._local.is_connected(station_id)
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return self._local.connected_station_ids()
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return await self._directory.owners(station_ids)
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         if self._local.is_connected(station_id):
             return await self._local.call(station_id, action, payload, timeout_s)
@@ -119,7 +147,7 @@ class ClusterGateway:
             raise StationNotConnected(f"station {station_id} is not connected to any node")
         return await self._remote_call(owner, station_id, action, payload, timeout_s or 30.0)
 
-    async def _owner(self, station_id: str) -> str | None:
+    async def _owner(self, station_id: StationId) -> str | None:
         """The directory's owner of `station_id`; lookups asked in the same loop turn share one MGET."""
         future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
         if not self._lookups:
@@ -143,10 +171,10 @@ class ClusterGateway:
                 if not future.done():
                     future.set_result(owners.get(station_id))
 
-    async def _remote_call(self, owner: str, station_id: str, action: str, payload: dict[str, Any],
+    async def _remote_call(self, owner: str, station_id: StationId, action: str, payload: dict[str, Any],
                            timeout_s: float) -> dict[str, Any]:
         request_id = f"{self.node_id}:{next(self._ids)}"
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[_Reply] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
         try:
             if owner not in self._requests:
@@ -162,8 +190,7 @@ class ClusterGateway:
             self._pending.pop(request_id, None)
         if "error" in reply:
             raise _decode_error(action, reply["error"])
-        result: dict[str, Any] = reply["result"]
-        return result
+        return reply["result"]
 
     async def _publish_requests(self, owner: str) -> None:
         await asyncio.sleep(0)
@@ -206,11 +233,12 @@ class ClusterGateway:
                 log.exception("%s: cluster listener error", self.node_id)
                 await asyncio.sleep(0.5)
 
-    async def _serve(self, request: dict[str, Any]) -> None:
-        reply: dict[str, Any] = {"id": request["id"]}
+    async def _serve(self, request: _RoutedCall) -> None:
+        reply: _Reply = {"id": request["id"]}
         try:
-            reply["result"] = await self._local.call(request["station"], request["action"], request["payload"],
-                                                     request.get("timeout_s"))
+            # a peer node's routed call: the station id it parsed at its own edge
+            reply["result"] = await self._local.call(StationId(request["station"]), request["action"],
+                                                     request["payload"], request.get("timeout_s"))
         except Exception as exc:
             reply["error"] = _encode_error(exc)
         caller = request["reply_to"]

@@ -10,6 +10,7 @@ import logging
 from redis.exceptions import RedisError
 
 from csms.cluster.directory import StationDirectory
+from csms.domain.ids import StationId
 from csms.server.connections import ConnectionRegistry
 
 log = logging.getLogger("csms.cluster.membership")
@@ -23,13 +24,13 @@ class DirectoryMembership:
     def __init__(self, directory: StationDirectory, registry: ConnectionRegistry) -> None:
         self._directory = directory
         self._registry = registry
-        self.claims: dict[str, int] = {}
+        self.claims: dict[StationId, int] = {}
         self._task: asyncio.Task[None] | None = None
 
-    async def on_connected(self, station_id: str) -> None:
+    async def on_connected(self, station_id: StationId) -> None:
         self.claims[station_id] = await self._directory.claim(station_id)
 
-    async def on_disconnected(self, station_id: str) -> None:
+    async def on_disconnected(self, station_id: StationId) -> None:
         epoch = self.claims.pop(station_id, None)
         if epoch is not None:
             await self._directory.release(station_id, epoch)
@@ -43,7 +44,7 @@ class DirectoryMembership:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    async def renew_once(self) -> set[str]:
+    async def renew_once(self) -> set[StationId]:
         """Renew every claim; close and forget the stations we no longer own. Returns those stations."""
         lost = await self._directory.renew(dict(self.claims))
         for station_id in lost:

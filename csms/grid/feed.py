@@ -48,7 +48,7 @@ from csms.grid.signals import (
 
 log = logging.getLogger("csms.grid.feed")
 
-_ENERGY_MARKETS = frozenset({PriceMarket.ENERGY_DAY_AHEAD, PriceMarket.ENERGY_RETAIL_TOU,
+_ENERGY_MARKETS = frozenset({PriceMarket.ENERGY_DAY_AHEAD, PriceMarket.ENERGY_INTRADAY, PriceMarket.ENERGY_RETAIL_TOU,
                              PriceMarket.ENERGY_RETAIL_DYNAMIC})
 
 

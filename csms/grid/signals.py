@@ -75,6 +75,7 @@ class PriceMarket(enum.StrEnum):
     """What a price is for. Capacity products are priced per MW of capacity per hour (same unit as per MWh)."""
 
     ENERGY_DAY_AHEAD = "energy_day_ahead"
+    ENERGY_INTRADAY = "energy_intraday"  # e.g. JEPX 時間前市場, the traded average of each product
     ENERGY_RETAIL_TOU = "energy_retail_tou"  # a utility time-of-use import tariff
     ENERGY_RETAIL_DYNAMIC = "energy_retail_dynamic"  # e.g. an OpenADR ELECTRICITY_PRICE signal
     REGULATION_CLEARING = "regulation_clearing"  # PJM RMCP = RMCCP + RMPCP

@@ -8,8 +8,7 @@ SecurityError (OCPP 2.0.1 B02.FR.09 / B03): the boot gate runs before the unsupp
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from csms.domain.records import BootPolicy
 from csms.errors import NotSupported, SecurityError
@@ -29,10 +28,10 @@ from csms.handlers import (
     smart_charging,
     transactions,
 )
-from csms.handlers.deps import HandlerDeps
-from csms.ocpp.session import Handler, HandlerContext
+from csms.handlers.deps import BoundHandler, HandlerDeps
+from csms.ocpp.session import CallHandler, HandlerContext, ReceivedPayload, Response
 
-BoundHandler = Callable[[HandlerDeps, HandlerContext, dict[str, Any]], Awaitable[dict[str, Any]]]
+__all__ = ["HANDLERS", "BoundHandler", "GatedHandlers", "build_handlers"]
 
 HANDLERS: dict[str, BoundHandler] = {
     # B provisioning
@@ -73,28 +72,28 @@ HANDLERS: dict[str, BoundHandler] = {
     # P data transfer
     "DataTransfer": data_transfer.data_transfer,
     # OCPP 2.1 only (a 2.0.1 station's payload for these fails validation first: NotImplemented)
-    **{action: notifications_21.recorder(action) for action in notifications_21.ACTIONS_21},
+    **notifications_21.HANDLERS_21,
 }
 
 
-def _bind(deps: HandlerDeps, action: str, fn: BoundHandler) -> Handler:
+def _bind(deps: HandlerDeps, action: str, fn: BoundHandler) -> CallHandler:
     if action == "BootNotification":
-        async def boot(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+        async def boot(ctx: HandlerContext, payload: ReceivedPayload) -> Response:
             return await fn(deps, ctx, payload)
         return boot
 
-    async def gated(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    async def gated(ctx: HandlerContext, payload: ReceivedPayload) -> Response:
         if deps.registration.get(ctx.station_id) is not BootPolicy.ACCEPT:
             raise SecurityError(f"{action} before the station's BootNotification was accepted")
         return await fn(deps, ctx, payload)
     return gated
 
 
-async def _unsupported(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+async def _unsupported(deps: HandlerDeps, ctx: HandlerContext, payload: ReceivedPayload) -> Response:
     raise NotSupported("this action is not supported by the CSMS (a CSMS-to-station message?)")
 
 
-class GatedHandlers(dict[str, Handler]):
+class GatedHandlers(dict[str, CallHandler]):
     """The bound handlers; `get` for an action without one gives a handler that still passes the boot gate, then
     answers NotSupported (the session looks handlers up with `get`)."""
 
@@ -102,7 +101,7 @@ class GatedHandlers(dict[str, Handler]):
         super().__init__((action, _bind(deps, action, fn)) for action, fn in table.items())
         self._unsupported = _bind(deps, "a CALL", _unsupported)
 
-    def get(self, action: str, default: Any = None) -> Any:
+    def get(self, action: str, default: object = None) -> CallHandler:
         handler = super().get(action)
         return self._unsupported if handler is None else handler
 

@@ -11,47 +11,50 @@ station's AuthCtrlr.MasterPassGroupId, which the station compares with the group
 
 from __future__ import annotations
 
-from typing import Any
-
 from csms.domain.clock import to_ocpp_time
 from csms.domain.records import TokenStatus
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.tariff_cache import station_tariff
 from csms.ocpp.session import HandlerContext
+from csms.ocpp.wire import v2x, v201
 from csms.services.tariffs import tariff_text
 
 # Token types that carry no identity to check (OCPP IdTokenEnumType).
-_UNCHECKED_TYPES = frozenset({"NoAuthorization"})
-_CENTRAL = "Central"
+_UNCHECKED_TYPES = frozenset({v201.IdTokenEnumType.NO_AUTHORIZATION})
+_CENTRAL = v201.IdTokenEnumType.CENTRAL
 
 
-async def id_token_info(deps: HandlerDeps, id_token: dict[str, Any]) -> dict[str, Any]:
+def _status(status: TokenStatus) -> v201.AuthorizationStatusEnumType:
+    return v201.AuthorizationStatusEnumType(status.value)
+
+
+async def id_token_info(deps: HandlerDeps, id_token: v2x.IdTokenType) -> v201.IdTokenInfoType:
     """The IdTokenInfoType answer for an idToken: status from the token store, expiry from the clock."""
     token_type = id_token.get("type")
     if token_type in _UNCHECKED_TYPES:
-        return {"status": TokenStatus.ACCEPTED.value}
+        return {"status": _status(TokenStatus.ACCEPTED)}
     record = await deps.store.get_token(id_token["idToken"])
     if record is not None and token_type != _CENTRAL and record.token_type != token_type:
         record = None  # same value, another kind of token
     if record is None:
         known = token_type == _CENTRAL or deps.accept_unknown_tokens
-        return {"status": (TokenStatus.ACCEPTED if known else TokenStatus.UNKNOWN).value}
+        return {"status": _status(TokenStatus.ACCEPTED if known else TokenStatus.UNKNOWN)}
     status = record.status
     if status is TokenStatus.ACCEPTED and record.expires_at is not None and record.expires_at <= deps.clock.now():
         status = TokenStatus.EXPIRED
-    info: dict[str, Any] = {"status": status.value}
+    info: v201.IdTokenInfoType = {"status": _status(status)}
     if record.expires_at is not None:
         info["cacheExpiryDateTime"] = to_ocpp_time(record.expires_at)
     if record.group_id:
-        info["groupIdToken"] = {"idToken": record.group_id, "type": "Central"}
+        info["groupIdToken"] = {"idToken": record.group_id, "type": _CENTRAL}
     return info
 
 
-async def authorize(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+async def authorize(deps: HandlerDeps, ctx: HandlerContext, payload: v2x.AuthorizeRequest) -> v2x.AuthorizeResponse:
     """The token's status; with a station tariff, an Accepted answer shows it to the driver (I01)."""
     info = await id_token_info(deps, payload["idToken"])
-    if info["status"] == TokenStatus.ACCEPTED.value:
+    if info["status"] == v201.AuthorizationStatusEnumType.ACCEPTED:
         tariff = await station_tariff(deps, ctx)
         if tariff is not None:
-            info["personalMessage"] = {"format": "UTF8", "content": tariff_text(tariff)}
-    return {"idTokenInfo": info}
+            info["personalMessage"] = {"format": v201.MessageFormatEnumType.UTF8, "content": tariff_text(tariff)}
+    return v201.AuthorizeResponse(idTokenInfo=info)

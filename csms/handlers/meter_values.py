@@ -10,16 +10,15 @@ session is open on that EVSE (they describe a car that may have left).
 
 from __future__ import annotations
 
-from typing import Any
-
-from csms.domain.ids import StationId, TransactionId
+from csms.domain.ids import TransactionId
 from csms.domain.records import MeterSample, TransactionRecord
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.metering import parse_meter_values
 from csms.handlers.transactions import apply_samples, transaction_covers
 from csms.handlers.tx_cache import ConnectionTransactions
 from csms.ocpp.session import HandlerContext
-from csms.services.events import DomainEvent
+from csms.ocpp.wire import v2x
+from csms.services.events import MeterValuesReceived
 
 
 def _owner(open_txs: list[TransactionRecord], sample: MeterSample) -> TransactionRecord | None:
@@ -29,8 +28,9 @@ def _owner(open_txs: list[TransactionRecord], sample: MeterSample) -> Transactio
     return max(covering, key=lambda tx: (tx.started_at is not None, tx.started_at or sample.measured_at))
 
 
-async def meter_values(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    station_id = StationId(ctx.station_id)
+async def meter_values(deps: HandlerDeps, ctx: HandlerContext,
+                       payload: v2x.MeterValuesRequest) -> v2x.MeterValuesResponse:
+    station_id = ctx.station_id
     evse_id = payload["evseId"]
     samples = parse_meter_values(payload["meterValue"])
     cache = ConnectionTransactions.of(ctx, deps.store)
@@ -49,12 +49,13 @@ async def meter_values(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str
 
     latest = max(samples, key=lambda s: s.measured_at)
     owner = _owner(open_txs, latest)
-    data: dict[str, Any] = {"evse_id": evse_id, "transaction_id": None, "power_w": latest.power_w,
-                            "soc": latest.soc, "soc_at": latest.measured_at if latest.soc is not None else None}
+    transaction_id: str | None = None
+    power_w, soc, soc_at = latest.power_w, latest.soc, latest.measured_at if latest.soc is not None else None
     if owner is not None:
         tx = updated[owner.transaction_id]
-        data.update(transaction_id=tx.transaction_id, power_w=tx.last_power_w, soc=tx.last_soc, soc_at=tx.last_soc_at)
-    elif open_txs:
-        data.update(power_w=None, soc=None, soc_at=None)  # older than the session open on this EVSE: not live values
-    deps.events.publish(DomainEvent("meter.values", station_id, latest.measured_at, data))
+        transaction_id, power_w, soc, soc_at = tx.transaction_id, tx.last_power_w, tx.last_soc, tx.last_soc_at
+    elif open_txs:  # older than the session open on this EVSE: not live values
+        power_w = soc = soc_at = None
+    deps.events.publish(MeterValuesReceived(station_id=station_id, at=latest.measured_at, evse_id=evse_id,
+                                            transaction_id=transaction_id, power_w=power_w, soc=soc, soc_at=soc_at))
     return {}

@@ -7,23 +7,23 @@ top of totals). Units: Wh/kWh for energy, W/kW for power, Percent for SoC, with 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from csms.domain.clock import parse_ocpp_time
 from csms.domain.records import MeterSample
+from csms.ocpp.wire import v2x
 
 _ENERGY_SCALE = {"Wh": 1.0, "kWh": 1000.0}
 _POWER_SCALE = {"W": 1.0, "kW": 1000.0}
 
 
-def _scaled(value: float, unit_of_measure: dict[str, Any] | None, scales: dict[str, float], default: str) -> float:
-    uom = unit_of_measure or {}
-    unit = str(uom.get("unit", default))
-    multiplier = int(uom.get("multiplier", 0))
+def _scaled(value: float, uom: v2x.UnitOfMeasureType | None, scales: dict[str, float], default: str) -> float:
+    unit = default if uom is None else uom.get("unit", default)
+    multiplier = 0 if uom is None else uom.get("multiplier", 0)
     return value * scales.get(unit, 1.0) * (10.0 ** multiplier)
 
 
-def parse_meter_values(meter_values: list[dict[str, Any]]) -> list[MeterSample]:
+def parse_meter_values(meter_values: Sequence[v2x.MeterValueType]) -> list[MeterSample]:
     samples: list[MeterSample] = []
     for meter_value in meter_values:
         import_wh = export_wh = power_import_w = power_export_w = soc = None

@@ -19,6 +19,8 @@ becomes `min_soc` (the stricter of it and a customData `minSoC`), which the safe
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from csms.domain.clock import parse_ocpp_time, to_ocpp_time
@@ -26,9 +28,16 @@ from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import HandlerContext
+from csms.ocpp.wire import v2x, v201
 from csms.services import station_records as sr
 from csms.services.call_effects import forget_profiles
-from csms.services.events import DomainEvent
+from csms.services.events import (
+    ChargingLimitCleared,
+    ChargingLimitReported,
+    ChargingProfilesReported,
+    EvChargingNeeds,
+    EvChargingScheduleReported,
+)
 
 log = logging.getLogger("csms.handlers.smart_charging")
 
@@ -37,7 +46,7 @@ _AC_PHASES = {"AC_single_phase": 1, "AC_two_phase": 2, "AC_three_phase": 3}
 _BIDIRECTIONAL_TRANSFERS = frozenset({"AC_BPT", "AC_BPT_DER", "DC_BPT", "DC_BPT_DER", "DC_ACDP_BPT"})
 
 
-def _f(value: Any) -> float | None:
+def _f(value: float | int | str | None) -> float | None:
     return None if value is None else float(value)
 
 
@@ -50,11 +59,12 @@ def _reserve_soc(custom_min_soc: float | None, v2x_min_wh: float | None, capacit
     return v2x_reserve if custom_min_soc is None else max(custom_min_soc, v2x_reserve)
 
 
-def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: Any, *,
+def needs_from_payload(station_id: StationId, payload: v2x.NotifyEVChargingNeedsRequest, received_at: datetime, *,
                        soc: float | None = None) -> ChargingNeedsRecord:
     """Map a NotifyEVChargingNeedsRequest (2.0.1 or 2.1) to our record. `soc` (0..1) is the EV's SoC when the
     needs were sent, if known otherwise (the DC parameters' `stateOfCharge` wins)."""
-    needs = payload["chargingNeeds"]
+    # read as a plain mapping: the 2.1-only parameters and our vendor customData fields are looked up by name
+    needs: Mapping[str, Any] = payload["chargingNeeds"]
     ac = needs.get("acChargingParameters", {})
     dc = needs.get("dcChargingParameters", {})
     v2x = needs.get("v2xChargingParameters", {})
@@ -76,7 +86,7 @@ def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: An
     v2x_min_wh = _f(v2x.get("evMinV2XEnergyRequest"))
     min_discharge_w = _f(v2x.get("minDischargePower"))
     return ChargingNeedsRecord(
-        station_id=StationId(station_id),
+        station_id=station_id,
         evse_id=payload["evseId"],
         received_at=received_at,
         departure_at=None if departure is None else parse_ocpp_time(departure),
@@ -98,9 +108,9 @@ def needs_from_payload(station_id: str, payload: dict[str, Any], received_at: An
     )
 
 
-async def _open_transaction_soc(deps: HandlerDeps, station_id: str, evse_id: int) -> float | None:
+async def _open_transaction_soc(deps: HandlerDeps, station_id: StationId, evse_id: int) -> float | None:
     """The last SoC of the open transaction on the EVSE (the newest one if the store has several), if any."""
-    txs = [tx for tx in await deps.store.list_transactions(StationId(station_id), open_only=True)
+    txs = [tx for tx in await deps.store.list_transactions(station_id, open_only=True)
            if tx.evse_id == evse_id and tx.last_soc is not None]
     if not txs:
         return None
@@ -108,56 +118,60 @@ async def _open_transaction_soc(deps: HandlerDeps, station_id: str, evse_id: int
     return newest.last_soc
 
 
-async def notify_ev_charging_needs(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+async def notify_ev_charging_needs(deps: HandlerDeps, ctx: HandlerContext,
+                                   payload: v2x.NotifyEVChargingNeedsRequest) -> v2x.NotifyEVChargingNeedsResponse:
     needs = payload["chargingNeeds"]
     soc = None  # the 2.1 energy requests are relative to the SoC now: find it if the needs do not carry it
     if "v2xChargingParameters" in needs and needs.get("dcChargingParameters", {}).get("stateOfCharge") is None:
         soc = await _open_transaction_soc(deps, ctx.station_id, payload["evseId"])
     record = needs_from_payload(ctx.station_id, payload, deps.clock.now(), soc=soc)
     await deps.store.put_charging_needs(record)
-    deps.events.publish(DomainEvent("ev.needs", ctx.station_id, record.received_at, {
-        "evse_id": record.evse_id, "departure_at": record.departure_at, "energy_request_wh": record.energy_request_wh,
-        "discharge_allowed": record.discharge_allowed,
-    }))
-    # "Accepted": we will produce a schedule (the fleet controller / charging service sends it).
-    return {"status": "Accepted"}
+    deps.events.publish(EvChargingNeeds(
+        station_id=ctx.station_id, at=record.received_at, evse_id=record.evse_id, departure_at=record.departure_at,
+        energy_request_wh=record.energy_request_wh, discharge_allowed=record.discharge_allowed))
+    # Accepted: we will produce a schedule (the fleet controller / charging service sends it).
+    return v201.NotifyEVChargingNeedsResponse(status=v201.NotifyEVChargingNeedsStatusEnumType.ACCEPTED)
 
 
 async def notify_ev_charging_schedule(
-    deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]
-) -> dict[str, Any]:
+    deps: HandlerDeps, ctx: HandlerContext, payload: v2x.NotifyEVChargingScheduleRequest,
+) -> v2x.NotifyEVChargingScheduleResponse:
     """The schedule the EV computed (ISO 15118): published as `ev.schedule` (at its arrival; `time_base` is when
     the schedule's periods start); nothing is stored."""
-    deps.events.publish(DomainEvent("ev.schedule", ctx.station_id, deps.clock.now(), {
-        "evse_id": payload["evseId"], "time_base": parse_ocpp_time(payload["timeBase"]),
-        "schedule": payload["chargingSchedule"]}))
-    return {"status": "Accepted"}
+    deps.events.publish(EvChargingScheduleReported(
+        station_id=ctx.station_id, at=deps.clock.now(), evse_id=payload["evseId"],
+        time_base=parse_ocpp_time(payload["timeBase"]), schedule=payload["chargingSchedule"]))
+    return v201.NotifyEVChargingScheduleResponse(status=v201.GenericStatusEnumType.ACCEPTED)
 
 
-async def notify_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+async def notify_charging_limit(deps: HandlerDeps, ctx: HandlerContext,
+                                payload: v2x.NotifyChargingLimitRequest) -> v2x.NotifyChargingLimitResponse:
     """An external charging limit (EMS, grid operator ...): published as `station.charging_limit`; nothing is
     stored (the station's GetCompositeSchedule answer shows its effect)."""
     limit = payload["chargingLimit"]
     log.info("%s: external charging limit from %s", ctx.station_id, limit["chargingLimitSource"])
-    deps.events.publish(DomainEvent("station.charging_limit", ctx.station_id, deps.clock.now(), {
-        "evse_id": payload.get("evseId"), "source": limit["chargingLimitSource"],
-        "grid_critical": limit.get("isGridCritical"), "schedules": payload.get("chargingSchedule", [])}))
+    deps.events.publish(ChargingLimitReported(
+        station_id=ctx.station_id, at=deps.clock.now(), evse_id=payload.get("evseId"),
+        source=limit["chargingLimitSource"], grid_critical=limit.get("isGridCritical"),
+        schedules=payload.get("chargingSchedule", [])))
     return {}
 
 
-async def cleared_charging_limit(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+async def cleared_charging_limit(deps: HandlerDeps, ctx: HandlerContext,
+                                 payload: v2x.ClearedChargingLimitRequest) -> v2x.ClearedChargingLimitResponse:
     """An external limit was lifted (K13): logged and published as `station.charging_limit_cleared`."""
     await sr.log_entries(deps.store, deps.clock, ctx.station_id, sr.CHARGING_LIMIT,
                          [{"cleared": True, **payload}])
-    deps.events.publish(DomainEvent("station.charging_limit_cleared", ctx.station_id, deps.clock.now(), {
-        "evse_id": payload.get("evseId"), "source": payload["chargingLimitSource"]}))
+    deps.events.publish(ChargingLimitCleared(station_id=ctx.station_id, at=deps.clock.now(),
+                                             evse_id=payload.get("evseId"), source=payload["chargingLimitSource"]))
     return {}
 
 
-async def report_charging_profiles(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+async def report_charging_profiles(deps: HandlerDeps, ctx: HandlerContext,
+                                   payload: v2x.ReportChargingProfilesRequest) -> v2x.ReportChargingProfilesResponse:
     """The station's installed profiles (K09): kept by profile id as the station's truth; the last report of a
     GetChargingProfiles request removes the profiles that request covered and the station no longer reports."""
-    sid = StationId(ctx.station_id)
+    sid = ctx.station_id
     for profile in payload["chargingProfile"]:
         await deps.store.put_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]), {
             "profile": profile, "evseId": payload["evseId"], "source": payload["chargingLimitSource"],
@@ -167,8 +181,8 @@ async def report_charging_profiles(deps: HandlerDeps, ctx: HandlerContext, paylo
         if request is not None:
             await forget_profiles(deps.store, sid, request, keep_request_id=payload["requestId"])
             await deps.store.delete_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]))
-    deps.events.publish(DomainEvent("station.charging_profiles", ctx.station_id, deps.clock.now(), {
-        "request_id": payload["requestId"], "evse_id": payload["evseId"],
-        "source": payload["chargingLimitSource"], "profiles": payload["chargingProfile"],
-        "tbc": payload.get("tbc", False)}))
+    deps.events.publish(ChargingProfilesReported(
+        station_id=ctx.station_id, at=deps.clock.now(), request_id=payload["requestId"], evse_id=payload["evseId"],
+        source=payload["chargingLimitSource"], profiles=payload["chargingProfile"],
+        tbc=payload.get("tbc", False)))
     return {}

@@ -4,7 +4,6 @@ a connected station within a minute."""
 
 from __future__ import annotations
 
-from csms.domain.ids import StationId
 from csms.handlers.deps import HandlerDeps
 from csms.ocpp.session import HandlerContext
 from csms.services.tariffs import Tariff, get_tariff
@@ -18,6 +17,6 @@ async def station_tariff(deps: HandlerDeps, ctx: HandlerContext) -> Tariff | Non
     if cached is not None and (now - cached[0]).total_seconds() < TTL_S:
         tariff: Tariff | None = cached[1]
         return tariff
-    tariff = await get_tariff(deps.store, StationId(ctx.station_id))
+    tariff = await get_tariff(deps.store, ctx.station_id)
     ctx.session.state[_STATE_KEY] = (now, tariff)
     return tariff

@@ -27,7 +27,7 @@ import itertools
 import logging
 import zlib
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 
@@ -41,8 +41,9 @@ from csms.handlers.metering import parse_meter_values
 from csms.handlers.tariff_cache import station_tariff
 from csms.handlers.tx_cache import ConnectionTransactions
 from csms.ocpp.session import HandlerContext
+from csms.ocpp.wire import v2x, v201
 from csms.services import station_records as sr
-from csms.services.events import DomainEvent
+from csms.services.events import TransactionChanged, TransactionEnded, TransactionStarted, TransactionUpdated
 
 log = logging.getLogger("csms.handlers.transactions")
 
@@ -71,7 +72,33 @@ def apply_samples(tx: TransactionRecord, samples: list[MeterSample]) -> Transact
     return dataclasses.replace(tx, **_sample_changes(tx, samples))
 
 
-def _sample_changes(tx: TransactionRecord, samples: list[MeterSample]) -> dict[str, Any]:
+class _SampleChanges(TypedDict):
+    """The TransactionRecord fields meter samples change."""
+
+    import_register_min_wh: float | None
+    import_register_max_wh: float | None
+    export_register_min_wh: float | None
+    export_register_max_wh: float | None
+    import_register_first_wh: float | None
+    import_register_first_at: datetime | None
+    export_register_first_wh: float | None
+    export_register_first_at: datetime | None
+    last_power_w: float | None
+    last_soc: float | None
+    last_soc_at: datetime | None
+
+
+class EventExtras(TypedDict, total=False):
+    """TransactionRecord fields a TransactionEvent sets beside what `apply_event` reads from it."""
+
+    recent_event_digests: str
+    id_token_type: str
+    group_id_token: str
+    remote_start_id: int
+    id_token: str
+
+
+def _sample_changes(tx: TransactionRecord, samples: list[MeterSample]) -> _SampleChanges:
     """The fields `apply_samples` changes (one `dataclasses.replace` per message: it is ~10 us)."""
     imp_lo, imp_hi = tx.import_register_min_wh, tx.import_register_max_wh
     exp_lo, exp_hi = tx.export_register_min_wh, tx.export_register_max_wh
@@ -108,8 +135,12 @@ def _earliest(first: tuple[float | None, datetime | None], legacy: bool, value: 
     return (value, at) if first_at is None or at < first_at else first
 
 
-def apply_event(tx: TransactionRecord, payload: dict[str, Any], samples: list[MeterSample],
-                extra: dict[str, Any] | None = None) -> TransactionRecord:
+_STARTED, _ENDED = v201.TransactionEventEnumType.STARTED, v201.TransactionEventEnumType.ENDED
+_EVENTS: dict[str, type[TransactionChanged]] = {_STARTED: TransactionStarted, _ENDED: TransactionEnded}
+
+
+def apply_event(tx: TransactionRecord, payload: v2x.TransactionEventRequest, samples: list[MeterSample],
+                extra: EventExtras | None = None) -> TransactionRecord:
     """Return `tx` updated by one TransactionEvent (not yet seen: the caller checks seqNo) and `extra` fields."""
     at = parse_ocpp_time(payload["timestamp"])
     info = payload["transactionInfo"]
@@ -130,15 +161,15 @@ def apply_event(tx: TransactionRecord, payload: dict[str, Any], samples: list[Me
         changes["id_token"] = payload["idToken"]["idToken"]
     if "chargingState" in info:
         changes["charging_state"] = info["chargingState"]
-    if event_type == "Started" or tx.started_at is None:
+    if event_type == _STARTED or tx.started_at is None:
         changes["started_at"] = at if tx.started_at is None else min(tx.started_at, at)
-    if event_type == "Ended":
+    if event_type == _ENDED:
         changes["ended_at"] = at
         changes["stopped_reason"] = info.get("stoppedReason", "Local")
     return dataclasses.replace(tx, **changes, **(extra or {}))
 
 
-def event_digest(payload: dict[str, Any]) -> str:
+def event_digest(payload: v2x.TransactionEventRequest) -> str:
     """A short digest of a TransactionEvent's whole content (key order does not matter). CRC-32: it is only
     compared with the digests of the transaction's latest events that had the same seqNo."""
     return f"{zlib.crc32(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)):08x}"
@@ -149,7 +180,7 @@ def _remember(tx: TransactionRecord, digest: str) -> str:
 
 
 async def _drop(deps: HandlerDeps, ctx: HandlerContext, cache: ConnectionTransactions, tx: TransactionRecord,
-                payload: dict[str, Any], reason: str) -> None:
+                payload: v2x.TransactionEventRequest, reason: str) -> None:
     """Acknowledge without applying: count it on the transaction and log it."""
     if reason == "duplicate":
         tx = dataclasses.replace(tx, duplicate_events=tx.duplicate_events + 1)
@@ -165,18 +196,22 @@ async def _drop(deps: HandlerDeps, ctx: HandlerContext, cache: ConnectionTransac
 
 
 async def _remote_start_token(deps: HandlerDeps, station_id: StationId,
-                              remote_start_id: int) -> dict[str, Any] | None:
+                              remote_start_id: int) -> v201.IdTokenType | None:
+    """The idToken the operator's RequestStartTransaction named (the command path stores its request)."""
     doc = await deps.store.get_station_doc(station_id, sr.REMOTE_START, str(remote_start_id))
-    return None if doc is None else doc.get("idToken")
+    token: v201.IdTokenType | None = None if doc is None else doc.get("idToken")
+    return token
 
 
-async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    station_id = StationId(ctx.station_id)
+async def transaction_event(deps: HandlerDeps, ctx: HandlerContext,
+                            payload: v2x.TransactionEventRequest) -> v2x.TransactionEventResponse:
+    station_id = ctx.station_id
     info = payload["transactionInfo"]
     transaction_id = TransactionId(info["transactionId"])
-    response: dict[str, Any] = {}
+    response: v201.TransactionEventResponse = {}
+    token_info = None
     if "idToken" in payload:
-        response["idTokenInfo"] = await id_token_info(deps, payload["idToken"])
+        token_info = response["idTokenInfo"] = await id_token_info(deps, payload["idToken"])
     cache = ConnectionTransactions.of(ctx, deps.store)
     tx = await cache.get(transaction_id)
     if tx is None:
@@ -189,10 +224,10 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
         await _drop(deps, ctx, cache, tx, payload, "after the Ended event")
         return response
     samples = parse_meter_values(payload.get("meterValue", []))
-    extra: dict[str, Any] = {"recent_event_digests": _remember(tx, digest)}
-    if "idToken" in payload:
+    extra: EventExtras = {"recent_event_digests": _remember(tx, digest)}
+    if "idToken" in payload and token_info is not None:
         extra["id_token_type"] = payload["idToken"]["type"]
-        group = response["idTokenInfo"].get("groupIdToken")
+        group = token_info.get("groupIdToken")
         if group is not None:
             extra["group_id_token"] = group["idToken"]
     if "remoteStartId" in info:
@@ -200,31 +235,29 @@ async def transaction_event(deps: HandlerDeps, ctx: HandlerContext, payload: dic
         if "idToken" not in payload and not tx.id_token:
             token = await _remote_start_token(deps, station_id, info["remoteStartId"])
             if token is not None:
-                extra.update(id_token=token["idToken"], id_token_type=token.get("type", ""))
+                extra["id_token"], extra["id_token_type"] = token["idToken"], token.get("type", "")
     updated = apply_event(tx, payload, samples, extra)
     if samples:
         await deps.store.append_meter_samples(station_id, transaction_id, samples)
     await cache.put(updated)
-    if payload["eventType"] == "Ended" and _has_gap(updated):
+    if payload["eventType"] == _ENDED and _has_gap(updated):
         ctx.after_response(lambda: _ask_transaction_status(deps, ctx, updated))
     await _cost(deps, ctx, tx, updated, payload["eventType"], response)
-    kind = {"Started": "transaction.started", "Ended": "transaction.ended"}.get(payload["eventType"],
-                                                                               "transaction.updated")
-    deps.events.publish(DomainEvent(kind, station_id, updated.updated_at or deps.clock.now(), {
-        "transaction_id": transaction_id, "evse_id": updated.evse_id, "power_w": updated.last_power_w,
-        "soc": updated.last_soc, "soc_at": updated.last_soc_at, "energy_import_wh": updated.energy_import_wh,
-        "energy_export_wh": updated.energy_export_wh,
-    }))
+    event = _EVENTS.get(payload["eventType"], TransactionUpdated)
+    deps.events.publish(event(
+        station_id=station_id, at=updated.updated_at or deps.clock.now(), transaction_id=transaction_id,
+        evse_id=updated.evse_id, power_w=updated.last_power_w, soc=updated.last_soc, soc_at=updated.last_soc_at,
+        energy_import_wh=updated.energy_import_wh, energy_export_wh=updated.energy_export_wh))
     return response
 
 
 async def _cost(deps: HandlerDeps, ctx: HandlerContext, before: TransactionRecord, tx: TransactionRecord,
-                event_type: str, response: dict[str, Any]) -> None:
+                event_type: str, response: v201.TransactionEventResponse) -> None:
     """I02/I03 with the station's tariff: totalCost in the Ended answer; CostUpdated when the energy grew."""
     tariff = await station_tariff(deps, ctx)
     if tariff is None:
         return
-    if event_type == "Ended":
+    if event_type == _ENDED:
         response["totalCost"] = tariff.cost(tx)
     elif tx.energy_import_wh > before.energy_import_wh:
         cost = tariff.cost(tx, tx.updated_at)
@@ -246,7 +279,8 @@ def _has_gap(tx: TransactionRecord) -> bool:
 async def _ask_transaction_status(deps: HandlerDeps, ctx: HandlerContext, tx: TransactionRecord) -> None:
     """E14: a gap remains after the Ended event: are messages of it still queued at the station?"""
     try:
-        answer = await ctx.session.call("GetTransactionStatus", {"transactionId": tx.transaction_id})
+        answer = await ctx.session.call_for("GetTransactionStatus", {"transactionId": tx.transaction_id},
+                                            v201.GetTransactionStatusResponse)
     except CsmsError as exc:
         log.info("%s: GetTransactionStatus for %s failed: %s", ctx.station_id, tx.transaction_id, exc)
         return

@@ -32,7 +32,7 @@ class ConnectionTransactions:
         """The cache of the connection `ctx` belongs to (made on first use)."""
         cache = ctx.session.state.get(_STATE_KEY)
         if not isinstance(cache, ConnectionTransactions):
-            cache = ctx.session.state[_STATE_KEY] = ConnectionTransactions(store, StationId(ctx.station_id))
+            cache = ctx.session.state[_STATE_KEY] = ConnectionTransactions(store, ctx.station_id)
         return cache
 
     async def get(self, transaction_id: TransactionId) -> TransactionRecord | None:

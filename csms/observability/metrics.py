@@ -25,7 +25,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from csms.ocpp.observe import add_exchange_observer, remove_exchange_observer
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import DomainEvent, EventBus, FleetPlanned, StationConnected, StationDisconnected
 from csms.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -275,11 +275,11 @@ class CsmsMetrics:
         if counter is None:
             counter = self._event_counters[event.kind] = self.events.labels(event.kind)
         counter.inc()
-        if event.kind == "station.connected":
+        if isinstance(event, StationConnected):
             self.connects.inc()
-        elif event.kind == "station.disconnected":
+        elif isinstance(event, StationDisconnected):
             self.disconnects.inc()
-        elif event.kind == "fleet.planned" and self._fleet is not None and self._fleet.plan is not None:
+        elif isinstance(event, FleetPlanned) and self._fleet is not None and self._fleet.plan is not None:
             self.solve_seconds.observe(float(self._fleet.plan.result.solve_time_s))
 
     def observe_api_request(self, method: str, route: str, status: int) -> None:

@@ -6,6 +6,7 @@ message id to answer with ("-1" when it cannot be read, as the spec says).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,15 +106,15 @@ def parse_frame(raw: str | bytes, *, allow_21_types: bool) -> Frame:
     raise FrameError(MessageTypeNotSupported(f"MessageTypeId {type_id} is not supported"), message_id)
 
 
-def encode_call(message_id: str, action: str, payload: dict[str, Any]) -> str:
+def encode_call(message_id: str, action: str, payload: Mapping[str, object]) -> str:
     return orjson.dumps([CALL, message_id, action, payload]).decode()
 
 
-def encode_send(message_id: str, action: str, payload: dict[str, Any]) -> str:
+def encode_send(message_id: str, action: str, payload: Mapping[str, object]) -> str:
     return orjson.dumps([SEND, message_id, action, payload]).decode()
 
 
-def encode_result(message_id: str, payload: dict[str, Any]) -> str:
+def encode_result(message_id: str, payload: Mapping[str, object]) -> str:
     return orjson.dumps([CALLRESULT, message_id, payload]).decode()
 
 

@@ -41,3 +41,4 @@ def to_payload(message: object) -> dict[str, Any]:
     camel = snake_to_camel_case(remove_nones(serialize_as_dict(message)))
     plain: dict[str, Any] = orjson.loads(orjson.dumps(_fix_keys(camel)))
     return plain
+

@@ -15,15 +15,19 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.schedule import PowerSchedule
 from csms.ocpp import profiles
 from csms.ocpp.profiles import EncodeError
+from csms.ocpp.wire import v16, v21
 
-_PURPOSES = {"ChargingStationMaxProfile": "ChargePointMaxProfile", "TxDefaultProfile": "TxDefaultProfile",
-             "TxProfile": "TxProfile"}
+_PURPOSES = {"ChargingStationMaxProfile": v16.ChargingProfilePurposeType.CHARGE_POINT_MAX_PROFILE,
+             "TxDefaultProfile": v16.ChargingProfilePurposeType.TX_DEFAULT_PROFILE,
+             "TxProfile": v16.ChargingProfilePurposeType.TX_PROFILE}
+_KINDS = frozenset(v16.ChargingProfileKindType)
+_CHARGING_ONLY = v21.OperationModeEnumType.CHARGING_ONLY
 _SCHEDULE_KEYS = ("duration", "startSchedule", "chargingRateUnit", "chargingSchedulePeriod", "minChargingRate")
 _PERIOD_KEYS = ("startPeriod", "limit", "numberPhases")
 
@@ -35,12 +39,14 @@ def v16_transaction_id(transaction_id: str) -> int:
     return int(transaction_id)
 
 
-def from_201_profile(profile: dict[str, Any]) -> dict[str, Any]:
-    """A 2.0.1 ChargingProfileType (one schedule, a 1.6 purpose and kind) in 1.6 ChargingProfile form."""
+def from_201_profile(profile: dict[str, Any]) -> v16.ChargingProfile:
+    """A 2.0.1 ChargingProfileType (one schedule, a 1.6 purpose and kind) in 1.6 ChargingProfile form. `profile`
+    is not validated yet (an operator's request, or csms.ocpp.profiles' encoding): what 1.6 cannot say raises
+    EncodeError."""
     purpose = _PURPOSES.get(profile["chargingProfilePurpose"])
     if purpose is None:
         raise EncodeError(f"OCPP 1.6 has no {profile['chargingProfilePurpose']}")
-    if profile["chargingProfileKind"] not in ("Absolute", "Recurring", "Relative"):
+    if profile["chargingProfileKind"] not in _KINDS:
         raise EncodeError(f"OCPP 1.6 has no {profile['chargingProfileKind']} profiles")
     schedules = profile["chargingSchedule"]
     if len(schedules) != 1:
@@ -48,26 +54,30 @@ def from_201_profile(profile: dict[str, Any]) -> dict[str, Any]:
     schedule = {k: schedules[0][k] for k in _SCHEDULE_KEYS if k in schedules[0]}
     for period in schedule["chargingSchedulePeriod"]:
         beyond = set(period) - set(_PERIOD_KEYS) - {"operationMode"}
-        if beyond or period.get("operationMode", "ChargingOnly") != "ChargingOnly":
+        if beyond or period.get("operationMode", _CHARGING_ONLY) != _CHARGING_ONLY:
             raise EncodeError(f"OCPP 1.6 periods carry only a limit, not {sorted(beyond) or period['operationMode']}")
     schedule["chargingSchedulePeriod"] = [{k: p[k] for k in _PERIOD_KEYS if k in p}
                                           for p in schedule["chargingSchedulePeriod"]]
-    out: dict[str, Any] = {"chargingProfileId": profile["id"], "stackLevel": profile["stackLevel"],
-                           "chargingProfilePurpose": purpose, "chargingProfileKind": profile["chargingProfileKind"],
-                           "chargingSchedule": schedule}
-    for key in ("recurrencyKind", "validFrom", "validTo"):
-        if key in profile:
-            out[key] = profile[key]
+    # `schedule`: the 2.0.1 schedule cut to the keys a 1.6 ChargingSchedule has, its periods checked above
+    out: v16.ChargingProfile = {
+        "chargingProfileId": profile["id"], "stackLevel": profile["stackLevel"], "chargingProfilePurpose": purpose,
+        "chargingProfileKind": profile["chargingProfileKind"], "chargingSchedule": cast(v16.ChargingSchedule, schedule)}
+    if "recurrencyKind" in profile:
+        out["recurrencyKind"] = profile["recurrencyKind"]
+    if "validFrom" in profile:
+        out["validFrom"] = profile["validFrom"]
+    if "validTo" in profile:
+        out["validTo"] = profile["validTo"]
     if "transactionId" in profile:
         out["transactionId"] = v16_transaction_id(str(profile["transactionId"]))
     return out
 
 
-def encode_profile(schedule: PowerSchedule, caps: StationCapabilities) -> dict[str, Any]:
+def encode_profile(schedule: PowerSchedule, caps: StationCapabilities) -> v16.ChargingProfile:
     """The 1.6 ChargingProfile for `schedule` (see the module docstring); raises EncodeError."""
     return from_201_profile(profiles.encode_profile(schedule, caps))
 
 
-def set_charging_profile_request(schedule: PowerSchedule, caps: StationCapabilities) -> dict[str, Any]:
+def set_charging_profile_request(schedule: PowerSchedule, caps: StationCapabilities) -> v16.SetChargingProfileRequest:
     """The 1.6 SetChargingProfile payload for `schedule` (connector = the EVSE id; 0 = the whole station)."""
     return {"connectorId": schedule.evse_id, "csChargingProfiles": encode_profile(schedule, caps)}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -192,7 +192,7 @@ def _usable_time(value: str) -> bool:
         return False
 
 
-def _check_datetimes(version: OcppVersion, action: str, suffix: str, payload: dict[str, Any]) -> None:
+def _check_datetimes(version: OcppVersion, action: str, suffix: str, payload: Mapping[str, object]) -> None:
     for path in datetime_paths(version, action, suffix):
         where = _first_bad_time(payload, path)
         if where is not None:
@@ -217,7 +217,7 @@ def compiled_validator(version: OcppVersion, action: str, suffix: str) -> Valida
     return validator
 
 
-def validate(version: OcppVersion, action: str, suffix: str, payload: dict[str, Any]) -> None:
+def validate(version: OcppVersion, action: str, suffix: str, payload: Mapping[str, object]) -> None:
     """Validate `payload` against `action`+`suffix`; raise the matching RpcError (NotImplementedAction if
     the action is unknown)."""
     validator = compiled_validator(version, action, suffix)
@@ -237,7 +237,8 @@ def _field(path: Sequence[str | int]) -> str:
     return text or "<payload>"
 
 
-def validate_payload(version: OcppVersion, action: str, payload: dict[str, Any], *, is_request: bool) -> None:
+def validate_payload(version: OcppVersion, action: str, payload: Mapping[str, object], *,
+                     is_request: bool) -> None:
     """Validate a CALL (`is_request`) or CALLRESULT payload of `action`."""
     validate(version, action, "Request" if is_request else "Response", payload)
 

@@ -23,8 +23,9 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from csms.domain.ids import StationId
 from csms.errors import (
     CallError,
     CallTimeout,
@@ -50,7 +51,7 @@ FollowUp = Callable[[], Awaitable[Any]]
 class HandlerContext:
     """What a handler knows about the call it is answering."""
 
-    station_id: str
+    station_id: StationId
     version: OcppVersion
     session: RpcSession
     message_id: str
@@ -61,8 +62,15 @@ class HandlerContext:
         self.follow_ups.append(follow_up)
 
 
-Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[dict[str, Any]]]
-SendHandler = Callable[[HandlerContext, dict[str, Any]], Awaitable[None]]
+# A received payload: a JSON object that passed its action's schema. Each handler declares the TypedDict it is
+# (csms/ocpp/wire); a table of handlers for many actions can only say "some payload", hence Any here.
+ReceivedPayload = Any
+Response = Mapping[str, object]  # what a handler answers (its action's response TypedDict)
+CallHandler = Callable[[HandlerContext, ReceivedPayload], Awaitable[Response]]  # what the session dispatches to
+SendHandler = Callable[[HandlerContext, ReceivedPayload], Awaitable[None]]
+Handler = Callable[[HandlerContext, dict[str, Any]], Awaitable[dict[str, Any]]]  # an untyped one (the simulator's)
+
+Answer = TypeVar("Answer", bound=Mapping[str, object])
 
 _handling_session: contextvars.ContextVar[RpcSession | None] = contextvars.ContextVar(
     "_handling_session", default=None
@@ -78,7 +86,7 @@ class RpcSession:
         station_id: str,
         version: OcppVersion,
         send: SendText,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[str, CallHandler],
         send_handlers: Mapping[str, SendHandler] | None = None,
         call_timeout_s: float = 30.0,
         max_queued_calls: int = 1000,
@@ -132,6 +140,12 @@ class RpcSession:
                 return await self._call_now(action, payload, timeout_s or self.call_timeout_s)
         finally:
             self._queued -= 1
+
+    async def call_for(self, action: str, payload: Mapping[str, object], answer: type[Answer],
+                       timeout_s: float | None = None) -> Answer:
+        """`call` with typed payloads: `payload` and `answer` are the action's request and response TypedDicts
+        (csms/ocpp/wire). The answer has passed that response schema (`_resolve_result`)."""
+        return cast(Answer, await self.call(action, dict(payload), timeout_s))
 
     async def _call_now(self, action: str, payload: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         if self._closed:
@@ -197,7 +211,7 @@ class RpcSession:
 
     async def _handle_call(self, frame: framing.Call) -> None:
         started = time.perf_counter()
-        ctx = HandlerContext(self.station_id, self.version, self, frame.message_id)
+        ctx = HandlerContext(StationId(self.station_id), self.version, self, frame.message_id)
         bound = log_message.set(frame.message_id)
         try:
             validate_payload(self.version, frame.action, frame.payload, is_request=True)
@@ -230,7 +244,7 @@ class RpcSession:
         for follow_up in ctx.follow_ups:
             self.spawn(follow_up(), name=f"{self.station_id}:{frame.action}:follow-up")
 
-    def _check_own_response(self, action: str, response: dict[str, Any]) -> None:
+    def _check_own_response(self, action: str, response: Response) -> None:
         """Our handler's answer must match the schema; if not, it is our bug: InternalError, logged."""
         try:
             validate_payload(self.version, action, response, is_request=False)
@@ -239,7 +253,7 @@ class RpcSession:
             raise InternalError(f"{action} response could not be built") from None
 
     async def _handle_send(self, frame: framing.Send) -> None:
-        ctx = HandlerContext(self.station_id, self.version, self, frame.message_id)
+        ctx = HandlerContext(StationId(self.station_id), self.version, self, frame.message_id)
         try:
             validate(self.version, frame.action, "", frame.payload)
             handler = self._send_handlers.get(frame.action)

@@ -26,21 +26,26 @@ validated against the 1.6 schema before it is sent (`RpcSession.call`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from csms.ocpp.profiles_v16 import from_201_profile, v16_transaction_id
 from csms.ocpp.session import RpcSession
+from csms.ocpp.wire import v16, v201
 
+# A request as the CSMS hands it over is not validated yet, in 2.0.1 form or already in 1.6 form (an operator's
+# raw 1.6 call), hence `dict[str, Any]`; what `to_v16` builds is the 1.6 request's TypedDict. The answer mapping
+# works on the JSON of any action (the session validated it against the 1.6 response schema).
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
+Converted = tuple[str, Mapping[str, object], Answer]
 
 
 def _same(answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _remote_start(p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]:
-    out: dict[str, Any] = {"idTag": p["idToken"]["idToken"]}
+def _remote_start(p: dict[str, Any]) -> Converted:
+    out: v16.RemoteStartTransactionRequest = {"idTag": p["idToken"]["idToken"]}
     if "evseId" in p:
         out["connectorId"] = p["evseId"]
     if "chargingProfile" in p:
@@ -60,79 +65,110 @@ def _composite_answer(connector_id: int) -> Answer:
     return back
 
 
-def _local_entry(entry: dict[str, Any]) -> dict[str, Any]:
+_V16_AUTHORIZATION = frozenset(v16.AuthorizationStatus)
+
+
+def _local_entry(entry: dict[str, Any]) -> v16.SendLocalListRequestLocalAuthorizationList:
     """A 2.0.1 AuthorizationData as a 1.6 one (idTag; idTagInfo with expiryDate and parentIdTag)."""
-    out: dict[str, Any] = {"idTag": entry["idToken"]["idToken"][:20]}
+    out: v16.SendLocalListRequestLocalAuthorizationList = {"idTag": entry["idToken"]["idToken"][:20]}
     info = entry.get("idTokenInfo")
     if info is not None:
-        status = info["status"] if info["status"] in ("Accepted", "Blocked", "Expired", "Invalid",
-                                                      "ConcurrentTx") else "Invalid"
-        out["idTagInfo"] = {"status": status}
+        status = info["status"] if info["status"] in _V16_AUTHORIZATION else v16.AuthorizationStatus.INVALID
+        tag_info: v16.IdTagInfo = {"status": status}
         if "cacheExpiryDateTime" in info:
-            out["idTagInfo"]["expiryDate"] = info["cacheExpiryDateTime"]
+            tag_info["expiryDate"] = info["cacheExpiryDateTime"]
         if "groupIdToken" in info:
-            out["idTagInfo"]["parentIdTag"] = info["groupIdToken"]["idToken"][:20]
+            tag_info["parentIdTag"] = info["groupIdToken"]["idToken"][:20]
+        out["idTagInfo"] = tag_info
     return out
 
 
-def to_v16(action: str, p: dict[str, Any]) -> tuple[str, dict[str, Any], Answer]:
+_LOG_STATUS = v201.MessageTriggerEnumType.LOG_STATUS_NOTIFICATION
+_RESETS = {v201.ResetEnumType.IMMEDIATE: v16.ResetType.HARD, v201.ResetEnumType.ON_IDLE: v16.ResetType.SOFT}
+
+
+def to_v16(action: str, p: dict[str, Any]) -> Converted:
     """The 1.6 action and payload for a CSMS request, and how to read the answer in 2.0.1 form."""
     if action == "RequestStartTransaction":
         return _remote_start(p)
     if action == "RequestStopTransaction":
-        return "RemoteStopTransaction", {"transactionId": v16_transaction_id(str(p["transactionId"]))}, _same
-    if action == "Reset" and p.get("type") in ("Immediate", "OnIdle"):
-        return action, {"type": "Hard" if p["type"] == "Immediate" else "Soft"}, _same
+        stop: v16.RemoteStopTransactionRequest = {"transactionId": v16_transaction_id(str(p["transactionId"]))}
+        return "RemoteStopTransaction", stop, _same
+    if action == "Reset" and p.get("type") in tuple(_RESETS):  # a tuple: an unhashable value is just no match
+        reset: v16.ResetRequest = {"type": _RESETS[p["type"]]}
+        return action, reset, _same
     if action == "ChangeAvailability" and "operationalStatus" in p:
-        return action, {"connectorId": p.get("evse", {}).get("id", 0), "type": p["operationalStatus"]}, _same
+        availability: v16.ChangeAvailabilityRequest = {"connectorId": p.get("evse", {}).get("id", 0),
+                                                       "type": p["operationalStatus"]}
+        return action, availability, _same
     if action == "UnlockConnector" and "evseId" in p:
-        return action, {"connectorId": p["evseId"]}, _same
-    if action == "TriggerMessage" and ("evse" in p or p["requestedMessage"] == "LogStatusNotification"):
-        out: dict[str, Any] = {"requestedMessage": "DiagnosticsStatusNotification"
-                               if p["requestedMessage"] == "LogStatusNotification" else p["requestedMessage"]}
+        unlock: v16.UnlockConnectorRequest = {"connectorId": p["evseId"]}
+        return action, unlock, _same
+    if action == "TriggerMessage" and ("evse" in p or p["requestedMessage"] == _LOG_STATUS):
+        trigger: v16.TriggerMessageRequest = {
+            "requestedMessage": v16.TriggerMessageRequestRequestedMessage.DIAGNOSTICS_STATUS_NOTIFICATION
+            if p["requestedMessage"] == _LOG_STATUS else p["requestedMessage"]}
         if "evse" in p:
-            out["connectorId"] = p["evse"]["id"]
-        return action, out, _same
+            trigger["connectorId"] = p["evse"]["id"]
+        return action, trigger, _same
     if action == "SetChargingProfile" and "chargingProfile" in p:
-        return action, {"connectorId": p["evseId"], "csChargingProfiles": from_201_profile(p["chargingProfile"])}, _same
+        profile: v16.SetChargingProfileRequest = {"connectorId": p["evseId"],
+                                                  "csChargingProfiles": from_201_profile(p["chargingProfile"])}
+        return action, profile, _same
     if action == "ClearChargingProfile" and ("chargingProfileId" in p or "chargingProfileCriteria" in p):
-        criteria = p.get("chargingProfileCriteria", {})
-        out = {"id": p["chargingProfileId"]} if "chargingProfileId" in p else {}
-        for key, key16 in (("evseId", "connectorId"), ("chargingProfilePurpose", "chargingProfilePurpose"),
-                           ("stackLevel", "stackLevel")):
-            if key in criteria:
-                out[key16] = criteria[key]
-        if out.get("chargingProfilePurpose") == "ChargingStationMaxProfile":
-            out["chargingProfilePurpose"] = "ChargePointMaxProfile"
-        return action, out, _same
+        return action, _clear_profile(p), _same
     if action == "ReserveNow" and "idToken" in p:
-        out = {"connectorId": p.get("evseId", 0), "expiryDate": p["expiryDateTime"],
-               "idTag": p["idToken"]["idToken"][:20], "reservationId": p["id"]}
+        reserve: v16.ReserveNowRequest = {"connectorId": p.get("evseId", 0), "expiryDate": p["expiryDateTime"],
+                                          "idTag": p["idToken"]["idToken"][:20], "reservationId": p["id"]}
         if "groupIdToken" in p:
-            out["parentIdTag"] = p["groupIdToken"]["idToken"][:20]
-        return action, out, _same
+            reserve["parentIdTag"] = p["groupIdToken"]["idToken"][:20]
+        return action, reserve, _same
     if action == "SendLocalList" and "versionNumber" in p:
-        out = {"listVersion": p["versionNumber"], "updateType": p["updateType"]}
+        local_list: v16.SendLocalListRequest = {"listVersion": p["versionNumber"], "updateType": p["updateType"]}
         if "localAuthorizationList" in p:
-            out["localAuthorizationList"] = [_local_entry(e) for e in p["localAuthorizationList"]]
-        return action, out, lambda a: {"status": "Failed" if a["status"] == "NotSupported" else a["status"]}
+            local_list["localAuthorizationList"] = [_local_entry(e) for e in p["localAuthorizationList"]]
+        return action, local_list, _local_list_answer
     if action == "GetLocalListVersion":
         return action, p, lambda a: {"versionNumber": a["listVersion"]} if "listVersion" in a else a
     if action == "UpdateFirmware" and "firmware" in p:
         firmware = p["firmware"]
         if "signature" in firmware and "signingCertificate" in firmware:  # Security Whitepaper: signed firmware
             return "SignedUpdateFirmware", p, _same
-        out = {"location": firmware["location"], "retrieveDate": firmware["retrieveDateTime"],
-               **{k: p[k] for k in ("retries", "retryInterval") if k in p}}
-        return action, out, lambda a: {"status": "Accepted"}  # 1.6 answers UpdateFirmware with {}
+        update: v16.UpdateFirmwareRequest = {"location": firmware["location"],
+                                             "retrieveDate": firmware["retrieveDateTime"]}
+        if "retries" in p:
+            update["retries"] = p["retries"]
+        if "retryInterval" in p:
+            update["retryInterval"] = p["retryInterval"]
+        return action, update, lambda a: {"status": v201.UpdateFirmwareStatusEnumType.ACCEPTED}  # 1.6 answers {}
     if action == "CertificateSigned" and "certificateType" in p:
         return action, {"certificateChain": p["certificateChain"]}, _same
     if action == "GetCompositeSchedule" and "evseId" in p:
-        out = {"connectorId": p["evseId"], "duration": p["duration"]}
+        composite: v16.GetCompositeScheduleRequest = {"connectorId": p["evseId"], "duration": p["duration"]}
         if "chargingRateUnit" in p:
-            out["chargingRateUnit"] = p["chargingRateUnit"]
-        return action, out, _composite_answer(p["evseId"])
+            composite["chargingRateUnit"] = p["chargingRateUnit"]
+        return action, composite, _composite_answer(p["evseId"])
     return action, p, _same
+
+
+def _clear_profile(p: dict[str, Any]) -> v16.ClearChargingProfileRequest:
+    criteria = p.get("chargingProfileCriteria", {})
+    out: v16.ClearChargingProfileRequest = {"id": p["chargingProfileId"]} if "chargingProfileId" in p else {}
+    if "evseId" in criteria:
+        out["connectorId"] = criteria["evseId"]
+    if "chargingProfilePurpose" in criteria:
+        purpose = criteria["chargingProfilePurpose"]
+        out["chargingProfilePurpose"] = v16.ChargingProfilePurposeType.CHARGE_POINT_MAX_PROFILE \
+            if purpose == v201.ChargingProfilePurposeEnumType.CHARGING_STATION_MAX_PROFILE else purpose
+    if "stackLevel" in criteria:
+        out["stackLevel"] = criteria["stackLevel"]
+    return out
+
+
+def _local_list_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """1.6 UpdateStatus in 2.0.1 form: NotSupported (no 2.0.1 value) reads as Failed."""
+    status = answer["status"]
+    return {"status": v201.SendLocalListStatusEnumType.FAILED if status == v16.UpdateStatus.NOT_SUPPORTED else status}
 
 
 class V16Session(RpcSession):
@@ -140,4 +176,4 @@ class V16Session(RpcSession):
 
     async def call(self, action: str, payload: dict[str, Any], timeout_s: float | None = None) -> dict[str, Any]:
         wire_action, wire_payload, back = to_v16(action, payload)
-        return back(await super().call(wire_action, wire_payload, timeout_s))
+        return back(await super().call(wire_action, dict(wire_payload), timeout_s))

@@ -2,7 +2,8 @@
 
 PURE: imports only numpy/scipy/highspy (and ``csms.domain`` if needed); no asyncio, no redis, no clock
 reads. Modules: ``problem`` (model, taper curves, ``with_topology``), ``formulation`` (the LP: blocks, the
-monolithic solve), ``planner`` (``plan``: monolithic or decomposed by measured size), ``decomposition`` (the
+monolithic solve), ``planner`` (``plan``: monolithic or decomposed by measured size), ``coarse`` (coarser far horizon),
+``online``/``warm`` (``OnlinePlanner``: warm-started receding-horizon plans), ``decomposition`` (the
 same LP by Dantzig–Wolfe over EV chunks, for large fleets), ``network`` (the one rule for the site topology's
 current limits), ``result`` (plan), ``dispatch`` (real-time allocation, regulation sign convention),
 ``checker`` (violations), ``guard`` (a checked plan, safe fallbacks), ``io``/``cli`` (files, command line).
@@ -18,6 +19,7 @@ from csms.optimizer.dispatch import (
     snapshot_from_plan,
 )
 from csms.optimizer.guard import GuardedPlan, plan_checked
+from csms.optimizer.online import OnlinePlanner
 from csms.optimizer.planner import plan
 from csms.optimizer.problem import (
     DrCommitment,
@@ -41,6 +43,7 @@ __all__ = [
     "FleetSnapshot",
     "GuardedPlan",
     "Market",
+    "OnlinePlanner",
     "PlannerOptions",
     "Site",
     "Violation",

@@ -44,7 +44,9 @@ Formulation (LP units kW, kWh, currency; one column block per variable family, o
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import highspy
 import numpy as np
@@ -55,6 +57,38 @@ from csms.optimizer.problem import FleetArrays, FleetProblem, FloatArray, IntArr
 from csms.optimizer.result import CostBreakdown, FleetPlan
 
 _INF = highspy.kHighsInf
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Key:
+    """Names a block of n columns or rows across plans: a family, and per member an EV index (into the fleet
+    arrays) and an interval index, each None when the family has none. An empty family = unnamed."""
+
+    family: str
+    n: int
+    ev: IntArray | None
+    """EV indices; for the network families ("y ...", "polygon ...") a plain index within the family."""
+    k: IntArray | None
+
+    @property
+    def per_ev(self) -> bool:
+        return not self.family.startswith(("y ", "polygon "))
+
+    @classmethod
+    def of(cls, n: int, key: tuple[str, IntArray | None, IntArray | None] | None) -> Key:
+        if key is None:
+            return cls("", n, None, None)
+        family, ev, k = key
+        assert (ev is None or ev.size == n) and (k is None or k.size == n), family
+        return cls(family, n, ev, k)
+
+
+class WarmStart(Protocol):
+    """A starting basis for the next LP of a stream and a memory of the last (``csms.optimizer.warm``)."""
+
+    def apply(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], slots: IntArray) -> bool: ...
+
+    def store(self, highs: highspy.Highs, lp: Lp, ev_ids: Sequence[str], slots: IntArray) -> None: ...
 
 
 class Lp:
@@ -72,18 +106,27 @@ class Lp:
         self._r: list[IntArray] = []
         self._c: list[IntArray] = []
         self._v: list[FloatArray] = []
+        self.col_keys: list[Key] = []
+        """Per block of columns (and ``row_keys`` of rows): what each one is, for a warm start (``warm.py``)."""
+        self.row_keys: list[Key] = []
+        self.col_lower = self.col_upper = self.row_lower = self.row_upper = np.zeros(0)
+        """Bounds, set by ``model``."""
 
-    def cols(self, n: int, cost: FloatArray | float, lo: FloatArray | float, hi: FloatArray | float) -> IntArray:
+    def cols(self, n: int, cost: FloatArray | float, lo: FloatArray | float, hi: FloatArray | float,
+             key: tuple[str, IntArray | None, IntArray | None] | None = None) -> IntArray:
         first = self.n_cols
         self.n_cols += n
+        self.col_keys.append(Key.of(n, key))
         self._cost.append(np.broadcast_to(np.asarray(cost, dtype=np.float64), (n,)))
         self._col_lo.append(np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,)))
         self._col_hi.append(np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,)))
         return np.arange(first, first + n, dtype=np.int64)
 
-    def rows(self, n: int, lo: FloatArray | float, hi: FloatArray | float) -> IntArray:
+    def rows(self, n: int, lo: FloatArray | float, hi: FloatArray | float,
+             key: tuple[str, IntArray | None, IntArray | None] | None = None) -> IntArray:
         first = self.n_rows
         self.n_rows += n
+        self.row_keys.append(Key.of(n, key))
         self._row_lo.append(np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,)))
         self._row_hi.append(np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,)))
         return np.arange(first, first + n, dtype=np.int64)
@@ -112,10 +155,12 @@ class Lp:
         model.num_col_ = self.n_cols
         model.num_row_ = self.n_rows
         model.col_cost_ = self.cost()
-        model.col_lower_ = np.concatenate(self._col_lo)
-        model.col_upper_ = np.concatenate(self._col_hi)
-        model.row_lower_ = np.concatenate(self._row_lo)
-        model.row_upper_ = np.concatenate(self._row_hi)
+        self.col_lower, self.col_upper = np.concatenate(self._col_lo), np.concatenate(self._col_hi)
+        self.row_lower, self.row_upper = np.concatenate(self._row_lo), np.concatenate(self._row_hi)
+        model.col_lower_ = self.col_lower
+        model.col_upper_ = self.col_upper
+        model.row_lower_ = self.row_lower
+        model.row_upper_ = self.row_upper
         model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         model.a_matrix_.num_col_ = self.n_cols
         model.a_matrix_.num_row_ = self.n_rows
@@ -125,9 +170,17 @@ class Lp:
         self._r, self._c, self._v = [], [], []
         return model
 
-    def solve(self, highs: highspy.Highs) -> None:
+    def solve(self, highs: highspy.Highs, warm: WarmStart | None = None, ev_ids: Sequence[str] = (),
+              slots: IntArray | None = None) -> None:
+        """Solve on ``highs``; with ``warm`` (and the EV ids and interval start times the keys refer to) from
+        its last basis, which is then replaced by this solve's. ``slots``: each interval's start in whole steps
+        since the epoch (``solve_lp``)."""
         highs.passModel(self.model())
+        if warm is not None and slots is not None:
+            warm.apply(highs, self, ev_ids, slots)
         highs.run()
+        if warm is not None and slots is not None:
+            warm.store(highs, self, ev_ids, slots)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -215,12 +268,15 @@ class SiteBlock:
     row_dn: IntArray
 
 
-def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
-    """Add the EV columns and rows (power bounds under calls, E/H dynamics, call energy, departure need)."""
+def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays, dt_h: FloatArray | None = None) -> EvBlock:
+    """Add the EV columns and rows (power bounds under calls, E/H dynamics, call energy, departure need).
+    ``dt_h``: each interval's length in hours (default: ``problem.step_h`` each; see ``csms.optimizer.coarse``)."""
     opt = problem.options
     pr = _pairs(fa)
     first_col = lp.n_cols
-    dt = problem.step_h
+    dt_k = interval_hours(problem, dt_h)
+    t_end_h = np.cumsum(dt_k)
+    dt = dt_k[pr.k]  # per pair
     alpha = opt.call_fraction
     m = pr.ev.size
     ev, kk = pr.ev, pr.k
@@ -236,38 +292,42 @@ def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
     e0, e_min, e_max = fa.energy_initial_wh / 1e3, fa.energy_min_wh / 1e3, fa.energy_max_wh / 1e3
     c_up = np.where(p_dis_max > 0, 1.0 / eta_dis, eta_ch)  # worst energy rate of an up call, per kW
     deg = fa.degradation_cost_per_kwh[ev] * dt
-    sooner = opt.time_preference_per_kwh_h * (kk + 1) * dt * dt  # per kW: kWh x hours after the start
-    p_ch = lp.cols(m, deg + sooner, 0.0, p_ch_max[ev])
+    sooner = opt.time_preference_per_kwh_h * t_end_h[kk] * dt  # per kW: kWh x hours after the start
+    p_ch = lp.cols(m, deg + sooner, 0.0, p_ch_max[ev], ("p_ch", ev, kk))
     dis_mask = p_dis_max[ev] > 0
-    p_dis = _present(dis_mask, lp.cols(int(dis_mask.sum()), deg[dis_mask], 0.0, p_dis_max[ev][dis_mask]))
+    p_dis = _present(dis_mask, lp.cols(int(dis_mask.sum()), deg[dis_mask], 0.0, p_dis_max[ev][dis_mask],
+                                        ("p_dis", ev[dis_mask], kk[dis_mask])))
     swing = (p_ch_max + p_dis_max)[ev]
     up_mask = up_price[kk] > 0
-    r_up = _present(up_mask, lp.cols(int(up_mask.sum()), -up_price[kk][up_mask] * dt, 0.0, swing[up_mask]))
+    r_up = _present(up_mask, lp.cols(int(up_mask.sum()), -up_price[kk][up_mask] * dt[up_mask], 0.0, swing[up_mask],
+                                      ("r_up", ev[up_mask], kk[up_mask])))
     dn_mask = dn_price[kk] > 0
-    r_dn = _present(dn_mask, lp.cols(int(dn_mask.sum()), -dn_price[kk][dn_mask] * dt, 0.0, swing[dn_mask]))
-    e_state = lp.cols(m, 0.0, e_min[ev], e_max[ev])
+    r_dn = _present(dn_mask, lp.cols(int(dn_mask.sum()), -dn_price[kk][dn_mask] * dt[dn_mask], 0.0, swing[dn_mask],
+                                      ("r_dn", ev[dn_mask], kk[dn_mask])))
+    e_state = lp.cols(m, 0.0, e_min[ev], e_max[ev], ("e", ev, kk))
     if opt.sustained_calls:
         h_mask = np.ones(m, dtype=bool)
     else:
         h_mask = np.isin(ev, np.flatnonzero(p_dis_max > 0))
-    h_state = _present(h_mask, lp.cols(int(h_mask.sum()), 0.0, e_min[ev][h_mask], e_max[ev][h_mask]))
+    h_state = _present(h_mask, lp.cols(int(h_mask.sum()), 0.0, e_min[ev][h_mask], e_max[ev][h_mask],
+                                        ("h", ev[h_mask], kk[h_mask])))
     h_or_e = np.where(h_state >= 0, h_state, e_state)
     n_w = pr.evs_with_window.size
-    shortfall = lp.cols(n_w, opt.ev_shortfall_penalty_per_kwh, 0.0, _INF)
+    shortfall = lp.cols(n_w, opt.ev_shortfall_penalty_per_kwh, 0.0, _INF, ("short", pr.evs_with_window, None))
 
     # Power bounds under a full call in either direction.
-    rows = lp.rows(int(dn_mask.sum()), -_INF, p_ch_max[ev][dn_mask])
+    rows = lp.rows(int(dn_mask.sum()), -_INF, p_ch_max[ev][dn_mask], ("pdn", ev[dn_mask], kk[dn_mask]))
     lp.entries(rows, p_ch[dn_mask], 1.0)
     lp.entries(rows, p_dis[dn_mask], -1.0)
     lp.entries(rows, r_dn[dn_mask], 1.0)
-    rows = lp.rows(int(up_mask.sum()), -p_dis_max[ev][up_mask], _INF)
+    rows = lp.rows(int(up_mask.sum()), -p_dis_max[ev][up_mask], _INF, ("pup", ev[up_mask], kk[up_mask]))
     lp.entries(rows, p_ch[up_mask], 1.0)
     lp.entries(rows, p_dis[up_mask], -1.0)
     lp.entries(rows, r_up[up_mask], -1.0)
 
     # Energy dynamics: E (lower trajectory) and H (upper trajectory).
     rhs = np.where(is_first, e0[ev], 0.0)
-    rows = lp.rows(m, rhs, rhs)
+    rows = lp.rows(m, rhs, rhs, ("edyn", ev, kk))
     lp.entries(rows, e_state, 1.0)
     lp.entries(rows, _previous(e_state, is_first), -1.0)
     lp.entries(rows, p_ch, -dt * eta_ch[ev])
@@ -275,26 +335,26 @@ def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
     if opt.sustained_calls:
         lp.entries(rows, r_up, alpha * dt * c_up[ev])
     hm = h_mask
-    rows = lp.rows(int(hm.sum()), rhs[hm], rhs[hm])
+    rows = lp.rows(int(hm.sum()), rhs[hm], rhs[hm], ("hdyn", ev[hm], kk[hm]))
     lp.entries(rows, h_state[hm], 1.0)
     lp.entries(rows, _previous(h_state, is_first)[hm], -1.0)
-    lp.entries(rows, p_ch[hm], -dt * eta_ch[ev][hm])
-    lp.entries(rows, p_dis[hm], dt * eta_ch[ev][hm])
+    lp.entries(rows, p_ch[hm], -dt[hm] * eta_ch[ev][hm])
+    lp.entries(rows, p_dis[hm], dt[hm] * eta_ch[ev][hm])
     if opt.sustained_calls:
-        lp.entries(rows, r_dn[hm], -alpha * dt * eta_ch[ev][hm])
+        lp.entries(rows, r_dn[hm], -alpha * dt[hm] * eta_ch[ev][hm])
     else:
-        rows = lp.rows(int(up_mask.sum()), e_min[ev][up_mask], _INF)
+        rows = lp.rows(int(up_mask.sum()), e_min[ev][up_mask], _INF, ("cup", ev[up_mask], kk[up_mask]))
         lp.entries(rows, e_state[up_mask], 1.0)
-        lp.entries(rows, r_up[up_mask], -alpha * dt * c_up[ev][up_mask])
-        rows = lp.rows(int(dn_mask.sum()), -_INF, e_max[ev][dn_mask])
+        lp.entries(rows, r_up[up_mask], -alpha * dt[up_mask] * c_up[ev][up_mask])
+        rows = lp.rows(int(dn_mask.sum()), -_INF, e_max[ev][dn_mask], ("cdn", ev[dn_mask], kk[dn_mask]))
         lp.entries(rows, h_or_e[dn_mask], 1.0)
-        lp.entries(rows, r_dn[dn_mask], alpha * dt * eta_ch[ev][dn_mask])
+        lp.entries(rows, r_dn[dn_mask], alpha * dt[dn_mask] * eta_ch[ev][dn_mask])
 
-    _taper_rows(lp, fa, ev, p_ch, p_dis, r_up, r_dn, e_state, h_or_e)
+    _taper_rows(lp, fa, ev, kk, p_ch, p_dis, r_up, r_dn, e_state, h_or_e)
 
     # Departure need.
     need = fa.required_energy_wh[pr.evs_with_window] / 1e3
-    dep_rows = lp.rows(n_w, need, _INF)
+    dep_rows = lp.rows(n_w, need, _INF, ("dep", pr.evs_with_window, None))
     lp.entries(dep_rows, e_state[pr.last], 1.0)
     lp.entries(dep_rows, shortfall, 1.0)
     if opt.sustained_calls:
@@ -306,12 +366,12 @@ def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
         # the EV's remaining plugged intervals must still reach the need (the next re-plan starts there).
         window = np.full(fa.n_plugged.size, -1, dtype=np.int64)
         window[pr.evs_with_window] = np.arange(n_w, dtype=np.int64)
-        after = pr.last[window[ev]] - np.arange(m, dtype=np.int64)
-        floor = fa.required_energy_wh[ev] / 1e3 - eta_ch[ev] * p_ch_max[ev] * dt * after
+        after_h = t_end_h[kk[pr.last[window[ev]]]] - t_end_h[kk]  # plugged hours after interval k
+        floor = fa.required_energy_wh[ev] / 1e3 - eta_ch[ev] * p_ch_max[ev] * after_h
         call = up_mask & (floor > e_min[ev] + 1e-9)
-        rows = lp.rows(int(call.sum()), floor[call], _INF)
+        rows = lp.rows(int(call.sum()), floor[call], _INF, ("depcall", ev[call], kk[call]))
         lp.entries(rows, e_state[call], 1.0)
-        lp.entries(rows, r_up[call], -alpha * dt * c_up[ev][call])
+        lp.entries(rows, r_up[call], -alpha * dt[call] * c_up[ev][call])
         lp.entries(rows, shortfall[window[ev]][call], 1.0)
     col_ev = np.full(lp.n_cols - first_col, -1, dtype=np.int64)
     for family in (p_ch, p_dis, r_up, r_dn, e_state, h_state):
@@ -322,19 +382,20 @@ def ev_block(lp: Lp, problem: FleetProblem, fa: FleetArrays) -> EvBlock:
                     ch_max=p_ch_max[ev], dis_max=p_dis_max[ev])
 
 
-def _taper_rows(lp: Lp, fa: FleetArrays, ev: IntArray, p_ch: IntArray, p_dis: IntArray, r_up: IntArray,
+def _taper_rows(lp: Lp, fa: FleetArrays, ev: IntArray, kk: IntArray, p_ch: IntArray, p_dis: IntArray, r_up: IntArray,
                 r_dn: IntArray, e_state: IntArray, h_or_e: IntArray) -> None:
     """SoC-dependent power limits (``problem.taper_lines``), at the SoC at the end of each interval (the
     lowest bound over the interval for a falling curve): charge + full down call <= a + b·soc, discharge +
     full up call <= a + b·soc. A falling line is read at the upper trajectory H, a rising one at the lower E,
     so the bound holds for the battery's true energy."""
-    for curve, own, other, call, limit in ((fa.charge_taper, p_ch, p_dis, r_dn, fa.max_charge_power_w),
-                                           (fa.discharge_taper, p_dis, p_ch, r_up, fa.max_discharge_power_w)):
+    for curve, own, other, call, limit, name in (
+            (fa.charge_taper, p_ch, p_dis, r_dn, fa.max_charge_power_w, "taper_ch"),
+            (fa.discharge_taper, p_dis, p_ch, r_up, fa.max_discharge_power_w, "taper_dis")):
         for i in np.flatnonzero([bool(lines) for lines in curve] & (limit > 0)):
             pairs = np.flatnonzero(ev == i)
             cap_kwh = fa.capacity_wh[i] / 1e3
-            for a_w, b_w in curve[i]:
-                rows = lp.rows(pairs.size, -_INF, a_w / 1e3)
+            for segment, (a_w, b_w) in enumerate(curve[i]):
+                rows = lp.rows(pairs.size, -_INF, a_w / 1e3, (f"{name} {segment}", ev[pairs], kk[pairs]))
                 lp.entries(rows, own[pairs], 1.0)
                 lp.entries(rows, other[pairs], -1.0)
                 lp.entries(rows, call[pairs], 1.0)
@@ -343,23 +404,25 @@ def _taper_rows(lp: Lp, fa: FleetArrays, ev: IntArray, p_ch: IntArray, p_dis: In
 
 
 def site_block(lp: Lp, problem: FleetProblem, *, link: bool = True,
-                agg_bounds: tuple[FloatArray, FloatArray, FloatArray] | None = None) -> SiteBlock:
+                agg_bounds: tuple[FloatArray, FloatArray, FloatArray] | None = None,
+                dt_h: FloatArray | None = None) -> SiteBlock:
     """Add the fleet aggregates and the site part: import/export split and prices, site limits with full
     calls, DR commitments, demand-charge peak. ``link`` adds rows ``aggregate = Σ contributions`` (the
     caller adds the contributions); ``agg_bounds`` = (P lower, P upper, RU/RD upper) per interval bounds
     the aggregates (the stand-alone site LP of the decomposition's Lagrangian bound)."""
     opt = problem.options
     n_k = problem.n_intervals
-    dt = problem.step_h
+    dt = interval_hours(problem, dt_h)
+    ks_all = np.arange(n_k, dtype=np.int64)
     site = problem.site
     other = np.asarray(site.other_load_w, dtype=np.float64) / 1e3
     mk = problem.market
     imp_price = np.asarray(mk.import_price_per_mwh, dtype=np.float64) / 1e3  # per kWh
     exp_price = np.asarray(mk.export_price_per_mwh, dtype=np.float64) / 1e3
     if agg_bounds is None:
-        agg_p = lp.cols(n_k, 0.0, -_INF, _INF)
-        agg_up = lp.cols(n_k, 0.0, 0.0, _INF)
-        agg_dn = lp.cols(n_k, 0.0, 0.0, _INF)
+        agg_p = lp.cols(n_k, 0.0, -_INF, _INF, ("P", None, ks_all))
+        agg_up = lp.cols(n_k, 0.0, 0.0, _INF, ("RU", None, ks_all))
+        agg_dn = lp.cols(n_k, 0.0, 0.0, _INF, ("RD", None, ks_all))
     else:
         p_lo, p_hi, swing = agg_bounds
         agg_p = lp.cols(n_k, 0.0, p_lo, p_hi)
@@ -368,16 +431,16 @@ def site_block(lp: Lp, problem: FleetProblem, *, link: bool = True,
     empty = np.zeros(0, dtype=np.int64)
     row_p, row_up, row_dn = empty, empty, empty
     if link:
-        row_p = lp.rows(n_k, 0.0, 0.0)
+        row_p = lp.rows(n_k, 0.0, 0.0, ("link_p", None, ks_all))
         lp.entries(row_p, agg_p, -1.0)
-        row_up = lp.rows(n_k, 0.0, 0.0)
+        row_up = lp.rows(n_k, 0.0, 0.0, ("link_up", None, ks_all))
         lp.entries(row_up, agg_up, -1.0)
-        row_dn = lp.rows(n_k, 0.0, 0.0)
+        row_dn = lp.rows(n_k, 0.0, 0.0, ("link_dn", None, ks_all))
         lp.entries(row_dn, agg_dn, -1.0)
 
-    g_imp = lp.cols(n_k, imp_price * dt, 0.0, _INF)
-    g_exp = lp.cols(n_k, -exp_price * dt, 0.0, _INF)
-    rows = lp.rows(n_k, -other, -other)
+    g_imp = lp.cols(n_k, imp_price * dt, 0.0, _INF, ("g_imp", None, ks_all))
+    g_exp = lp.cols(n_k, -exp_price * dt, 0.0, _INF, ("g_exp", None, ks_all))
+    rows = lp.rows(n_k, -other, -other, ("balance", None, ks_all))
     lp.entries(rows, agg_p, 1.0)
     lp.entries(rows, g_imp, -1.0)
     lp.entries(rows, g_exp, 1.0)
@@ -386,14 +449,14 @@ def site_block(lp: Lp, problem: FleetProblem, *, link: bool = True,
     # connection's safety for service (a decomposition master choosing among few columns would otherwise
     # weigh an export excess against a driver's shortfall).
     x_imp = lp.cols(n_k, opt.site_violation_penalty_per_kwh * dt, 0.0,
-                    np.maximum(other - site.import_limit_w / 1e3, 0.0))
+                    np.maximum(other - site.import_limit_w / 1e3, 0.0), ("x_imp", None, ks_all))
     x_exp = lp.cols(n_k, opt.site_violation_penalty_per_kwh * dt, 0.0,
-                    np.maximum(-site.export_limit_w / 1e3 - other, 0.0))
-    rows = lp.rows(n_k, -_INF, site.import_limit_w / 1e3 - other)
+                    np.maximum(-site.export_limit_w / 1e3 - other, 0.0), ("x_exp", None, ks_all))
+    rows = lp.rows(n_k, -_INF, site.import_limit_w / 1e3 - other, ("import", None, ks_all))
     lp.entries(rows, agg_p, 1.0)
     lp.entries(rows, agg_dn, 1.0)
     lp.entries(rows, x_imp, -1.0)
-    rows = lp.rows(n_k, -site.export_limit_w / 1e3 - other, _INF)
+    rows = lp.rows(n_k, -site.export_limit_w / 1e3 - other, _INF, ("export", None, ks_all))
     lp.entries(rows, agg_p, 1.0)
     lp.entries(rows, agg_up, -1.0)
     lp.entries(rows, x_exp, 1.0)
@@ -403,18 +466,29 @@ def site_block(lp: Lp, problem: FleetProblem, *, link: bool = True,
         ks = np.arange(first_k, end_k, dtype=np.int64)
         if ks.size == 0:
             continue
-        slack = lp.cols(ks.size, opt.dr_shortfall_penalty_per_kwh * dt, 0.0, _INF)
-        rows = lp.rows(ks.size, -_INF, (c.baseline_w - c.reduction_w) / 1e3 - other[ks])
+        slack = lp.cols(ks.size, opt.dr_shortfall_penalty_per_kwh * dt[ks], 0.0, _INF,
+                        (f"dr_slack {c.commitment_id}", None, ks))
+        rows = lp.rows(ks.size, -_INF, (c.baseline_w - c.reduction_w) / 1e3 - other[ks],
+                       (f"dr {c.commitment_id}", None, ks))
         lp.entries(rows, agg_p[ks], 1.0)
         lp.entries(rows, agg_dn[ks], 1.0)
         lp.entries(rows, slack, -1.0)
 
     if site.demand_charge_per_kw > 0:
-        peak = lp.cols(1, site.demand_charge_per_kw * opt.peak_weight, site.peak_floor_w / 1e3, _INF)
-        rows = lp.rows(n_k, -_INF, -other)
+        peak = lp.cols(1, site.demand_charge_per_kw * opt.peak_weight, site.peak_floor_w / 1e3, _INF,
+                       ("peak", None, None))
+        rows = lp.rows(n_k, -_INF, -other, ("peak", None, ks_all))
         lp.entries(rows, agg_p, 1.0)
         lp.entries(rows, np.repeat(peak, n_k), -1.0)
     return SiteBlock(agg_p, agg_up, agg_dn, row_p, row_up, row_dn)
+
+
+def interval_hours(problem: FleetProblem, dt_h: FloatArray | None = None) -> FloatArray:
+    """Each interval's length in hours: ``dt_h`` if given, else ``problem.step_h`` for every interval."""
+    if dt_h is None:
+        return np.full(problem.n_intervals, problem.step_h)
+    assert dt_h.shape == (problem.n_intervals,)
+    return dt_h
 
 
 def link_fleet(lp: Lp, site: SiteBlock, blk: EvBlock) -> None:
@@ -476,8 +550,12 @@ def network_block(lp: Lp, problem: FleetProblem, fa: FleetArrays, blk: EvBlock) 
         mag = np.abs(c[cols])
         angles, group = np.unique(np.round(np.angle(c[cols]), 9), return_inverse=True)
         n_g = angles.size
-        y = lp.cols(n_g * ks.size, 0.0, -_INF, _INF).reshape(n_g, ks.size)
-        define = lp.rows(n_g * ks.size, 0.0, 0.0).reshape(n_g, ks.size)
+        name = rule.names[i]
+        k_of = np.tile(ks, n_g)
+        y = lp.cols(n_g * ks.size, 0.0, -_INF, _INF, (f"y {name}", np.repeat(np.arange(n_g), ks.size), k_of)
+                    ).reshape(n_g, ks.size)
+        define = lp.rows(n_g * ks.size, 0.0, 0.0, (f"y {name}", np.repeat(np.arange(n_g), ks.size), k_of)
+                         ).reshape(n_g, ks.size)
         lp.entries(define.ravel(), y.ravel(), -1.0)
         k_pos = np.full(n_k, -1, dtype=np.int64)
         k_pos[ks] = np.arange(ks.size)
@@ -491,7 +569,7 @@ def network_block(lp: Lp, problem: FleetProblem, fa: FleetArrays, blk: EvBlock) 
         rep = np.asarray([cols[np.argmax(group == g)] for g in range(n_g)])
         cosine = w[rs][:, rep] / np.abs(c[rep])[None, :]  # (rows of limit i, groups): cos(α − θ)
         r_idx, k_idx = np.nonzero(act[:, ks])
-        polygon = lp.rows(r_idx.size, -_INF, rows.rhs_a[rs][r_idx])
+        polygon = lp.rows(r_idx.size, -_INF, rows.rhs_a[rs][r_idx], (f"polygon {name}", r_idx, ks[k_idx]))
         for g in range(n_g):
             lp.entries(polygon, y[g, k_idx], cosine[r_idx, g])
         added += r_idx.size
@@ -516,19 +594,49 @@ def _network_rows_per_ev(lp: Lp, blk: EvBlock, w: FloatArray, rhs_a: FloatArray,
 
 def plan_monolithic(problem: FleetProblem) -> FleetPlan:
     """One LP over the whole fleet (the reference the decomposition is measured against)."""
-    t0 = time.perf_counter()
     fa = fleet_arrays(problem)
+    lp = solve_lp(problem, fa)
+    return finish_plan(problem, fa, lp.status, lp.power_w, lp.up_w, lp.dn_w, lp.objective, lp.build_s, lp.solve_s,
+                       lp.n_cols, lp.n_rows, lp.n_nonzeros)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LpSolution:
+    """A solved fleet LP: schedule (W, EVs x intervals), objective, status, sizes and timings."""
+
+    status: str
+    power_w: FloatArray
+    up_w: FloatArray
+    dn_w: FloatArray
+    objective: float
+    build_s: float
+    solve_s: float
+    n_cols: int
+    n_rows: int
+    n_nonzeros: int
+
+
+def solve_lp(problem: FleetProblem, fa: FleetArrays, dt_h: FloatArray | None = None, *,
+             warm: WarmStart | None = None, start_s: FloatArray | None = None) -> LpSolution:
+    """Build and solve the fleet LP in one piece (``dt_h``: interval lengths, see ``ev_block``; ``warm`` and
+    ``start_s``, each interval's start in epoch seconds: a warm start, see ``csms.optimizer.warm``). The warm
+    start's keys name an interval by its start in whole ``step_s`` since the epoch, rounded, so plans made a
+    fraction of a step apart (a controller re-plans at any time) share them."""
+    t0 = time.perf_counter()
     n_k = problem.n_intervals
     lp = Lp()
-    blk = ev_block(lp, problem, fa)
-    site = site_block(lp, problem)
+    blk = ev_block(lp, problem, fa, dt_h)
+    site = site_block(lp, problem, dt_h=dt_h)
     link_fleet(lp, site, blk)
     network_block(lp, problem, fa, blk)
 
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     configure_highs(highs, problem)
     t1 = time.perf_counter()
-    lp.solve(highs)
+    if warm is not None and start_s is None:
+        start_s = problem.start_at.timestamp() + problem.step_s * np.arange(n_k, dtype=np.float64)
+    slots = None if start_s is None else np.rint(start_s / problem.step_s).astype(np.int64)
+    lp.solve(highs, warm, [ev.ev_id for ev in problem.evs], slots)
     t2 = time.perf_counter()
 
     status = status_name(highs)
@@ -543,10 +651,8 @@ def plan_monolithic(problem: FleetProblem) -> FleetPlan:
         objective = float(highs.getInfo().objective_function_value)
     elif status == "optimal":
         status = "solver_error"
-    return finish_plan(problem, fa, status, power_w, up_w, dn_w, objective, t1 - t0, t2 - t1,
-                   lp.n_cols, lp.n_rows, lp.n_nonzeros)
-
-
+    return LpSolution(status, power_w, up_w, dn_w, objective, t1 - t0, t2 - t1, lp.n_cols, lp.n_rows,
+                      lp.n_nonzeros)
 
 
 def configure_highs(highs: highspy.Highs, problem: FleetProblem) -> None:

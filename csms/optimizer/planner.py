@@ -7,6 +7,7 @@ the LP feasible and the plan reports what it could not deliver.
 
 from __future__ import annotations
 
+from csms.optimizer.coarse import plan_coarse
 from csms.optimizer.decomposition import plan_decomposed
 from csms.optimizer.formulation import energy_rate_w, idle_plan, network_can_bind, plan_monolithic
 from csms.optimizer.problem import FleetProblem, fleet_arrays
@@ -20,10 +21,11 @@ def plan(problem: FleetProblem) -> FleetPlan:
 
     ``problem.options.method`` picks the monolithic LP or the decomposition over EV chunks
     (``csms.optimizer.decomposition``); "auto" decomposes when the problem has more plugged (EV, interval)
-    pairs than ``options.monolithic_max_pairs`` (the measured crossover) and no topology limit can bind."""
+    pairs than ``options.monolithic_max_pairs`` (the measured crossover) and no topology limit can bind. The
+    monolithic LP merges intervals after ``options.coarse_after_s`` into blocks (``csms.optimizer.coarse``)."""
     if use_decomposition(problem):
         return plan_decomposed(problem)
-    return plan_monolithic(problem)
+    return plan_coarse(problem)
 
 
 def use_decomposition(problem: FleetProblem) -> bool:

@@ -246,6 +246,12 @@ class PlannerOptions:
     topology_angle_step_deg: float = 6.0
     """Direction spacing of the linear rows for three-phase limits (``csms.optimizer.network``): at most
     1 − cos(step/2) of a limit is given up (0.14 % at 6°)."""
+    coarse_after_s: float = 7_200.0
+    """After this much of the horizon, intervals are merged into blocks of ``coarse_step_s`` (one power per EV
+    and block, ``csms.optimizer.coarse``): a receding-horizon plan is re-made long before its far end is
+    applied. 0 = the whole horizon at ``step_s``. Not used with regulation prices."""
+    coarse_step_s: int = 1_800
+    """Block length after ``coarse_after_s`` (a multiple of the problem's step; else no blocks)."""
     monolithic_max_pairs: int = 6_500
     """'auto' solves one LP up to this many plugged (EV, interval) pairs and decomposes above (measured
     crossover, docs/benchmarks-optimizer.md); a topology whose limits can bind is always solved as one LP."""
@@ -264,6 +270,7 @@ class PlannerOptions:
                  "time_preference_per_kwh_h and peak_weight must be >= 0")
         _require(0.0 < self.topology_angle_step_deg <= 60.0, "topology_angle_step_deg must be in (0, 60]")
         _require(self.monolithic_max_pairs >= 0, "monolithic_max_pairs must be >= 0")
+        _require(self.coarse_after_s >= 0 and self.coarse_step_s > 0, "coarse_after_s >= 0, coarse_step_s > 0")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ Every assumption is a key of the scenario file; the report lists them.
 from __future__ import annotations
 
 import argparse
-import json
 import random
+import time
 import tomllib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -45,6 +45,7 @@ from csms.grid.japan.eprx import EprxResults, award_shares, parse_eprx_history, 
 from csms.grid.japan.jepx import AREAS, SpotSlot, parse_jepx_spot
 from csms.grid.japan.products import product
 from csms.grid.japan.settlement import BlockSettlement, PenaltyRules, settle, settle_block
+from csms.scenario.japan_report import write_report
 
 _AREA_JA = dict(AREAS)
 
@@ -284,6 +285,8 @@ class RunResult:
     upward_kwh: float = 0.0
     discharged_kwh: float = 0.0
     vpp_shares: dict[str, dict[str, float]] = field(default_factory=dict)
+    monthly_net_yen: dict[str, dict[str, Decimal]] = field(  # "YYYY-MM" -> product -> net ΔkW yen
+        default_factory=lambda: defaultdict(lambda: defaultdict(Decimal)))
 
 
 def _forecast(history: dict[tuple[date, int], BlockMarket], day: date, slot: int) -> Decimal:
@@ -399,7 +402,9 @@ def _run_block(spec: JapanScenario, result: RunResult, rng: random.Random, rules
             result.energy_yen += kwh * (spot_yen_per_kwh - recharge_yen_per_kwh / eff)
         tracking = assess_tracking(award, samples)
         out.assessment2_failed += not tracking.passed
-        result.settlements.append(settle_block(award, availability_result, tracking, rules))
+        settled = settle_block(award, availability_result, tracking, rules)
+        result.settlements.append(settled)
+        result.monthly_net_yen[f"{day:%Y-%m}"][p.code] += settled.net_yen
         capability -= awarded_kw
     return v2h_energy
 
@@ -454,6 +459,9 @@ def report_data(result: RunResult) -> dict[str, Any]:
                 code: (round(cost_year / (float(v) * year), 2) if v > 0 else None)
                 for code, v in settlement.by_product_yen.items()},
         },
+        "monthly_net_yen_per_vehicle": {month: {code: round(float(v) / vehicles, 1) for code, v in by_code.items()}
+                                        for month, by_code in sorted(result.monthly_net_yen.items())}
+        if vehicles else {},
         "upward_kwh_year": round(result.upward_kwh * year), "eprx_award_shares_by_resource": {
             code: {k: round(v, 4) for k, v in shares.items()} for code, shares in result.vpp_shares.items()},
         "assumptions": spec.scenario.modelled, "reported": spec.scenario.reported,
@@ -461,48 +469,12 @@ def report_data(result: RunResult) -> dict[str, Any]:
     }
 
 
-def write_markdown(data: dict[str, Any], out: Path) -> Path:
-    lines = [f"# {data['title']}", "", f"{data['days']} days from {data['first_day']} (JST), area {data['area']}; "
-             f"{data['vehicles']['v2h_home']} home V2H units (ECHONET Lite) and "
-             f"{data['vehicles']['workplace_ocpp']} workplace OCPP chargers. {data['sources']}.", "",
-             "| product | net yen / vehicle-year | awarded blocks | mean kW | アセスメントⅠ failed | activated | "
-             "アセスメントⅡ failed | share of area awards |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for code, p in data["products"].items():
-        lines.append(f"| {code} {p['name']} | {p['net_yen_per_vehicle_year']:,.0f} | {p['awarded_blocks']} | "
-                     f"{p['awarded_mean_kw']} | {p['assessment1_failed_blocks']} | {p['activated_blocks']} | "
-                     f"{p['assessment2_failed_blocks']} | {p['share_of_area_awards']:.2%} |")
-    y = data["year_yen"]
-    be = data["break_even"]
-    lines += ["", "| per year (yen) | ΔkW revenue | withheld | penalties | energy | wear | net | costs |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|",
-              f"| fleet | {y['delta_kw_revenue']:,} | {y['withheld']:,} | {y['penalties']:,} | {y['energy']:,} | "
-              f"{y['wear']:,} | {y['net']:,} | {y['costs']:,} |", "",
-              f"Net per vehicle-year: {data['per_vehicle_year_yen']['net']:,.0f} yen against "
-              f"{data['per_vehicle_year_yen']['costs']:,.0f} yen of costs. Break-even needs "
-              f"{be['revenue_multiple_needed']}x this revenue; V2H payback {be['v2h_payback_years']} years. On one "
-              "product alone (its ΔkW net, no kWh or wear) it needs: "
-              + ", ".join(f"{code} {m}x" for code, m in be["revenue_multiple_needed_on_one_product"].items())
-              + ".", ""]
-    if data["eprx_award_shares_by_resource"]:
-        lines += ["EPRX award shares by resource type (Source: EPRX):", ""]
-        for code, shares in data["eprx_award_shares_by_resource"].items():
-            lines.append(f"- {code}: " + ", ".join(f"{k} {v:.2%}" for k, v in shares.items()))
-        lines.append("")
-    lines += ["Reported:", "", *(f"- {r}" for r in data["reported"]), "", "Assumptions (scenario file):", "",
-              *(f"- {a}" for a in data["assumptions"]), ""]
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{data['scenario']}.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    (out / f"{data['scenario']}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                                  encoding="utf-8")
-    return path
-
-
 def main(file: Path, *, short: bool, out: Path) -> int:
     spec = load_japan_scenario(file)
+    started_s = time.perf_counter()
     result = run_japan(spec, short=short)
-    data = report_data(result)
-    path = write_markdown(data, out)
+    data = report_data(result) | {"real_s": round(time.perf_counter() - started_s, 1)}
+    path = write_report(data, out)
     print(f"{data['title']} ({data['days']} days)")
     for code, p in data["products"].items():
         print(f"  {code}: net {p['net_yen_per_vehicle_year']:,.0f} yen/vehicle-year, awarded {p['awarded_blocks']} "

@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from csms.domain.ids import StationId
+from csms.security.events import NO_STATION
+
 
 @dataclass(frozen=True, slots=True)
 class CertificateRecord:
     serial: int
-    station_id: str
+    station_id: StationId
     not_after: datetime
     revoked_at: datetime | None = None
 
@@ -56,7 +59,8 @@ class CertificateBook:
         records: dict[int, CertificateRecord] = {}
         for raw in json.loads(self._path.read_text() or "[]"):
             revoked = raw.get("revoked_at")
-            record = CertificateRecord(int(raw["serial"]), raw["station_id"], datetime.fromisoformat(raw["not_after"]),
+            record = CertificateRecord(int(raw["serial"]), StationId(raw["station_id"]),
+                                       datetime.fromisoformat(raw["not_after"]),
                                        datetime.fromisoformat(revoked) if revoked else None)
             records[record.serial] = record
         self._records, self._loaded = records, version
@@ -82,24 +86,24 @@ class CertificateBook:
 
     # ---- records ------------------------------------------------------------------------------------
 
-    def add(self, serial: int, station_id: str, not_after: datetime) -> None:
+    def add(self, serial: int, station_id: StationId, not_after: datetime) -> None:
         with self._changing():
             self._records[serial] = CertificateRecord(serial, station_id, not_after)
 
-    def track(self, serial: int, station_id: str, not_after: datetime | None) -> None:
+    def track(self, serial: int, station_id: StationId, not_after: datetime | None) -> None:
         """Record a certificate seen in a handshake if the book does not know it (e.g. issued by another CA), so
         its expiry is tracked too; a known serial costs one dict lookup."""
         self._refresh()
         if serial not in self._records and not_after is not None:
             self.add(serial, station_id, not_after)
 
-    def revoke(self, serial: int, at: datetime, station_id: str = "") -> None:
+    def revoke(self, serial: int, at: datetime, station_id: StationId = NO_STATION) -> None:
         """Revoke `serial` (known or not: a certificate issued elsewhere can be revoked too)."""
         with self._changing():
             record = self._records.get(serial) or CertificateRecord(serial, station_id, at)
             self._records[serial] = CertificateRecord(record.serial, record.station_id, record.not_after, at)
 
-    def revoke_station(self, station_id: str, at: datetime) -> int:
+    def revoke_station(self, station_id: StationId, at: datetime) -> int:
         """Revoke every certificate issued to `station_id`; return how many."""
         with self._changing():
             serials = [r.serial for r in self._records.values()
@@ -123,7 +127,7 @@ class CertificateBook:
 
     def due_for_renewal(self, now: datetime, before: timedelta) -> list[CertificateRecord]:
         """Per station, its newest unrevoked certificate if that expires before `now + before`."""
-        newest: dict[str, CertificateRecord] = {}
+        newest: dict[StationId, CertificateRecord] = {}
         for record in self.records():
             if record.revoked_at is None and (record.station_id not in newest
                                               or record.not_after > newest[record.station_id].not_after):

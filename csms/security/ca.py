@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 
 log = logging.getLogger("csms.security")
 
@@ -31,7 +32,7 @@ CA_CERT_FILE = "ca.pem"
 
 @dataclass(frozen=True, slots=True)
 class SignedCertificate:
-    station_id: str
+    station_id: StationId
     serial: int
     not_before: datetime
     not_after: datetime
@@ -41,7 +42,7 @@ class SignedCertificate:
 class CertificateAuthority(Protocol):
     """Signs a checked CSR for a station (csms/security/csr.py does the checks)."""
 
-    async def sign(self, csr: x509.CertificateSigningRequest, station_id: str) -> SignedCertificate: ...
+    async def sign(self, csr: x509.CertificateSigningRequest, station_id: StationId) -> SignedCertificate: ...
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -128,7 +129,7 @@ class LocalCa:
     def certificate_pem(self) -> str:
         return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
 
-    async def sign(self, csr: x509.CertificateSigningRequest, station_id: str) -> SignedCertificate:
+    async def sign(self, csr: x509.CertificateSigningRequest, station_id: StationId) -> SignedCertificate:
         now = self._clock.now()
         not_before, not_after = now - timedelta(minutes=5), now + self._validity
         cert = issue(self.key, self.certificate, csr.subject, csr.public_key(), not_before, not_after)

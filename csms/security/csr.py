@@ -12,6 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from csms.domain.ids import StationId
 from csms.errors import CsmsError
 
 MIN_RSA_BITS = 2048
@@ -32,7 +33,7 @@ def name_attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def check_csr(csr_pem: str, station_id: str, organisation: str | None = None) -> x509.CertificateSigningRequest:
+def check_csr(csr_pem: str, station_id: StationId, organisation: str | None = None) -> x509.CertificateSigningRequest:
     """Parse and check `csr_pem` for `station_id`; return the CSR or raise CsrRejected."""
     if len(csr_pem) > MAX_CSR_CHARS:
         raise CsrRejected("CSR too long")

@@ -12,17 +12,21 @@ import logging
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from csms.domain.clock import Clock
-from csms.services.events import DomainEvent, EventBus
+from csms.domain.ids import StationId
+from csms.services.events import CsmsSecurityEvent, EventBus
 
 log = logging.getLogger("csms.security")
+
+NO_STATION: Final = StationId("")  # the station is not known (e.g. a TLS handshake refused before the OCPP path)
 
 
 @dataclass(frozen=True, slots=True)
 class SecurityEvent:
     kind: str  # e.g. "InvalidClientCertificate", "InvalidCredentials", "SecurityProfileDowngrade"
-    station_id: str
+    station_id: StationId
     source: str  # the peer's address, "" if unknown
     detail: str
     at: datetime
@@ -41,7 +45,8 @@ class SecurityEvents:
         self._quiet_s = quiet_s
         self.suppressed = 0
 
-    def record(self, kind: str, station_id: str = "", source: str = "", detail: str = "") -> SecurityEvent:
+    def record(self, kind: str, station_id: StationId = NO_STATION, source: str = "",
+               detail: str = "") -> SecurityEvent:
         now = self._clock.now()
         event = SecurityEvent(kind, station_id, source, detail[:500], now)
         self._recent.append(event)
@@ -57,8 +62,8 @@ class SecurityEvents:
             log.warning("security event %s station=%s source=%s: %s", kind, station_id or "-", source or "-",
                         event.detail, extra={"security_event": kind, "station_id": station_id, "source": source})
         if self._bus is not None:
-            self._bus.publish(DomainEvent("csms.security_event", station_id, now,
-                                          {"type": kind, "source": source, "detail": event.detail}))
+            self._bus.publish(CsmsSecurityEvent(station_id=StationId(station_id), at=now, type=kind, source=source,
+                                                detail=event.detail))
         return event
 
     def recent(self, kind: str | None = None) -> list[SecurityEvent]:

@@ -13,16 +13,17 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 from csms.security.signing import CertificateSigner
 
 log = logging.getLogger("csms.security")
 
 
 class Gateway(Protocol):
-    def is_connected(self, station_id: str) -> bool: ...
+    def is_connected(self, station_id: StationId) -> bool: ...
 
     async def call(
-        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+        self, station_id: StationId, action: str, payload: dict[str, Any], timeout_s: float | None = None
     ) -> dict[str, Any]: ...
 
 
@@ -36,13 +37,13 @@ class CertificateRenewal:
         self._retry_after_s = retry_after_s
         self._triggered: dict[int, datetime] = {}  # certificate serial -> when its renewal was last asked for
 
-    async def check_once(self) -> list[str]:
+    async def check_once(self) -> list[StationId]:
         """Trigger renewal for the due, connected stations; return their ids."""
         now = self._clock.now()
         due = self._signer.due_for_renewal()
         due_serials = {record.serial for record in due}
         self._triggered = {s: at for s, at in self._triggered.items() if s in due_serials}  # bounded by `due`
-        triggered: list[str] = []
+        triggered: list[StationId] = []
         for record in due:
             last = self._triggered.get(record.serial)
             if last is not None and (now - last).total_seconds() < self._retry_after_s:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from cryptography import x509
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 from csms.security.book import CertificateBook, CertificateRecord
 from csms.security.ca import CertificateAuthority, SignedCertificate
 from csms.security.csr import CsrRejected, check_csr
@@ -27,13 +28,13 @@ class CertificateSigner:
         self._organisation = organisation
         self._renew_before = timedelta(days=renew_before_days)
 
-    def check(self, csr_pem: str, station_id: str) -> x509.CertificateSigningRequest:
+    def check(self, csr_pem: str, station_id: StationId) -> x509.CertificateSigningRequest:
         """The parsed CSR, or CsrRejected (also when no CA is configured)."""
         if self.ca is None:
             raise CsrRejected("no certificate authority configured")
         return check_csr(csr_pem, station_id, self._organisation)
 
-    async def sign(self, csr: x509.CertificateSigningRequest, station_id: str) -> SignedCertificate:
+    async def sign(self, csr: x509.CertificateSigningRequest, station_id: StationId) -> SignedCertificate:
         if self.ca is None:
             raise CsrRejected("no certificate authority configured")
         signed = await self.ca.sign(csr, station_id)

@@ -7,13 +7,14 @@ from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 
+from csms.domain.ids import StationId
 from csms.errors import StationNotConnected
 from csms.ocpp.session import RpcSession
 
 
 @dataclass(eq=False, slots=True)
 class StationConnection:
-    station_id: str
+    station_id: StationId
     websocket: ServerConnection
     session: RpcSession
 
@@ -23,7 +24,7 @@ class ConnectionRegistry:
 
     def __init__(self, node_id: str = "") -> None:
         self.node_id = node_id
-        self._connections: dict[str, StationConnection] = {}
+        self._connections: dict[StationId, StationConnection] = {}
 
     def register(self, connection: StationConnection) -> StationConnection | None:
         """Make `connection` the station's live connection; return the one it replaces, if any."""
@@ -39,23 +40,23 @@ class ConnectionRegistry:
             return True
         return False
 
-    def get(self, station_id: str) -> StationConnection | None:
+    def get(self, station_id: StationId) -> StationConnection | None:
         return self._connections.get(station_id)
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         return station_id in self._connections
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return list(self._connections)
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return {sid: (self.node_id if sid in self._connections else None) for sid in station_ids}
 
     def __len__(self) -> int:
         return len(self._connections)
 
     async def call(
-        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+        self, station_id: StationId, action: str, payload: dict[str, Any], timeout_s: float | None = None
     ) -> dict[str, Any]:
         connection = self._connections.get(station_id)
         if connection is None:

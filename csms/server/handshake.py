@@ -63,7 +63,7 @@ class HandshakeAuth:
     def __init__(self, credentials: CredentialService, throttle: AuthThrottle, events: SecurityEvents, *,
                  tls: bool, organisation: str | None = None,
                  is_revoked: Callable[[int], bool] = lambda serial: False,
-                 on_certificate: Callable[[str, PeerCertificate], None] | None = None) -> None:
+                 on_certificate: Callable[[StationId, PeerCertificate], None] | None = None) -> None:
         self._credentials = credentials
         self._throttle = throttle
         self._events = events

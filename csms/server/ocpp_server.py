@@ -34,7 +34,7 @@ from csms.domain.records import BootPolicy, StationRecord
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.v16 import build_v16_handlers
 from csms.logging_setup import log_station
-from csms.ocpp.session import Handler, RpcSession
+from csms.ocpp.session import CallHandler, RpcSession
 from csms.ocpp.v16_adapter import V16Session
 from csms.ocpp.versions import OcppVersion, select_subprotocol
 from csms.security.events import SecurityEvents
@@ -44,7 +44,7 @@ from csms.server.log_limit import PerStationLogLimit, install_session_log_limit,
 from csms.server.tls import PeerCertificate, TlsEndpoint, peer_certificate, recording_hook
 from csms.services.auth_throttle import AuthThrottle
 from csms.services.credentials import CredentialService
-from csms.services.events import DomainEvent
+from csms.services.events import StationConnected, StationDisconnected
 from csms.settings import OcppSettings
 
 log = logging.getLogger("csms.server")
@@ -59,9 +59,9 @@ __all__ = ["ConnectionListener", "OcppServer", "parse_basic_auth"]
 class ConnectionListener(Protocol):
     """Told when a station becomes (or stops being) connected to this node."""
 
-    async def on_connected(self, station_id: str) -> None: ...
+    async def on_connected(self, station_id: StationId) -> None: ...
 
-    async def on_disconnected(self, station_id: str) -> None: ...
+    async def on_disconnected(self, station_id: StationId) -> None: ...
 
 
 class OcppServer:
@@ -76,14 +76,14 @@ class OcppServer:
         credentials: CredentialService,
         registry: ConnectionRegistry,
         deps: HandlerDeps,
-        handlers: dict[str, Handler],
+        handlers: dict[str, CallHandler],
         listeners: Sequence[ConnectionListener] = (),
         security_events: SecurityEvents | None = None,
         throttle: AuthThrottle | None = None,
         tls: TlsEndpoint | None = None,
         is_revoked: Callable[[int], bool] = lambda serial: False,
-        on_certificate: Callable[[str, PeerCertificate], None] | None = None,
-        handlers_v16: Mapping[str, Handler] | None = None,
+        on_certificate: Callable[[StationId, PeerCertificate], None] | None = None,
+        handlers_v16: Mapping[str, CallHandler] | None = None,
     ) -> None:
         self._settings = settings
         self._node_id = node_id
@@ -228,8 +228,7 @@ class OcppServer:
             previous.session.close("replaced by a new connection")
             session.spawn(previous.websocket.close(CLOSE_GOING_AWAY, "replaced by a new connection"),
                           name=f"{station_id}:close-replaced")
-            self._deps.events.publish(DomainEvent("station.disconnected", station_id, self._clock.now(),
-                                                  {"replaced": True}))
+            self._deps.events.publish(StationDisconnected(station_id=station_id, at=self._clock.now(), replaced=True))
         if self._settings.boot_timeout_s is not None:
             session.spawn(self._close_unless_booted(station_id, websocket, self._settings.boot_timeout_s),
                           name=f"{station_id}:boot-timeout")
@@ -277,7 +276,7 @@ class OcppServer:
             self._deps.registration[station_id] = BootPolicy.ACCEPT  # accepted before: no new boot needed
         await self._deps.store.put_station(dataclasses.replace(
             station, connected=True, node_id=self._node_id, last_seen_at=now, ocpp_version=version.value))
-        self._deps.events.publish(DomainEvent("station.connected", station_id, now, {"ocpp_version": version.value}))
+        self._deps.events.publish(StationConnected(station_id=station_id, at=now, ocpp_version=version.value))
 
     async def _mark_disconnected(self, station_id: StationId) -> None:
         now = self._clock.now()
@@ -287,6 +286,6 @@ class OcppServer:
                 await self._deps.store.put_station(dataclasses.replace(station, connected=False, last_seen_at=now))
         except Exception:  # store down while a station leaves: log, the next connect rewrites the record
             log.exception("%s: could not record disconnect", station_id)
-        self._deps.events.publish(DomainEvent("station.disconnected", station_id, now, {}))
+        self._deps.events.publish(StationDisconnected(station_id=station_id, at=now))
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from csms.security.events import SecurityEvents
+from csms.security.events import NO_STATION, SecurityEvents
 from csms.settings import TlsSettings
 
 HandshakeErrorHook = Callable[[ssl.SSLError], None]
@@ -88,7 +88,7 @@ def recording_hook(events: SecurityEvents) -> HandshakeErrorHook:
     """A `TlsEndpoint` hook that records each refused TLS handshake as a security event."""
 
     def record(exc: ssl.SSLError) -> None:
-        events.record(handshake_error_kind(exc), "", "", handshake_error_detail(exc))
+        events.record(handshake_error_kind(exc), NO_STATION, "", handshake_error_detail(exc))
 
     return record
 

@@ -42,11 +42,11 @@ class AuthThrottle:
             return 0.0
         return float(min(self._max_s, self._base_s * 2 ** min(failures - threshold, 30)))
 
-    def retry_after_s(self, station_id: str, source: str) -> float:
+    def retry_after_s(self, principal: str, source: str) -> float:
         """Seconds until this station / source may try again (0: now)."""
         now = self._clock.now()
         wait = 0.0
-        for kind, key in (("station", station_id), ("source", source)):
+        for kind, key in (("station", principal), ("source", source)):
             table = self._by_key[kind]
             entry = table.get(key)
             if entry is None:
@@ -58,17 +58,17 @@ class AuthThrottle:
             wait = max(wait, self._backoff_s(kind, entry.count) - elapsed)
         return max(0.0, wait)
 
-    def failed(self, station_id: str, source: str) -> None:
+    def failed(self, principal: str, source: str) -> None:
         now = self._clock.now()
-        for kind, key in (("station", station_id), ("source", source)):
+        for kind, key in (("station", principal), ("source", source)):
             table = self._by_key[kind]
             entry = table.pop(key, None)
             table[key] = _Failures((entry.count if entry else 0) + 1, now)
             while len(table) > self._max_keys:
                 table.popitem(last=False)
 
-    def succeeded(self, station_id: str) -> None:
-        self._by_key["station"].pop(station_id, None)
+    def succeeded(self, principal: str) -> None:
+        self._by_key["station"].pop(principal, None)
 
     def __len__(self) -> int:
         return sum(len(t) for t in self._by_key.values())

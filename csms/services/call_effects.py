@@ -21,12 +21,33 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar, cast
+
+from ocpp.v201.enums import (
+    AttributeEnumType,
+    CancelReservationStatusEnumType,
+    ClearChargingProfileStatusEnumType,
+    ClearMessageStatusEnumType,
+    ClearMonitoringStatusEnumType,
+    DeleteCertificateStatusEnumType,
+    DisplayMessageStatusEnumType,
+    GenericStatusEnumType,
+    GetChargingProfileStatusEnumType,
+    GetInstalledCertificateStatusEnumType,
+    GetVariableStatusEnumType,
+    ReserveNowStatusEnumType,
+    SendLocalListStatusEnumType,
+    SetMonitoringStatusEnumType,
+    SetNetworkProfileStatusEnumType,
+    SetVariableStatusEnumType,
+    UnpublishFirmwareStatusEnumType,
+)
 
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
 from csms.domain.records import CredentialRecord, VariableRecord
+from csms.ocpp.wire import v2x
 from csms.services import station_records as sr
 from csms.services.credentials import hash_password
 from csms.store.base import StateStore
@@ -36,16 +57,29 @@ log = logging.getLogger("csms.services.call_effects")
 
 KEEP_REQUESTS = 100  # remote starts and GetChargingProfiles requests kept per station
 
-Effect = Callable[[StationId, dict[str, Any], dict[str, Any]], Awaitable[None]]
+Payload = Mapping[str, object]  # a request or answer of some action (its TypedDict in csms/ocpp/wire)
+Effect = Callable[[StationId, Payload, Payload], Awaitable[None]]
+_Request = TypeVar("_Request", bound=Payload)
+_Answer = TypeVar("_Answer", bound=Payload)
 
 
-def _variable_key(component: dict[str, Any], variable: dict[str, Any], attribute_type: str) -> tuple[Any, ...]:
-    evse = component.get("evse", {})
-    return (component["name"], component.get("instance", ""), evse.get("id"), evse.get("connectorId"),
-            variable["name"], variable.get("instance", ""), attribute_type)
+def _effect(keep: Callable[[StationId, _Request, _Answer], Awaitable[None]]) -> Effect:
+    """An effect that reads its action's request and answer TypedDicts: `after` runs it once the session has
+    validated both against the action's schemas."""
+    return cast(Effect, keep)
 
 
-_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", "Actual")
+def _variable_key(item: v2x.SetVariableDataType | v2x.SetVariableResultType | v2x.GetVariableResultType,
+                  ) -> tuple[Any, ...]:
+    """The device-model key of a Set/GetVariables data or result item (attributeType defaults to Actual)."""
+    component, variable = item["component"], item["variable"]
+    evse = component.get("evse")
+    return (component["name"], component.get("instance", ""), evse["id"] if evse else None,
+            evse.get("connectorId") if evse else None, variable["name"], variable.get("instance", ""),
+            item.get("attributeType", AttributeEnumType.actual))
+
+
+_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", AttributeEnumType.actual)
 
 
 def _record_key(v: VariableRecord) -> tuple[Any, ...]:
@@ -60,43 +94,50 @@ class CallEffects:
         self._store = store
         self._clock = clock
         self._after: dict[str, Effect] = {
-            "SetVariables": self._set_variables, "GetVariables": self._get_variables,
-            "RequestStartTransaction": self._request_start, "ReserveNow": self._reserve_now,
-            "CancelReservation": self._cancel_reservation, "SetDisplayMessage": self._set_display_message,
-            "ClearDisplayMessage": self._clear_display_message, "UpdateFirmware": self._update_firmware,
-            "PublishFirmware": self._publish_firmware, "GetLog": self._get_log,
-            "SetVariableMonitoring": self._set_monitoring, "ClearVariableMonitoring": self._clear_monitoring,
-            "CustomerInformation": self._customer_information, "ClearChargingProfile": self._clear_profile,
-            "SendLocalList": self._send_local_list, "GetLocalListVersion": self._local_list_version,
-            "GetChargingProfiles": self._get_profiles, "GetInstalledCertificateIds": self._installed_certificates,
-            "InstallCertificate": self._install_certificate, "DeleteCertificate": self._delete_certificate,
-            "SetMonitoringBase": self._monitoring_setting, "SetMonitoringLevel": self._monitoring_setting,
-            "SetNetworkProfile": self._network_profile, "UnpublishFirmware": self._unpublish_firmware,
+            "SetVariables": _effect(self._set_variables), "GetVariables": _effect(self._get_variables),
+            "RequestStartTransaction": _effect(self._request_start), "ReserveNow": _effect(self._reserve_now),
+            "CancelReservation": _effect(self._cancel_reservation),
+            "SetDisplayMessage": _effect(self._set_display_message),
+            "ClearDisplayMessage": _effect(self._clear_display_message),
+            "UpdateFirmware": _effect(self._update_firmware), "PublishFirmware": _effect(self._publish_firmware),
+            "GetLog": _effect(self._get_log), "SetVariableMonitoring": _effect(self._set_monitoring),
+            "ClearVariableMonitoring": _effect(self._clear_monitoring),
+            "CustomerInformation": _effect(self._customer_information),
+            "ClearChargingProfile": _effect(self._clear_profile), "SendLocalList": _effect(self._send_local_list),
+            "GetLocalListVersion": _effect(self._local_list_version),
+            "GetChargingProfiles": _effect(self._get_profiles),
+            "GetInstalledCertificateIds": _effect(self._installed_certificates),
+            "InstallCertificate": _effect(self._install_certificate),
+            "DeleteCertificate": _effect(self._delete_certificate),
+            "SetMonitoringBase": _effect(self._monitoring_setting),
+            "SetMonitoringLevel": _effect(self._monitoring_setting),
+            "SetNetworkProfile": _effect(self._network_profile),
+            "UnpublishFirmware": _effect(self._unpublish_firmware),
         }
 
-    async def before(self, station_id: str, action: str, payload: dict[str, Any]) -> None:
+    async def before(self, station_id: StationId, action: str, payload: Payload) -> None:
         """Keep what must be known before the answer. The payload is not validated yet (the session does that
         when sending): one this cannot read is left to the session to refuse."""
-        sid = StationId(station_id)
         try:
             if action == "GetChargingProfiles":  # what the reports that follow answer (ReportChargingProfiles)
-                await self._store.put_station_doc(sid, sr.PROFILE_REQUEST, str(payload["requestId"]),
+                await self._store.put_station_doc(station_id, sr.PROFILE_REQUEST, str(payload["requestId"]),
                                                   {**payload, "requestedAt": self._now()})
-                await self._prune(sid, sr.PROFILE_REQUEST)
+                await self._prune(station_id, sr.PROFILE_REQUEST)
             elif action == "RequestStartTransaction":
-                await self._store.put_station_doc(sid, sr.REMOTE_START, str(payload["remoteStartId"]), {
+                await self._store.put_station_doc(station_id, sr.REMOTE_START, str(payload["remoteStartId"]), {
                     "remoteStartId": payload["remoteStartId"], "idToken": payload["idToken"],
                     "evseId": payload.get("evseId"), "status": "Requested", "requestedAt": self._now()})
-                await self._prune(sid, sr.REMOTE_START)
+                await self._prune(station_id, sr.REMOTE_START)
         except (KeyError, TypeError, RecordRejected):
             log.info("%s: %s payload not kept (the session will refuse it if it is invalid)", station_id, action)
 
-    async def after(self, station_id: str, action: str, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def after(self, station_id: StationId, action: str, payload: Payload, response: Payload) -> None:
+        """Keep what the station's answer to `action` changed (`payload` and `response` passed their schemas)."""
         effect = self._after.get(action)
         if effect is None:
             return
         try:
-            await effect(StationId(station_id), payload, response)
+            await effect(station_id, payload, response)
         except Exception:  # the station already acted: keep the operator's answer, log our failure
             log.exception("%s: keeping the effect of %s failed", station_id, action)
 
@@ -129,94 +170,105 @@ class CallEffects:
                                               variable_instance=variable_instance))
         await self._store.put_variables(sid, records)
 
-    async def _set_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        requested = {_variable_key(d["component"], d["variable"], d.get("attributeType", "Actual")):
-                     d["attributeValue"] for d in payload["setVariableData"]}
+    async def _set_variables(self, sid: StationId, payload: v2x.SetVariablesRequest,
+                                                   response: v2x.SetVariablesResponse) -> None:
+        requested = {_variable_key(d): d["attributeValue"] for d in payload["setVariableData"]}
         accepted: dict[tuple[Any, ...], str] = {}
         for result in response["setVariableResult"]:
-            key = _variable_key(result["component"], result["variable"], result.get("attributeType", "Actual"))
-            if result["attributeStatus"] == "Accepted" and key in requested:
+            key = _variable_key(result)
+            if result["attributeStatus"] == SetVariableStatusEnumType.accepted and key in requested:
                 accepted[key] = requested[key]
         password = accepted.pop(_PASSWORD_KEY, None)  # never kept in the device model
         if password is not None:  # A01: the station now uses it to connect
             await self._store.put_credential(CredentialRecord(sid, hash_password(password), self._clock.now()))
         await self._put_values(sid, accepted)
 
-    async def _get_variables(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _get_variables(self, sid: StationId, payload: v2x.GetVariablesRequest,
+                                                   response: v2x.GetVariablesResponse) -> None:
         await self._put_values(sid, {
-            _variable_key(r["component"], r["variable"], r.get("attributeType", "Actual")): r["attributeValue"]
+            _variable_key(r): r["attributeValue"]
             for r in response["getVariableResult"]
-            if r["attributeStatus"] == "Accepted" and "attributeValue" in r})
+            if r["attributeStatus"] == GetVariableStatusEnumType.accepted and "attributeValue" in r})
 
-    async def _request_start(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _request_start(self, sid: StationId, payload: v2x.RequestStartTransactionRequest,
+                                                   response: v2x.RequestStartTransactionResponse) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.REMOTE_START, str(payload["remoteStartId"]),
                                    response["status"], {"transactionId": response.get("transactionId")})
 
-    async def _reserve_now(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        status = "Reserved" if response["status"] == "Accepted" else response["status"]
+    async def _reserve_now(self, sid: StationId, payload: v2x.ReserveNowRequest,
+                                                 response: v2x.ReserveNowResponse) -> None:
+        status = "Reserved" if response["status"] == ReserveNowStatusEnumType.accepted else response["status"]
         await self._store.delete_station_doc(sid, sr.RESERVATION, str(payload["id"]))  # a new reservation
         await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, str(payload["id"]), status,
                                    {**payload, "createdAt": self._now()})
 
-    async def _cancel_reservation(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _cancel_reservation(self, sid: StationId, payload: v2x.CancelReservationRequest,
+                                                        response: v2x.CancelReservationResponse) -> None:
         key = str(payload["reservationId"])
-        if response["status"] == "Accepted" and await self._store.get_station_doc(sid, sr.RESERVATION, key):
+        if response["status"] == CancelReservationStatusEnumType.accepted and \
+                await self._store.get_station_doc(sid, sr.RESERVATION, key):
             await sr.update_status_doc(self._store, self._clock, sid, sr.RESERVATION, key, "Cancelled")
 
-    async def _set_display_message(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] == "Accepted":
+    async def _set_display_message(self, sid: StationId, payload: v2x.SetDisplayMessageRequest,
+                                                         response: v2x.SetDisplayMessageResponse) -> None:
+        if response["status"] == DisplayMessageStatusEnumType.accepted:
             message = payload["message"]
             await self._store.put_station_doc(sid, sr.DISPLAY_MESSAGE, str(message["id"]),
                                               {**message, "source": "csms", "setAt": self._now()})
 
-    async def _clear_display_message(self, sid: StationId, payload: dict[str, Any],
-                                     response: dict[str, Any]) -> None:
-        if response["status"] == "Accepted":
+    async def _clear_display_message(self, sid: StationId, payload: v2x.ClearDisplayMessageRequest,
+                                     response: v2x.ClearDisplayMessageResponse) -> None:
+        if response["status"] == ClearMessageStatusEnumType.accepted:
             await self._store.delete_station_doc(sid, sr.DISPLAY_MESSAGE, str(payload["id"]))
 
-    async def _update_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _update_firmware(self, sid: StationId, payload: v2x.UpdateFirmwareRequest,
+                                                     response: v2x.UpdateFirmwareResponse) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.FIRMWARE, str(payload["requestId"]),
                                    response["status"], {"requestId": payload["requestId"],
                                                         "firmware": payload["firmware"]})
 
-    async def _publish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _publish_firmware(self, sid: StationId, payload: v2x.PublishFirmwareRequest,
+                                                      response: v2x.PublishFirmwareResponse) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE, str(payload["requestId"]),
                                    response["status"], {"requestId": payload["requestId"],
                                                         "location": payload["location"],
                                                         "checksum": payload["checksum"]})
 
-    async def _get_log(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        extra = {"requestId": payload["requestId"], "logType": payload["logType"]}
+    async def _get_log(self, sid: StationId, payload: v2x.GetLogRequest, response: v2x.GetLogResponse) -> None:
+        extra: dict[str, object] = {"requestId": payload["requestId"], "logType": payload["logType"]}
         if "filename" in response:
             extra["filename"] = response["filename"]
         await sr.update_status_doc(self._store, self._clock, sid, sr.LOG_UPLOAD, str(payload["requestId"]),
                                    response["status"], extra)
 
-    async def _set_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _set_monitoring(self, sid: StationId, payload: v2x.SetVariableMonitoringRequest,
+                                                    response: v2x.SetVariableMonitoringResponse) -> None:
         requested = payload["setMonitoringData"]
         for index, result in enumerate(response["setMonitoringResult"]):
-            if result["status"] != "Accepted" or "id" not in result:
+            if result["status"] != SetMonitoringStatusEnumType.accepted or "id" not in result:
                 continue
             same = [d for d in requested if (d["component"], d["variable"], d["type"]) ==
                     (result["component"], result["variable"], result["type"])]
-            request = same[0] if len(same) == 1 else requested[index] if index < len(requested) else {}
+            request: Payload = same[0] if len(same) == 1 else requested[index] if index < len(requested) else {}
             await self._store.put_station_doc(sid, sr.MONITOR, str(result["id"]), {
                 "id": result["id"], "type": result["type"], "severity": result["severity"],
                 "component": result["component"], "variable": result["variable"], "setAt": self._now(),
                 **{k: v for k, v in request.items() if k in ("value", "transaction")}})
 
-    async def _clear_monitoring(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _clear_monitoring(self, sid: StationId, payload: v2x.ClearVariableMonitoringRequest,
+                                                      response: v2x.ClearVariableMonitoringResponse) -> None:
         for result in response["clearMonitoringResult"]:
-            if result["status"] in ("Accepted", "NotFound"):
+            if result["status"] in (ClearMonitoringStatusEnumType.accepted, ClearMonitoringStatusEnumType.not_found):
                 await self._store.delete_station_doc(sid, sr.MONITOR, str(result["id"]))
 
-    async def _customer_information(self, sid: StationId, payload: dict[str, Any],
-                                    response: dict[str, Any]) -> None:
+    async def _customer_information(self, sid: StationId, payload: v2x.CustomerInformationRequest,
+                                    response: v2x.CustomerInformationResponse) -> None:
         await sr.log_entries(self._store, self._clock, sid, sr.CUSTOMER_INFORMATION, [{
             "requestId": payload["requestId"], "request": payload, "status": response["status"]}])
 
-    async def _clear_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] != "Accepted":
+    async def _clear_profile(self, sid: StationId, payload: v2x.ClearChargingProfileRequest,
+                                                   response: v2x.ClearChargingProfileResponse) -> None:
+        if response["status"] != ClearChargingProfileStatusEnumType.accepted:
             return
         criteria = payload.get("chargingProfileCriteria", {})
         for doc in await self._store.list_station_docs(sid, sr.CHARGING_PROFILE):
@@ -232,14 +284,17 @@ class CallEffects:
                 continue
             await self._store.delete_station_doc(sid, sr.CHARGING_PROFILE, str(profile["id"]))
 
-    async def _get_profiles(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] == "NoProfiles":  # the station holds none of what was asked: forget ours
+    async def _get_profiles(self, sid: StationId, payload: v2x.GetChargingProfilesRequest,
+                                                  response: v2x.GetChargingProfilesResponse) -> None:
+        # the station holds none of what was asked: forget ours
+        if response["status"] == GetChargingProfileStatusEnumType.no_profiles:
             await forget_profiles(self._store, sid, payload, keep_request_id=None)
 
-    async def _installed_certificates(self, sid: StationId, payload: dict[str, Any],
-                                      response: dict[str, Any]) -> None:
+    async def _installed_certificates(self, sid: StationId, payload: v2x.GetInstalledCertificateIdsRequest,
+                                      response: v2x.GetInstalledCertificateIdsResponse) -> None:
         """The station's answer replaces what the CSMS kept of the certificate types asked (all when none)."""
-        if response["status"] not in ("Accepted", "NotFound"):
+        if response["status"] not in (GetInstalledCertificateStatusEnumType.accepted,
+                                      GetInstalledCertificateStatusEnumType.notFound):
             return
         types = set(payload.get("certificateType", []))
         for doc in await self._store.list_station_docs(sid, sr.CERTIFICATE):
@@ -250,48 +305,57 @@ class CallEffects:
             await self._store.put_station_doc(sid, sr.CERTIFICATE, sr.certificate_key(chain["certificateHashData"]),
                                               {**chain, "reportedAt": self._now()})
 
-    async def _install_certificate(self, sid: StationId, payload: dict[str, Any],
-                                   response: dict[str, Any]) -> None:
+    async def _install_certificate(self, sid: StationId, payload: v2x.InstallCertificateRequest,
+                                   response: v2x.InstallCertificateResponse) -> None:
         await sr.log_entries(self._store, self._clock, sid, sr.CERTIFICATE_INSTALL, [{
             "certificateType": payload["certificateType"], "status": response["status"]}])
 
-    async def _delete_certificate(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] in ("Accepted", "NotFound"):
+    async def _delete_certificate(self, sid: StationId, payload: v2x.DeleteCertificateRequest,
+                                                        response: v2x.DeleteCertificateResponse) -> None:
+        if response["status"] in (DeleteCertificateStatusEnumType.accepted, DeleteCertificateStatusEnumType.not_found):
             key = sr.certificate_key(payload["certificateHashData"])
             await self._store.delete_station_doc(sid, sr.CERTIFICATE, key)
 
-    async def _monitoring_setting(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _monitoring_setting(
+            self, sid: StationId, payload: v2x.SetMonitoringBaseRequest | v2x.SetMonitoringLevelRequest,
+            response: v2x.SetMonitoringBaseResponse | v2x.SetMonitoringLevelResponse) -> None:
         key = "base" if "monitoringBase" in payload else "level"
         await sr.update_status_doc(self._store, self._clock, sid, sr.MONITORING_SETTING, key, response["status"],
-                                   payload if response["status"] == "Accepted" else {})
+                                   payload if response["status"] == GenericStatusEnumType.accepted else {})
 
-    async def _network_profile(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] == "Accepted":
+    async def _network_profile(self, sid: StationId, payload: v2x.SetNetworkProfileRequest,
+                                                     response: v2x.SetNetworkProfileResponse) -> None:
+        if response["status"] == SetNetworkProfileStatusEnumType.accepted:
             await self._store.put_station_doc(sid, sr.NETWORK_PROFILE, str(payload["configurationSlot"]),
                                               {**payload, "setAt": self._now()})
 
-    async def _unpublish_firmware(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
-        if response["status"] != "Unpublished":
+    async def _unpublish_firmware(self, sid: StationId, payload: v2x.UnpublishFirmwareRequest,
+                                                        response: v2x.UnpublishFirmwareResponse) -> None:
+        if response["status"] != UnpublishFirmwareStatusEnumType.unpublished:
             return
         for doc in await self._store.list_station_docs(sid, sr.PUBLISH_FIRMWARE):
             if doc.get("checksum") == payload["checksum"]:
                 await sr.update_status_doc(self._store, self._clock, sid, sr.PUBLISH_FIRMWARE,
-                                           sr.request_key(doc.get("requestId")), "Unpublished")
+                                           sr.request_key(doc.get("requestId")),
+                                           UnpublishFirmwareStatusEnumType.unpublished)
 
-    async def _send_local_list(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _send_local_list(self, sid: StationId, payload: v2x.SendLocalListRequest,
+                                                     response: v2x.SendLocalListResponse) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", response["status"], {
             "lastSentVersion": payload["versionNumber"], "lastUpdateType": payload["updateType"],
-            **({"versionNumber": payload["versionNumber"]} if response["status"] == "Accepted" else {})})
+            **({"versionNumber": payload["versionNumber"]}
+               if response["status"] == SendLocalListStatusEnumType.accepted else {})})
 
-    async def _local_list_version(self, sid: StationId, payload: dict[str, Any], response: dict[str, Any]) -> None:
+    async def _local_list_version(self, sid: StationId, payload: v2x.GetLocalListVersionRequest,
+                                                        response: v2x.GetLocalListVersionResponse) -> None:
         await sr.update_status_doc(self._store, self._clock, sid, sr.LOCAL_LIST, "station", "Reported",
                                    {"versionNumber": response["versionNumber"]})
 
 
-async def forget_profiles(store: StateStore, sid: StationId, request: dict[str, Any],
+async def forget_profiles(store: StateStore, sid: StationId, request: Mapping[str, Any],
                           keep_request_id: int | None) -> None:
-    """Remove the station's reported profiles a GetChargingProfiles `request` covers, except those reported for
-    `keep_request_id` (the answer to it)."""
+    """Remove the station's reported profiles a GetChargingProfiles `request` (or its stored document) covers,
+    except those reported for `keep_request_id` (the answer to it)."""
     evse_id = request.get("evseId")
     criteria = request.get("chargingProfile", {})
     for doc in await store.list_station_docs(sid, sr.CHARGING_PROFILE):

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ocpp.v201.enums import AttributeEnumType
+
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.records import VariableRecord
 
@@ -43,7 +45,7 @@ def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableR
             max_limits[(var.component, var.variable)] = var.max_limit
 
     def get(component: str, variable: str, *types: str) -> str | None:
-        for attribute_type in types or ("Actual",):
+        for attribute_type in types or (AttributeEnumType.actual,):
             value = values.get((component, variable, attribute_type))
             if value not in (None, ""):
                 return value
@@ -56,7 +58,7 @@ def capabilities_from_variables(ocpp_version: str, variables: Iterable[VariableR
             return None
 
     def power(variable: str) -> float | None:
-        return number(get("EVSE", variable, "MaxSet", "Actual"))
+        return number(get("EVSE", variable, AttributeEnumType.max_set, AttributeEnumType.actual))
 
     def station_rating(variable: str) -> float | None:
         """The station's rating: its maxLimit, or a MaxSet below it (None: neither reported)."""

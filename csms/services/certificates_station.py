@@ -9,27 +9,34 @@ from __future__ import annotations
 
 import base64
 import logging
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
+from csms.domain.ids import StationId
+from csms.ocpp.wire import v2x, v201
+
 log = logging.getLogger("csms.services.certificates_station")
 
 
 class StationCertificateAuthority(Protocol):
-    """Where the CSMS sends a station's certificate requests. Answers are the OCPP response payloads."""
+    """Where the CSMS sends a station's certificate requests (2.0.1 or 2.1). Answers are the OCPP response
+    payloads, in their 2.0.1 shape (valid for 2.1 too)."""
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+    async def certificate_status(self, station_id: StationId, ocsp_request: v2x.OCSPRequestDataType
+                                 ) -> v201.GetCertificateStatusResponse:
         """GetCertificateStatusResponse for one OCSPRequestDataType."""
         ...
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def ev_certificate(self, station_id: StationId, request: v2x.Get15118EVCertificateRequest
+                             ) -> v201.Get15118EVCertificateResponse:
         """Get15118EVCertificateResponse for a Get15118EVCertificateRequest payload."""
         ...
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def sign_certificate(self, station_id: StationId, request: v2x.SignCertificateRequest
+                               ) -> v201.SignCertificateResponse:
         """SignCertificateResponse for a SignCertificateRequest payload (the signed chain follows later, with
         CertificateSigned)."""
         ...
@@ -38,18 +45,21 @@ class StationCertificateAuthority(Protocol):
 class UnconfiguredCertificateAuthority:
     """The default: no OCSP responder, no contract CA, no signing CA. Says so in every answer."""
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Failed", "statusInfo": {
+    async def certificate_status(self, station_id: StationId, ocsp_request: v2x.OCSPRequestDataType
+                                 ) -> v201.GetCertificateStatusResponse:
+        return {"status": v201.GetCertificateStatusEnumType.FAILED, "statusInfo": {
             "reasonCode": "NoOCSPResponder",
             "additionalInfo": "no OCSP responder is configured on this CSMS; certificate status is unknown"}}
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Failed", "exiResponse": "", "statusInfo": {
+    async def ev_certificate(self, station_id: StationId, request: v2x.Get15118EVCertificateRequest
+                             ) -> v201.Get15118EVCertificateResponse:
+        return {"status": v201.Iso15118EVCertificateStatusEnumType.FAILED, "exiResponse": "", "statusInfo": {
             "reasonCode": "NoContractCA",
             "additionalInfo": "no contract certificate authority is configured on this CSMS"}}
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
-        return {"status": "Rejected", "statusInfo": {
+    async def sign_certificate(self, station_id: StationId, request: v2x.SignCertificateRequest
+                               ) -> v201.SignCertificateResponse:
+        return {"status": v201.GenericStatusEnumType.REJECTED, "statusInfo": {
             "reasonCode": "NoSigningCA",
             "additionalInfo": "no certificate authority to sign station certificates is configured on this CSMS"}}
 
@@ -59,8 +69,9 @@ _HASHES: dict[str, hashes.HashAlgorithm] = {"SHA256": hashes.SHA256(), "SHA384":
 _MAX_OCSP_RESULT_CHARS = 5500  # GetCertificateStatusResponse.ocspResult maxLength
 
 
-def _failed(reason: str, info: str) -> dict[str, Any]:
-    return {"status": "Failed", "statusInfo": {"reasonCode": reason, "additionalInfo": info[:1024]}}
+def _failed(reason: str, info: str) -> v201.GetCertificateStatusResponse:
+    return {"status": v201.GetCertificateStatusEnumType.FAILED,
+            "statusInfo": {"reasonCode": reason, "additionalInfo": info[:1024]}}
 
 
 class OcspCertificateAuthority:
@@ -80,7 +91,8 @@ class OcspCertificateAuthority:
         self._fallback = fallback or UnconfiguredCertificateAuthority()
         self._transport = transport
 
-    async def certificate_status(self, station_id: str, ocsp_request: dict[str, Any]) -> dict[str, Any]:
+    async def certificate_status(self, station_id: StationId, ocsp_request: v2x.OCSPRequestDataType
+                                 ) -> v201.GetCertificateStatusResponse:
         url = ocsp_request["responderURL"] if self._use_station_url else self._responder_url
         if not url:
             return _failed("NoOCSPResponder", "no OCSP responder URL is configured on this CSMS")
@@ -109,10 +121,12 @@ class OcspCertificateAuthority:
         if len(result) > _MAX_OCSP_RESULT_CHARS:
             return _failed("OCSPResultTooLong", f"the OCSP response is {len(result)} characters, OCPP allows "
                                                 f"{_MAX_OCSP_RESULT_CHARS}")
-        return {"status": "Accepted", "ocspResult": result}
+        return {"status": v201.GetCertificateStatusEnumType.ACCEPTED, "ocspResult": result}
 
-    async def ev_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def ev_certificate(self, station_id: StationId, request: v2x.Get15118EVCertificateRequest
+                             ) -> v201.Get15118EVCertificateResponse:
         return await self._fallback.ev_certificate(station_id, request)
 
-    async def sign_certificate(self, station_id: str, request: dict[str, Any]) -> dict[str, Any]:
+    async def sign_certificate(self, station_id: StationId, request: v2x.SignCertificateRequest
+                               ) -> v201.SignCertificateResponse:
         return await self._fallback.sign_certificate(station_id, request)

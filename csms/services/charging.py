@@ -240,7 +240,7 @@ class ChargingService:
     async def clear(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX
                     ) -> dict[str, Any]:
         """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""
-        response = await self._gateway.call(station_id, "ClearChargingProfile",
+        response = await self._gateway.call(StationId(station_id), "ClearChargingProfile",
                                              {"chargingProfileId": profiles.profile_id(evse_id, purpose)})
         self._outbox.cleared(station_id, evse_id, purpose, response)
         return response
@@ -256,7 +256,7 @@ class ChargingService:
             raise profiles.EncodeError("NotifyAllowedEnergyTransfer needs an OCPP 2.1 station")
         if not modes:
             raise profiles.EncodeError("NotifyAllowedEnergyTransfer needs at least one energy transfer mode")
-        return await self._gateway.call(station_id, "NotifyAllowedEnergyTransfer", {
+        return await self._gateway.call(StationId(station_id), "NotifyAllowedEnergyTransfer", {
             "transactionId": transaction_id, "allowedEnergyTransfer": list(modes)})
 
     async def remote_start_profile(self, station_id: StationId, evse_id: int, power_w: float, duration_s: int
@@ -289,4 +289,4 @@ class ChargingService:
         payload: dict[str, Any] = {"requestId": request_id, "chargingProfile": {"chargingProfilePurpose": "TxProfile"}}
         if evse_id is not None:
             payload["evseId"] = evse_id
-        return await self._gateway.call(station_id, "GetChargingProfiles", payload)
+        return await self._gateway.call(StationId(station_id), "GetChargingProfiles", payload)

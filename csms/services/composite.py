@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ocpp.v21.enums import ChargingProfilePurposeEnumType as Purpose
+from ocpp.v21.enums import OperationModeEnumType
+
 from csms.domain.clock import parse_ocpp_time
 
 
@@ -48,11 +51,11 @@ def _active(profile: dict[str, Any], at: datetime) -> bool:
 def period_power_w(period: dict[str, Any], rate_unit: str, hw: EvseHardware) -> float:
     """The signed W a period means (rule 3)."""
     mode = period.get("operationMode")
-    if mode == "CentralSetpoint":
+    if mode == OperationModeEnumType.central_setpoint:
         value = float(period["setpoint"])
-    elif mode == "Idle":
+    elif mode == OperationModeEnumType.idle:
         value = 0.0
-    elif mode == "LocalFrequency":
+    elif mode == OperationModeEnumType.local_frequency:
         value = float(period.get("v2xBaseline", 0.0))
     else:
         value = float(period.get("limit", 0.0))
@@ -82,17 +85,17 @@ def power_at(installed: list[InstalledProfile], evse_id: int, transaction_id: st
              hw: EvseHardware) -> float:
     """The signed W the station should exchange on `evse_id` at `at` (rules 1-5)."""
     valid = [p for p in installed if _active(p.profile, at)]
-    tx = _pick([p for p in valid if p.evse_id == evse_id and p.profile["chargingProfilePurpose"] == "TxProfile"
+    tx = _pick([p for p in valid if p.evse_id == evse_id and p.profile["chargingProfilePurpose"] == Purpose.tx_profile
                 and p.profile.get("transactionId") in (None, transaction_id)], evse_id)
     layer = tx or _pick([p for p in valid if p.evse_id in (0, evse_id)
-                         and p.profile["chargingProfilePurpose"] == "TxDefaultProfile"], evse_id)
+                         and p.profile["chargingProfilePurpose"] == Purpose.tx_default_profile], evse_id)
     if layer is None:
         value = hw.max_charge_w
     else:
         schedule = layer.profile["chargingSchedule"][0]
         value = period_power_w(_period_at(layer.profile, at), schedule["chargingRateUnit"], hw)
     station_max = _pick([p for p in valid if p.evse_id == 0
-                         and p.profile["chargingProfilePurpose"] == "ChargingStationMaxProfile"], 0)
+                         and p.profile["chargingProfilePurpose"] == Purpose.charging_station_max_profile], 0)
     if station_max is not None:
         schedule = station_max.profile["chargingSchedule"][0]
         period = _period_at(station_max.profile, at)

@@ -16,11 +16,15 @@ import enum
 import hashlib
 import hmac
 import secrets
+from functools import partial
 from typing import Any, Protocol
 
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
 from csms.domain.records import CredentialRecord
+from csms.ocpp import calls
+from csms.ocpp.calls import call_typed
+from csms.ocpp.wire import v201
 from csms.store.base import StateStore
 
 _SCHEME = "sha256"
@@ -58,15 +62,17 @@ class AuthResult(enum.Enum):
 
 
 class StationCaller(Protocol):
+    """What sends a CSMS call to a station: the `StationGateway`'s untyped call (typed here by `call_typed`)."""
+
     async def call(
-        self, station_id: str, action: str, payload: dict[str, Any], timeout_s: float | None = None
+        self, station_id: StationId, action: str, payload: dict[str, Any], timeout_s: float | None = None
     ) -> dict[str, Any]: ...
 
 
 class RotationResult(enum.Enum):
-    APPLIED = "Accepted"
-    AFTER_REBOOT = "RebootRequired"
-    REFUSED = "Rejected"
+    APPLIED = v201.SetVariableStatusEnumType.ACCEPTED
+    AFTER_REBOOT = v201.SetVariableStatusEnumType.REBOOT_REQUIRED
+    REFUSED = v201.SetVariableStatusEnumType.REJECTED
 
 
 class CredentialService:
@@ -155,15 +161,16 @@ class CredentialService:
         password = password or generate_password()
         if not (MIN_PASSWORD_LEN <= len(password) <= MAX_PASSWORD_LEN):
             raise ValueError(f"station passwords must be {MIN_PASSWORD_LEN}-{MAX_PASSWORD_LEN} characters")
-        reply = await gateway.call(station_id, "SetVariables", {"setVariableData": [{
+        request: v201.SetVariablesRequest = {"setVariableData": [{
             "attributeValue": password, "component": {"name": "SecurityCtrlr"},
-            "variable": {"name": "BasicAuthPassword"}}]})
-        results = reply.get("setVariableResult") or [{}]
-        status = results[0].get("attributeStatus")
-        if status == "Accepted":
+            "variable": {"name": "BasicAuthPassword"}}]}
+        reply = await call_typed(partial(gateway.call, station_id), calls.SET_VARIABLES, request)
+        results = reply["setVariableResult"]
+        status = results[0]["attributeStatus"] if results else None
+        if status == v201.SetVariableStatusEnumType.ACCEPTED:
             await self.set_password(station_id, password)
             return RotationResult.APPLIED
-        if status == "RebootRequired":
+        if status == v201.SetVariableStatusEnumType.REBOOT_REQUIRED:
             await self.set_password(station_id, password, keep_previous=True)
             return RotationResult.AFTER_REBOOT
         return RotationResult.REFUSED

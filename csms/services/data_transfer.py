@@ -9,15 +9,22 @@ Our own vendor id ships with `Echo` (answers Accepted with the data it got), use
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+
+from csms.domain.ids import StationId
+from csms.ocpp.wire import v2x, v16, v201
 
 VENDOR_ID = "org.v2g-csms"
 
-VendorHandler = Callable[[str, Any], Awaitable[dict[str, Any]]]
+Transfer = v2x.DataTransferRequest | v16.DataTransferRequest
+# the answer, in its 2.x shape: 1.6 has the same keys and status values (its `data` a string, as it came)
+Answer = v201.DataTransferResponse
+# (station id, the request's `data`: any JSON value, absent -> None) -> the answer
+VendorHandler = Callable[[StationId, object], Awaitable[Answer]]
 
 
-async def _echo(station_id: str, data: Any) -> dict[str, Any]:
-    return {"status": "Accepted"} if data is None else {"status": "Accepted", "data": data}
+async def _echo(station_id: StationId, data: object) -> Answer:
+    accepted = v201.DataTransferStatusEnumType.ACCEPTED
+    return {"status": accepted} if data is None else {"status": accepted, "data": data}
 
 
 class VendorExtensions:
@@ -39,12 +46,12 @@ class VendorExtensions:
     def vendors(self) -> dict[str, list[str | None]]:
         return {vendor: list(messages) for vendor, messages in sorted(self._vendors.items())}
 
-    async def handle(self, station_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def handle(self, station_id: StationId, payload: Transfer) -> Answer:
         """The DataTransferResponse payload for a DataTransferRequest payload."""
         messages = self._vendors.get(payload["vendorId"])
         if messages is None:
-            return {"status": "UnknownVendorId"}
+            return {"status": v201.DataTransferStatusEnumType.UNKNOWN_VENDOR_ID}
         handler = messages.get(payload.get("messageId"))
         if handler is None:
-            return {"status": "UnknownMessageId"}
+            return {"status": v201.DataTransferStatusEnumType.UNKNOWN_MESSAGE_ID}
         return await handler(station_id, payload.get("data"))

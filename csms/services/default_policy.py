@@ -17,7 +17,7 @@ from datetime import datetime
 from csms.domain.ids import StationId
 from csms.domain.schedule import ProfilePurpose, constant_schedule
 from csms.services.charging import ApplyResult, ChargingService
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import DomainEvent, EvChargingNeeds, EventBus
 from csms.store.base import StateStore
 
 log = logging.getLogger("csms.services.default_policy")
@@ -34,12 +34,10 @@ class DefaultChargingPolicy:
         events.subscribe(self._on_event)
 
     def _on_event(self, event: DomainEvent) -> None:
-        if event.kind != "ev.needs" or event.data.get("evse_id") is None:
+        if not isinstance(event, EvChargingNeeds):
             return
-        departure_at = event.data.get("departure_at")
         task = asyncio.get_running_loop().create_task(self.answer(
-            StationId(event.station_id), int(event.data["evse_id"]), event.at,
-            departure_at if isinstance(departure_at, datetime) else None))
+            event.station_id, event.evse_id, event.at, event.departure_at))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -47,7 +45,7 @@ class DefaultChargingPolicy:
                      departure_at: datetime | None) -> ApplyResult | None:
         """Send the charge-now TxProfile for the EV on `evse_id` (None when it has no open transaction)."""
         try:
-            txs = await self._store.list_transactions(StationId(station_id), open_only=True)
+            txs = await self._store.list_transactions(station_id, open_only=True)
             tx = next((t for t in txs if t.evse_id == evse_id), None)
             if tx is None:
                 log.info("%s/%s: charging needs without an open transaction: no default profile", station_id, evse_id)
@@ -55,7 +53,7 @@ class DefaultChargingPolicy:
             held = self._charging.installed.get((station_id, evse_id, ProfilePurpose.TX))
             if held is not None and held.transaction_id == tx.transaction_id:
                 return None  # someone already commanded this transaction: theirs stands
-            needs = await self._store.get_charging_needs(StationId(station_id), evse_id)
+            needs = await self._store.get_charging_needs(station_id, evse_id)
             caps = await self._charging.capabilities(station_id, evse_id)
             rated = [w for w in (caps.max_charge_power_w, needs.max_charge_power_w if needs else None) if w]
             power_w = min(rated) if rated else self._fallback_power_w

@@ -8,16 +8,19 @@ the answers also keep the stored device model current (csms/services/call_effect
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TypeVar, cast
 
 import orjson
+from ocpp.v201.enums import AttributeEnumType
 
 from csms.domain.ids import StationId
+from csms.ocpp import calls
+from csms.ocpp.wire import v2x, v201
 from csms.services.commands import CommandService
 from csms.store.base import StateStore
 
-SplitSend = Callable[[CommandService, StateStore, StationId, list[dict[str, Any]]], Awaitable[dict[str, Any]]]
+Item = TypeVar("Item", bound=Mapping[str, object])
 
 _FRAME_OVERHEAD_BYTES = 64  # [2, "<message id>", "<action>", {...}] around the payload
 
@@ -26,7 +29,8 @@ async def message_limits(store: StateStore, station_id: StationId, action: str) 
     """(items, bytes) per message the station allows for `action` (None: not reported)."""
     items = size = None
     for v in await store.list_variables(station_id):
-        if v.component != "DeviceDataCtrlr" or v.variable_instance != action or v.attribute_type != "Actual":
+        if v.component != "DeviceDataCtrlr" or v.variable_instance != action \
+                or v.attribute_type != AttributeEnumType.actual:
             continue
         try:
             if v.variable == "ItemsPerMessage":
@@ -38,12 +42,11 @@ async def message_limits(store: StateStore, station_id: StationId, action: str) 
     return (items if items and items > 0 else None), (size if size and size > 0 else None)
 
 
-def split(items: list[dict[str, Any]], key: str, max_items: int | None,
-          max_bytes: int | None) -> list[list[dict[str, Any]]]:
+def split(items: Sequence[Item], key: str, max_items: int | None, max_bytes: int | None) -> list[list[Item]]:
     """`items` in order, in chunks of at most `max_items` whose payload `{key: chunk}` fits `max_bytes` with the
     frame around it (an item too big on its own goes alone: the station answers for it)."""
-    chunks: list[list[dict[str, Any]]] = []
-    current: list[dict[str, Any]] = []
+    chunks: list[list[Item]] = []
+    current: list[Item] = []
     size = _FRAME_OVERHEAD_BYTES + len(key) + 6
     for item in items:
         item_bytes = len(orjson.dumps(item)) + 1
@@ -59,28 +62,35 @@ def split(items: list[dict[str, Any]], key: str, max_items: int | None,
     return chunks
 
 
-async def _split_call(commands: CommandService, store: StateStore, station_id: StationId, action: str,
-                      request_key: str, result_key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+async def _chunks(store: StateStore, station_id: StationId, action: str, request_key: str,
+                  items: Sequence[Item]) -> list[list[Item]]:
     max_items, max_bytes = await message_limits(store, station_id, action)
-    chunks = split(items, request_key, max_items, max_bytes)
-    if len(chunks) == 1:  # one call: the station's answer as it is
-        return await commands.call(station_id, action, {request_key: chunks[0]})
-    results: list[dict[str, Any]] = []
-    for chunk in chunks:
-        answer = await commands.call(station_id, action, {request_key: chunk})
-        results.extend(answer[result_key])
-    return {result_key: results}
+    return split(items, request_key, max_items, max_bytes)
 
 
 async def get_variables(commands: CommandService, store: StateStore, station_id: StationId,
-                        data: list[dict[str, Any]]) -> dict[str, Any]:
-    """GetVariables for every GetVariableDataType in `data`, in as many calls as the station's limits need."""
-    return await _split_call(commands, store, station_id, "GetVariables", "getVariableData", "getVariableResult",
-                             data)
+                        data: Sequence[v201.GetVariableDataType]) -> v2x.GetVariablesResponse:
+    """GetVariables for every GetVariableDataType in `data`, in as many calls as the station's limits need (one
+    call: the station's answer as it is; more: their results joined in order)."""
+    requests: list[v201.GetVariablesRequest] = [
+        {"getVariableData": chunk}
+        for chunk in await _chunks(store, station_id, "GetVariables", "getVariableData", data)]
+    answers = [await commands.call_for(station_id, calls.GET_VARIABLES, request) for request in requests]
+    if len(answers) == 1:
+        return answers[0]
+    joined = {"getVariableResult": [r for a in answers for r in a["getVariableResult"]]}
+    return cast(v2x.GetVariablesResponse, joined)  # results of the one version the station speaks
 
 
 async def set_variables(commands: CommandService, store: StateStore, station_id: StationId,
-                        data: list[dict[str, Any]]) -> dict[str, Any]:
-    """SetVariables for every SetVariableDataType in `data`, in as many calls as the station's limits need."""
-    return await _split_call(commands, store, station_id, "SetVariables", "setVariableData", "setVariableResult",
-                             data)
+                        data: Sequence[v201.SetVariableDataType]) -> v2x.SetVariablesResponse:
+    """SetVariables for every SetVariableDataType in `data`, in as many calls as the station's limits need (one
+    call: the station's answer as it is; more: their results joined in order)."""
+    requests: list[v201.SetVariablesRequest] = [
+        {"setVariableData": chunk}
+        for chunk in await _chunks(store, station_id, "SetVariables", "setVariableData", data)]
+    answers = [await commands.call_for(station_id, calls.SET_VARIABLES, request) for request in requests]
+    if len(answers) == 1:
+        return answers[0]
+    joined = {"setVariableResult": [r for a in answers for r in a["setVariableResult"]]}
+    return cast(v2x.SetVariablesResponse, joined)  # results of the one version the station speaks

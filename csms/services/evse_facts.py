@@ -20,7 +20,17 @@ from csms.domain.clock import Clock
 from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord
 from csms.services.capabilities import capabilities_from_variables
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import (
+    DomainEvent,
+    EvChargingNeeds,
+    EventBus,
+    MeterValuesReceived,
+    ReportCompleted,
+    StationBooted,
+    StationConnected,
+    TransactionChanged,
+    TransactionUpdated,
+)
 from csms.store.base import StateStore
 
 EvseKey = tuple[StationId, int]  # (station id, EVSE id)
@@ -129,20 +139,18 @@ class EvseReadModel:
     def _on_event(self, event: DomainEvent) -> None:
         """A (re)boot or a new device model report can change what a station can do; needs, transactions and
         metered SoC keep the facts fresh."""
-        if event.kind in ("station.booted", "station.report_complete", "station.connected"):
+        if isinstance(event, StationBooted | ReportCompleted | StationConnected):
             for key in [k for k in self._learned if k[0] == event.station_id]:
                 del self._learned[key]
-        evse_id = event.data.get("evse_id")
-        if evse_id is None:
+        if not isinstance(event, EvChargingNeeds | TransactionChanged | MeterValuesReceived) or event.evse_id is None:
             return
-        key = (StationId(event.station_id), int(evse_id))
-        if event.kind in ("ev.needs", "transaction.started", "transaction.ended"):
+        key = (event.station_id, event.evse_id)
+        if not isinstance(event, TransactionUpdated | MeterValuesReceived):  # needs, a transaction started or ended
             self._facts.pop(key, None)
-        elif event.kind in ("transaction.updated", "meter.values") and event.data.get("soc") is not None:
+        elif event.soc is not None:
             facts = self._facts.get(key)
-            transaction_id = event.data.get("transaction_id")
-            soc_at = event.data.get("soc_at")
-            reading = (float(event.data["soc"]), soc_at if isinstance(soc_at, datetime) else event.at)
+            transaction_id = event.transaction_id
+            reading = (event.soc, event.soc_at or event.at)
             if facts is not None and transaction_id in facts.socs:
                 facts.socs[transaction_id] = reading
             elif facts is not None and transaction_id is None and len(facts.socs) == 1:

@@ -42,7 +42,15 @@ from csms.domain.clock import Clock
 from csms.domain.topology import SiteTopology
 from csms.optimizer import DrCommitment, PlannerOptions, Site
 from csms.services.charging import ChargingService
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import (
+    FLEET,
+    DomainEvent,
+    EvChargingNeeds,
+    EventBus,
+    FleetPlanned,
+    TransactionEnded,
+    TransactionStarted,
+)
 from csms.services.fleet_dispatch import dispatch_tick
 from csms.services.fleet_inputs import FleetInputs, FrequencyCurve
 from csms.services.fleet_plan import FleetPlanner
@@ -55,7 +63,7 @@ __all__ = ["ActivePlan", "FleetController", "FrequencyCurve", "PlanStep", "Trace
 
 log = logging.getLogger("csms.fleet")
 
-_REPLAN_EVENTS = frozenset({"transaction.started", "transaction.ended", "ev.needs"})
+_REPLAN_EVENTS = (TransactionStarted, TransactionEnded, EvChargingNeeds)
 
 
 class PlanStep(Protocol):
@@ -151,7 +159,7 @@ class FleetController:
 
     def _on_event(self, event: DomainEvent) -> None:
         self.telemetry.on_event(event)
-        if event.kind in _REPLAN_EVENTS:
+        if isinstance(event, _REPLAN_EVENTS):
             self.request_replan(event.kind)
 
     # ---- what the view reads ----------------------------------------------------------------------------
@@ -193,7 +201,7 @@ class FleetController:
         log.info("fleet plan %s: %d EVs, status %s, solve %.2f s, EV shortfall %.0f Wh, DR shortfall %s",
                  self.replans, len(active.evs), result.status, result.solve_time_s,
                  float(result.ev_shortfall_wh.sum()), {k: round(v) for k, v in result.dr_shortfall_wh.items()})
-        self._events.publish(DomainEvent("fleet.planned", "", now, {"evs": len(active.evs), "status": result.status}))
+        self._events.publish(FleetPlanned(station_id=FLEET, at=now, evs=len(active.evs), status=result.status))
         return active
 
     async def dispatch_once(self) -> TracePoint | None:

@@ -19,7 +19,7 @@ from csms.domain.topology import SiteTopology, topology_evse_id
 from csms.optimizer import FleetProblem, PlannerOptions, Site, plan_checked
 from csms.optimizer.problem import with_topology
 from csms.services.charging import ChargingService
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import FLEET, EventBus, FleetPlanRejected
 from csms.services.fleet_inputs import FleetInputs
 from csms.services.fleet_view import ActivePlan, PluggedEv, plugged_evs
 from csms.settings import FleetSettings
@@ -68,8 +68,8 @@ class FleetPlanner:
             kinds = sorted({v.kind for v in guarded.rejected})
             log.error("fleet plan rejected by the checker (%s), replaced by the %s plan: %s", ", ".join(kinds),
                       guarded.fallback, guarded.rejected[:5])
-            self._events.publish(DomainEvent("fleet.plan_rejected", "", now,
-                                              {"violations": kinds, "fallback": guarded.fallback}))
+            self._events.publish(FleetPlanRejected(station_id=FLEET, at=now, violations=kinds,
+                                                   fallback=guarded.fallback))
         return ActivePlan(problem, guarded.plan, evs, now, unsafe=bool(guarded.rejected))
 
     def _on_topology(self, evs: list[PluggedEv]) -> list[PluggedEv]:

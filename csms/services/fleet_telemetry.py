@@ -12,11 +12,8 @@ from datetime import datetime
 
 import numpy as np
 
-from csms.domain.ids import StationId
-from csms.services.events import DomainEvent
+from csms.services.events import DomainEvent, MeterValuesReceived, TransactionChanged, TransactionEnded
 from csms.services.fleet_view import ev_id_of
-
-_METERED = frozenset({"transaction.started", "transaction.updated", "meter.values"})
 
 
 @dataclass(slots=True)
@@ -34,20 +31,18 @@ class FleetTelemetry:
         self._power_history: deque[tuple[datetime, float]] = deque(maxlen=history)
 
     def on_event(self, event: DomainEvent) -> None:
-        evse_id = event.data.get("evse_id")
-        if evse_id is None:
+        if not isinstance(event, TransactionChanged | MeterValuesReceived) or event.evse_id is None:
             return
-        ev_id = ev_id_of(StationId(event.station_id), int(evse_id))
-        if event.kind in _METERED:
-            live = self.evs.setdefault(ev_id, EvLive())
-            if event.data.get("power_w") is not None:
-                live.power_w = float(event.data["power_w"])
-            if event.data.get("soc") is not None:
-                live.soc = float(event.data["soc"])
-        elif event.kind == "transaction.ended":
+        ev_id = ev_id_of(event.station_id, event.evse_id)
+        if isinstance(event, TransactionEnded):
             self.evs.pop(ev_id, None)
-            if event.data.get("transaction_id") is not None:
-                self.ended_transactions.add(str(event.data["transaction_id"]))
+            self.ended_transactions.add(event.transaction_id)
+            return
+        live = self.evs.setdefault(ev_id, EvLive())
+        if event.power_w is not None:
+            live.power_w = event.power_w
+        if event.soc is not None:
+            live.soc = event.soc
 
     def live(self, ev_id: str) -> EvLive:
         return self.evs.setdefault(ev_id, EvLive())

@@ -23,7 +23,7 @@ from csms.domain.ids import StationId
 from csms.domain.schedule import ProfilePurpose
 from csms.ocpp import profiles
 from csms.services.composite import EvseHardware, InstalledProfile, composite_from_response, expected_composite
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import CompositeScheduleMismatch, EventBus
 from csms.services.gateway import StationGateway
 from csms.services.setpoint_outbox import SetpointOutbox
 from csms.store.base import StateStore
@@ -46,7 +46,7 @@ class CompositeVerifier:
     async def composite_schedule(self, station_id: StationId, evse_id: int, duration_s: int,
                                  rate_unit: str = "W") -> dict[str, Any]:
         """Ask the station what it will actually do (GetCompositeSchedule)."""
-        return await self._gateway.call(station_id, "GetCompositeSchedule",
+        return await self._gateway.call(StationId(station_id), "GetCompositeSchedule",
                                         {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": rate_unit})
 
     async def verify(self, station_id: StationId, evse_id: int, duration_s: int, *,
@@ -83,9 +83,9 @@ class CompositeVerifier:
         if differences:
             log.warning("%s/%s: the station's composite schedule differs from the CSMS's expectation in %d "
                         "stretch(es) from %s", station_id, evse_id, len(differences), start_at.isoformat())
-            self._events.publish(DomainEvent("station.composite_mismatch", station_id, self._clock.now(), {
-                "evse_id": evse_id, "schedule_start": start_at, "duration_s": window_s,
-                "differences": [dataclasses.asdict(d) for d in differences]}))
+            self._events.publish(CompositeScheduleMismatch(
+                station_id=StationId(station_id), at=self._clock.now(), evse_id=evse_id, schedule_start=start_at,
+                duration_s=window_s, differences=[dataclasses.asdict(d) for d in differences]))
         return check
 
     async def _installed_profiles(self, station_id: StationId, evse_id: int) -> list[InstalledProfile]:

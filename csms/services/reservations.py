@@ -6,10 +6,14 @@ the station says so."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
+
+from ocpp.v201.enums import ReservationUpdateStatusEnumType
 
 from csms.domain.clock import Clock, parse_ocpp_time, to_ocpp_time
 from csms.domain.ids import StationId
+from csms.ocpp import calls
+from csms.ocpp.wire import v2x, v201
 from csms.services import station_records as sr
 from csms.services.commands import CommandService
 from csms.store.base import StateStore
@@ -27,25 +31,27 @@ class ReservationService:
         for doc in await self._store.list_station_docs(station_id, sr.RESERVATION):
             if doc.get("status") == "Reserved" and "expiryDateTime" in doc and \
                     parse_ocpp_time(doc["expiryDateTime"]) <= now:
-                doc = {**doc, "status": "Expired"}
+                doc = {**doc, "status": ReservationUpdateStatusEnumType.expired}
             out.append(doc)
         return sorted(out, key=lambda d: int(d.get("id", 0)))
 
-    async def reserve(self, station_id: StationId, *, id_token: dict[str, Any], expires_at: datetime,
+    async def reserve(self, station_id: StationId, *, id_token: v201.IdTokenType, expires_at: datetime,
                       evse_id: int | None = None, connector_type: str | None = None,
-                      group_id_token: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+                      group_id_token: v201.IdTokenType | None = None) -> tuple[int, v2x.ReserveNowResponse]:
         """ReserveNow with the next free reservation id; returns (id, the station's answer)."""
         existing = await self._store.list_station_docs(station_id, sr.RESERVATION)
         reservation_id = max((int(d.get("id", 0)) for d in existing), default=0) + 1
-        payload: dict[str, Any] = {"id": reservation_id, "expiryDateTime": to_ocpp_time(expires_at),
+        payload: v201.ReserveNowRequest = {"id": reservation_id, "expiryDateTime": to_ocpp_time(expires_at),
                                    "idToken": id_token}
         if evse_id is not None:
             payload["evseId"] = evse_id
         if connector_type is not None:
-            payload["connectorType"] = connector_type
+            # 2.0.1 names an enum, 2.1 takes any string: the session checks it against the station's version
+            payload["connectorType"] = cast(v201.ConnectorEnumType, connector_type)
         if group_id_token is not None:
             payload["groupIdToken"] = group_id_token
-        return reservation_id, await self._commands.call(station_id, "ReserveNow", payload)
+        return reservation_id, await self._commands.call_for(station_id, calls.RESERVE_NOW, payload)
 
-    async def cancel(self, station_id: StationId, reservation_id: int) -> dict[str, Any]:
-        return await self._commands.call(station_id, "CancelReservation", {"reservationId": reservation_id})
+    async def cancel(self, station_id: StationId, reservation_id: int) -> v2x.CancelReservationResponse:
+        payload: v201.CancelReservationRequest = {"reservationId": reservation_id}
+        return await self._commands.call_for(station_id, calls.CANCEL_RESERVATION, payload)

@@ -40,7 +40,7 @@ from csms.errors import CsmsError, StationNotConnected
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped
 from csms.services.envelope_site import Segment, worst
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import EventBus, SetpointApplied
 from csms.services.gateway import StationGateway
 from csms.services.station_budget import StationBudgets
 
@@ -381,9 +381,9 @@ class SetpointOutbox:
                 self.dynamic.pop(key, None)  # same profile id, now Absolute
         self.installed[(station_id, schedule.evse_id, schedule.purpose)] = schedule
         first = schedule.periods[0]
-        self._events.publish(DomainEvent("setpoint.applied", station_id, self._clock.now(), {
-            "evse_id": schedule.evse_id, "power_w": first.power_w, "mode": first.mode.value,
-            "until": schedule.ends_at, "clamped": clamped.changed}))
+        self._events.publish(SetpointApplied(
+            station_id=StationId(station_id), at=self._clock.now(), evse_id=schedule.evse_id, power_w=first.power_w,
+            mode=first.mode.value, until=schedule.ends_at, clamped=clamped.changed))
         return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response)
 
     def cleared(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose, response: dict[str, Any]) -> None:

@@ -12,10 +12,12 @@ and TransactionEvents not applied (E: duplicates, events after the Ended one, se
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
+from csms.ocpp.wire import v2x
 from csms.store.base import StateStore
 
 # documents of the CSMS itself (firmware campaigns): a scope no station id can be ("~" is not in OCPP's
@@ -58,26 +60,26 @@ def request_key(request_id: int | None) -> str:
     return "current" if request_id is None else str(request_id)
 
 
-async def log_entries(store: StateStore, clock: Clock, station_id: str, kind: str,
-                      entries: list[dict[str, Any]]) -> None:
+async def log_entries(store: StateStore, clock: Clock, station_id: StationId, kind: str,
+                      entries: Sequence[Mapping[str, object]]) -> None:
     """Append `entries` to the station's `kind` log, each stamped with `receivedAt` (the CSMS clock)."""
     received = to_ocpp_time(clock.now())
-    await store.append_station_log(StationId(station_id), kind, [{"receivedAt": received, **e} for e in entries],
+    await store.append_station_log(station_id, kind, [{"receivedAt": received, **e} for e in entries],
                                    MAX_LOG_ENTRIES)
 
 
-async def update_status_doc(store: StateStore, clock: Clock, station_id: str, kind: str, key: str,
-                            status: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Set the document's `status` (keeping its earlier fields) and append it to its `history`; returns it."""
-    sid = StationId(station_id)
-    doc = await store.get_station_doc(sid, kind, key) or {}
+async def update_status_doc(store: StateStore, clock: Clock, station_id: StationId, kind: str, key: str,
+                            status: str, extra: Mapping[str, object] | None = None) -> dict[str, Any]:
+    """Set the document's `status` (keeping its earlier fields, adding `extra`'s) and append it to its
+    `history`; returns it (a stored document: a JSON object of any shape)."""
+    doc = await store.get_station_doc(station_id, kind, key) or {}
     now = to_ocpp_time(clock.now())
     history = [*doc.get("history", []), {"status": status, "at": now}][-50:]
     doc = {**doc, **(extra or {}), "status": status, "updatedAt": now, "history": history}
-    await store.put_station_doc(sid, kind, key, doc)
+    await store.put_station_doc(station_id, kind, key, doc)
     return doc
 
 
-def certificate_key(hash_data: dict[str, Any]) -> str:
+def certificate_key(hash_data: v2x.CertificateHashDataType) -> str:
     """The document key of an installed certificate: its serial number and the start of its issuer key hash."""
     return f"{hash_data['serialNumber']}-{hash_data['issuerKeyHash'][:16]}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
 
 from csms.domain.ids import StationId
 from csms.domain.records import TransactionRecord
@@ -60,7 +59,3 @@ def tariff_text(tariff: Tariff) -> str:
     if tariff.session_fee:
         parts.append(f"{tariff.session_fee:.2f} {tariff.currency} per session")
     return "Tariff: " + ", ".join(parts)
-
-
-def tariff_out(tariff: Tariff) -> dict[str, Any]:
-    return asdict(tariff)

@@ -208,3 +208,34 @@ async def test_bad_input_gets_a_422_problem_naming_the_field(api: Harness, metho
     assert field in [e["field"] for e in problem["errors"]], problem
     assert field in problem["detail"]
     assert api.gateway.calls == []
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/stations/bad%20id", None, "path.station_id"),
+    ("/api/v1/transactions?station_id=bad%20id", None, "query.station_id"),
+    ("/api/v1/firmware-campaigns",
+     {"station_ids": ["ST-1", "bad id"], "location": "https://fw", "retrieve_at": "2026-06-01T12:00:00Z"},
+     "body.station_ids.1"),
+])
+async def test_a_bad_station_id_gets_the_parse_error_wherever_it_is(api: Harness, path: str,
+                                                                    body: dict[str, Any] | None, field: str) -> None:
+    """Path, query and body station ids are parsed by `parse_station_id` (csms/api/schemas.py `StationIdIn`): the
+    problem carries its message as is, one error of type value_error, and nothing reaches a station."""
+    message = "invalid station id 'bad id': must be 1-48 chars of [A-Za-z0-9*-_=:+|@.]"
+    async with api.client(Role.ADMIN) as http:
+        response = await (http.get(path) if body is None else http.post(path, json=body))
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["title"] == "Invalid request"
+    assert problem["detail"] == f"{field}: {message}"
+    assert problem["errors"] == [{"field": field, "message": message, "type": "value_error"}]
+    assert api.gateway.calls == []
+
+
+async def test_a_station_id_of_48_characters_is_valid_and_49_is_not(api: Harness) -> None:
+    async with api.client(Role.ADMIN) as http:
+        ok = await http.get("/api/v1/stations/" + "S" * 48)
+        too_long = await http.get("/api/v1/stations/" + "S" * 49)
+    assert ok.status_code == 404  # a valid id of a station the CSMS does not know
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"][0]["field"] == "path.station_id"

@@ -19,7 +19,6 @@ import pytest
 from chargepoint_sim.kinds import StationKind, kind_by_share
 from csms.app import CsmsApp
 from csms.domain.capabilities import StationCapabilities
-from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord
 from csms.grid.data import data_path
 from csms.grid.parsers.regulation import parse_pjm_regulation
@@ -28,7 +27,7 @@ from csms.scenario import fleet_run
 from csms.scenario.fleet_run import FleetRunSpec
 from csms.scenario.regulation import RegulationRunResult, run_regulation
 from csms.scenario.virtual_time import run_virtual
-from csms.services.events import DomainEvent
+from csms.services.events import DomainEvent, EvChargingNeeds, TransactionStarted
 from tests.e2e.test_regulation import SIM_CONFIG, WARMUP_S, settings_for
 
 STATIONS = 20
@@ -58,17 +57,18 @@ class Operator:
         app.events.subscribe(self.on_event)
 
     def on_event(self, event: DomainEvent) -> None:
-        if event.kind == "transaction.started" and event.station_id in self.bidirectional:
+        if isinstance(event, TransactionStarted) and event.station_id in self.bidirectional:
             task = asyncio.get_running_loop().create_task(self.consent(event))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
 
-    async def consent(self, event: DomainEvent) -> None:
-        record = ChargingNeedsRecord(station_id=StationId(event.station_id), evse_id=int(event.data["evse_id"]),
+    async def consent(self, event: TransactionStarted) -> None:
+        assert event.evse_id is not None
+        record = ChargingNeedsRecord(station_id=event.station_id, evse_id=event.evse_id,
                                      received_at=event.at, discharge_allowed=True, ev_capacity_wh=60_000.0,
                                      min_soc=0.3)
         await self.app.store.put_charging_needs(record)
-        self.app.events.publish(DomainEvent("ev.needs", event.station_id, event.at, {"evse_id": record.evse_id}))
+        self.app.events.publish(EvChargingNeeds(station_id=event.station_id, at=event.at, evse_id=record.evse_id))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from csms.api.auth import Auth, Role
-from csms.api.common import station_id_of
 from csms.api.problems import not_found
 from csms.api.routes.operations import firmware_of
 from csms.api.schemas import FirmwareCampaignIn
@@ -31,14 +30,14 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     async def start(request: Request, body: FirmwareCampaignIn) -> dict[str, Any]:
         """UpdateFirmware to every station (unreachable ones are marked so); the campaign's status."""
         request.state.audit_action = "UpdateFirmware"
-        station_ids = [station_id_of(s, f"body.station_ids.{i}") for i, s in enumerate(body.station_ids)]
         request_id = (int(services.clock.now().timestamp() * 1000) + next(sequence)) % 2**31
-        return await campaigns.start(request_id, station_ids, firmware_of(body), body.retries, body.retry_interval_s)
+        return dict(await campaigns.start(request_id, body.station_ids, firmware_of(body), body.retries,
+                                          body.retry_interval_s))
 
     @r.get("/{request_id}", **viewer)
     async def status(request_id: int) -> dict[str, Any]:
         try:
-            return await campaigns.status(request_id)
+            return dict(await campaigns.status(request_id))
         except KeyError:
             raise not_found(f"no firmware campaign {request_id}") from None
 
@@ -47,7 +46,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         """UpdateFirmware again to the stations that were unreachable, refused or failed."""
         request.state.audit_action = "UpdateFirmware"
         try:
-            return await campaigns.retry(request_id)
+            return dict(await campaigns.retry(request_id))
         except KeyError:
             raise not_found(f"no firmware campaign {request_id}") from None
 

@@ -3,13 +3,13 @@ charge/discharge schedules, and any CSMS-initiated OCPP call. Each is audited by
 
 import contextlib
 import math
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import Awaitable, Iterator, Mapping
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Request
 
 from csms.api.auth import Auth, Role
-from csms.api.common import apply_out, not_connected, ocpp_call, ocpp_problem, station_id_of
+from csms.api.common import apply_out, not_connected, ocpp_call, ocpp_problem, ocpp_send
 from csms.api.problems import OCPP_CALL_ERROR, STATION_TIMEOUT, VALIDATION, ApiProblem, conflict, invalid
 from csms.api.schemas import (
     ApplyOut,
@@ -20,6 +20,7 @@ from csms.api.schemas import (
     ScheduleIn,
     SetVariablesIn,
     StartIn,
+    StationIdIn,
     StopIn,
     TriggerIn,
     UnlockIn,
@@ -28,7 +29,12 @@ from csms.api.services import ApiServices
 from csms.domain.ids import StationId
 from csms.domain.schedule import FreqWattPoint, PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.errors import CallError, CallTimeout, RpcError, SessionClosed, StationNotConnected
+from csms.ocpp import calls
+from csms.ocpp.calls import Answer as Ans
+from csms.ocpp.calls import Call
+from csms.ocpp.calls import Request as Req
 from csms.ocpp.profiles import EncodeError
+from csms.ocpp.wire import v201
 from csms.services import device_model
 from csms.services.charging import ApplyStatus
 
@@ -54,12 +60,11 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     r = APIRouter(prefix="/api/v1/stations/{station_id}", tags=["commands"])
     viewer, operator = auth.requires(Role.VIEWER), auth.requires(Role.OPERATOR)
 
-    async def call(request: Request, station_id: str, action: str, payload: dict[str, Any],
-                   timeout_s: float | None = None) -> dict[str, Any]:
-        return await ocpp_call(services, request, station_id_of(station_id), action, payload, timeout_s)
+    async def send(request: Request, station_id: StationId, call: Call[Req, Ans], payload: Req) -> dict[str, Any]:
+        return await ocpp_send(services, request, station_id, call, payload)
 
     @r.post("/ocpp", **operator)
-    async def ocpp_generic(request: Request, station_id: str, body: OcppCallIn) -> dict[str, Any]:
+    async def ocpp_generic(request: Request, station_id: StationIdIn, body: OcppCallIn) -> dict[str, Any]:
         """Send a CSMS-initiated OCPP call to a connected station and return its response payload. Calls that
         command charge or discharge power (SetChargingProfile, UpdateDynamicSchedule, RequestStartTransaction or
         1.6 RemoteStartTransaction with a chargingProfile) are refused with 422: they must pass the safety
@@ -72,12 +77,13 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             raise ApiProblem(422, detail, type_=VALIDATION, title="Invalid request",
                              errors=[{"field": "body.action", "message": detail, "type": "value_error"}],
                              use="PUT /api/v1/stations/{station_id}/evses/{evse_id}/schedule")
-        return await call(request, station_id, body.action, body.payload, body.timeout_s)
+        return await ocpp_call(services, request, station_id, body.action, body.payload, body.timeout_s)
 
     @r.post("/transactions/start", **operator)
-    async def start_transaction(request: Request, station_id: str, body: StartIn) -> dict[str, Any]:
-        payload: dict[str, Any] = {"idToken": {"idToken": body.id_token, "type": "Central"},
-                                   "remoteStartId": int(services.clock.now().timestamp() * 1000) % 2**31}
+    async def start_transaction(request: Request, station_id: StationIdIn, body: StartIn) -> dict[str, Any]:
+        payload: v201.RequestStartTransactionRequest = {
+            "idToken": {"idToken": body.id_token, "type": v201.IdTokenEnumType.CENTRAL},
+            "remoteStartId": int(services.clock.now().timestamp() * 1000) % 2**31}
         if body.evse_id is not None:
             payload["evseId"] = body.evse_id
         if body.max_power_w is not None:
@@ -86,63 +92,70 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
                 raise ApiProblem(422, detail, type_=VALIDATION, title="Invalid request",
                                  errors=[{"field": "body.evse_id", "message": detail, "type": "value_error"}])
             try:
-                payload["chargingProfile"] = await services.charging.remote_start_profile(
-                    station_id_of(station_id), body.evse_id, body.max_power_w, body.profile_duration_s)
+                profile = await services.charging.remote_start_profile(
+                    station_id, body.evse_id, body.max_power_w, body.profile_duration_s)
             except EncodeError as exc:
                 raise ApiProblem(422, str(exc), type_=VALIDATION, title="Invalid request",
                                  errors=[{"field": "body.max_power_w", "message": str(exc),
                                           "type": "value_error"}]) from None
-        return await call(request, station_id, "RequestStartTransaction", payload)
+            payload["chargingProfile"] = cast(v201.ChargingProfileType, profile)  # ChargingService: a plain dict
+        return await send(request, station_id, calls.REQUEST_START_TRANSACTION, payload)
 
     @r.post("/transactions/stop", **operator)
-    async def stop_transaction(request: Request, station_id: str, body: StopIn) -> dict[str, Any]:
-        return await call(request, station_id, "RequestStopTransaction", {"transactionId": body.transaction_id})
+    async def stop_transaction(request: Request, station_id: StationIdIn, body: StopIn) -> dict[str, Any]:
+        payload: v201.RequestStopTransactionRequest = {"transactionId": body.transaction_id}
+        return await send(request, station_id, calls.REQUEST_STOP_TRANSACTION, payload)
 
     @r.post("/reset", **operator)
-    async def reset(request: Request, station_id: str, body: ResetIn) -> dict[str, Any]:
-        payload: dict[str, Any] = {"type": body.type}
+    async def reset(request: Request, station_id: StationIdIn, body: ResetIn) -> dict[str, Any]:
+        payload: v201.ResetRequest = {"type": v201.ResetEnumType(body.type)}
         if body.evse_id is not None:
             payload["evseId"] = body.evse_id
-        return await call(request, station_id, "Reset", payload)
+        return await send(request, station_id, calls.RESET, payload)
 
     @r.post("/availability", **operator)
-    async def change_availability(request: Request, station_id: str, body: AvailabilityIn) -> dict[str, Any]:
-        payload: dict[str, Any] = {"operationalStatus": "Operative" if body.operational else "Inoperative"}
+    async def change_availability(request: Request, station_id: StationIdIn, body: AvailabilityIn) -> dict[str, Any]:
+        payload: v201.ChangeAvailabilityRequest = {
+            "operationalStatus": v201.OperationalStatusEnumType.OPERATIVE if body.operational
+            else v201.OperationalStatusEnumType.INOPERATIVE}
         if body.evse_id is not None:
             payload["evse"] = {"id": body.evse_id}
-        return await call(request, station_id, "ChangeAvailability", payload)
+        return await send(request, station_id, calls.CHANGE_AVAILABILITY, payload)
 
     @r.post("/evses/{evse_id}/unlock", **operator)
-    async def unlock(request: Request, station_id: str, evse_id: int, body: UnlockIn) -> dict[str, Any]:
-        return await call(request, station_id, "UnlockConnector", {"evseId": evse_id,
-                                                                   "connectorId": body.connector_id})
+    async def unlock(request: Request, station_id: StationIdIn, evse_id: int, body: UnlockIn) -> dict[str, Any]:
+        payload: v201.UnlockConnectorRequest = {"evseId": evse_id, "connectorId": body.connector_id}
+        return await send(request, station_id, calls.UNLOCK_CONNECTOR, payload)
 
     @r.post("/trigger", **operator)
-    async def trigger(request: Request, station_id: str, body: TriggerIn) -> dict[str, Any]:
-        payload: dict[str, Any] = {"requestedMessage": body.message}
+    async def trigger(request: Request, station_id: StationIdIn, body: TriggerIn) -> dict[str, Any]:
+        payload: v201.TriggerMessageRequest = {"requestedMessage": v201.MessageTriggerEnumType(body.message)}
         if body.evse_id is not None:
             payload["evse"] = {"id": body.evse_id}
-        return await call(request, station_id, "TriggerMessage", payload)
+        return await send(request, station_id, calls.TRIGGER_MESSAGE, payload)
 
     @r.post("/variables/get", **operator)
-    async def get_variables(request: Request, station_id: str, body: GetVariablesIn) -> dict[str, Any]:
+    async def get_variables(request: Request, station_id: StationIdIn, body: GetVariablesIn) -> dict[str, Any]:
         """Ask the station for current values (GetVariables); the stored model is GET .../variables."""
-        data = [{"component": {"name": v.component}, "variable": {"name": v.variable}} for v in body.variables]
-        return await split_call(request, station_id, "GetVariables", device_model.get_variables, data)
+        data: list[v201.GetVariableDataType] = [
+            {"component": {"name": v.component}, "variable": {"name": v.variable}} for v in body.variables]
+        return await split_call(request, "GetVariables",
+                                device_model.get_variables(services.commands, services.store, station_id, data))
 
     @r.post("/variables/set", **operator)
-    async def set_variables(request: Request, station_id: str, body: SetVariablesIn) -> dict[str, Any]:
-        data = [{"component": {"name": v.component}, "variable": {"name": v.variable}, "attributeValue": v.value}
-                for v in body.variables]
-        return await split_call(request, station_id, "SetVariables", device_model.set_variables, data)
+    async def set_variables(request: Request, station_id: StationIdIn, body: SetVariablesIn) -> dict[str, Any]:
+        data: list[v201.SetVariableDataType] = [
+            {"component": {"name": v.component}, "variable": {"name": v.variable}, "attributeValue": v.value}
+            for v in body.variables]
+        return await split_call(request, "SetVariables",
+                                device_model.set_variables(services.commands, services.store, station_id, data))
 
-    async def split_call(request: Request, station_id: str, action: str, send: device_model.SplitSend,
-                         data: list[dict[str, Any]]) -> dict[str, Any]:
-        """GetVariables / SetVariables split by the station's ItemsPerMessage / BytesPerMessage."""
+    async def split_call(request: Request, action: str, answer: Awaitable[Mapping[str, object]]) -> dict[str, Any]:
+        """GetVariables / SetVariables split by the station's ItemsPerMessage / BytesPerMessage (`answer`: the
+        device_model call, run here)."""
         request.state.audit_action = action
-        sid = station_id_of(station_id)
         try:
-            return await send(services.commands, services.store, sid, data)
+            return dict(await answer)
         except RpcError as exc:
             raise ocpp_problem(422, exc) from None
         except CallError as exc:
@@ -159,14 +172,13 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return None
 
     @r.put("/evses/{evse_id}/schedule", **operator)
-    async def set_schedule(request: Request, station_id: str, evse_id: int, body: ScheduleIn) -> ApplyOut:
+    async def set_schedule(request: Request, station_id: StationIdIn, evse_id: int, body: ScheduleIn) -> ApplyOut:
         """Charge (+) or discharge (-) schedule for an EVSE. It passes the safety envelope first; the answer
         says what was changed. 409: the station cannot express it; 502: the station rejected or failed it."""
         request.state.audit_action = "SetChargingProfile"
-        sid = station_id_of(station_id)
         tx_id = body.transaction_id
         if body.purpose is ProfilePurpose.TX and tx_id is None:
-            tx_id = await open_transaction(sid, evse_id)
+            tx_id = await open_transaction(station_id, evse_id)
             if tx_id is None:
                 raise conflict(f"no open transaction on {station_id} EVSE {evse_id}")
         try:
@@ -181,7 +193,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             )
         except ValueError as exc:
             raise invalid(str(exc), "body.periods") from None
-        result = await services.charging.apply(sid, schedule, requester="api")
+        result = await services.charging.apply(station_id, schedule, requester="api")
         out = apply_out(result)
         request.state.audit_detail = f"{result.status.value} {result.detail}".strip()
         if result.status is ApplyStatus.REFUSED:
@@ -193,14 +205,14 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return out
 
     @r.delete("/evses/{evse_id}/schedule", **operator)
-    async def clear_schedule(request: Request, station_id: str, evse_id: int,
+    async def clear_schedule(request: Request, station_id: StationIdIn, evse_id: int,
                              purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
         request.state.audit_action = "ClearChargingProfile"
         with _station_errors():
-            return await services.charging.clear(station_id_of(station_id), evse_id, purpose)
+            return await services.charging.clear(station_id, evse_id, purpose)
 
     @r.get("/evses/{evse_id}/composite-schedule", **viewer)
-    async def composite_schedule(request: Request, station_id: str, evse_id: int,
+    async def composite_schedule(request: Request, station_id: StationIdIn, evse_id: int,
                                  duration_s: Annotated[int, Query(gt=0, le=86400)] = 3600,
                                  verify: bool = False) -> dict[str, Any]:
         """What the station says it will do (GetCompositeSchedule, in W). With `verify=true` (one EVSE, asked in
@@ -209,13 +221,14 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         differ (null W: no limit known, or no value on that side); a mismatch is also published as the event
         `station.composite_mismatch`."""
         if not verify:
-            return await call(request, station_id, "GetCompositeSchedule",
-                              {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": "W"})
+            payload: v201.GetCompositeScheduleRequest = {
+                "duration": duration_s, "evseId": evse_id, "chargingRateUnit": v201.ChargingRateUnitEnumType.W}
+            return await send(request, station_id, calls.GET_COMPOSITE_SCHEDULE, payload)
         request.state.audit_action = "GetCompositeSchedule"
         if evse_id < 1:
             raise invalid("verify=true checks one EVSE: evse_id must be >= 1", "path.evse_id")
         with _station_errors():
-            check = await services.charging.verify_composite(station_id_of(station_id), evse_id, duration_s)
+            check = await services.charging.verify_composite(station_id, evse_id, duration_s)
 
         request.state.audit_detail = f"station answered {check.status}" + (
             ", nothing compared" if not check.compared else ", matches" if check.matches else

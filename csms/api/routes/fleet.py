@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from csms.api.auth import Auth, Role
-from csms.api.common import station_id_of
 from csms.api.pagination import Page, page_params, paginate
 from csms.api.problems import FLEET_DISABLED, ApiProblem, invalid, not_found
 from csms.api.schemas import (
@@ -22,10 +21,10 @@ from csms.api.schemas import (
     RegulationOut,
     ScoreOut,
     SocHistogram,
+    StationIdIn,
     TracePointOut,
 )
 from csms.api.services import ApiServices
-from csms.domain.ids import StationId
 from csms.domain.schedule import ProfilePurpose
 
 if TYPE_CHECKING:
@@ -137,15 +136,14 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
 
     @r.get("/evs", **viewer)
     async def list_evs(request: Request, response: Response, page: Annotated[Page, Depends(page_params)],
-                       station_id: str | None = None, discharge_allowed: bool | None = None) -> list[EvOut]:
+                       station_id: StationIdIn | None = None, discharge_allowed: bool | None = None) -> list[EvOut]:
         """Plugged EVs (open transactions) with their driver's preferences and the CSMS's current command."""
-        sid = None if station_id is None else station_id_of(station_id, "query.station_id")
-        txs = sorted((t for t in await store.list_transactions(sid, open_only=True) if t.evse_id is not None),
+        txs = sorted((t for t in await store.list_transactions(station_id, open_only=True) if t.evse_id is not None),
                      key=lambda t: (t.station_id, t.evse_id or 0))
         result = []
         for tx in txs:
             assert tx.evse_id is not None
-            needs = await store.get_charging_needs(StationId(tx.station_id), tx.evse_id)
+            needs = await store.get_charging_needs(tx.station_id, tx.evse_id)
             allowed = bool(needs and needs.discharge_allowed)
             if discharge_allowed is not None and allowed != discharge_allowed:
                 continue

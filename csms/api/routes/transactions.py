@@ -6,19 +6,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from csms.api.auth import Auth, Role
-from csms.api.common import station_id_of, tx_out
+from csms.api.common import tx_out
 from csms.api.pagination import Page, page_params, paginate
 from csms.api.problems import invalid, not_found
 from csms.api.schemas import (
     MeterSampleOut,
     SettlementOut,
     SettlementStation,
+    StationIdIn,
     TokenIn,
     TokenOut,
     TransactionOut,
 )
 from csms.api.services import ApiServices
-from csms.domain.ids import IdTokenValue, TransactionId
+from csms.domain.ids import IdTokenValue, StationId, TransactionId
 from csms.domain.records import TokenRecord, TokenStatus
 
 
@@ -38,15 +39,14 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     @r.get("/transactions", **viewer)
     async def list_transactions(
         request: Request, response: Response, page: Annotated[Page, Depends(page_params)],
-        station_id: str | None = None, open_only: Annotated[bool, Query(alias="open")] = False,
+        station_id: StationIdIn | None = None, open_only: Annotated[bool, Query(alias="open")] = False,
         id_token: str | None = None,
         since: Annotated[datetime | None, Query(description="started at or after (RFC 3339)")] = None,
         until: Annotated[datetime | None, Query(description="started before (RFC 3339)")] = None,
     ) -> list[TransactionOut]:
         """Transactions by (station, id), with the energy imported and exported."""
         _check_range(since, until)
-        sid = None if station_id is None else station_id_of(station_id, "query.station_id")
-        txs = sorted(await store.list_transactions(sid, open_only=open_only),
+        txs = sorted(await store.list_transactions(station_id, open_only=open_only),
                      key=lambda t: (t.station_id, t.transaction_id))
         if id_token is not None:
             txs = [t for t in txs if t.id_token == id_token]
@@ -57,17 +57,17 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         return [tx_out(tx) for tx in paginate(txs, page, request, response)]
 
     @r.get("/transactions/{station_id}/{transaction_id}", **viewer)
-    async def get_transaction(station_id: str, transaction_id: str) -> TransactionOut:
-        tx = await store.get_transaction(station_id_of(station_id), TransactionId(transaction_id))
+    async def get_transaction(station_id: StationIdIn, transaction_id: TransactionId) -> TransactionOut:
+        tx = await store.get_transaction(station_id, transaction_id)
         if tx is None:
             raise not_found("unknown transaction")
         return tx_out(tx)
 
     @r.get("/transactions/{station_id}/{transaction_id}/meter", **viewer)
     async def get_meter_samples(request: Request, response: Response, page: Annotated[Page, Depends(page_params)],
-                                station_id: str, transaction_id: str) -> list[MeterSampleOut]:
+                                station_id: StationIdIn, transaction_id: TransactionId) -> list[MeterSampleOut]:
         """Meter history of a transaction, oldest first."""
-        samples = await store.list_meter_samples(station_id_of(station_id), TransactionId(transaction_id))
+        samples = await store.list_meter_samples(station_id, transaction_id)
         return [MeterSampleOut(measured_at=s.measured_at, import_register_wh=s.import_register_wh,
                                export_register_wh=s.export_register_wh, power_w=s.power_w, soc=s.soc)
                 for s in paginate(samples, page, request, response)]
@@ -76,14 +76,13 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     async def settlement(
         since: Annotated[datetime | None, Query(description="transactions that ended at or after")] = None,
         until: Annotated[datetime | None, Query(description="transactions that ended before")] = None,
-        station_id: str | None = None,
+        station_id: StationIdIn | None = None,
     ) -> SettlementOut:
         """Energy totals of ended transactions (per station and fleet): the metered basis for settlement.
         Valuation at tariffs is not done here."""
         _check_range(since, until)
-        sid = None if station_id is None else station_id_of(station_id, "query.station_id")
-        per_station: dict[str, SettlementStation] = {}
-        for tx in await store.list_transactions(sid):
+        per_station: dict[StationId, SettlementStation] = {}
+        for tx in await store.list_transactions(station_id):
             if tx.ended_at is None or (since and tx.ended_at < since) or (until and tx.ended_at >= until):
                 continue
             row = per_station.setdefault(tx.station_id, SettlementStation(

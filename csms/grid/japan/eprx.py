@@ -24,6 +24,7 @@ from typing import Final
 from csms.grid.errors import GridDataError
 from csms.grid.japan._time import slot_start_utc
 from csms.grid.parsers._common import ParseNote, Row, parse_float, read_rows
+from csms.grid.signals import PriceMarket, PriceSignal
 
 SOURCE_EPRX: Final = "EPRX"
 #: the product name in a prompt file's P line -> the product code used in file names and `products`.
@@ -188,3 +189,19 @@ def block_prices_yen_per_kw(results: EprxResults, column: str, *,
     """(delivery day, block) -> price in 円/kW・30分 for one area column (zero where nothing was awarded)."""
     records = results.metric(metric, procurement=procurement)
     return {(r.delivery_date, r.block): r.values.get(column, 0.0) for r in records}
+
+
+def reserve_price_signals(results: EprxResults, column: str, *,
+                          metric: str = "平均落札価格（TSO別）[円/kW・30分]",
+                          procurement: str | None = None) -> tuple[PriceSignal, ...]:
+    """EPRX ΔkW prices of one area `column` as upward reserve capacity `PriceSignal`s
+    (`REGULATION_UP_CAPACITY`): 円/kW・30分 x 2,000 = JPY per MW of capacity per hour, one per block (3 h or
+    30 min; EPRX quotes per 30 min even for 3-h blocks), area `EPRX-<product>-<column>`. Blocks without a
+    figure, or with none awarded (price 0), are left out: no award is not a free reserve."""
+    product_code = results.product_code or "?"
+    return tuple(
+        PriceSignal(start_at=r.start_at, end_at=r.end_at, price_per_mwh=r.values[column] * 2000.0, currency="JPY",
+                    market=PriceMarket.REGULATION_UP_CAPACITY, area=f"EPRX-{product_code}-{column}",
+                    source=SOURCE_EPRX)
+        for r in results.metric(metric, procurement=procurement) if r.values.get(column, 0.0) > 0
+    )

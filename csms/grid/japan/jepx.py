@@ -217,6 +217,16 @@ def spot_price_signals(slots: Iterable[SpotSlot], area: str) -> tuple[PriceSigna
     )
 
 
+def intraday_price_signals(slots: Iterable[IntradaySlot]) -> tuple[PriceSignal, ...]:
+    """Intraday `PriceSignal`s: each traded slot's volume-weighted average, JPY per MWh (円/kWh x 1000), area
+    `JEPX-intraday` (the file has one nationwide price); untraded slots are not in `slots` (the parser notes them)."""
+    return tuple(
+        PriceSignal(start_at=s.start_at, end_at=s.start_at + SLOT, price_per_mwh=s.average_yen_per_kwh * 1000.0,
+                    currency="JPY", market=PriceMarket.ENERGY_INTRADAY, area="JEPX-intraday", source=SOURCE_JEPX)
+        for s in slots
+    )
+
+
 def floor_slot_count(slots: Iterable[SpotSlot], area: str) -> int:
     """How many slots cleared at the 0.01 円/kWh floor in `area`."""
     return sum(1 for s in slots if s.at_floor(area))

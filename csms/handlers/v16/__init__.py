@@ -12,12 +12,12 @@ gets SecurityError.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from csms.handlers import BoundHandler, GatedHandlers, data_transfer, diagnostics, firmware, provisioning, security
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.v16 import core, transactions
-from csms.ocpp.session import Handler, HandlerContext
+from csms.ocpp.session import CallHandler, HandlerContext, Response
+from csms.ocpp.wire import v16
 
 HANDLERS_V16: dict[str, BoundHandler] = {
     # Core
@@ -39,15 +39,15 @@ HANDLERS_V16: dict[str, BoundHandler] = {
 }
 
 
-def _status_only(handler: Handler) -> Handler:
+def _status_only(handler: CallHandler) -> CallHandler:
     """A 2.0.1 handler whose answer 1.6 knows only as `status` (no statusInfo)."""
-    async def answer(ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+    async def answer(ctx: HandlerContext, payload: v16.SignCertificateRequest) -> Response:
         return {"status": (await handler(ctx, payload))["status"]}
     return answer
 
 
 def build_v16_handlers(deps: HandlerDeps, extra: dict[str, BoundHandler] | None = None,
-                       handlers_201: Mapping[str, Handler] | None = None) -> GatedHandlers:
+                       handlers_201: Mapping[str, CallHandler] | None = None) -> GatedHandlers:
     """Bind every 1.6 handler (plus `extra`) to `deps`. With the 2.0.1 table, 1.6 SignCertificate (Security
     Whitepaper) is the 2.0.1 one (the certificate authority it was built with; CertificateSigned goes out in
     1.6 form, csms/ocpp/v16_adapter.py), answered with its status only."""

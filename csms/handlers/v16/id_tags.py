@@ -10,40 +10,41 @@ are returned when known.
 
 from __future__ import annotations
 
-from typing import Any
-
 from csms.domain.clock import to_ocpp_time
 from csms.domain.ids import StationId
 from csms.domain.records import TokenStatus
 from csms.handlers.deps import HandlerDeps
+from csms.ocpp.wire import v16, v201
 from csms.services import station_records as sr
 
-_V16_STATUS = {TokenStatus.ACCEPTED: "Accepted", TokenStatus.BLOCKED: "Blocked", TokenStatus.EXPIRED: "Expired",
-               TokenStatus.INVALID: "Invalid", TokenStatus.UNKNOWN: "Invalid"}
+_Status = v16.AuthorizationStatus
+_V16_STATUS = {TokenStatus.ACCEPTED: _Status.ACCEPTED, TokenStatus.BLOCKED: _Status.BLOCKED,
+               TokenStatus.EXPIRED: _Status.EXPIRED, TokenStatus.INVALID: _Status.INVALID,
+               TokenStatus.UNKNOWN: _Status.INVALID}
 
 
-async def remote_start_of(deps: HandlerDeps, station_id: str, id_tag: str) -> int | None:
+async def remote_start_of(deps: HandlerDeps, station_id: StationId, id_tag: str) -> int | None:
     """The remoteStartId of a remote start to `station_id` that named `id_tag` as a Central token and was not
     rejected, or None."""
-    for doc in await deps.store.list_station_docs(StationId(station_id), sr.REMOTE_START):
+    for doc in await deps.store.list_station_docs(station_id, sr.REMOTE_START):
         token = doc.get("idToken") or {}
-        if token.get("idToken") == id_tag and token.get("type") == "Central" and \
-                doc.get("status") in ("Requested", "Accepted"):
+        if token.get("idToken") == id_tag and token.get("type") == v201.IdTokenEnumType.CENTRAL and \
+                doc.get("status") in ("Requested", v201.RequestStartStopStatusEnumType.ACCEPTED):
             return int(doc["remoteStartId"])
     return None
 
 
-async def id_tag_info(deps: HandlerDeps, id_tag: str, station_id: str | None = None) -> dict[str, Any]:
+async def id_tag_info(deps: HandlerDeps, id_tag: str, station_id: StationId | None = None) -> v16.IdTagInfo:
     """The IdTagInfo for `id_tag` (presented at `station_id`, if given: a remote start there may vouch for it)."""
     record = await deps.store.get_token(id_tag)
     if record is None:
         known = deps.accept_unknown_tokens or (
             station_id is not None and await remote_start_of(deps, station_id, id_tag) is not None)
-        return {"status": "Accepted" if known else "Invalid"}
+        return {"status": _Status.ACCEPTED if known else _Status.INVALID}
     status = record.status
     if status is TokenStatus.ACCEPTED and record.expires_at is not None and record.expires_at <= deps.clock.now():
         status = TokenStatus.EXPIRED
-    info: dict[str, Any] = {"status": _V16_STATUS[status]}
+    info: v16.IdTagInfo = {"status": _V16_STATUS[status]}
     if record.expires_at is not None:
         info["expiryDate"] = to_ocpp_time(record.expires_at)
     if record.group_id:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Final
+from datetime import datetime
+from typing import Final
 
 from csms.domain.clock import parse_ocpp_time
 from csms.domain.ids import StationId, TransactionId
@@ -34,8 +35,9 @@ from csms.handlers.tx_cache import ConnectionTransactions
 from csms.handlers.v16.id_tags import id_tag_info, remote_start_of
 from csms.handlers.v16.metering import parse_meter_values_v16, register_sample, to_201_meter_values
 from csms.ocpp.session import HandlerContext
+from csms.ocpp.wire import v16
 from csms.services import station_records as sr
-from csms.services.events import DomainEvent
+from csms.services.events import MeterValuesReceived, TransactionChanged, TransactionEnded, TransactionStarted
 
 log = logging.getLogger("csms.handlers.v16.transactions")
 
@@ -57,18 +59,19 @@ async def _next_transaction_id(deps: HandlerDeps, station_id: StationId) -> int:
     return issued
 
 
-def _fingerprint(payload: dict[str, Any]) -> str:
+def _fingerprint(payload: v16.StartTransactionRequest) -> str:
     return f"{payload['idTag']}|{parse_ocpp_time(payload['timestamp']).isoformat()}|{payload['meterStart']}"
 
 
-def _event_data(tx: TransactionRecord) -> dict[str, Any]:
-    return {"transaction_id": tx.transaction_id, "evse_id": tx.evse_id, "power_w": tx.last_power_w,
-            "soc": tx.last_soc, "soc_at": tx.last_soc_at, "energy_import_wh": tx.energy_import_wh,
-            "energy_export_wh": tx.energy_export_wh}
+def _event(kind: type[TransactionChanged], tx: TransactionRecord, at: datetime) -> TransactionChanged:
+    return kind(station_id=tx.station_id, at=at, transaction_id=tx.transaction_id, evse_id=tx.evse_id,
+                power_w=tx.last_power_w, soc=tx.last_soc, soc_at=tx.last_soc_at,
+                energy_import_wh=tx.energy_import_wh, energy_export_wh=tx.energy_export_wh)
 
 
-async def start_transaction(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    station_id = StationId(ctx.station_id)
+async def start_transaction(deps: HandlerDeps, ctx: HandlerContext,
+                            payload: v16.StartTransactionRequest) -> v16.StartTransactionResponse:
+    station_id = ctx.station_id
     connector = payload["connectorId"]
     if connector < 1:
         raise PropertyConstraintViolation("StartTransaction: connectorId must be > 0", {"field": "connectorId"})
@@ -101,38 +104,43 @@ async def start_transaction(deps: HandlerDeps, ctx: HandlerContext, payload: dic
             tx = dataclasses.replace(tx, remote_start_id=remote_start_id, id_token_type="Central")
     await deps.store.append_meter_samples(station_id, tx.transaction_id, [sample])
     await cache.put(tx)
-    deps.events.publish(DomainEvent("transaction.started", station_id, started_at, _event_data(tx)))
+    deps.events.publish(_event(TransactionStarted, tx, started_at))
     return {"transactionId": issued, "idTagInfo": info}
 
 
-async def meter_values(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
+async def meter_values(deps: HandlerDeps, ctx: HandlerContext,
+                       payload: v16.MeterValuesRequest) -> v16.MeterValuesResponse:
     if "transactionId" not in payload:
-        return await meter_values_201.meter_values(deps, ctx, {
+        await meter_values_201.meter_values(deps, ctx, {
             "evseId": payload["connectorId"], "meterValue": to_201_meter_values(payload["meterValue"])})
-    station_id = StationId(ctx.station_id)
+        return {}
+    station_id = ctx.station_id
     samples = parse_meter_values_v16(payload["meterValue"])
     cache = ConnectionTransactions.of(ctx, deps.store)
     tx = await cache.get(TransactionId(str(payload["transactionId"])))
     latest = max(samples, key=lambda s: s.measured_at)
-    data: dict[str, Any] = {"evse_id": payload["connectorId"], "transaction_id": None, "power_w": latest.power_w,
-                            "soc": latest.soc, "soc_at": latest.measured_at if latest.soc is not None else None}
+    evse_id: int | None = payload["connectorId"]
+    transaction_id: str | None = None
+    power_w, soc, soc_at = latest.power_w, latest.soc, latest.measured_at if latest.soc is not None else None
     covered = [] if tx is None or not tx.is_open else [s for s in samples if transaction_covers(tx, s.measured_at)]
     if tx is not None and covered:
         await deps.store.append_meter_samples(station_id, tx.transaction_id, covered)
         tx = apply_samples(tx, covered)
         await cache.put(tx)
-        data.update(evse_id=tx.evse_id, transaction_id=tx.transaction_id, power_w=tx.last_power_w, soc=tx.last_soc,
-                    soc_at=tx.last_soc_at)
+        evse_id, transaction_id, power_w, soc, soc_at = (tx.evse_id, tx.transaction_id, tx.last_power_w, tx.last_soc,
+                                                         tx.last_soc_at)
     elif tx is None or not tx.is_open:
         log.info("%s: MeterValues for transaction %s, which is %s", ctx.station_id, payload["transactionId"],
                  "unknown" if tx is None else "stopped")
-    deps.events.publish(DomainEvent("meter.values", station_id, latest.measured_at, data))
+    deps.events.publish(MeterValuesReceived(station_id=station_id, at=latest.measured_at, evse_id=evse_id,
+                                            transaction_id=transaction_id, power_w=power_w, soc=soc, soc_at=soc_at))
     return {}
 
 
-async def stop_transaction(deps: HandlerDeps, ctx: HandlerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    station_id = StationId(ctx.station_id)
-    response: dict[str, Any] = {}
+async def stop_transaction(deps: HandlerDeps, ctx: HandlerContext,
+                           payload: v16.StopTransactionRequest) -> v16.StopTransactionResponse:
+    station_id = ctx.station_id
+    response: v16.StopTransactionResponse = {}
     if "idTag" in payload:
         response["idTagInfo"] = await id_tag_info(deps, payload["idTag"])
     cache = ConnectionTransactions.of(ctx, deps.store)
@@ -160,5 +168,5 @@ async def stop_transaction(deps: HandlerDeps, ctx: HandlerContext, payload: dict
                              last_trigger_reason="StopAuthorized" if "idTag" in payload else "EVDeparted")
     await deps.store.append_meter_samples(station_id, transaction_id, samples)
     await cache.put(tx)
-    deps.events.publish(DomainEvent("transaction.ended", station_id, stopped_at, _event_data(tx)))
+    deps.events.publish(_event(TransactionEnded, tx, stopped_at))
     return response

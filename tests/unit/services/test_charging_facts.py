@@ -15,7 +15,7 @@ from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import ChargingNeedsRecord, StationRecord, TransactionRecord, VariableRecord
 from csms.domain.schedule import constant_schedule
 from csms.services.charging import ApplyStatus, ChargingService
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import EvChargingNeeds, EventBus, TransactionUpdated
 from csms.store.base import EvseFacts
 from csms.store.memory import MemoryStore
 from tests.unit.services.test_charging_dynamic import V2X
@@ -59,7 +59,7 @@ async def test_needs_are_read_once_per_ttl_and_a_needs_event_takes_effect_on_the
     assert store.needs_reads == 1
 
     await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=False))
-    events.publish(DomainEvent("ev.needs", "S1", T0, {"evse_id": 1, "discharge_allowed": False}))
+    events.publish(EvChargingNeeds(station_id=StationId("S1"), at=T0, evse_id=1, discharge_allowed=False))
     result = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
 
     assert store.needs_reads == 2
@@ -76,7 +76,8 @@ async def test_metered_soc_events_refresh_the_cached_soc_so_the_reserve_floor_ho
     first = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
     assert first.schedule is not None and first.schedule.periods[0].power_w == -5000
 
-    events.publish(DomainEvent("transaction.updated", "S1", T0, {"evse_id": 1, "transaction_id": "tx", "soc": 0.3}))
+    events.publish(TransactionUpdated(station_id=StationId("S1"), at=T0, evse_id=1, transaction_id="tx", soc=0.3,
+                                      energy_import_wh=0.0, energy_export_wh=0.0))
     at_reserve = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
 
     assert at_reserve.schedule is not None and at_reserve.schedule.periods[0].power_w >= 0
@@ -140,7 +141,7 @@ async def test_a_soc_event_carries_when_it_was_measured_not_when_it_was_relayed(
     await service.apply("S1", constant_schedule(1, clock.now(), 0, 60, "tx"))  # facts cached
     clock.advance(1000)
     # a TransactionEvent without a new SoC repeats the old one, stamped with when it was measured
-    events.publish(DomainEvent("transaction.updated", "S1", clock.now(), {
-        "evse_id": 1, "transaction_id": "tx", "soc": 0.25, "soc_at": T0}))
+    events.publish(TransactionUpdated(station_id=StationId("S1"), at=clock.now(), evse_id=1, transaction_id="tx",
+                                      soc=0.25, soc_at=T0, energy_import_wh=0.0, energy_export_wh=0.0))
     result = await service.apply("S1", constant_schedule(1, clock.now(), -11_000, 600, "tx"))
     assert result.schedule is not None and result.schedule.periods[0].power_w == 0.0  # 1000 s old: no reading

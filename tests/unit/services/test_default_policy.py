@@ -12,7 +12,7 @@ from csms.domain.records import ChargingNeedsRecord, TransactionRecord
 from csms.domain.schedule import constant_schedule
 from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.default_policy import DefaultChargingPolicy
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import EvChargingNeeds, EventBus
 from csms.store.memory import MemoryStore
 from tests.unit.services.test_envelope import RecordingGateway
 
@@ -34,9 +34,9 @@ async def _site(*, open_transaction: bool = True, ev_max_w: float | None = 7_400
     return store, events, gateway, charging, policy
 
 
-def _needs_event(departure_at: datetime | None) -> DomainEvent:
-    return DomainEvent("ev.needs", "S1", T0, {"evse_id": 1, "departure_at": departure_at,
-                                              "energy_request_wh": 20_000.0, "discharge_allowed": False})
+def _needs_event(departure_at: datetime | None) -> EvChargingNeeds:
+    return EvChargingNeeds(station_id=StationId("S1"), at=T0, evse_id=1, departure_at=departure_at,
+                           energy_request_wh=20_000.0, discharge_allowed=False)
 
 
 async def test_needs_get_a_charge_now_tx_profile_at_the_lower_rating_until_departure() -> None:

@@ -15,7 +15,7 @@ from csms.errors import CallTimeout
 from csms.optimizer import FleetPlan, FleetProblem, guard, plan
 from csms.services import fleet_dispatch, fleet_plan
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
-from csms.services.events import DomainEvent, EventBus
+from csms.services.events import DomainEvent, EventBus, TransactionEnded
 from csms.services.fleet_controller import FleetController
 from csms.services.setpoint_outbox import HandedSetpoints
 from csms.settings import FleetSettings
@@ -38,7 +38,8 @@ async def test_an_ev_that_leaves_between_plans_drops_out_of_the_fleet_totals_at_
     both = await fleet.dispatch_once()
     assert both is not None and both.reserve_down_w > 0
 
-    events.publish(DomainEvent("transaction.ended", "ST-2", NOW, {"transaction_id": "T-2", "evse_id": 1}))
+    events.publish(TransactionEnded(station_id=StationId("ST-2"), at=NOW, transaction_id="T-2", evse_id=1,
+                                    energy_import_wh=0.0, energy_export_wh=0.0))
     one = await fleet.dispatch_once()
 
     assert one is not None

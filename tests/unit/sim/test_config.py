@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from chargepoint_sim.__main__ import parse_args
-from chargepoint_sim.config import EvConfig, FleetConfig, derive_password, load_config
+from chargepoint_sim.config import EvConfig, FleetConfig, LinkConfig, derive_password, load_config
 from chargepoint_sim.fleet import Fleet, station_kind, station_spec
 from chargepoint_sim.kinds import StationKind
 from chargepoint_sim.visits import VisitPlanner
 from csms.domain.clock import ManualClock
-from csms.errors import ConfigError
+from csms.errors import ConfigError, RpcError, SessionClosed
 from csms.ocpp.versions import OcppVersion
 
 CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "sim"
@@ -47,7 +48,9 @@ def test_mixed_kinds_file_builds_stations_of_each_kind_by_ratio_and_by_id() -> N
 
 
 @pytest.mark.parametrize("toml", ["stations = -1", 'station_id_prefix = "bad id/"', "[ev]\ndwell_s = [10.0, 1.0]",
-                                  "bogus = 1", "stations = ["])
+                                  "bogus = 1", "stations = [",
+                                  "[ev]\ncharge_taper = [[0.0, 1000.0], [0.5, 500.0], [1.0, 900.0]]",  # not concave
+                                  "[ev]\ndischarge_taper = [[0.5, 1.0], [0.2, 2.0]]"])
 def test_invalid_config_is_a_config_error(tmp_path: Path, toml: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(toml)
@@ -79,6 +82,19 @@ def test_visits_are_reproducible_for_a_seed_and_follow_each_other() -> None:
     assert VisitPlanner(EvConfig(visits_per_evse=1), 1, T0).visit("SIM-0001", 1, 1, T0) is None
 
 
+def test_each_visit_carries_the_configured_taper_curves(tmp_path: Path) -> None:
+    path = tmp_path / "taper.toml"
+    path.write_text("[ev]\ncharge_taper = [[0.0, 11000.0], [0.8, 11000.0], [1.0, 2000.0]]\n"
+                    "discharge_taper = [[0.0, 0.0], [0.3, 9000.0], [1.0, 9000.0]]\n")
+    config = load_config(path)
+    visit = VisitPlanner(config.ev, 1, T0).visit("SIM-0001", 1, 0, T0)
+    assert visit is not None
+    assert visit.charge_taper == ((0.0, 11_000.0), (0.8, 11_000.0), (1.0, 2_000.0))
+    assert visit.discharge_taper == ((0.0, 0.0), (0.3, 9_000.0), (1.0, 9_000.0))
+    default = VisitPlanner(EvConfig(), 1, T0).visit("SIM-0001", 1, 0, T0)
+    assert default is not None and default.charge_taper == default.discharge_taper == ()  # the optimizer's default
+
+
 def test_fleet_builds_stations_and_ground_truth_advances_without_a_csms() -> None:
     clock = ManualClock(T0)
     config = FleetConfig(stations=3, ev=EvConfig(first_arrival_s=(0, 0), dwell_s=(7200, 7200)))
@@ -97,3 +113,23 @@ def test_cli_arguments() -> None:
     args = parse_args(["--csms", "ws://x/ocpp", "--stations", "5", "--speed", "60", "--duration-s", "3600"])
     assert (args.csms_url, args.stations, args.speed, args.duration_s, args.config) == (
         "ws://x/ocpp", 5, 60.0, 3600.0, None)
+
+
+@pytest.mark.parametrize("validate", [True, False])
+async def test_the_link_checks_its_own_messages_unless_configured_not_to(validate: bool) -> None:
+    """`[link] validate_outgoing = false`: the station's calls go out unchecked (the CSMS validates what it
+    receives); by default a schema-invalid call fails before it is sent."""
+    config = FleetConfig(stations=1, link=LinkConfig(validate_outgoing=validate))
+    link = next(iter(Fleet(config, ManualClock(T0)).links.values()))
+    sent: list[str] = []
+
+    async def send(text: str) -> None:
+        sent.append(text)
+
+    session = link.make_session(OcppVersion.V201, send)
+    call = asyncio.create_task(session.call("Heartbeat", {"bogus": 1}, timeout_s=5))
+    await asyncio.sleep(0)
+    session.close("test over")
+    with pytest.raises(RpcError if validate else SessionClosed):  # refused here / sent, then never answered
+        await call
+    assert len(sent) == (0 if validate else 1)

@@ -4,6 +4,7 @@ delay, ramp and LocalFrequency, NotifyEVChargingNeeds forms, and kinds advertise
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from chargepoint_sim.fleet import station_kind, station_spec
 from chargepoint_sim.handlers import make_handlers
 from chargepoint_sim.kinds import PRESETS, StationKind, kind_by_share
 from chargepoint_sim.power import ControlSpec
-from chargepoint_sim.smart_charging import ChargingFeatures, freq_curve_w
+from chargepoint_sim.smart_charging import ChargingFeatures, ProfileStore, freq_curve_w
 from chargepoint_sim.station import SimStation, StationSpec
 from csms.domain.clock import ManualClock, to_ocpp_time
 from csms.domain.records import VariableRecord
@@ -407,3 +408,45 @@ def test_each_kind_advertises_its_capabilities_the_way_the_csms_reads_them(kind:
     if kind is StationKind.V2X_21:
         assert caps.operation_modes == {"Idle", "ChargingOnly", "CentralSetpoint", "LocalFrequency"}
     assert caps.max_charge_power_w == 11_000.0
+
+
+def test_answers_from_the_span_cache_equal_a_fresh_evaluation() -> None:
+    """The store keeps the rules' choice per span between change points; queried in any order (forwards,
+    backwards, across changes, offline and back), every answer equals that of a store without history."""
+    clock = ManualClock(T0)
+    station = make_station(clock, version=V21, features=V2X)
+    station.set_online(True)
+    tx_id = start_tx(station)
+    store = station.profiles
+    rng = random.Random(5)
+    installs = [
+        (1, profile(1, [{"startPeriod": 0, "operationMode": "CentralSetpoint", "setpoint": -3_000.0},
+                        {"startPeriod": 300, "operationMode": "ChargingOnly", "limit": 4_000.0}],
+                    duration_s=900, maxOfflineDuration=230)),
+        (0, profile(2, [{"startPeriod": 0, "limit": 20.0}, {"startPeriod": 450, "limit": 9.0}], unit="A",
+                    purpose="TxDefaultProfile", start=T0 + timedelta(seconds=120))),
+        (0, profile(3, [{"startPeriod": 0, "limit": 6_000.0, "dischargeLimit": 2_500.0}],
+                    purpose="ChargingStationMaxProfile", start=T0 + timedelta(seconds=200), duration_s=500)),
+    ]
+
+    def fresh() -> ProfileStore:
+        return ProfileStore(store.evses, store.features, dict(store.profiles), store.offline_since_at)
+
+    def check() -> None:
+        for _ in range(60):
+            at = T0 + timedelta(seconds=rng.choice([rng.uniform(-60, 1_200), rng.uniform(250, 350)]))
+            for evse_id, tx in ((1, tx_id), (2, None)):
+                assert store.power_w(evse_id, tx, at) == fresh().power_w(evse_id, tx, at)
+                assert store.next_change_at(evse_id, at) == fresh().next_change_at(evse_id, at)
+                assert store.follows_frequency(evse_id, tx, at) == fresh().follows_frequency(evse_id, tx, at)
+
+    check()
+    for evse_id, body in installs:
+        assert store.set_profile(evse_id, body, V21, {1: tx_id, 2: None}, T0)["status"] == "Accepted"
+        check()
+    store.set_offline(True, T0 + timedelta(seconds=100))
+    check()
+    store.set_offline(False, T0 + timedelta(seconds=400))
+    check()
+    store.clear({"chargingProfileId": 2})
+    check()

@@ -109,7 +109,13 @@ def test_csms_scenario_run_dispatches_to_the_japan_runner(data_dir: Path, tmp_pa
     assert scenario_main(["run", str(SCENARIO), "--short", "--out", str(out)]) == 0
     data = json.loads((out / "japan_kyushu.json").read_text(encoding="utf-8"))
     assert data["kind"] == "japan" and data["days"] == 14
-    assert "アセスメントⅠ" in (out / "japan_kyushu.md").read_text(encoding="utf-8")
+    page = (out / "japan_kyushu.html").read_text(encoding="utf-8")
+    assert "<h2>Reported</h2>" in page and "<h2>Modelled here</h2>" in page and "アセスメントⅠ" in page
+    assert "japan_kyushu_monthly.png" in page and (out / "japan_kyushu_monthly.png").stat().st_size > 0
+    months = data["monthly_net_yen_per_vehicle"]
+    entries = sum(len(by_code) for by_code in months.values())  # each rounded to 0.1 yen, scaled to a year
+    assert sum(v for by_code in months.values() for v in by_code.values()) * 365 / 14 == pytest.approx(
+        sum(p["net_yen_per_vehicle_year"] for p in data["products"].values()), abs=(entries * 365 / 14 + 2) * 0.05)
     assert "net per vehicle-year" in capsys.readouterr().out
 
 
