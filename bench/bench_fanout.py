@@ -2,7 +2,7 @@
 
 The CSMS runs in this process (memory store); N lean stations (bench/load_client.py, answering every CALL with
 Accepted) run in a child process on the other core. Two ways to push one TxDefaultProfile to each station,
-measured in the same run:
+measured in the same run (`--distinct`: ours sends each station its own power, as a fleet tick does):
 - **ours**: what `ChargingService.apply_many` (the fleet controller's path) does for every station at once:
   one bulk store read, then capabilities, safety envelope, encoding, per-EVSE coalescing, schema validation
   of the outgoing payload;
@@ -49,8 +49,8 @@ import baseline_csms  # noqa: E402
 from bench_load import stop_server  # noqa: E402
 
 
-def schedule(power_w: float) -> PowerSchedule:
-    return PowerSchedule(evse_id=1, starts_at=datetime.now(UTC), duration_s=3600,
+def schedule(power_w: float, starts_at: datetime | None = None) -> PowerSchedule:
+    return PowerSchedule(evse_id=1, starts_at=starts_at or datetime.now(UTC), duration_s=3600,
                          periods=(SchedulePeriod(0, power_w),), purpose=ProfilePurpose.TX_DEFAULT)
 
 
@@ -67,9 +67,10 @@ def _ms(latencies_s: np.ndarray, q: float) -> float:
 
 
 async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None] | None = None
-                ) -> tuple[float, np.ndarray]:
-    """Run `first` (inside the timing), then all `coros` concurrently; total time and each one's finish time."""
-    started = time.perf_counter()
+                ) -> tuple[float, np.ndarray, float]:
+    """Run `first` (inside the timing), then all `coros` concurrently; total time, each one's finish time, and
+    this process's CPU time meanwhile (the CSMS's cost, less sensitive than wall time to a busy host)."""
+    started, cpu_started = time.perf_counter(), time.process_time()
     latencies: list[float] = []
     if first is not None:
         await first
@@ -83,14 +84,15 @@ async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None
         return result
 
     results = await asyncio.gather(*(one(c) for c in coros))
-    total_s = time.perf_counter() - started
+    total_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
     bad = [r for r in results if not _accepted(r)]
     if bad:
         print(f"  {what}: {len(bad)} not accepted, e.g. {bad[0]!r}")
-    return total_s, np.array(latencies)
+    return total_s, np.array(latencies), cpu_s
 
 
-async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bool) -> dict[str, Any]:
+async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bool, distinct: bool
+              ) -> dict[str, Any]:
     settings = Settings(
         ocpp=OcppSettings(host="127.0.0.1", port=0, ping_interval_s=None, fetch_device_model_on_boot=False,
                           compression=False),
@@ -107,10 +109,12 @@ async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bo
         ids = app.registry.connected_station_ids()
         caps = await app.charging.capabilities(ids[0], 1)
         raw_payload = set_charging_profile_request(schedule(7000.0), caps)
-        label = f"{stations} stations, " + (f"each sending MeterValues every {load_interval_s:g} s" if load_interval_s
-                                            > 0 else "idle")
+        load = f"each sending MeterValues every {load_interval_s:g} s" if load_interval_s > 0 else "idle"
+        label = f"{stations} stations, {'a setpoint each' if distinct else 'one profile'}, {load}"
         print(f"\n{label}; CSMS process CPU before the fan-out: {busy:.0%} of a core")
-        print(f"  {'path':<6} {'round':>5} {'all acked s':>12} {'p50 ms':>8} {'p99 ms':>8}")
+        print(f"  {'path':<6} {'round':>5} {'all acked s':>12} {'p50 ms':>8} {'p99 ms':>8} {'CPU s':>7} "
+              f"{'ours/raw':>8} {'CPU':>6}")
+        raw_s = raw_cpu_s = float("nan")
         for i in range(rounds):
             for path in ("raw", "ours"):
                 power_w = 6000.0 + 100 * i + (50 if path == "ours" else 0)
@@ -119,11 +123,19 @@ async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bo
                 if path == "raw":
                     coros = [app.registry.call(sid, "SetChargingProfile", raw_payload) for sid in ids]
                 else:  # as `ChargingService.apply_many` does it: one bulk store read, then concurrent applies
-                    coros = [app.charging.apply(sid, schedule(power_w), requester="bench") for sid in ids]
+                    starts_at = datetime.now(UTC)
+                    one = schedule(power_w, starts_at)
+                    coros = [app.charging.apply(sid, schedule(power_w + k % 100, starts_at) if distinct else one,
+                                                requester="bench") for k, sid in enumerate(ids)]
                     first = app.charging.prefetch([(sid, 1) for sid in ids])
-                total_s, lat = await timed(coros, path, first)
+                total_s, lat, cpu_s = await timed(coros, path, first)
+                ratios = ""
+                if path == "raw":
+                    raw_s, raw_cpu_s = total_s, cpu_s
+                else:
+                    ratios = f" {total_s / raw_s:>8.2f} {cpu_s / raw_cpu_s:>6.2f}"
                 print(f"  {path:<6} {i:>5} {total_s:>12.3f} {_ms(lat, 50):>8.0f} "
-                      f"{_ms(lat, 99):>8.0f}")
+                      f"{_ms(lat, 99):>8.0f} {cpu_s:>7.3f}{ratios}")
                 await asyncio.sleep(1.5)  # past the charging service's min update interval
     finally:
         stop_server(client)  # SIGTERM by PID (the client unwinds and stops its workers), SIGKILL after 15 s
@@ -146,7 +158,7 @@ async def run_baseline(stations: int, load_interval_s: float, rounds: int, paylo
         for i in range(rounds):
             request = call.SetChargingProfile(evse_id=payload["evseId"], charging_profile=payload["chargingProfile"])
             coros = [charge_point.call(request) for charge_point in list(baseline_csms.CONNECTED.values())]
-            total_s, lat = await timed(coros, "baseline")
+            total_s, lat, _ = await timed(coros, "baseline")
             print(f"  {'base':<6} {i:>5} {total_s:>12.3f} {_ms(lat, 50):>8.0f} "
                   f"{_ms(lat, 99):>8.0f}")
             await asyncio.sleep(1.5)
@@ -190,13 +202,15 @@ def main() -> int:
     parser.add_argument("--load-interval", type=float, default=0.0, help="s between MeterValues per station")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip the ocpp library's pattern")
+    parser.add_argument("--distinct", action="store_true",
+                        help="ours: a different power for each station (a fleet tick) instead of one profile")
     parser.add_argument("--cpython-gc", action="store_true",
                         help="keep CPython's GC thresholds (default: the node's `gc_thresholds`, as `csms serve`)")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     for count in (int(n) for n in args.stations.split(",")):
-        payload = asyncio.run(run(count, args.load_interval, args.rounds, args.cpython_gc))
+        payload = asyncio.run(run(count, args.load_interval, args.rounds, args.cpython_gc, args.distinct))
         if not args.no_baseline:
             asyncio.run(run_baseline(count, args.load_interval, args.rounds, payload))
     return 0

@@ -31,6 +31,7 @@ from csms.store.errors import StoreError
 if TYPE_CHECKING:
     from csms.grid.feed import FeedConsumer
     from csms.services.fleet_controller import FleetController
+    from csms.services.fleet_view import FleetView
 
 log = logging.getLogger("csms.metrics")
 
@@ -61,7 +62,7 @@ class _StoreErrorLogHandler(logging.Handler):
 class _FleetCollector(Collector):
     """Fleet controller state read at scrape time."""
 
-    def __init__(self, fleet: Callable[[], FleetController | None]) -> None:
+    def __init__(self, fleet: Callable[[], FleetView | None]) -> None:
         self._fleet = fleet
 
     def collect(self) -> Iterable[Metric]:
@@ -74,7 +75,7 @@ class _FleetCollector(Collector):
         values = {
             "csms_fleet_planned_evs": ("EVs in the active plan", 0 if plan is None else len(plan.evs)),
             "csms_fleet_replans": ("plans solved since start", fleet.replans),
-            "csms_fleet_dr_commitments": ("DR commitments held", len(fleet.inputs.dr)),
+            "csms_fleet_dr_commitments": ("DR commitments held", len(fleet.dr_events)),
             "csms_fleet_metered_power_watts": ("metered fleet power (+ import)", fleet.metered_fleet_w()),
         }
         if last is not None:
@@ -92,7 +93,7 @@ class _GridCollector(Collector):
     """Grid feeds (csms/grid/feed.py) read at scrape time: per feed connected / age / errors / stale, the
     regulation value in force and whether the fail-safe acts on it, and the signal's age at the last dispatch."""
 
-    def __init__(self, grid: Callable[[], FeedConsumer | None], fleet: Callable[[], FleetController | None]) -> None:
+    def __init__(self, grid: Callable[[], FeedConsumer | None], fleet: Callable[[], FleetView | None]) -> None:
         self._grid = grid
         self._fleet = fleet
 
@@ -134,7 +135,7 @@ class _GridCollector(Collector):
             age_s = max(0.0, (fleet.trace[-1].at - received_at).total_seconds())
             out.append(GaugeMetricFamily("csms_grid_signal_age_at_dispatch_seconds", "age of the latest "
                                          "regulation sample at the last dispatch tick", value=age_s))
-            limit_s = 2 * fleet.settings.dispatch_interval_s
+            limit_s = 2 * fleet.dispatch_interval_s
             behind = state.last_age_s > limit_s
             out.append(GaugeMetricFamily("csms_grid_loop_behind", "1 when the latest regulation sample reached the "
                                          "controller more than two dispatch intervals late (alert)",
@@ -180,7 +181,7 @@ class CsmsMetrics:
         self.connections = Gauge("csms_ocpp_connections", "stations connected to this node", registry=r)
         if connections is not None:
             self.connections.set_function(lambda: float(connections()))
-        self._fleet: FleetController | None = None
+        self._fleet: FleetView | None = None
         self._grid: FeedConsumer | None = None
         r.register(_GridCollector(lambda: self._grid, lambda: self._fleet))
         self._log_handler = _StoreErrorLogHandler(self.store_errors)
@@ -196,7 +197,7 @@ class CsmsMetrics:
     def instrument_fleet(self, fleet: FleetController) -> None:
         """Read the controller's state at scrape time and time each dispatch tick (wraps `dispatch_once` on
         this instance only; the loop calls it through the instance)."""
-        self._fleet = fleet
+        self._fleet = fleet.view
         original: Callable[[], Awaitable[Any]] = fleet.dispatch_once
         histogram = self.dispatch_seconds
         intervals = self.dispatch_interval_seconds
@@ -214,7 +215,7 @@ class CsmsMetrics:
             finally:
                 took_s = time.perf_counter() - started
                 histogram.observe(took_s)
-                self._check_overrun(fleet, took_s)
+                self._check_overrun(fleet.view, took_s)
                 grid = self._grid
                 received_at = None if grid is None else grid.regulation.received_at
                 if grid is not None and received_at is not None and received_at is not dispatched_at[0]:
@@ -223,11 +224,11 @@ class CsmsMetrics:
 
         setattr(fleet, "dispatch_once", timed_dispatch_once)  # noqa: B010 - instance attribute, not the class
 
-    def _check_overrun(self, fleet: FleetController, took_s: float) -> None:
+    def _check_overrun(self, fleet: FleetView, took_s: float) -> None:
         """Log a dispatch tick that took longer than the dispatch interval (real seconds), with what it did."""
         grid = self._grid
         speed = grid.clock.speed if grid is not None else 1.0
-        interval_s = fleet.settings.dispatch_interval_s / max(speed, 1e-9)
+        interval_s = fleet.dispatch_interval_s / max(speed, 1e-9)
         if took_s <= interval_s:
             return
         plan = fleet.plan

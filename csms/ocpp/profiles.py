@@ -123,16 +123,17 @@ def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
         encode_period = _station_max_period_21
     periods = [encode_period(p, caps) for p in schedule.periods]
     schedule_id = profile_id(schedule.evse_id, schedule.purpose)
+    starts_at = to_ocpp_time(schedule.starts_at)
     profile: dict[str, Any] = {
         "id": schedule_id,
         "stackLevel": STACK_LEVEL[schedule.purpose],
         "chargingProfilePurpose": schedule.purpose.value,
         "chargingProfileKind": "Dynamic" if dynamic and is_21 else "Absolute",
-        "validFrom": to_ocpp_time(schedule.starts_at),
+        "validFrom": starts_at,
         "validTo": to_ocpp_time(schedule.ends_at),
         "chargingSchedule": [{
             "id": schedule_id,
-            "startSchedule": to_ocpp_time(schedule.starts_at),
+            "startSchedule": starts_at,
             "duration": schedule.duration_s,
             "chargingRateUnit": caps.rate_unit,
             "chargingSchedulePeriod": periods,

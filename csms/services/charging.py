@@ -13,6 +13,8 @@
 3. `setpoint_outbox.SetpointOutbox`: per-version encoding and delivery per EVSE and purpose (latest wins, one
    call in flight, a per-EVSE interval and a per-station rate limit, OCPP 2.1 Dynamic profiles);
 4. `profile_verifier.CompositeVerifier`: GetCompositeSchedule against what the station accepted.
+`apply` waits for the station's answer; `dispatch` (the fleet's ticks) hands setpoints over without waiting and
+`handed` says, per EVSE, the latest that has not failed.
 """
 
 from __future__ import annotations
@@ -30,14 +32,14 @@ from csms.domain.schedule import PowerSchedule, ProfilePurpose, constant_schedul
 from csms.domain.topology import SiteTopology
 from csms.errors import CsmsError
 from csms.ocpp import profiles
-from csms.services.envelope import Clamped, SiteLimits, clamp_schedule, envelope_for
-from csms.services.envelope_site import segments_of
+from csms.services.envelope import Clamped, EvseEnvelope, SiteLimits, clamp_schedule, envelope_for
+from csms.services.envelope_site import Segment, segments_of
 from csms.services.events import EventBus
-from csms.services.evse_facts import EvseReadModel
+from csms.services.evse_facts import EvseReadModel, Facts
 from csms.services.gateway import StationGateway
 from csms.services.power_ledgers import PowerLedgers
 from csms.services.profile_verifier import CompositeVerifier
-from csms.services.setpoint_outbox import ApplyResult, ApplyStatus, SetpointOutbox
+from csms.services.setpoint_outbox import ApplyResult, ApplyStatus, Handed, SetpointOutbox
 from csms.store.base import StateStore
 
 __all__ = ["ApplyResult", "ApplyStatus", "ChargingService"]
@@ -59,6 +61,8 @@ class ChargingService:
         self._max_discharge_validity_s = max_discharge_validity_s
         self._default_min_soc = default_min_soc
         self._evses = EvseReadModel(store, clock, events, ttl_s=facts_ttl_s)
+        self._last_clamp: tuple[tuple[PowerSchedule, EvseEnvelope, int], Clamped] | None = None
+        self._last_segments: tuple[PowerSchedule, tuple[Segment, ...]] | None = None
         self._outbox = SetpointOutbox(gateway, clock, events, on_change=self._track,
                                       min_update_interval_s=min_update_interval_s,
                                       max_station_calls_per_s=max_station_calls_per_s,
@@ -69,50 +73,69 @@ class ChargingService:
         self._verifier = CompositeVerifier(gateway, store, clock, events, capabilities=self.capabilities,
                                            outbox=self._outbox)
 
-    def _track(self, station_id: str, evse_id: int) -> None:
+    def _track(self, station_id: StationId, evse_id: int) -> None:
         self._ledgers.track(station_id, evse_id)
 
     @property
-    def installed(self) -> dict[tuple[str, int, ProfilePurpose], PowerSchedule]:
+    def installed(self) -> dict[tuple[StationId, int, ProfilePurpose], PowerSchedule]:
         """The last schedule each station accepted, by (station, EVSE, purpose)."""
         return self._outbox.installed
 
     # ---- capabilities and facts -----------------------------------------------------------------------
 
-    def override_capabilities(self, station_id: str, evse_id: int, caps: StationCapabilities | None) -> None:
+    def override_capabilities(self, station_id: StationId, evse_id: int, caps: StationCapabilities | None) -> None:
         """Operator-set capabilities (None: back to what the device model says)."""
         self._evses.override_capabilities(station_id, evse_id, caps)
 
-    async def capabilities(self, station_id: str, evse_id: int) -> StationCapabilities:
+    async def capabilities(self, station_id: StationId, evse_id: int) -> StationCapabilities:
         return await self._evses.capabilities(station_id, evse_id)
 
-    async def prefetch(self, keys: Sequence[tuple[str, int]], *, chunk: int = 1000) -> None:
+    async def prefetch(self, keys: Sequence[tuple[StationId, int]], *, chunk: int = 1000) -> None:
         """Fill the capability and envelope-fact caches for `keys` with bulk store reads (chunks of `chunk`)."""
         await self._evses.prefetch(keys, chunk=chunk)
 
     # ---- commands -------------------------------------------------------------------------------------
 
-    async def prepare(self, station_id: str, schedule: PowerSchedule, *, evses: int | None = None
+    async def prepare(self, station_id: StationId, schedule: PowerSchedule, *, evses: int | None = None
                       ) -> tuple[Clamped, StationCapabilities]:
         """Clamp `schedule` into the safety envelope of its EVSE (no I/O to the station); `evses`: how many
         EVSEs it drives (`_evses_under`, looked up when not given)."""
-        caps = await self.capabilities(station_id, schedule.evse_id)
-        needs, soc, soc_at = await self._evses.facts(station_id, schedule.evse_id, schedule.transaction_id)
-        soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
-        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc, soc_age_s)
-        start_s = schedule.starts_at.timestamp()
-        station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
-        station_rated = station.import_limit_w is not None or station.export_limit_w is not None
+        caps, facts = await self._inputs(station_id, schedule)
         if evses is None:
             evses = await self._evses_under(station_id, schedule)
-        return clamp_schedule(
-            schedule, env, self._site, site_others=self._ledgers.site_others(station_id, schedule.evse_id, start_s),
-            station=station if station_rated else None,
-            station_others=self._ledgers.station_others(station_id, schedule.evse_id, start_s)
-            if station_rated else None,
-            evses=evses, topology_room=self._ledgers.topology_room(station_id, schedule.evse_id, start_s)), caps
+        return self._clamp(station_id, schedule, caps, facts, evses), caps
 
-    async def _evses_under(self, station_id: str, schedule: PowerSchedule) -> int:
+    async def _inputs(self, station_id: StationId, schedule: PowerSchedule) -> tuple[StationCapabilities, Facts]:
+        """The EVSE's capabilities and envelope facts: from the cache when fresh (no await), else the store."""
+        evse_id = schedule.evse_id
+        return self._evses.cached(station_id, evse_id, schedule.transaction_id) or (
+            await self.capabilities(station_id, evse_id),
+            await self._evses.facts(station_id, evse_id, schedule.transaction_id))
+
+    def _clamp(self, station_id: StationId, schedule: PowerSchedule, caps: StationCapabilities, facts: Facts,
+               evses: int) -> Clamped:
+        needs, soc, soc_at = facts
+        soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
+        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc, soc_age_s)
+        evse_id, start_s = schedule.evse_id, schedule.starts_at.timestamp()
+        station = None
+        if caps.station_max_charge_power_w is not None or caps.station_max_discharge_power_w is not None:
+            station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
+        site_others = self._ledgers.site_others(station_id, evse_id, start_s)
+        topology_room = self._ledgers.topology_room(station_id, evse_id, start_s)
+        if site_others is None and station is None and topology_room is None:  # the EVSE's envelope alone
+            key = (schedule, env, evses)
+            last = self._last_clamp
+            if last is not None and last[0] == key:  # one schedule fanned out to like EVSEs: clamped once
+                return last[1]
+            self._last_clamp = (key, clamp_schedule(schedule, env, self._site, evses=evses))
+            return self._last_clamp[1]
+        return clamp_schedule(
+            schedule, env, self._site, site_others=site_others, station=station,
+            station_others=None if station is None else self._ledgers.station_others(station_id, evse_id, start_s),
+            evses=evses, topology_room=topology_room)
+
+    async def _evses_under(self, station_id: StationId, schedule: PowerSchedule) -> int:
         """How many EVSEs `schedule` drives: all of the station's for a TxDefaultProfile on EVSE 0 (OCPP applies
         it to each), from the device model's and the status notifications' EVSE ids; else 1."""
         if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT:
@@ -122,48 +145,107 @@ class ChargingService:
         ids |= {c.evse_id for c in await self._store.list_connector_statuses(station) if c.evse_id}
         return max(1, len(ids))
 
-    async def apply_many(self, items: Sequence[tuple[str, PowerSchedule]], *, requester: str = ""
+    async def apply_many(self, items: Sequence[tuple[StationId, PowerSchedule]], *, requester: str = ""
                          ) -> list[ApplyResult]:
-        """`apply` for many EVSEs at once (a fleet tick, a fan-out): what the envelopes need from the store is read
-        in bulk first (`prefetch`), then every schedule goes out concurrently. One result per item, in order; an
-        error on one item is its FAILED result, never the others'."""
-        try:
-            await self.prefetch([(station_id, schedule.evse_id) for station_id, schedule in items])
-        except CsmsError as exc:  # e.g. the store is down: each apply reports it (or succeeds from cache)
-            log.warning("bulk prefetch for %d setpoints failed: %s", len(items), exc)
+        """`apply` for many EVSEs at once (a fan-out): what the envelopes need from the store is read in bulk first
+        (`prefetch`), then every schedule goes out concurrently. One result per item, in order; an error on one
+        item is its FAILED result, never the others'."""
+        await self._prefetch_quietly([(station_id, schedule.evse_id) for station_id, schedule in items])
         results = await asyncio.gather(*(self.apply(station_id, schedule, requester=requester)
                                          for station_id, schedule in items), return_exceptions=True)
         return [r if isinstance(r, ApplyResult) else ApplyResult(ApplyStatus.FAILED, schedule,
                                                                  detail=f"{type(r).__name__}: {r}")
                 for r, (_, schedule) in zip(results, items, strict=True)]
 
-    async def apply(self, station_id: str, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
+    async def _prefetch_quietly(self, keys: Sequence[tuple[StationId, int]]) -> None:
+        try:
+            await self.prefetch(keys)
+        except CsmsError as exc:  # e.g. the store is down: each setpoint reports it (or succeeds from cache)
+            log.warning("bulk prefetch for %d setpoints failed: %s", len(keys), exc)
+
+    async def apply(self, station_id: StationId, schedule: PowerSchedule, *, requester: str = "") -> ApplyResult:
         """Clamp, encode and deliver `schedule`; see the module docstring."""
-        evses = await self._evses_under(station_id, schedule)
-        clamped, caps = await self.prepare(station_id, schedule, evses=evses)
+        checked = await self._checked(station_id, schedule, requester)
+        if isinstance(checked, ApplyResult):
+            return checked
+        clamped, caps, segments = checked
+        return await self._outbox.submit(station_id, clamped, caps, segments, requester=requester)
+
+    def dispatch(self, items: Sequence[tuple[StationId, PowerSchedule]], *, requester: str = "") -> None:
+        """Hand one-period TxProfile setpoints over without waiting (a fleet tick): each is noted in `handed` at
+        once, then clamped and queued by one background task after a bulk read (`prefetch`), and delivered by its
+        EVSE's channel; one that does not reach its station is dropped from `handed` (`SetpointOutbox.hand`)."""
+        if items:
+            self._outbox.spawn(self._dispatch([(station_id, schedule, self._outbox.handed.hand(station_id, schedule))
+                                               for station_id, schedule in items], requester))
+
+    def handed(self, station_id: StationId, evse_id: int) -> Handed | None:
+        """The latest setpoint `dispatch` handed over for this EVSE that has not failed (None: none)."""
+        return self._outbox.handed.get(station_id, evse_id)
+
+    @property
+    def failed_sends(self) -> int:
+        """Setpoints handed over by `dispatch` that did not reach their station."""
+        return self._outbox.handed.failed_sends
+
+    async def drain(self) -> None:
+        """Wait until every setpoint handed over or queued has its outcome."""
+        await self._outbox.drain()
+
+    async def _dispatch(self, items: list[tuple[StationId, PowerSchedule, Handed]], requester: str) -> None:
+        await self._prefetch_quietly([(station_id, schedule.evse_id) for station_id, schedule, _ in items])
+        outbox = self._outbox
+        for station_id, schedule, handed in items:
+            def outcome(result: ApplyResult, station_id: StationId = station_id, evse_id: int = schedule.evse_id,
+                        handed: Handed = handed) -> None:
+                outbox.handed.outcome_of(station_id, evse_id, handed, result)
+            try:
+                checked = await self._checked(station_id, schedule, requester)
+            except CsmsError as exc:  # e.g. the store is down and nothing is cached: this one fails
+                checked = ApplyResult(ApplyStatus.FAILED, schedule, detail=f"{type(exc).__name__}: {exc}")
+            if isinstance(checked, ApplyResult):
+                outcome(checked)
+            else:
+                outbox.submit_nowait(station_id, *checked, outcome, requester=requester)
+
+    async def _checked(self, station_id: StationId, schedule: PowerSchedule, requester: str
+                       ) -> tuple[Clamped, StationCapabilities, tuple[Segment, ...]] | ApplyResult:
+        """`schedule` clamped, with the station's capabilities and what it lets the EVSE(s) do; or REFUSED."""
+        evses = 1 if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT \
+            else await self._evses_under(station_id, schedule)
+        caps, facts = await self._inputs(station_id, schedule)
+        clamped = self._clamp(station_id, schedule, caps, facts, evses)
         detail = ""
-        if schedule.discharges and not caps.discharge_supported:
-            detail = "station cannot discharge: a discharge schedule is refused, not sent"
-        elif schedule.discharges and schedule.purpose is not ProfilePurpose.TX:
-            detail = (f"a discharging {schedule.purpose.value} is refused: a default profile outlives any "
-                      "transaction and its EV's envelope; discharge only in a TxProfile")
+        if schedule.discharges:  # as asked: the envelope may have cut it to nothing
+            if not caps.discharge_supported:
+                detail = "station cannot discharge: a discharge schedule is refused, not sent"
+            elif schedule.purpose is not ProfilePurpose.TX:
+                detail = (f"a discharging {schedule.purpose.value} is refused: a default profile outlives any "
+                          "transaction and its EV's envelope; discharge only in a TxProfile")
         if detail:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
         tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
-        segments = segments_of(clamped.schedule) if tracked else ()
+        segments = self._segments_of(clamped.schedule) if tracked else ()
         if evses > 1:  # one schedule for every EVSE of the station: each of them may do it
             segments = tuple(seg._replace(lo_w=seg.lo_w * evses, hi_w=seg.hi_w * evses) for seg in segments)
-        return await self._outbox.submit(station_id, clamped, caps, segments, requester=requester)
+        return clamped, caps, segments
 
-    async def clear(self, station_id: str, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX) -> dict[str, Any]:
+    def _segments_of(self, schedule: PowerSchedule) -> tuple[Segment, ...]:
+        last = self._last_segments
+        if last is None or last[0] is not schedule:
+            last = self._last_segments = (schedule, segments_of(schedule))
+        return last[1]
+
+    async def clear(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX
+                    ) -> dict[str, Any]:
         """ClearChargingProfile for the CSMS-managed profile of this EVSE and purpose."""
         response = await self._gateway.call(StationId(station_id), "ClearChargingProfile",
                                              {"chargingProfileId": profiles.profile_id(evse_id, purpose)})
         self._outbox.cleared(station_id, evse_id, purpose, response)
         return response
 
-    async def notify_allowed_energy_transfer(self, station_id: str, transaction_id: str,
+    async def notify_allowed_energy_transfer(self, station_id: StationId, transaction_id: str,
                                              modes: Sequence[str]) -> dict[str, Any]:
         """OCPP 2.1 NotifyAllowedEnergyTransfer (CSMS -> station): the energy transfer modes (e.g. `AC_BPT` for
         bidirectional AC) the CSMS accepts for a running transaction, e.g. after an EV asked for one that
@@ -177,7 +259,7 @@ class ChargingService:
         return await self._gateway.call(StationId(station_id), "NotifyAllowedEnergyTransfer", {
             "transactionId": transaction_id, "allowedEnergyTransfer": list(modes)})
 
-    async def remote_start_profile(self, station_id: str, evse_id: int, power_w: float, duration_s: int
+    async def remote_start_profile(self, station_id: StationId, evse_id: int, power_w: float, duration_s: int
                                    ) -> dict[str, Any]:
         """The chargingProfile of a RequestStartTransaction (K05): a TxProfile without a transaction id, charging
         at up to `power_w` for `duration_s` from now, clamped into the EVSE's envelope (no EV is known yet, so it
@@ -191,18 +273,18 @@ class ChargingService:
 
     # ---- what the station does ------------------------------------------------------------------------
 
-    async def composite_schedule(self, station_id: str, evse_id: int, duration_s: int,
+    async def composite_schedule(self, station_id: StationId, evse_id: int, duration_s: int,
                                  rate_unit: str = "W") -> dict[str, Any]:
         """Ask the station what it will actually do (GetCompositeSchedule)."""
         return await self._verifier.composite_schedule(station_id, evse_id, duration_s, rate_unit)
 
-    async def verify_composite(self, station_id: str, evse_id: int, duration_s: int, *,
+    async def verify_composite(self, station_id: StationId, evse_id: int, duration_s: int, *,
                                tolerance_w: float | None = None) -> CompositeCheck:
         """Check what the station will do on `evse_id` against what the CSMS expects
         (`profile_verifier.CompositeVerifier.verify`)."""
         return await self._verifier.verify(station_id, evse_id, duration_s, tolerance_w=tolerance_w)
 
-    async def get_profiles(self, station_id: str, request_id: int, evse_id: int | None = None) -> dict[str, Any]:
+    async def get_profiles(self, station_id: StationId, request_id: int, evse_id: int | None = None) -> dict[str, Any]:
         """GetChargingProfiles; the profiles arrive as ReportChargingProfiles (event `station.charging_profiles`)."""
         payload: dict[str, Any] = {"requestId": request_id, "chargingProfile": {"chargingProfilePurpose": "TxProfile"}}
         if evse_id is not None:

@@ -204,15 +204,16 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
             if energy_left_wh is not None and power_w < 0:
                 allowed_w = energy_left_wh * 3600.0 / (end_s - start_s)
                 power_w = max(power_w, -allowed_w)
-            new = dataclasses.replace(
-                period, power_w=power_w,
-                max_charge_w=None if period.max_charge_w is None else min(period.max_charge_w, high_w),
-                max_discharge_w=None if period.max_discharge_w is None else min(period.max_discharge_w, -low_w),
-            )
+            max_charge_w = None if period.max_charge_w is None else min(period.max_charge_w, high_w)
+            max_discharge_w = None if period.max_discharge_w is None else min(period.max_discharge_w, -low_w)
+            if (power_w, max_charge_w, max_discharge_w) != (period.power_w, period.max_charge_w,
+                                                             period.max_discharge_w):
+                new = dataclasses.replace(period, power_w=power_w, max_charge_w=max_charge_w,
+                                          max_discharge_w=max_discharge_w)
             worst_w = power_w
         if energy_left_wh is not None and worst_w < 0:
             energy_left_wh = max(0.0, energy_left_wh + worst_w * (end_s - start_s) / 3600.0)
-        if new != period:
+        if new is not period and new != period:
             if period.mode in (OperationMode.LOCAL_FREQUENCY, OperationMode.IDLE) or new.power_w == period.power_w:
                 bound_by = [low_by, high_by]
             else:  # the setpoint moved: toward the bound it hit
@@ -221,5 +222,8 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
                            + "".join(f"; {by}" for by in bound_by if by)
                            + ("; energy above reserve" if energy_left_wh is not None else ""))
         periods.append(new)
+    if duration_s == schedule.duration_s and all(new is old for new, old in zip(periods, schedule.periods,
+                                                                                 strict=True)):
+        return Clamped(schedule, tuple(changes))  # nothing to cut (the common case in a fan-out)
     clamped = dataclasses.replace(schedule, periods=tuple(periods), duration_s=duration_s)
     return Clamped(clamped, tuple(changes))

@@ -33,8 +33,9 @@ from csms.services.events import (
 )
 from csms.store.base import StateStore
 
-EvseKey = tuple[str, int]  # (station id, EVSE id)
+EvseKey = tuple[StationId, int]  # (station id, EVSE id)
 SocReading = tuple[float | None, datetime | None]  # (SoC, when it was measured)
+Facts = tuple[ChargingNeedsRecord | None, float | None, datetime | None]  # (needs, SoC, when it was measured)
 
 
 @dataclass(slots=True)
@@ -58,18 +59,27 @@ class EvseReadModel:
 
     # ---- capabilities ---------------------------------------------------------------------------------
 
-    def override_capabilities(self, station_id: str, evse_id: int, caps: StationCapabilities | None) -> None:
+    def override_capabilities(self, station_id: StationId, evse_id: int, caps: StationCapabilities | None) -> None:
         """Operator-set capabilities (None: back to what the device model says)."""
         if caps is None:
             self._overrides.pop((station_id, evse_id), None)
         else:
             self._overrides[(station_id, evse_id)] = caps
 
-    async def capabilities(self, station_id: str, evse_id: int) -> StationCapabilities:
-        override = self._overrides.get((station_id, evse_id))
-        if override is not None:
-            return override
-        cached = self._learned.get((station_id, evse_id))
+    def cached(self, station_id: StationId, evse_id: int, transaction_id: str | None
+               ) -> tuple[StationCapabilities, Facts] | None:
+        """`capabilities` and `facts` if both are in the cache and fresh, else None (no store read): the fast path
+        of a fan-out after `prefetch`."""
+        key = (station_id, evse_id)
+        caps = self._overrides.get(key) or self._learned.get(key)
+        facts = self._facts.get(key)
+        if caps is None or facts is None or self._stale(facts, self._clock.now().timestamp()):
+            return None
+        return caps, self._pick(facts, transaction_id)
+
+    async def capabilities(self, station_id: StationId, evse_id: int) -> StationCapabilities:
+        key = (station_id, evse_id)
+        cached = self._overrides.get(key) or self._learned.get(key)
         if cached is not None:
             return cached
         station = await self._store.get_station(StationId(station_id))
@@ -81,8 +91,7 @@ class EvseReadModel:
 
     # ---- facts ----------------------------------------------------------------------------------------
 
-    async def facts(self, station_id: str, evse_id: int, transaction_id: str | None
-                    ) -> tuple[ChargingNeedsRecord | None, float | None, datetime | None]:
+    async def facts(self, station_id: StationId, evse_id: int, transaction_id: str | None) -> Facts:
         """(needs, SoC, when the SoC was measured) of the EV on this EVSE, for `transaction_id` (None: any)."""
         key = (station_id, evse_id)
         facts = self._facts.get(key)
@@ -93,6 +102,10 @@ class EvseReadModel:
             facts = _Facts(needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
                                    for tx in txs if tx.evse_id == evse_id}, now_s)
             self._facts[key] = facts
+        return self._pick(facts, transaction_id)
+
+    @staticmethod
+    def _pick(facts: _Facts, transaction_id: str | None) -> Facts:
         for open_id, (soc, soc_at) in facts.socs.items():
             if transaction_id in (None, open_id):
                 return facts.needs, soc, soc_at
@@ -113,7 +126,7 @@ class EvseReadModel:
             for start in range(0, len(batch), chunk):
                 part = [(StationId(station_id), evse_id) for station_id, evse_id in batch[start:start + chunk]]
                 for found in await self._store.get_evse_facts(part, device_model=device_model):
-                    key = (str(found.station_id), found.evse_id)
+                    key = (StationId(found.station_id), found.evse_id)
                     if found.variables is not None and key not in self._learned:
                         version = found.station.ocpp_version if found.station and found.station.ocpp_version \
                             else "ocpp2.0.1"

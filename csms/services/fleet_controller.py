@@ -1,20 +1,18 @@
 """The fleet controller: turns grid signals into charge/discharge setpoints for every plugged EV.
 
-Two loops (only on the node that leads fleet control):
-- plan loop (MPC): on a period and on events (arrival, departure, new needs, new prices or DR events), build
-  the fleet problem from the store and the latest grid signals and solve it with the optimizer (in a worker
-  thread, so the event loop keeps serving stations); the independent checker vets every plan before it is
-  applied (`csms.optimizer.guard`: an unsafe plan is replaced by the monolithic LP's or by idling, logged and
-  published as `fleet.plan_rejected`);
-- real-time loop: on every regulation signal sample (or every `dispatch_interval_s` without one), allocate
-  fleet setpoint = baseline + signal x reserved capacity across EVs within their headroom
-  (`csms.optimizer.dispatch`), and send the setpoints that changed by more than the deadband, plus as many
-  of the smaller changes as keep what is held back within one deadband for the whole fleet, through the
-  `ChargingService` (safety envelope, coalescing, one slow station never delays the others: each send is its
-  own task).
-Metering comes back through domain events (TransactionEvent / MeterValues power and SoC); the controller keeps
-the latest value per EV and records, per tick, the signal, the fleet's baseline and reserves, and the metered
-fleet power, from which `regulation_trace` computes the normalised response for scoring.
+Pieces: the grid-side inputs (`fleet_inputs.FleetInputs`), the meters (`fleet_telemetry.FleetTelemetry`), a plan
+step passed in (`fleet_plan.FleetPlanner` by default), the dispatch step (`fleet_dispatch.dispatch_tick`) and two
+loops on the injected clock (only on the node that leads fleet control):
+- plan loop (MPC): on a period and on events (arrival, departure, new needs, new prices or DR events), plan the
+  fleet from the store and the latest inputs (the plan step vets every plan with the independent checker);
+- real-time loop: on every regulation signal sample (or every `dispatch_interval_s` without one), run the
+  dispatch step and hand the setpoints it picks to the `ChargingService` without waiting (`dispatch`: safety
+  envelope, then the per-EVSE outbox: latest wins, one slow station never delays the others); the outbox keeps
+  what was handed over and forgets a setpoint that failed, so it goes again on the next tick.
+Metering comes back through domain events (TransactionEvent / MeterValues power and SoC); the controller records,
+per tick, the signal, the fleet's baseline and reserves, and the metered fleet power, from which
+`regulation_trace` computes the normalised response for scoring. The API and the metrics read it through
+`view` (`fleet_view.FleetView`, read-only).
 
 Regulation sign convention: `csms.optimizer.dispatch` (signal > 0 = regulation up = less net import).
 DR baseline: "meter before" - the metered fleet power averaged over `dr_baseline_window_s` before the event
@@ -32,135 +30,99 @@ sees them only through the store at each re-plan (live metering across nodes is 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import numpy as np
 
 from csms.domain.clock import Clock
-from csms.domain.schedule import PowerSchedule, constant_schedule
-from csms.domain.topology import SiteTopology, topology_evse_id
-from csms.optimizer import DrCommitment, FleetPlan, FleetProblem, Market, PlannerOptions, Site, plan_checked
-from csms.optimizer.dispatch import dispatch_regulation
-from csms.optimizer.problem import with_topology
-from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
+from csms.domain.topology import SiteTopology
+from csms.optimizer import DrCommitment, PlannerOptions, Site
+from csms.services.charging import ChargingService
 from csms.services.events import (
     FLEET,
     DomainEvent,
     EvChargingNeeds,
     EventBus,
     FleetPlanned,
-    FleetPlanRejected,
     TransactionEnded,
     TransactionStarted,
 )
-from csms.services.fleet_dispatch import finish_charging, fleet_snapshot
-from csms.services.fleet_telemetry import EvLive, FleetTelemetry
-from csms.services.fleet_view import PluggedEv, plugged_evs
+from csms.services.fleet_dispatch import dispatch_tick
+from csms.services.fleet_inputs import FleetInputs, FrequencyCurve
+from csms.services.fleet_plan import FleetPlanner
+from csms.services.fleet_telemetry import FleetTelemetry
+from csms.services.fleet_view import ActivePlan, DrState, FleetView, PluggedEv, TracePoint
 from csms.settings import FleetSettings
 from csms.store.base import StateStore
+
+__all__ = ["ActivePlan", "FleetController", "FrequencyCurve", "PlanStep", "TracePoint", "regulation_trace"]
 
 log = logging.getLogger("csms.fleet")
 
 _REPLAN_EVENTS = (TransactionStarted, TransactionEnded, EvChargingNeeds)
 
 
-class FrequencyCurve(Protocol):
-    """Maps a measured frequency to the activated fraction of reserves in [-1, 1] (e.g. `csms.grid.DroopCurve`)."""
+class PlanStep(Protocol):
+    """Plans the fleet at `now` from the inputs (None: no EV to plan); `fleet_plan.FleetPlanner`."""
 
-    def fraction(self, frequency_hz: float) -> float: ...
-
-
-@dataclass(frozen=True, slots=True)
-class TracePoint:
-    """One real-time tick: what was asked and what the meters said (W, + import)."""
-
-    at: datetime
-    signal: float
-    baseline_w: float
-    reserve_up_w: float
-    reserve_down_w: float
-    requested_w: float
-    metered_w: float
-
-
-@dataclass(slots=True)
-class ActivePlan:
-    problem: FleetProblem
-    result: FleetPlan
-    evs: list[PluggedEv]
-    made_at: datetime
-
-
-@dataclass(slots=True)
-class _DrState:
-    commitment: DrCommitment
-    received_at: datetime
-
-
-@dataclass(slots=True)
-class FleetInputs:
-    """Grid-side inputs the planner uses; the latest known value wins."""
-
-    import_price_per_mwh: dict[datetime, float] = field(default_factory=dict)  # by interval start
-    export_price_per_mwh: dict[datetime, float] = field(default_factory=dict)
-    reg_up_price_per_mwh: float | None = None
-    reg_down_price_per_mwh: float | None = None
-    dr: dict[str, _DrState] = field(default_factory=dict)
+    def __call__(self, now: datetime, inputs: FleetInputs) -> Awaitable[ActivePlan | None]: ...
 
 
 class FleetController:
     def __init__(self, store: StateStore, charging: ChargingService, clock: Clock, events: EventBus,
                  settings: FleetSettings, *, default_min_soc: float = 0.2,
                  site: Site | None = None, planner_options: PlannerOptions | None = None,
-                 topology: SiteTopology | None = None) -> None:
-        self._store = store
+                 topology: SiteTopology | None = None, plan_step: PlanStep | None = None) -> None:
         self._charging = charging
         self._clock = clock
         self._events = events
         self.settings = settings
-        self._default_min_soc = default_min_soc
-        self._site_limits = site
-        self._topology = topology  # feeders/panels/transformers: planned within (with_topology), EVSEs attached
-        self._options = planner_options or PlannerOptions(time_preference_per_kwh_h=settings.time_preference_per_kwh_h)
+        self.planner = plan_step or FleetPlanner(store, charging, events, settings, default_min_soc=default_min_soc,
+                                                 site=site, options=planner_options, topology=topology)
         self.inputs = FleetInputs()
-        self.plan: ActivePlan | None = None
         self.telemetry = FleetTelemetry()
-        self._signal = 0.0
-        self._signal_event = asyncio.Event()
-        self._replan_event = asyncio.Event()
+        self.plan: ActivePlan | None = None
         self.trace: deque[TracePoint] = deque(maxlen=200_000)
-        self._tasks: list[asyncio.Task[Any]] = []
-        self._sends: set[asyncio.Task[None]] = set()
         self.replans = 0
         self.unsafe_plans = 0  # plans the checker rejected before they were applied
-        self.failed_sends = 0
         self.send_setpoints = True  # False: plan and record only (a fleet that does not respond, for tests)
-        self.degradation_cost_for: Callable[[PluggedEv], float | None] | None = None
-        self._droop: FrequencyCurve | None = None
+        self.view = FleetView(self)
+        self._signal_event = asyncio.Event()
+        self._replan_event = asyncio.Event()
+        self._tasks: list[asyncio.Task[Any]] = []
         events.subscribe(self._on_event)
+
+    @property
+    def degradation_cost_for(self) -> Callable[[PluggedEv], float | None] | None:
+        """Per-EV degradation cost (e.g. by vehicle type), overriding the configured one (default plan step)."""
+        return self.planner.degradation_cost_for if isinstance(self.planner, FleetPlanner) else None
+
+    @degradation_cost_for.setter
+    def degradation_cost_for(self, cost: Callable[[PluggedEv], float | None] | None) -> None:
+        if not isinstance(self.planner, FleetPlanner):
+            raise TypeError("degradation_cost_for needs the default plan step")
+        self.planner.degradation_cost_for = cost
 
     # ---- inputs ---------------------------------------------------------------------------------------
 
     def on_regulation(self, signal: float) -> None:
         """A new regulation signal sample in [-1, 1]; the real-time loop dispatches it at once."""
-        self._signal = min(max(float(signal), -1.0), 1.0)
+        self.inputs.signal = min(max(float(signal), -1.0), 1.0)
         self._signal_event.set()
 
     def set_droop_curve(self, curve: FrequencyCurve | None) -> None:
         """Frequency-response mode: `on_frequency` maps measured frequency through `curve` (None: off)."""
-        self._droop = curve
+        self.inputs.droop = curve
 
     def on_frequency(self, frequency_hz: float) -> float:
         """A measured grid frequency sample; dispatches the droop curve's fraction and returns it."""
-        if self._droop is None:
+        if self.inputs.droop is None:
             raise RuntimeError("no droop curve set: call set_droop_curve first")
-        fraction = self._droop.fraction(frequency_hz)
+        fraction = self.inputs.droop.fraction(frequency_hz)
         self.on_regulation(fraction)
         return fraction
 
@@ -183,7 +145,7 @@ class FleetController:
         if baseline_w is None:
             baseline_w = self.metered_average_w(now - timedelta(seconds=self.settings.dr_baseline_window_s), now)
         commitment = DrCommitment(event_id, start_at, end_at, reduction_w, baseline_w)
-        self.inputs.dr[event_id] = _DrState(commitment, now)
+        self.inputs.dr[event_id] = DrState(commitment, now)
         self.request_replan(f"DR event {event_id}")
         return commitment
 
@@ -200,86 +162,15 @@ class FleetController:
         if isinstance(event, _REPLAN_EVENTS):
             self.request_replan(event.kind)
 
-    # ---- planning -------------------------------------------------------------------------------------
+    # ---- what the view reads ----------------------------------------------------------------------------
 
-    def _market(self, start_at: datetime, n: int, step_s: int) -> Market:
-        def price(table: dict[datetime, float], default: float, at: datetime) -> float:
-            known = [t for t in table if t <= at]
-            return table[max(known)] if known else default
+    @property
+    def dr_events(self) -> Mapping[str, DrState]:
+        return self.inputs.dr
 
-        starts = [start_at + timedelta(seconds=k * step_s) for k in range(n)]
-        imp = tuple(price(self.inputs.import_price_per_mwh, self.settings.import_price_per_mwh, t) for t in starts)
-        exp = tuple(min(price(self.inputs.export_price_per_mwh, self.settings.export_price_per_mwh, t), i)
-                    for t, i in zip(starts, imp, strict=True))
-        up = self.inputs.reg_up_price_per_mwh
-        down = self.inputs.reg_down_price_per_mwh
-        return Market(imp, exp, (self.settings.reg_up_price_per_mwh if up is None else up,) * n,
-                      (self.settings.reg_down_price_per_mwh if down is None else down,) * n)
-
-    async def replan(self) -> ActivePlan | None:
-        """Solve the fleet problem from the current state; keeps the previous plan if there is nothing to plan."""
-        now = self._clock.now()
-        evs = self._on_topology(await plugged_evs(self._store, self._charging, now, self.settings,
-                                                  self._default_min_soc))
-        for ev in evs:
-            live = self.telemetry.live(ev.ev_id)
-            if live.power_w is None:
-                live.power_w = ev.metered_power_w
-        if not evs:
-            self.plan = None
-            return None
-        if self.degradation_cost_for is not None:
-            evs = [self._with_degradation(ev, self.degradation_cost_for(ev)) for ev in evs]
-        step_s, n = self.settings.step_s, self.settings.horizon_steps
-        site = self._site_limits or Site(import_limit_w=1e12, export_limit_w=1e12, other_load_w=(0.0,) * n)
-        if len(site.other_load_w) != n:
-            site = dataclasses.replace(site, other_load_w=(0.0,) * n)  # keeps the peak floor and the rest
-        horizon_end = now + timedelta(seconds=step_s * n)
-        dr = tuple(s.commitment for s in self.inputs.dr.values() if s.commitment.end_at > now
-                   and s.commitment.start_at < horizon_end)
-        problem = FleetProblem(start_at=now, step_s=step_s, n_intervals=n, evs=tuple(ev.spec for ev in evs),
-                               site=site, market=self._market(now, n, step_s), dr_commitments=dr,
-                               options=self._options)
-        if self._topology is not None:
-            problem = with_topology(problem, self._topology, {
-                ev.ev_id: tid for ev in evs if (tid := topology_evse_id(self._topology, ev.station_id, ev.evse_id))})
-        guarded = await asyncio.to_thread(plan_checked, problem) if self.settings.plan_in_thread \
-            else plan_checked(problem)
-        result = guarded.plan
-        if guarded.rejected:
-            self.unsafe_plans += 1
-            kinds = sorted({v.kind for v in guarded.rejected})
-            log.error("fleet plan rejected by the checker (%s), replaced by the %s plan: %s", ", ".join(kinds),
-                      guarded.fallback, guarded.rejected[:5])
-            self._events.publish(FleetPlanRejected(station_id=FLEET, at=now, violations=kinds,
-                                                   fallback=guarded.fallback))
-        self.plan = ActivePlan(problem, result, evs, now)
-        self.telemetry.ended_transactions &= {ev.transaction_id for ev in evs}  # an EV that left during the solve
-        self.replans += 1
-        log.info("fleet plan %s: %d EVs, status %s, solve %.2f s, EV shortfall %.0f Wh, DR shortfall %s",
-                 self.replans, len(evs), result.status, result.solve_time_s, float(result.ev_shortfall_wh.sum()),
-                 {k: round(v) for k, v in result.dr_shortfall_wh.items()})
-        self._events.publish(FleetPlanned(station_id=FLEET, at=now, evs=len(evs), status=result.status))
-        return self.plan
-
-    def _on_topology(self, evs: list[PluggedEv]) -> list[PluggedEv]:
-        """With a site topology, only EVs on EVSEs it names can be planned within its limits; the others are left
-        out of the plan (their stations keep their own defaults), loudly."""
-        if self._topology is None:
-            return evs
-        topology = self._topology
-        unknown = [ev.ev_id for ev in evs if topology_evse_id(topology, ev.station_id, ev.evse_id) is None]
-        if unknown:
-            log.error("EVSEs not in the site topology are left out of the fleet plan: %s", unknown[:20])
-        return [ev for ev in evs if ev.ev_id not in set(unknown)]
-
-    @staticmethod
-    def _with_degradation(ev: PluggedEv, cost_per_kwh: float | None) -> PluggedEv:
-        if cost_per_kwh is None:
-            return ev
-        return dataclasses.replace(ev, spec=dataclasses.replace(ev.spec, degradation_cost_per_kwh=cost_per_kwh))
-
-    # ---- real-time dispatch ---------------------------------------------------------------------------
+    @property
+    def failed_sends(self) -> int:
+        return self._charging.failed_sends
 
     def live_evs(self) -> dict[str, tuple[float | None, float | None]]:
         """Latest metered (power_w, soc) per EV id ("<station>/<evse>") of every open transaction seen."""
@@ -291,72 +182,43 @@ class FleetController:
     def metered_average_w(self, since: datetime, until: datetime) -> float:
         return self.telemetry.metered_average_w(since, until)
 
-    async def dispatch_once(self) -> TracePoint | None:
-        """Allocate the current signal across the fleet and send changed setpoints."""
+    # ---- plan and dispatch steps ----------------------------------------------------------------------
+
+    async def replan(self) -> ActivePlan | None:
+        """Plan the fleet from the current state; no EV plugged in: no plan."""
         now = self._clock.now()
-        metered = self.telemetry.record_fleet_w(now)
-        active = self.plan
+        active = self.plan = await self.planner(now, self.inputs)
         if active is None:
             return None
-        snap = fleet_snapshot(active.problem, active.result, active.evs, self.telemetry, self.settings, now)
-        if snap is None:
+        for ev in active.evs:
+            live = self.telemetry.live(ev.ev_id)
+            if live.power_w is None:
+                live.power_w = ev.metered_power_w
+        self.unsafe_plans += int(active.unsafe)
+        self.telemetry.ended_transactions &= {ev.transaction_id for ev in active.evs}  # left during the solve
+        self.replans += 1
+        result = active.result
+        log.info("fleet plan %s: %d EVs, status %s, solve %.2f s, EV shortfall %.0f Wh, DR shortfall %s",
+                 self.replans, len(active.evs), result.status, result.solve_time_s,
+                 float(result.ev_shortfall_wh.sum()), {k: round(v) for k, v in result.dr_shortfall_wh.items()})
+        self._events.publish(FleetPlanned(station_id=FLEET, at=now, evs=len(active.evs), status=result.status))
+        return active
+
+    async def dispatch_once(self) -> TracePoint | None:
+        """Allocate the current signal across the fleet and hand the changed setpoints to the outbox."""
+        now = self._clock.now()
+        metered = self.telemetry.record_fleet_w(now)
+        if self.plan is None:
+            return None
+        tick = dispatch_tick(self.plan, self.telemetry, self.inputs.signal, self.settings, now, metered,
+                             self._charging.handed)
+        if tick is None:
             self.request_replan("plan horizon passed")
             return None
-        snapshot, _ = snap
-        result = dispatch_regulation(snapshot, self._signal)
-        refresh_before = now - timedelta(seconds=self.settings.setpoint_validity_s / 2)
-        finishing_w = 0.0  # full-power charging of EVs in their last partial step: a baseline shift
-        deadband_w = self.settings.setpoint_deadband_w
-        changed: list[tuple[PluggedEv, EvLive, float]] = []
-        held: list[tuple[float, tuple[PluggedEv, EvLive, float]]] = []  # changes within the deadband
-        for ev, dispatched_w in zip(active.evs, result.setpoint_w, strict=True):
-            if ev.transaction_id in self.telemetry.ended_transactions:
-                continue  # left before the next plan: nothing to send, and no longer in the fleet's totals
-            setpoint_w = finish_charging(ev, self.telemetry.soc(ev.ev_id, ev.spec.soc_initial), now,
-                                         active.problem.step_s, float(dispatched_w))
-            finishing_w += setpoint_w - float(dispatched_w)
-            live = self.telemetry.live(ev.ev_id)
-            fresh = live.last_sent_at is not None and live.last_sent_at > refresh_before
-            if fresh and live.last_sent_w is not None and abs(setpoint_w - live.last_sent_w) <= deadband_w:
-                held.append((setpoint_w - live.last_sent_w, (ev, live, setpoint_w)))
-            else:
-                changed.append((ev, live, setpoint_w))
-        changed += held_back_release(held, deadband_w)
-        sends: list[tuple[str, str, PowerSchedule]] = []
-        for ev, live, setpoint_w in changed:
-            live.last_sent_w, live.last_sent_at = float(setpoint_w), now
-            if not self.send_setpoints:
-                continue
-            schedule = constant_schedule(ev.evse_id, now, float(setpoint_w), self.settings.setpoint_validity_s,
-                                         transaction_id=ev.transaction_id)
-            sends.append((ev.ev_id, ev.station_id, schedule))
-        if sends:  # one bulk apply per tick: the envelopes' store reads are batched, the sends concurrent
-            task = asyncio.create_task(self._send_all(sends, now))
-            self._sends.add(task)
-            task.add_done_callback(self._sends.discard)
-        point = TracePoint(now, self._signal, float(snapshot.baseline_power_w.sum()) + finishing_w,
-                           float(snapshot.reserve_up_w.sum()), float(snapshot.reserve_down_w.sum()),
-                           result.requested_w + finishing_w, metered)
-        self.trace.append(point)
-        return point
-
-    async def _send_all(self, sends: list[tuple[str, str, PowerSchedule]], sent_at: datetime) -> None:
-        results = await self._charging.apply_many([(station_id, schedule) for _, station_id, schedule in sends],
-                                                  requester="fleet")
-        for (ev_id, _, _), result in zip(sends, results, strict=True):
-            self._sent(ev_id, sent_at, result)
-
-    def _sent(self, ev_id: str, sent_at: datetime, result: ApplyResult) -> None:
-        """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is sent again on the next
-        tick, instead of waiting for the refresh while the station keeps the previous one."""
-        if result.status in (ApplyStatus.ACCEPTED, ApplyStatus.SUPERSEDED, ApplyStatus.REFUSED):
-            return
-        live = self.telemetry.evs.get(ev_id)
-        if live is not None and live.last_sent_at == sent_at:
-            live.last_sent_w = live.last_sent_at = None
-        self.failed_sends += 1
-        log.debug("setpoint for %s not applied (%s %s): resending on the next tick", ev_id, result.status,
-                  result.detail)
+        if self.send_setpoints:
+            self._charging.dispatch(tick.sends, requester="fleet")
+        self.trace.append(tick.point)
+        return tick.point
 
     # ---- loops ----------------------------------------------------------------------------------------
 
@@ -387,29 +249,11 @@ class FleetController:
                        asyncio.create_task(self._dispatch_loop(), name="fleet-dispatch")]
 
     async def stop(self) -> None:
-        for task in [*self._tasks, *self._sends]:
+        """Stop the loops; setpoints already handed over are the outbox's to deliver."""
+        for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, *self._sends, return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-
-
-_T = TypeVar("_T")
-
-
-def held_back_release(held: list[tuple[float, _T]], deadband_w: float) -> list[_T]:
-    """Which of the changes within the per-EV deadband to send anyway: the largest ones that move the fleet
-    towards the request, until what stays held back adds up to at most one deadband. Each EV's change may be
-    small, but a hundred of them in the same direction are the fleet missing its request by a hundred
-    deadbands. Deterministic (ties keep the fleet order)."""
-    residual_w = sum(change_w for change_w, _ in held)
-    released: list[_T] = []
-    for change_w, item in sorted(held, key=lambda h: -abs(h[0])):
-        if abs(residual_w) <= deadband_w:
-            break
-        if change_w * residual_w > 0:
-            released.append(item)
-            residual_w -= change_w
-    return released
 
 
 def regulation_trace(points: list[TracePoint]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,12 +18,10 @@ from csms.services.fleet_view import ev_id_of
 
 @dataclass(slots=True)
 class EvLive:
-    """One EV's latest metering and the last setpoint the dispatcher sent it."""
+    """One EV's latest metering."""
 
     power_w: float | None = None
     soc: float | None = None
-    last_sent_w: float | None = None
-    last_sent_at: datetime | None = None
 
 
 class FleetTelemetry:

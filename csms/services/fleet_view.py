@@ -13,19 +13,25 @@ LP has no on/off decisions).
 A station rated below the sum of its EVSEs (`StationCapabilities.station_max_*_power_w`) shares its rating
 among the EVs plugged into it, in proportion to their own maximum powers, so no plan asks a station for more
 than it can give (the envelope would clamp it, and the fleet would miss its request). A share is a fixed cap:
-one EV that needs less does not free power for another (a per-station row in the LP would)."""
+one EV that needs less does not free power for another (a per-station row in the LP would).
+
+`FleetView` is the fleet controller read-only (its trace, plan, counters, DR commitments and metering), for the
+API, the metrics and the grid links."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord, TransactionRecord
+from csms.optimizer import DrCommitment, FleetPlan, FleetProblem
 from csms.optimizer.problem import EvSpec
 from csms.services.charging import ChargingService
 from csms.settings import FleetSettings
@@ -35,14 +41,14 @@ from csms.store.base import StateStore
 @dataclass(frozen=True, slots=True)
 class PluggedEv:
     ev_id: str  # "<station>/<evse>"
-    station_id: str
+    station_id: StationId
     evse_id: int
     transaction_id: str
     spec: EvSpec
     metered_power_w: float | None
 
 
-def ev_id_of(station_id: str, evse_id: int) -> str:
+def ev_id_of(station_id: StationId, evse_id: int) -> str:
     return f"{station_id}/{evse_id}"
 
 
@@ -145,3 +151,104 @@ async def plugged_evs(store: StateStore, charging: ChargingService, now: datetim
     evs = await asyncio.gather(*(_plugged_ev(store, charging, tx, now, fleet, default_min_soc) for tx in txs))
     unique = {ev.ev_id: (ev, caps) for ev, caps in evs}  # one EV per EVSE (a stale open tx is superseded)
     return _share_station_ratings([unique[k] for k in sorted(unique)])
+
+
+# ---- the controller, read-only ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TracePoint:
+    """One real-time tick: what was asked and what the meters said (W, + import)."""
+
+    at: datetime
+    signal: float
+    baseline_w: float
+    reserve_up_w: float
+    reserve_down_w: float
+    requested_w: float
+    metered_w: float
+
+
+@dataclass(slots=True)
+class ActivePlan:
+    problem: FleetProblem
+    result: FleetPlan
+    evs: list[PluggedEv]
+    made_at: datetime
+    unsafe: bool = False  # the checker rejected the solver's plan: this is its fallback
+
+
+@dataclass(slots=True)
+class DrState:
+    commitment: DrCommitment
+    received_at: datetime
+
+
+class FleetSource(Protocol):
+    """What `FleetView` reads (the fleet controller)."""
+
+    trace: deque[TracePoint]
+    plan: ActivePlan | None
+    replans: int
+    unsafe_plans: int
+
+    @property
+    def settings(self) -> FleetSettings: ...
+
+    @property
+    def dr_events(self) -> Mapping[str, DrState]: ...
+
+    @property
+    def failed_sends(self) -> int: ...
+
+    def metered_fleet_w(self) -> float: ...
+
+    def metered_average_w(self, since: datetime, until: datetime) -> float: ...
+
+    def live_evs(self) -> dict[str, tuple[float | None, float | None]]: ...
+
+
+class FleetView:
+    """The fleet controller as the API, the metrics and the grid links see it: read-only."""
+
+    def __init__(self, source: FleetSource) -> None:
+        self._source = source
+
+    @property
+    def trace(self) -> Sequence[TracePoint]:
+        """Every real-time tick, oldest first (bounded)."""
+        return self._source.trace
+
+    @property
+    def plan(self) -> ActivePlan | None:
+        return self._source.plan
+
+    @property
+    def replans(self) -> int:
+        return self._source.replans
+
+    @property
+    def unsafe_plans(self) -> int:
+        return self._source.unsafe_plans
+
+    @property
+    def failed_sends(self) -> int:
+        return self._source.failed_sends
+
+    @property
+    def dispatch_interval_s(self) -> float:
+        return self._source.settings.dispatch_interval_s
+
+    @property
+    def dr_events(self) -> Mapping[str, DrState]:
+        return self._source.dr_events
+
+    def metered_fleet_w(self) -> float:
+        return self._source.metered_fleet_w()
+
+    def metered_average_w(self, since: datetime, until: datetime) -> float:
+        return self._source.metered_average_w(since, until)
+
+    def live_evs(self) -> dict[str, tuple[float | None, float | None]]:
+        """Latest metered (power_w, soc) per EV id of every open transaction seen."""
+        return self._source.live_evs()

@@ -13,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from csms.domain.clock import Clock
+from csms.domain.ids import StationId
 from csms.domain.topology import SiteTopology, topology_evse_id
 from csms.services.envelope import SiteLimits, SiteOthers
 from csms.services.envelope_site import Segment, SiteLedger, TopologyLedger
 
-MayDo = Callable[[str, int], tuple[Segment, ...]]
+MayDo = Callable[[StationId, int], tuple[Segment, ...]]
 
 
 class PowerLedgers:
     def __init__(self, clock: Clock, site: SiteLimits, *, may_do: MayDo,
-                 evses_of: Callable[[str], Iterable[int]], topology: SiteTopology | None = None) -> None:
+                 evses_of: Callable[[StationId], Iterable[int]], topology: SiteTopology | None = None) -> None:
         self._clock = clock
         self._topology = topology
         self._lines = TopologyLedger(topology) if topology is not None else None
@@ -30,17 +31,17 @@ class PowerLedgers:
         self._evses_of = evses_of
         self._site = SiteLedger()
         self.site_tracked = site.import_limit_w is not None or site.export_limit_w is not None
-        self._stations: dict[str, SiteLedger] = {}
+        self._stations: dict[StationId, SiteLedger] = {}
 
-    def site_others(self, station_id: str, evse_id: int, start_s: float) -> SiteOthers | None:
+    def site_others(self, station_id: StationId, evse_id: int, start_s: float) -> SiteOthers | None:
         """What the site's other EVSEs may do in windows relative to `start_s` (None: the site has no limits)."""
         return self._others(self._site, (station_id, evse_id), start_s) if self.site_tracked else None
 
-    def station_others(self, station_id: str, evse_id: int, start_s: float) -> SiteOthers:
+    def station_others(self, station_id: StationId, evse_id: int, start_s: float) -> SiteOthers:
         """The same for the station's other EVSEs (for a station with a station-wide rating)."""
         return self._others(self._station(station_id), (station_id, evse_id), start_s)
 
-    def topology_room(self, station_id: str, evse_id: int, start_s: float) -> SiteOthers | None:
+    def topology_room(self, station_id: StationId, evse_id: int, start_s: float) -> SiteOthers | None:
         """The (lowest, highest) power the site topology leaves this EVSE per window relative to `start_s`
         (None: no topology, or an EVSE the topology does not name)."""
         tid = self._topology_id(station_id, evse_id)
@@ -50,14 +51,14 @@ class PowerLedgers:
         lines.advance(self._clock.now().timestamp())
         return lambda windows: lines.room(tid, [(start_s + a, start_s + b) for a, b in windows])
 
-    def _topology_id(self, station_id: str, evse_id: int) -> str | None:
+    def _topology_id(self, station_id: StationId, evse_id: int) -> str | None:
         return None if self._topology is None else topology_evse_id(self._topology, station_id, evse_id)
 
-    def _others(self, ledger: SiteLedger, key: tuple[str, int], start_s: float) -> SiteOthers:
+    def _others(self, ledger: SiteLedger, key: tuple[StationId, int], start_s: float) -> SiteOthers:
         ledger.advance(self._clock.now().timestamp())
         return lambda windows: ledger.others(key, [(start_s + a, start_s + b) for a, b in windows])
 
-    def _station(self, station_id: str) -> SiteLedger:
+    def _station(self, station_id: StationId) -> SiteLedger:
         ledger = self._stations.get(station_id)
         if ledger is None:
             ledger = self._stations[station_id] = SiteLedger()
@@ -66,7 +67,7 @@ class PowerLedgers:
                 ledger.set((station_id, evse_id), self._may_do(station_id, evse_id))
         return ledger
 
-    def track(self, station_id: str, evse_id: int) -> None:
+    def track(self, station_id: StationId, evse_id: int) -> None:
         """Record what this EVSE may do now (after its channels changed) in the ledgers that count it."""
         station_ledger = self._stations.get(station_id)
         tid = self._topology_id(station_id, evse_id)

@@ -30,7 +30,7 @@ from csms.store.base import StateStore
 
 log = logging.getLogger("csms.services.charging")
 
-Capabilities = Callable[[str, int], Awaitable[StationCapabilities]]
+Capabilities = Callable[[StationId, int], Awaitable[StationCapabilities]]
 
 
 class CompositeVerifier:
@@ -43,13 +43,13 @@ class CompositeVerifier:
         self._capabilities = capabilities
         self._outbox = outbox
 
-    async def composite_schedule(self, station_id: str, evse_id: int, duration_s: int,
+    async def composite_schedule(self, station_id: StationId, evse_id: int, duration_s: int,
                                  rate_unit: str = "W") -> dict[str, Any]:
         """Ask the station what it will actually do (GetCompositeSchedule)."""
         return await self._gateway.call(StationId(station_id), "GetCompositeSchedule",
                                         {"duration": duration_s, "evseId": evse_id, "chargingRateUnit": rate_unit})
 
-    async def verify(self, station_id: str, evse_id: int, duration_s: int, *,
+    async def verify(self, station_id: StationId, evse_id: int, duration_s: int, *,
                      tolerance_w: float | None = None) -> CompositeCheck:
         """See the module docstring. `tolerance_w` defaults to 1 W (0.1 A in W for an EVSE commanded in A). A
         station that answers other than Accepted gives a result with its status and nothing compared. Raises
@@ -88,7 +88,7 @@ class CompositeVerifier:
                 duration_s=window_s, differences=[dataclasses.asdict(d) for d in differences]))
         return check
 
-    async def _installed_profiles(self, station_id: str, evse_id: int) -> list[InstalledProfile]:
+    async def _installed_profiles(self, station_id: StationId, evse_id: int) -> list[InstalledProfile]:
         """The wire-form profiles the station should hold for `evse_id` and EVSE 0."""
         out: list[InstalledProfile] = []
         for (sid, evse, purpose), schedule in list(self._outbox.installed.items()):

@@ -15,6 +15,11 @@ decides *when and how on the wire*:
   ends, and while more than half of the window is left; otherwise the profile is installed afresh. Which of the
   two goes out is decided when it is sent, against the profile the station holds.
 `on_change(station_id, evse_id)` is called whenever what an EVSE may do changes (for `PowerLedgers`).
+
+Two ways in: `submit` waits for the result (an idle channel that may send at once sends in the caller's task, so a
+fan-out costs no task or future per station beyond the caller's); `submit_nowait` tells a callback (the fleet's
+ticks). `HandedSetpoints` keeps, per EVSE, the latest setpoint handed over without waiting and forget it when its
+send fails, which is how a requester that only sends changes learns what to send again.
 """
 
 from __future__ import annotations
@@ -22,8 +27,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,10 +42,11 @@ from csms.services.envelope import Clamped
 from csms.services.envelope_site import Segment, worst
 from csms.services.events import EventBus, SetpointApplied
 from csms.services.gateway import StationGateway
+from csms.services.station_budget import StationBudgets
 
 log = logging.getLogger("csms.services.charging")
 
-ChannelKey = tuple[str, int, ProfilePurpose]  # (station id, EVSE id, purpose)
+ChannelKey = tuple[StationId, int, ProfilePurpose]  # (station id, EVSE id, purpose)
 
 
 class ApplyStatus(enum.StrEnum):
@@ -71,16 +76,39 @@ class DynamicProfile:
     ends_at: datetime
 
 
+Outcome = Callable[[ApplyResult], None]  # told the result of a setpoint handed over without waiting
+
+
 @dataclass(frozen=True, slots=True)
+class Handed:
+    """The latest TxProfile setpoint a requester handed over for an EVSE without waiting (`SetpointOutbox.hand`):
+    its power as asked (before clamping), for which transaction, and when. Dropped when its send fails, so the
+    requester sends it again."""
+
+    power_w: float
+    transaction_id: str | None
+    at: datetime
+
+
+@dataclass(slots=True)
 class _Pending:
-    """A clamped schedule waiting to be sent, with its SetChargingProfile payload (encoded, so validated)."""
+    """A clamped schedule waiting to be sent, with its SetChargingProfile payload (encoded, so validated), and
+    who waits for the result (a future, a callback, or nobody yet)."""
 
     payload: dict[str, Any]
     clamped: Clamped
     caps: StationCapabilities
     dynamic: bool  # fits a 2.1 Dynamic profile: may travel as UpdateDynamicSchedule
     segments: tuple[Segment, ...]  # what it lets the EVSE do, for the ledgers
-    future: asyncio.Future[ApplyResult]
+    future: asyncio.Future[ApplyResult] | None = None
+    outcome: Outcome | None = None
+
+    def resolve(self, result: ApplyResult) -> None:
+        if self.future is not None and not self.future.done():
+            self.future.set_result(result)
+        if self.outcome is not None:
+            outcome, self.outcome = self.outcome, None
+            outcome(result)
 
 
 @dataclass(slots=True)
@@ -95,44 +123,74 @@ class _Channel:
     in_flight: tuple[Segment, ...] = ()
 
 
-@dataclass(slots=True)
-class _StationBudget:
-    """The setpoint calls one station may still get: when the last ones were sent, and who waits for a turn."""
+async def _resolved(result: ApplyResult) -> ApplyResult:
+    return result
 
-    sent_s: deque[float] = field(default_factory=deque)  # clock times of the sends in the last second
-    waiting: deque[asyncio.Future[None]] = field(default_factory=deque)
-    granting: bool = False  # a task hands out turns to `waiting`
+
+class HandedSetpoints:
+    """Per EVSE, the latest TxProfile setpoint a requester handed over without waiting (`submit_nowait`), until
+    its send fails: how a requester that only sends changes learns what to send again."""
+
+    def __init__(self) -> None:
+        self._by_evse: dict[tuple[StationId, int], Handed] = {}
+        self.failed_sends = 0  # handed-over setpoints that did not reach their station (timeout, CALLERROR, Rejected)
+
+    def get(self, station_id: StationId, evse_id: int) -> Handed | None:
+        return self._by_evse.get((station_id, evse_id))
+
+    def hand(self, station_id: StationId, schedule: PowerSchedule) -> Handed:
+        """Note `schedule` (a one-period TxProfile setpoint) as the latest handed over for its EVSE; `outcome_of`
+        the returned record then keeps or drops it by how its send went."""
+        handed = Handed(schedule.periods[0].power_w, schedule.transaction_id, schedule.starts_at)
+        self._by_evse[(station_id, schedule.evse_id)] = handed
+        return handed
+
+    def outcome_of(self, station_id: StationId, evse_id: int, handed: Handed, result: ApplyResult) -> None:
+        """A setpoint that did not reach the station (timeout, CALLERROR, Rejected) is forgotten, so its requester
+        sends it again instead of waiting for the refresh while the station keeps the previous one. Superseded
+        and refused ones are kept (a newer one is on its way; resending cannot change a refusal)."""
+        if result.status not in (ApplyStatus.FAILED, ApplyStatus.REJECTED):
+            return
+        self.failed_sends += 1
+        key = (station_id, evse_id)
+        if self._by_evse.get(key) is handed:
+            del self._by_evse[key]
+        log.debug("setpoint for %s/%s not applied (%s %s): sent again on the next tick", station_id, evse_id,
+                  result.status, result.detail)
+
+    def forget(self, station_id: StationId, evse_id: int) -> None:
+        self._by_evse.pop((station_id, evse_id), None)
 
 
 class SetpointOutbox:
     """Per-EVSE, per-station delivery of clamped schedules (see the module docstring)."""
 
     def __init__(self, gateway: StationGateway, clock: Clock, events: EventBus, *,
-                 on_change: Callable[[str, int], None], min_update_interval_s: float = 1.0,
+                 on_change: Callable[[StationId, int], None], min_update_interval_s: float = 1.0,
                  max_station_calls_per_s: int | None = 4, max_offline_duration_s: int = 300,
                  use_dynamic_profiles: bool = True) -> None:
-        if max_station_calls_per_s is not None and max_station_calls_per_s < 1:
-            raise ValueError("max_station_calls_per_s must be >= 1 (None: no per-station limit)")
         self._gateway = gateway
         self._clock = clock
         self._events = events
         self._on_change = on_change
         self._min_update_interval_s = min_update_interval_s
-        self._max_station_calls_per_s = max_station_calls_per_s
         self._max_offline_duration_s = max_offline_duration_s
         self._use_dynamic = use_dynamic_profiles
         self._channels: dict[ChannelKey, _Channel] = {}
-        self._budgets: dict[str, _StationBudget] = {}
-        self._evses_of: dict[str, set[int]] = {}  # EVSEs with a delivery channel, by station
-        self.dynamic: dict[tuple[str, int], DynamicProfile] = {}
+        self._budgets = StationBudgets(clock, max_station_calls_per_s, self.spawn)
+        self._evses_of: dict[StationId, set[int]] = {}  # EVSEs with a delivery channel, by station
+        self._tasks: set[asyncio.Task[None]] = set()  # delivery tasks (and turn granters) running
+        self._last_encoded: tuple[PowerSchedule, StationCapabilities, dict[str, Any]] | None = None
+        self.dynamic: dict[tuple[StationId, int], DynamicProfile] = {}
         self.installed: dict[ChannelKey, PowerSchedule] = {}  # the last schedule each channel's station accepted
+        self.handed = HandedSetpoints()
 
     # ---- what EVSEs may do ----------------------------------------------------------------------------
 
-    def evses_of(self, station_id: str) -> Iterable[int]:
+    def evses_of(self, station_id: StationId) -> Iterable[int]:
         return self._evses_of.get(station_id, ())
 
-    def may_do(self, station_id: str, evse_id: int) -> tuple[Segment, ...]:
+    def may_do(self, station_id: StationId, evse_id: int) -> tuple[Segment, ...]:
         """The worst, instant by instant, of what this EVSE's TxProfile and TxDefaultProfile channels hold, have
         in flight or have queued."""
         sets: list[tuple[Segment, ...]] = []
@@ -144,14 +202,40 @@ class SetpointOutbox:
 
     # ---- submit and deliver ---------------------------------------------------------------------------
 
-    async def submit(self, station_id: str, clamped: Clamped, caps: StationCapabilities,
-                     segments: tuple[Segment, ...], *, requester: str = "") -> ApplyResult:
-        """Encode `clamped.schedule` for the station and deliver it; resolves when sent, superseded or refused."""
+    def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
+               segments: tuple[Segment, ...], *, requester: str = "") -> Awaitable[ApplyResult]:
+        """Encode `clamped.schedule` for the station and deliver it; the awaitable resolves when it was sent,
+        superseded or refused. An idle channel that may send now sends in the awaiting task (no task, no future)."""
+        queued = self._queue(station_id, clamped, caps, segments, requester)
+        if isinstance(queued, ApplyResult):
+            return _resolved(queued)
+        channel, item = queued
+        if not channel.sending and self._may_send_now(station_id, channel):
+            channel.sending = True
+            return self._send_next(station_id, channel, release=True)
+        item.future = asyncio.get_running_loop().create_future()
+        self._start_delivery(station_id, channel)
+        return item.future
+
+    def submit_nowait(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
+                      segments: tuple[Segment, ...], outcome: Outcome, *, requester: str = "") -> None:
+        """`submit` without waiting: `outcome` is told the result (at once when refused)."""
+        queued = self._queue(station_id, clamped, caps, segments, requester)
+        if isinstance(queued, ApplyResult):
+            outcome(queued)
+            return
+        channel, item = queued
+        item.outcome = outcome
+        self._start_delivery(station_id, channel)
+
+    def _queue(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, segments: tuple[Segment, ...],
+               requester: str) -> tuple[_Channel, _Pending] | ApplyResult:
+        """Encode and queue as the channel's latest schedule (a waiting one is superseded); REFUSED if the station
+        cannot express it."""
         schedule = clamped.schedule
         dynamic = self._dynamic_fits(schedule, caps)
         try:
-            payload = profiles.set_charging_profile_request(
-                schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
+            payload = self._encode(schedule, caps, dynamic)
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, schedule, clamped.changes, str(exc))
@@ -160,84 +244,96 @@ class SetpointOutbox:
         if channel is None:
             channel = self._channels[key] = _Channel()
             self._evses_of.setdefault(station_id, set()).add(schedule.evse_id)
-        future: asyncio.Future[ApplyResult] = asyncio.get_running_loop().create_future()
-        if channel.pending is not None and not channel.pending.future.done():
-            channel.pending.future.set_result(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
-        channel.pending = _Pending(payload, clamped, caps, dynamic, segments, future)
+        if channel.pending is not None:
+            channel.pending.resolve(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
+        item = channel.pending = _Pending(payload, clamped, caps, dynamic, segments)
         self._on_change(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
+        return channel, item
+
+    def _encode(self, schedule: PowerSchedule, caps: StationCapabilities, dynamic: bool) -> dict[str, Any]:
+        """The SetChargingProfile payload; the same schedule for stations with the same capabilities (one profile
+        fanned out) is encoded once and its payload shared (payloads are never changed once encoded)."""
+        last = self._last_encoded
+        if last is not None and last[0] == schedule and last[1] == caps:
+            return last[2]
+        payload = profiles.set_charging_profile_request(
+            schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
+        self._last_encoded = (schedule, caps, payload)
+        return payload
+
+    def _may_send_now(self, station_id: StationId, channel: _Channel) -> bool:
+        """The channel's interval has passed and the station has a turn free now (taken if so)."""
+        if channel.last_sent_s is not None and \
+                self._clock.now().timestamp() < channel.last_sent_s + self._min_update_interval_s:
+            return False
+        return self._budgets.take_now(station_id)
+
+    def _start_delivery(self, station_id: StationId, channel: _Channel) -> None:
         if not channel.sending:
             channel.sending = True
-            asyncio.get_running_loop().create_task(self._deliver(station_id, channel))
-        return await future
+            self.spawn(self._deliver(station_id, channel))
 
-    async def _deliver(self, station_id: str, channel: _Channel) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run `coro` as a delivery task (kept until done, awaited by `drain`)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until nothing is being delivered (every queued schedule sent, superseded or failed)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _deliver(self, station_id: StationId, channel: _Channel) -> None:
         try:
             while channel.pending is not None:
                 if channel.last_sent_s is not None:
                     wait_s = channel.last_sent_s + self._min_update_interval_s - self._clock.now().timestamp()
                     if wait_s > 0:
                         await self._clock.sleep(wait_s)
-                await self._station_turn(station_id)
+                await self._budgets.turn(station_id)
                 if channel.pending is None:  # nothing clears a waiting schedule today; the turn is just unused
                     break
-                item = channel.pending
-                channel.pending, channel.in_flight = None, item.segments
-                channel.last_sent_s = self._clock.now().timestamp()
-                try:
-                    result, maybe_applied = await self._send(station_id, item)
-                except Exception as exc:  # a task boundary: the caller gets FAILED, the channel keeps working
-                    log.exception("%s/%s: sending a schedule failed", station_id, item.clamped.schedule.evse_id)
-                    result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
-                                         f"{type(exc).__name__}: {exc}")
-                    maybe_applied = True
-                if result.status is ApplyStatus.ACCEPTED:
-                    channel.accepted = item.segments
-                elif maybe_applied:  # e.g. a timeout: the station may hold either command
-                    channel.accepted = worst(channel.accepted, item.segments)
-                channel.in_flight = ()
-                self._on_change(station_id, item.clamped.schedule.evse_id)
-                if not item.future.done():
-                    item.future.set_result(result)
+                await self._send_next(station_id, channel)
         finally:
             channel.sending = False
 
-    async def _station_turn(self, station_id: str) -> None:
-        """Wait until `station_id` may get another setpoint call, and take it."""
-        limit = self._max_station_calls_per_s
-        if limit is None:
-            return
-        budget = self._budgets.get(station_id)
-        if budget is None:
-            budget = self._budgets[station_id] = _StationBudget()
-        now_s = self._clock.now().timestamp()
-        while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
-            budget.sent_s.popleft()
-        if not budget.waiting and len(budget.sent_s) < limit:  # the common case: no task, no future
-            budget.sent_s.append(now_s)
-            return
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        budget.waiting.append(turn)
-        if not budget.granting:
-            budget.granting = True
-            asyncio.get_running_loop().create_task(self._grant_turns(budget, limit))
-        await turn
-
-    async def _grant_turns(self, budget: _StationBudget, limit: int) -> None:
-        """Hand out one station's turns in the order they were asked for, `limit` in any second."""
+    async def _send_next(self, station_id: StationId, channel: _Channel, *, release: bool = False) -> ApplyResult:
+        """Send the channel's pending schedule (the caller holds the channel's turn) and resolve it; `release`:
+        then give the channel up (a queued schedule goes on in a delivery task)."""
+        item = channel.pending
+        assert item is not None
+        channel.pending, channel.in_flight = None, item.segments
+        channel.last_sent_s = self._clock.now().timestamp()
+        result: ApplyResult | None = None
+        maybe_applied = True  # unless we learn otherwise (e.g. cancelled while in flight)
         try:
-            while budget.waiting:
-                now_s = self._clock.now().timestamp()
-                while budget.sent_s and budget.sent_s[0] <= now_s - 1.0:
-                    budget.sent_s.popleft()
-                if len(budget.sent_s) >= limit:
-                    await self._clock.sleep(budget.sent_s[0] + 1.0 - now_s)
-                    continue
-                turn = budget.waiting.popleft()
-                if not turn.done():  # else its delivery task was cancelled
-                    budget.sent_s.append(now_s)
-                    turn.set_result(None)
+            action, payload = self._request(station_id, item)
+            try:
+                response = await self._gateway.call(station_id, action, payload)
+            except CsmsError as exc:
+                result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
+                                     f"{type(exc).__name__}: {exc}")
+                maybe_applied = not isinstance(exc, StationNotConnected)
+            else:
+                result, maybe_applied = self._answered(station_id, item, action, response), False
+        except Exception as exc:  # the caller gets FAILED, the channel keeps working
+            log.exception("%s/%s: sending a schedule failed", station_id, item.clamped.schedule.evse_id)
+            result = ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, item.clamped.changes,
+                                 f"{type(exc).__name__}: {exc}")
         finally:
-            budget.granting = False
+            if result is not None and result.status is ApplyStatus.ACCEPTED:
+                channel.accepted = item.segments
+            elif maybe_applied:  # e.g. a timeout: the station may hold either command
+                channel.accepted = worst(channel.accepted, item.segments)
+            channel.in_flight = ()
+            self._on_change(station_id, item.clamped.schedule.evse_id)
+            item.resolve(result or ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, detail="cancelled"))
+            if release:
+                channel.sending = False
+                if channel.pending is not None:
+                    self._start_delivery(station_id, channel)
+        return result
 
     # ---- the wire -------------------------------------------------------------------------------------
 
@@ -256,29 +352,29 @@ class SetpointOutbox:
                 and schedule.starts_at <= now and schedule.ends_at >= installed.ends_at
                 and (installed.ends_at - now).total_seconds() > half_s)
 
-    async def _send(self, station_id: str, item: _Pending) -> tuple[ApplyResult, bool]:
-        """Send `item` (as UpdateDynamicSchedule if the station's Dynamic profile allows it); the result and
-        whether the station may have applied it although it is not ACCEPTED (no answer)."""
+    def _request(self, station_id: StationId, item: _Pending) -> tuple[str, dict[str, Any]]:
+        """The call for `item`: UpdateDynamicSchedule if the station's Dynamic profile allows it, else
+        SetChargingProfile."""
+        schedule = item.clamped.schedule
+        installed = self.dynamic.get((station_id, schedule.evse_id))
+        if item.dynamic and installed is not None and \
+                self._dynamic_update_ok(installed, schedule, self._clock.now()):
+            return "UpdateDynamicSchedule", profiles.dynamic_update_request(schedule, item.caps)
+        return "SetChargingProfile", item.payload
+
+    def _answered(self, station_id: StationId, item: _Pending, action: str, response: dict[str, Any]
+                  ) -> ApplyResult:
+        """What the station's answer to `action` means, and what it now holds."""
         clamped = item.clamped
         schedule = clamped.schedule
         key = (station_id, schedule.evse_id)
-        action, payload = "SetChargingProfile", item.payload
-        installed = self.dynamic.get(key)
-        if item.dynamic and installed is not None and \
-                self._dynamic_update_ok(installed, schedule, self._clock.now()):
-            action, payload = "UpdateDynamicSchedule", profiles.dynamic_update_request(schedule, item.caps)
-        try:
-            response = await self._gateway.call(StationId(station_id), action, payload)
-        except CsmsError as exc:
-            return (ApplyResult(ApplyStatus.FAILED, schedule, clamped.changes, f"{type(exc).__name__}: {exc}"),
-                    not isinstance(exc, StationNotConnected))
         if response.get("status") != "Accepted":
             if action == "UpdateDynamicSchedule":
                 self.dynamic.pop(key, None)  # the next setpoint installs the profile afresh
             return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
-                               str(response.get("statusInfo", {}).get("reasonCode", "")), response), False
+                               str(response.get("statusInfo", {}).get("reasonCode", "")), response)
         if action == "SetChargingProfile":
-            if payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
+            if item.payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
                 self.dynamic[key] = DynamicProfile(schedule.periods[0].mode.value, schedule.transaction_id,
                                                    schedule.starts_at, schedule.ends_at)
             elif schedule.purpose is ProfilePurpose.TX:
@@ -288,9 +384,9 @@ class SetpointOutbox:
         self._events.publish(SetpointApplied(
             station_id=StationId(station_id), at=self._clock.now(), evse_id=schedule.evse_id, power_w=first.power_w,
             mode=first.mode.value, until=schedule.ends_at, clamped=clamped.changed))
-        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response), False
+        return ApplyResult(ApplyStatus.ACCEPTED, schedule, clamped.changes, "", response)
 
-    def cleared(self, station_id: str, evse_id: int, purpose: ProfilePurpose, response: dict[str, Any]) -> None:
+    def cleared(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose, response: dict[str, Any]) -> None:
         """The station answered ClearChargingProfile for this channel's profile with `response`."""
         self.installed.pop((station_id, evse_id, purpose), None)
         channel = self._channels.get((station_id, evse_id, purpose))
@@ -299,3 +395,4 @@ class SetpointOutbox:
             self._on_change(station_id, evse_id)
         if purpose is ProfilePurpose.TX:
             self.dynamic.pop((station_id, evse_id), None)
+            self.handed.forget(station_id, evse_id)

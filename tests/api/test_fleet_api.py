@@ -109,7 +109,7 @@ async def test_a_regulation_sample_is_validated_and_handed_to_the_controller() -
     async with h.client(Role.OPERATOR) as http:
         ok = await http.post("/api/v1/grid/regulation", json={"value": -0.4})
         assert ok.status_code == 200 and ok.json()["value"] == -0.4 and ok.json()["source"] == "push:regulation"
-        assert fleet._signal == -0.4  # what the next dispatch tick allocates
+        assert fleet.inputs.signal == -0.4  # what the next dispatch tick allocates
         after_first = parse_ocpp_time(ok.json()["sampled_at"]) + timedelta(seconds=1)  # in order, on any host
         pct = await http.post("/api/v1/grid/regulation", json={"percent": 25, "sampled_at": to_ocpp_time(after_first)})
         assert pct.status_code == 200 and pct.json()["value"] == 0.25
@@ -120,7 +120,7 @@ async def test_a_regulation_sample_is_validated_and_handed_to_the_controller() -
         assert both.status_code == 422 and "exactly one" in both.json()["detail"]
         stale = await http.post("/api/v1/grid/regulation", json={"value": 0.1, "sampled_at": "2026-06-01T11:00:00Z"})
         assert stale.status_code == 422 and "not after the previous sample" in stale.json()["detail"]
-    assert fleet._signal == 0.25
+    assert fleet.inputs.signal == 0.25
 
 
 async def test_dr_events_show_committed_and_delivered_reduction_and_can_be_cancelled() -> None:

@@ -28,7 +28,8 @@ from csms.api.services import ApiServices
 from csms.domain.schedule import ProfilePurpose
 
 if TYPE_CHECKING:
-    from csms.services.fleet_controller import FleetController, TracePoint
+    from csms.services.fleet_controller import FleetController
+    from csms.services.fleet_view import FleetView, TracePoint
 
 SOC_BINS = 10
 
@@ -45,7 +46,7 @@ def trace_out(points: "list[TracePoint]") -> list[TracePointOut]:
                           metered_w=p.metered_w) for p, resp in zip(points, response, strict=True)]
 
 
-def recent_points(fleet: "FleetController", since: datetime | None, limit: int) -> "list[TracePoint]":
+def recent_points(fleet: "FleetView", since: datetime | None, limit: int) -> "list[TracePoint]":
     """Up to `limit` newest trace points after `since`, oldest first (walks the trace from its end)."""
     points: list[TracePoint] = []
     for point in reversed(fleet.trace):
@@ -56,7 +57,7 @@ def recent_points(fleet: "FleetController", since: datetime | None, limit: int) 
     return points
 
 
-def score_points(fleet: "FleetController", window_s: float) -> "list[TracePoint]":
+def score_points(fleet: "FleetView", window_s: float) -> "list[TracePoint]":
     """The trace points the score of the last `window_s` (counted back from the newest tick) is made of."""
     last = fleet.trace[-1] if fleet.trace else None
     return [] if last is None else recent_points(fleet, last.at - timedelta(seconds=window_s), 200_000)
@@ -109,7 +110,7 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
                 unknown += 1
             else:
                 counts[min(SOC_BINS - 1, max(0, int(tx.last_soc * SOC_BINS)))] += 1
-        fleet = services.fleet
+        fleet = services.fleet.view if services.fleet is not None else None
         plan_out = None
         last_tick = None
         if fleet is not None:
@@ -165,14 +166,14 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         """The newest real-time ticks (signal, normalised response, baseline, reserves, requested, metered)."""
         if since is not None and since.tzinfo is None:
             raise invalid("since needs a UTC offset", "query.since")
-        return trace_out(recent_points(controller(), since, limit))
+        return trace_out(recent_points(controller().view, since, limit))
 
     @r.get("/fleet/score", **viewer)
     async def fleet_score(window_s: Annotated[float, Query(gt=0, le=86_400)] = 3600.0) -> ScoreOut:
         """PJM-style regulation performance score over the last `window_s` of the trace (resampled to the
         median tick interval); null components until the trace spans one scoring window (5 min, or `window_s`
         if shorter)."""
-        return score_out(score_points(controller(), window_s), window_s)
+        return score_out(score_points(controller().view, window_s), window_s)
 
     # ---- grid inputs --------------------------------------------------------------------------------------
 
@@ -194,8 +195,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
         request.state.audit_detail = f"signal {sample.value:+.3f}"
         return RegulationOut(sampled_at=sample.sampled_at, value=sample.value, source=sample.source)
 
-    def dr_out(fleet: "FleetController", event_id: str) -> DrEventOut:
-        state = fleet.inputs.dr[event_id]
+    def dr_out(fleet: "FleetView", event_id: str) -> DrEventOut:
+        state = fleet.dr_events[event_id]
         c = state.commitment
         now = services.clock.now()
         phase = "scheduled" if now < c.start_at else ("active" if now < c.end_at else "completed")
@@ -212,8 +213,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
     async def list_dr_events(request: Request, response: Response,
                              page: Annotated[Page, Depends(page_params)]) -> list[DrEventOut]:
         """DR commitments with committed vs delivered reduction (against the stated baseline), by start."""
-        fleet = controller()
-        events = sorted((dr_out(fleet, k) for k in list(fleet.inputs.dr)), key=lambda e: (e.start_at, e.event_id))
+        fleet = controller().view
+        events = sorted((dr_out(fleet, k) for k in list(fleet.dr_events)), key=lambda e: (e.start_at, e.event_id))
         return paginate(events, page, request, response)
 
     @r.post("/grid/dr-events", tags=["grid"], status_code=status.HTTP_201_CREATED, **operator)
@@ -228,12 +229,12 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             raise invalid("the event is already over", "body.end_at")
         request.state.audit_action = f"dr-event {body.event_id}"
         fleet.on_dr_event(body.event_id, body.start_at, body.end_at, body.reduction_w, body.baseline_w)
-        return dr_out(fleet, body.event_id)
+        return dr_out(fleet.view, body.event_id)
 
     @r.delete("/grid/dr-events/{event_id}", tags=["grid"], status_code=status.HTTP_204_NO_CONTENT, **operator)
     async def cancel_dr_event(event_id: str) -> None:
         fleet = controller()
-        if event_id not in fleet.inputs.dr:
+        if event_id not in fleet.view.dr_events:
             raise not_found(f"unknown DR event {event_id}")
         fleet.cancel_dr_event(event_id)
 

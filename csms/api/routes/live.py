@@ -29,7 +29,7 @@ from csms.api.services import ApiServices
 from csms.services.events import DomainEvent
 
 if TYPE_CHECKING:
-    from csms.services.fleet_controller import FleetController
+    from csms.services.fleet_view import FleetView
 
 QUEUE_SIZE = 512
 KEEPALIVE_S = 15.0
@@ -47,7 +47,7 @@ class SharedScore:
         self._computed_at = -math.inf
         self._data: dict[str, Any] | None = None
 
-    async def latest(self, fleet: "FleetController") -> dict[str, Any] | None:
+    async def latest(self, fleet: "FleetView") -> dict[str, Any] | None:
         """The score payload (None while the trace is empty), recomputed first if it is due."""
         async with self._lock:
             if not fleet.trace:
@@ -86,7 +86,8 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
             queue.put_nowait(event)
 
         want_ticks = services.fleet is not None and (kinds is None or "fleet.tick" in kinds)
-        last_tick_at = services.fleet.trace[-1].at if want_ticks and services.fleet and services.fleet.trace else None
+        view = services.fleet.view if services.fleet is not None else None
+        last_tick_at = view.trace[-1].at if want_ticks and view and view.trace else None
         want_scores = services.fleet is not None and (kinds is None or "fleet.score" in kinds)
         last_score: dict[str, Any] | None = None
         if services.events is not None:
@@ -109,16 +110,16 @@ def router(services: ApiServices, auth: Auth) -> APIRouter:
                         data["dropped"], dropped = dropped, 0
                     yield _frame(seq, event.kind, data)
                     last_sent = time.monotonic()
-                if want_ticks and services.fleet is not None:
-                    points = recent_points(services.fleet, last_tick_at, 50)
+                if want_ticks and view is not None:
+                    points = recent_points(view, last_tick_at, 50)
                     if points:
                         last_tick_at = points[-1].at
                         for point in trace_out(points):
                             seq += 1
                             yield _frame(seq, "fleet.tick", point.model_dump())
                         last_sent = time.monotonic()
-                if want_scores and services.fleet is not None:
-                    score = await shared_score.latest(services.fleet)
+                if want_scores and view is not None:
+                    score = await shared_score.latest(view)
                     if score is not None and score is not last_score:
                         last_score = score
                         seq += 1

@@ -1,0 +1,53 @@
+"""The fleet controller's grid-side inputs; the latest known value wins.
+
+The regulation signal in [-1, 1] (or a measured frequency mapped through a droop curve), energy prices by interval
+start, regulation prices, and DR commitments. Plain state: the controller decides what a change sets off (a
+dispatch, a re-plan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from csms.optimizer import DrCommitment, Market
+from csms.services.fleet_view import DrState
+from csms.settings import FleetSettings
+
+
+class FrequencyCurve(Protocol):
+    """Maps a measured frequency to the activated fraction of reserves in [-1, 1] (e.g. `csms.grid.DroopCurve`)."""
+
+    def fraction(self, frequency_hz: float) -> float: ...
+
+
+@dataclass(slots=True)
+class FleetInputs:
+    import_price_per_mwh: dict[datetime, float] = field(default_factory=dict)  # by interval start
+    export_price_per_mwh: dict[datetime, float] = field(default_factory=dict)
+    reg_up_price_per_mwh: float | None = None
+    reg_down_price_per_mwh: float | None = None
+    dr: dict[str, DrState] = field(default_factory=dict)
+    signal: float = 0.0  # the latest regulation sample, clipped to [-1, 1]
+    droop: FrequencyCurve | None = None  # frequency-response mode when set
+
+    def market(self, settings: FleetSettings, start_at: datetime, n: int, step_s: int) -> Market:
+        """Prices of `n` intervals of `step_s` from `start_at`: the latest known at each start, else the configured
+        ones; export never above import."""
+        def price(table: dict[datetime, float], default: float, at: datetime) -> float:
+            known = [t for t in table if t <= at]
+            return table[max(known)] if known else default
+
+        starts = [start_at + timedelta(seconds=k * step_s) for k in range(n)]
+        imp = tuple(price(self.import_price_per_mwh, settings.import_price_per_mwh, t) for t in starts)
+        exp = tuple(min(price(self.export_price_per_mwh, settings.export_price_per_mwh, t), i)
+                    for t, i in zip(starts, imp, strict=True))
+        up, down = self.reg_up_price_per_mwh, self.reg_down_price_per_mwh
+        return Market(imp, exp, (settings.reg_up_price_per_mwh if up is None else up,) * n,
+                      (settings.reg_down_price_per_mwh if down is None else down,) * n)
+
+    def dr_within(self, start_at: datetime, end_at: datetime) -> tuple[DrCommitment, ...]:
+        """The DR commitments that overlap [start_at, end_at)."""
+        return tuple(s.commitment for s in self.dr.values()
+                     if s.commitment.end_at > start_at and s.commitment.start_at < end_at)
