@@ -162,6 +162,8 @@ class FleetSettings(BaseModel):
                                              "fleet 1e-4 moved the score from 0.956 to 0.929")
     plan_in_thread: bool = Field(True, description="solve in a worker thread so dispatch keeps its cadence; "
                                  "virtual-time runs solve on the loop (a solve then takes no simulated time)")
+    warm_start: bool = Field(True, description="start each re-plan's simplex from the last plan's basis "
+                             "(csms.optimizer.OnlinePlanner): the same optimum, found sooner")
 
 
 class CertificatesSettings(BaseModel):

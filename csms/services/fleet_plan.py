@@ -1,10 +1,11 @@
 """The fleet controller's plan step (MPC): the fleet problem from the store and the latest grid inputs, solved.
 
-The optimizer runs in a worker thread (`plan_in_thread`, so the event loop keeps serving stations) or on the
-loop (virtual time); the independent checker vets every plan before it is applied (`csms.optimizer.guard`: an
-unsafe plan is replaced by the monolithic LP's or by idling, logged and published as `fleet.plan_rejected`).
-With a site topology only EVs on EVSEs it names are planned (within its limits); `degradation_cost_for(ev)`
-(e.g. by vehicle type) overrides the configured degradation cost per EV.
+The optimizer (warm-started from the last plan's basis with `fleet.warm_start`) runs in a worker thread
+(`plan_in_thread`, so the event loop keeps serving stations) or on the loop (virtual time); the independent
+checker vets every plan before it is applied (`csms.optimizer.guard`: an unsafe plan is replaced by the
+monolithic LP's or by idling, logged and published as `fleet.plan_rejected`). With a site topology only EVs on
+EVSEs it names are planned (within its limits); `degradation_cost_for(ev)` (e.g. by vehicle type) overrides the
+configured degradation cost per EV.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from csms.domain.topology import SiteTopology, topology_evse_id
-from csms.optimizer import FleetProblem, PlannerOptions, Site, plan_checked
+from csms.optimizer import FleetProblem, OnlinePlanner, PlannerOptions, Site, plan, plan_checked
 from csms.optimizer.problem import with_topology
 from csms.services.charging import ChargingService
 from csms.services.events import FLEET, EventBus, FleetPlanRejected
@@ -43,6 +44,8 @@ class FleetPlanner:
         self._options = options or PlannerOptions(time_preference_per_kwh_h=settings.time_preference_per_kwh_h)
         self._topology = topology  # feeders/panels/transformers: planned within (with_topology), EVSEs attached
         self.degradation_cost_for: Callable[[PluggedEv], float | None] | None = None
+        self.online = OnlinePlanner() if settings.warm_start else None  # one plan at a time: the loop awaits
+        self._solve = self.online.plan if self.online is not None else plan
 
     async def __call__(self, now: datetime, inputs: FleetInputs) -> ActivePlan | None:
         evs = self._on_topology(await plugged_evs(self._store, self._charging, now, self._settings,
@@ -62,8 +65,8 @@ class FleetPlanner:
         if self._topology is not None:
             problem = with_topology(problem, self._topology, {
                 ev.ev_id: tid for ev in evs if (tid := topology_evse_id(self._topology, ev.station_id, ev.evse_id))})
-        guarded = await asyncio.to_thread(plan_checked, problem) if self._settings.plan_in_thread \
-            else plan_checked(problem)
+        guarded = await asyncio.to_thread(plan_checked, problem, self._solve) if self._settings.plan_in_thread \
+            else plan_checked(problem, self._solve)
         if guarded.rejected:
             kinds = sorted({v.kind for v in guarded.rejected})
             log.error("fleet plan rejected by the checker (%s), replaced by the %s plan: %s", ", ".join(kinds),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -94,7 +95,7 @@ async def test_a_plan_the_checker_finds_unsafe_is_never_applied(monkeypatch: pyt
         return dataclasses.replace(good, power_w=good.power_w * 0 + 5 * problem.evs[0].max_charge_power_w)
 
     monkeypatch.setattr(fleet_plan, "plan_checked",
-                        lambda problem: guard.plan_checked(problem, solve=over_power))
+                        lambda problem, solve: guard.plan_checked(problem, solve=over_power))
     await store.put_transaction(TransactionRecord(StationId("ST-1"), TransactionId("T-1"), evse_id=1,
                                                   last_power_w=0.0, last_soc=0.5))
     active = await fleet.replan()
@@ -157,3 +158,30 @@ def test_only_a_setpoint_that_did_not_reach_its_station_is_forgotten_for_a_resen
     newer = book.hand("ST-1", dataclasses.replace(schedule, periods=(SchedulePeriod(0, 3500.0),)))
     book.outcome_of("ST-1", 1, older, ApplyResult(ApplyStatus.FAILED, schedule))  # a newer one is on its way
     assert book.get("ST-1", 1) is newer and newer.power_w == 3500.0
+
+
+async def test_re_plans_are_warm_started_and_reach_the_cold_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fleet.warm_start` (online MPC): the second plan starts from the first one's basis, and each plan's
+    objective equals a cold solve of the same problem."""
+    store, clock, events = MemoryStore(), ScaledClock(NOW, 1.0), EventBus()
+    fleet = FleetController(store, ChargingService(_NoGateway(), store, clock, events), clock, events,
+                            FleetSettings(enabled=True, horizon_steps=8, warm_start=True))
+    fleet.send_setpoints = False
+    for n in (1, 2):
+        await store.put_transaction(TransactionRecord(StationId(f"ST-{n}"), TransactionId(f"T-{n}"), evse_id=1,
+                                                      last_power_w=0.0, last_soc=0.3 + 0.1 * n))
+    solved: list[tuple[FleetProblem, guard.GuardedPlan]] = []
+
+    def recording(problem: FleetProblem, solve: Callable[[FleetProblem], FleetPlan]) -> guard.GuardedPlan:
+        solved.append((problem, guard.plan_checked(problem, solve)))
+        return solved[-1][1]
+
+    monkeypatch.setattr(fleet_plan, "plan_checked", recording)
+    await fleet.replan()
+    await fleet.replan()
+    assert isinstance(fleet.planner, fleet_plan.FleetPlanner) and fleet.planner.online is not None
+    assert (fleet.planner.online.warm.cold_solves, fleet.planner.online.warm.warm_solves) == (1, 1)
+    assert len(solved) == 2
+    for problem, guarded in solved:
+        assert not guarded.rejected
+        assert guarded.plan.objective == pytest.approx(plan(problem).objective, rel=1e-9, abs=1e-6)
