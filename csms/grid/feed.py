@@ -50,6 +50,10 @@ log = logging.getLogger("csms.grid.feed")
 
 _ENERGY_MARKETS = frozenset({PriceMarket.ENERGY_DAY_AHEAD, PriceMarket.ENERGY_INTRADAY, PriceMarket.ENERGY_RETAIL_TOU,
                              PriceMarket.ENERGY_RETAIL_DYNAMIC})
+# Capacity prices of one direction (per MW per hour) the planner can offer reserve into, block by block; the
+# symmetric products (PJM RMCP, FCR) are not split into up and down here.
+_RESERVE_UP_MARKETS = frozenset({PriceMarket.REGULATION_UP_CAPACITY, PriceMarket.FCR_D_UP})
+_RESERVE_DOWN_MARKETS = frozenset({PriceMarket.REGULATION_DOWN_CAPACITY, PriceMarket.FCR_D_DOWN})
 
 
 class FeedState(enum.StrEnum):
@@ -338,7 +342,8 @@ class FeedConsumer:
 
     - RegulationSignal -> `sink.on_regulation(value)`;
     - FrequencySample -> the droop curve's fraction -> `sink.on_regulation` (droop applied here, locally);
-    - PriceSignal (energy markets) -> `sink.on_prices(start, price)` and one re-plan request per batch;
+    - PriceSignal (energy markets) -> `sink.on_prices(start, price)`, (one-direction reserve capacity, e.g. EPRX
+      ΔkW) -> `sink.on_reserve_prices(start, up or down)`; one re-plan request per batch;
     - DemandResponseEvent opted in with a reduction in W -> `on_dr_event`; cancelled / opted out ->
       `cancel_dr_event`.
     `regulation` keeps the last regulation input and its age when handed on (now - sampled_at; the worst one
@@ -412,10 +417,16 @@ class FeedConsumer:
             self.sink.on_regulation(value)
 
     def _price(self, price: PriceSignal) -> None:
-        if price.market not in _ENERGY_MARKETS:
+        on_reserve_prices = getattr(self.sink, "on_reserve_prices", None)
+        if price.market in _RESERVE_UP_MARKETS and on_reserve_prices is not None:
+            on_reserve_prices(price.start_at, up_price_per_mwh=price.price_per_mwh)
+        elif price.market in _RESERVE_DOWN_MARKETS and on_reserve_prices is not None:
+            on_reserve_prices(price.start_at, down_price_per_mwh=price.price_per_mwh)
+        elif price.market in _ENERGY_MARKETS:
+            self.sink.on_prices(price.start_at, price.price_per_mwh)
+        else:
             self.ignored += 1
             return
-        self.sink.on_prices(price.start_at, price.price_per_mwh)
         if not self._replan_pending:  # a day-ahead batch arrives as 24-96 signals: one re-plan after it
             self._replan_pending = True
             asyncio.get_running_loop().call_soon(self._replan_after_prices)

@@ -137,6 +137,15 @@ class FleetController:
         self.inputs.reg_down_price_per_mwh = down_price_per_mwh
         self.request_replan("regulation prices")
 
+    def on_reserve_prices(self, block_start_at: datetime, up_price_per_mwh: float | None = None,
+                          down_price_per_mwh: float | None = None) -> None:
+        """Reserve capacity prices from `block_start_at` on (per MW per hour, e.g. an EPRX ΔkW block): they
+        override the horizon-wide regulation price for the intervals they cover; the caller asks for a re-plan."""
+        if up_price_per_mwh is not None:
+            self.inputs.reserve_up_price_per_mwh[block_start_at] = up_price_per_mwh
+        if down_price_per_mwh is not None:
+            self.inputs.reserve_down_price_per_mwh[block_start_at] = down_price_per_mwh
+
     def on_dr_event(self, event_id: str, start_at: datetime, end_at: datetime, reduction_w: float,
                     baseline_w: float | None = None) -> DrCommitment:
         """Commit to reduce net load by `reduction_w` in [start_at, end_at) against a stated baseline (default:

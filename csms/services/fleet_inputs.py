@@ -1,8 +1,8 @@
 """The fleet controller's grid-side inputs; the latest known value wins.
 
 The regulation signal in [-1, 1] (or a measured frequency mapped through a droop curve), energy prices by interval
-start, regulation prices, and DR commitments. Plain state: the controller decides what a change sets off (a
-dispatch, a re-plan).
+start, regulation prices (one for the horizon, or reserve capacity prices by block start), and DR commitments.
+Plain state: the controller decides what a change sets off (a dispatch, a re-plan).
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ class FrequencyCurve(Protocol):
 class FleetInputs:
     import_price_per_mwh: dict[datetime, float] = field(default_factory=dict)  # by interval start
     export_price_per_mwh: dict[datetime, float] = field(default_factory=dict)
-    reg_up_price_per_mwh: float | None = None
+    reg_up_price_per_mwh: float | None = None  # one price for the whole horizon (`on_regulation_prices`)
     reg_down_price_per_mwh: float | None = None
+    reserve_up_price_per_mwh: dict[datetime, float] = field(default_factory=dict)  # by block start: wins when known
+    reserve_down_price_per_mwh: dict[datetime, float] = field(default_factory=dict)  # (e.g. EPRX ΔkW per 30 min)
     dr: dict[str, DrState] = field(default_factory=dict)
     signal: float = 0.0  # the latest regulation sample, clipped to [-1, 1]
     droop: FrequencyCurve | None = None  # frequency-response mode when set
@@ -43,9 +45,10 @@ class FleetInputs:
         imp = tuple(price(self.import_price_per_mwh, settings.import_price_per_mwh, t) for t in starts)
         exp = tuple(min(price(self.export_price_per_mwh, settings.export_price_per_mwh, t), i)
                     for t, i in zip(starts, imp, strict=True))
-        up, down = self.reg_up_price_per_mwh, self.reg_down_price_per_mwh
-        return Market(imp, exp, (settings.reg_up_price_per_mwh if up is None else up,) * n,
-                      (settings.reg_down_price_per_mwh if down is None else down,) * n)
+        up = settings.reg_up_price_per_mwh if self.reg_up_price_per_mwh is None else self.reg_up_price_per_mwh
+        down = settings.reg_down_price_per_mwh if self.reg_down_price_per_mwh is None else self.reg_down_price_per_mwh
+        return Market(imp, exp, tuple(price(self.reserve_up_price_per_mwh, up, t) for t in starts),
+                      tuple(price(self.reserve_down_price_per_mwh, down, t) for t in starts))
 
     def dr_within(self, start_at: datetime, end_at: datetime) -> tuple[DrCommitment, ...]:
         """The DR commitments that overlap [start_at, end_at)."""
