@@ -2,90 +2,50 @@
 `CommandService` (the operator API, including the raw `POST .../ocpp`) is shown to `CallEffects` before it is
 sent and once the station answered, and the station records follow the station's answer:
 
-- B: an accepted SetVariables (and any GetVariables value) updates the stored device model;
-- A01: an accepted SetVariables of SecurityCtrlr.BasicAuthPassword becomes the station's credential (hashed;
-  the password is never kept in the device model);
+- B, A01, N monitoring, B09: the device-model effects (`csms/services/call_effects_device.py`);
 - F: RequestStartTransaction keeps its idToken by remoteStartId (before sending: the station's TransactionEvent
   may overtake its answer), so a transaction whose events omit the idToken still gets it;
 - H: ReserveNow / CancelReservation make and end reservation documents;
 - D: SendLocalList / GetLocalListVersion keep the station's local list version (csms/services/local_auth_lists.py);
 - K: ClearChargingProfile removes the station's reported profiles it cleared;
-- L/N: UpdateFirmware, PublishFirmware, GetLog, SetVariableMonitoring / ClearVariableMonitoring, CustomerInformation;
+- L/N: UpdateFirmware, PublishFirmware, GetLog, CustomerInformation;
 - O: SetDisplayMessage / ClearDisplayMessage;
 - M: GetInstalledCertificateIds (what the station reports replaces what was kept), InstallCertificate (logged),
-  DeleteCertificate; N: SetMonitoringBase / SetMonitoringLevel; B09: SetNetworkProfile; L04: UnpublishFirmware.
+  DeleteCertificate; L04: UnpublishFirmware.
 A failure here is logged and never fails the operator's command (the station already acted).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar, cast
+from collections.abc import Mapping
+from typing import Any
 
 from ocpp.v201.enums import (
-    AttributeEnumType,
     CancelReservationStatusEnumType,
     ClearChargingProfileStatusEnumType,
     ClearMessageStatusEnumType,
-    ClearMonitoringStatusEnumType,
     DeleteCertificateStatusEnumType,
     DisplayMessageStatusEnumType,
-    GenericStatusEnumType,
     GetChargingProfileStatusEnumType,
     GetInstalledCertificateStatusEnumType,
-    GetVariableStatusEnumType,
     ReserveNowStatusEnumType,
     SendLocalListStatusEnumType,
-    SetMonitoringStatusEnumType,
-    SetNetworkProfileStatusEnumType,
-    SetVariableStatusEnumType,
     UnpublishFirmwareStatusEnumType,
 )
 
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.domain.ids import StationId
-from csms.domain.records import CredentialRecord, VariableRecord
 from csms.ocpp.wire import v2x
 from csms.services import station_records as sr
-from csms.services.credentials import hash_password
+from csms.services.call_effect_types import Effect, Payload, typed_effect
+from csms.services.call_effects_device import DeviceModelEffects
 from csms.store.base import StateStore
 from csms.store.errors import RecordRejected
 
 log = logging.getLogger("csms.services.call_effects")
 
 KEEP_REQUESTS = 100  # remote starts and GetChargingProfiles requests kept per station
-
-Payload = Mapping[str, object]  # a request or answer of some action (its TypedDict in csms/ocpp/wire)
-Effect = Callable[[StationId, Payload, Payload], Awaitable[None]]
-_Request = TypeVar("_Request", bound=Payload)
-_Answer = TypeVar("_Answer", bound=Payload)
-
-
-def _effect(keep: Callable[[StationId, _Request, _Answer], Awaitable[None]]) -> Effect:
-    """An effect that reads its action's request and answer TypedDicts: `after` runs it once the session has
-    validated both against the action's schemas."""
-    return cast(Effect, keep)
-
-
-def _variable_key(item: v2x.SetVariableDataType | v2x.SetVariableResultType | v2x.GetVariableResultType,
-                  ) -> tuple[Any, ...]:
-    """The device-model key of a Set/GetVariables data or result item (attributeType defaults to Actual)."""
-    component, variable = item["component"], item["variable"]
-    evse = component.get("evse")
-    return (component["name"], component.get("instance", ""), evse["id"] if evse else None,
-            evse.get("connectorId") if evse else None, variable["name"], variable.get("instance", ""),
-            item.get("attributeType", AttributeEnumType.actual))
-
-
-_PASSWORD_KEY = ("SecurityCtrlr", "", None, None, "BasicAuthPassword", "", AttributeEnumType.actual)
-
-
-def _record_key(v: VariableRecord) -> tuple[Any, ...]:
-    return (v.component, v.component_instance, v.evse_id, v.connector_id, v.variable, v.variable_instance,
-            v.attribute_type)
-
 
 class CallEffects:
     """Keeps station records in step with the answers to the CSMS's own commands."""
@@ -94,25 +54,23 @@ class CallEffects:
         self._store = store
         self._clock = clock
         self._after: dict[str, Effect] = {
-            "SetVariables": _effect(self._set_variables), "GetVariables": _effect(self._get_variables),
-            "RequestStartTransaction": _effect(self._request_start), "ReserveNow": _effect(self._reserve_now),
-            "CancelReservation": _effect(self._cancel_reservation),
-            "SetDisplayMessage": _effect(self._set_display_message),
-            "ClearDisplayMessage": _effect(self._clear_display_message),
-            "UpdateFirmware": _effect(self._update_firmware), "PublishFirmware": _effect(self._publish_firmware),
-            "GetLog": _effect(self._get_log), "SetVariableMonitoring": _effect(self._set_monitoring),
-            "ClearVariableMonitoring": _effect(self._clear_monitoring),
-            "CustomerInformation": _effect(self._customer_information),
-            "ClearChargingProfile": _effect(self._clear_profile), "SendLocalList": _effect(self._send_local_list),
-            "GetLocalListVersion": _effect(self._local_list_version),
-            "GetChargingProfiles": _effect(self._get_profiles),
-            "GetInstalledCertificateIds": _effect(self._installed_certificates),
-            "InstallCertificate": _effect(self._install_certificate),
-            "DeleteCertificate": _effect(self._delete_certificate),
-            "SetMonitoringBase": _effect(self._monitoring_setting),
-            "SetMonitoringLevel": _effect(self._monitoring_setting),
-            "SetNetworkProfile": _effect(self._network_profile),
-            "UnpublishFirmware": _effect(self._unpublish_firmware),
+            **DeviceModelEffects(store, clock).effects(),
+            "RequestStartTransaction": typed_effect(self._request_start), "ReserveNow": typed_effect(self._reserve_now),
+            "CancelReservation": typed_effect(self._cancel_reservation),
+            "SetDisplayMessage": typed_effect(self._set_display_message),
+            "ClearDisplayMessage": typed_effect(self._clear_display_message),
+            "UpdateFirmware": typed_effect(self._update_firmware),
+            "PublishFirmware": typed_effect(self._publish_firmware),
+            "GetLog": typed_effect(self._get_log),
+            "CustomerInformation": typed_effect(self._customer_information),
+            "ClearChargingProfile": typed_effect(self._clear_profile),
+            "SendLocalList": typed_effect(self._send_local_list),
+            "GetLocalListVersion": typed_effect(self._local_list_version),
+            "GetChargingProfiles": typed_effect(self._get_profiles),
+            "GetInstalledCertificateIds": typed_effect(self._installed_certificates),
+            "InstallCertificate": typed_effect(self._install_certificate),
+            "DeleteCertificate": typed_effect(self._delete_certificate),
+            "UnpublishFirmware": typed_effect(self._unpublish_firmware),
         }
 
     async def before(self, station_id: StationId, action: str, payload: Payload) -> None:
@@ -152,43 +110,6 @@ class CallEffects:
 
     def _now(self) -> str:
         return to_ocpp_time(self._clock.now())
-
-    async def _put_values(self, sid: StationId, values: dict[tuple[Any, ...], str]) -> None:
-        if not values:
-            return
-        existing = {_record_key(v): v for v in await self._store.list_variables(sid)}
-        records = []
-        for key, value in values.items():
-            old = existing.get(key)
-            if old is not None:
-                records.append(dataclasses.replace(old, value=value))
-            else:
-                component, instance, evse_id, connector_id, variable, variable_instance, attribute_type = key
-                records.append(VariableRecord(component=component, variable=variable, value=value,
-                                              attribute_type=attribute_type, evse_id=evse_id,
-                                              connector_id=connector_id, component_instance=instance,
-                                              variable_instance=variable_instance))
-        await self._store.put_variables(sid, records)
-
-    async def _set_variables(self, sid: StationId, payload: v2x.SetVariablesRequest,
-                                                   response: v2x.SetVariablesResponse) -> None:
-        requested = {_variable_key(d): d["attributeValue"] for d in payload["setVariableData"]}
-        accepted: dict[tuple[Any, ...], str] = {}
-        for result in response["setVariableResult"]:
-            key = _variable_key(result)
-            if result["attributeStatus"] == SetVariableStatusEnumType.accepted and key in requested:
-                accepted[key] = requested[key]
-        password = accepted.pop(_PASSWORD_KEY, None)  # never kept in the device model
-        if password is not None:  # A01: the station now uses it to connect
-            await self._store.put_credential(CredentialRecord(sid, hash_password(password), self._clock.now()))
-        await self._put_values(sid, accepted)
-
-    async def _get_variables(self, sid: StationId, payload: v2x.GetVariablesRequest,
-                                                   response: v2x.GetVariablesResponse) -> None:
-        await self._put_values(sid, {
-            _variable_key(r): r["attributeValue"]
-            for r in response["getVariableResult"]
-            if r["attributeStatus"] == GetVariableStatusEnumType.accepted and "attributeValue" in r})
 
     async def _request_start(self, sid: StationId, payload: v2x.RequestStartTransactionRequest,
                                                    response: v2x.RequestStartTransactionResponse) -> None:
@@ -240,26 +161,6 @@ class CallEffects:
             extra["filename"] = response["filename"]
         await sr.update_status_doc(self._store, self._clock, sid, sr.LOG_UPLOAD, str(payload["requestId"]),
                                    response["status"], extra)
-
-    async def _set_monitoring(self, sid: StationId, payload: v2x.SetVariableMonitoringRequest,
-                                                    response: v2x.SetVariableMonitoringResponse) -> None:
-        requested = payload["setMonitoringData"]
-        for index, result in enumerate(response["setMonitoringResult"]):
-            if result["status"] != SetMonitoringStatusEnumType.accepted or "id" not in result:
-                continue
-            same = [d for d in requested if (d["component"], d["variable"], d["type"]) ==
-                    (result["component"], result["variable"], result["type"])]
-            request: Payload = same[0] if len(same) == 1 else requested[index] if index < len(requested) else {}
-            await self._store.put_station_doc(sid, sr.MONITOR, str(result["id"]), {
-                "id": result["id"], "type": result["type"], "severity": result["severity"],
-                "component": result["component"], "variable": result["variable"], "setAt": self._now(),
-                **{k: v for k, v in request.items() if k in ("value", "transaction")}})
-
-    async def _clear_monitoring(self, sid: StationId, payload: v2x.ClearVariableMonitoringRequest,
-                                                      response: v2x.ClearVariableMonitoringResponse) -> None:
-        for result in response["clearMonitoringResult"]:
-            if result["status"] in (ClearMonitoringStatusEnumType.accepted, ClearMonitoringStatusEnumType.not_found):
-                await self._store.delete_station_doc(sid, sr.MONITOR, str(result["id"]))
 
     async def _customer_information(self, sid: StationId, payload: v2x.CustomerInformationRequest,
                                     response: v2x.CustomerInformationResponse) -> None:
@@ -315,19 +216,6 @@ class CallEffects:
         if response["status"] in (DeleteCertificateStatusEnumType.accepted, DeleteCertificateStatusEnumType.not_found):
             key = sr.certificate_key(payload["certificateHashData"])
             await self._store.delete_station_doc(sid, sr.CERTIFICATE, key)
-
-    async def _monitoring_setting(
-            self, sid: StationId, payload: v2x.SetMonitoringBaseRequest | v2x.SetMonitoringLevelRequest,
-            response: v2x.SetMonitoringBaseResponse | v2x.SetMonitoringLevelResponse) -> None:
-        key = "base" if "monitoringBase" in payload else "level"
-        await sr.update_status_doc(self._store, self._clock, sid, sr.MONITORING_SETTING, key, response["status"],
-                                   payload if response["status"] == GenericStatusEnumType.accepted else {})
-
-    async def _network_profile(self, sid: StationId, payload: v2x.SetNetworkProfileRequest,
-                                                     response: v2x.SetNetworkProfileResponse) -> None:
-        if response["status"] == SetNetworkProfileStatusEnumType.accepted:
-            await self._store.put_station_doc(sid, sr.NETWORK_PROFILE, str(payload["configurationSlot"]),
-                                              {**payload, "setAt": self._now()})
 
     async def _unpublish_firmware(self, sid: StationId, payload: v2x.UnpublishFirmwareRequest,
                                                         response: v2x.UnpublishFirmwareResponse) -> None:
