@@ -176,13 +176,13 @@ def delivers(ev: Ev, requested_power_w: float) -> bool:
 
 def _tapered_step(ev: Ev, requested_power_w: float, duration_s: float) -> EvStep:
     """`step` along the EV's taper curve for the direction of `requested_power_w` (`taper.Flow`: exact)."""
-    hours = duration_s / SECONDS_PER_HOUR
     if requested_power_w > 0:
         if ev.soc >= ev.max_soc:
             return EvStep(0.0, 0.0, 0.0, ev)
         flow = Flow(1, ev.charge_efficiency / (ev.capacity_wh * SECONDS_PER_HOUR), requested_power_w,
                     ev.max_charge_power_w, ev.charge_lines, ev.max_soc)
         new_soc, grid_ws = flow.integrate(ev.soc, duration_s)
+        signed_ws = grid_ws
         grid_wh = grid_ws / SECONDS_PER_HOUR
         battery_wh = grid_wh * ev.charge_efficiency
     else:
@@ -191,8 +191,10 @@ def _tapered_step(ev: Ev, requested_power_w: float, duration_s: float) -> EvStep
         flow = Flow(-1, 1.0 / (ev.discharge_efficiency * ev.capacity_wh * SECONDS_PER_HOUR), -requested_power_w,
                     ev.discharge_limit_w, ev.discharge_lines, ev.min_soc)
         new_soc, grid_ws = flow.integrate(ev.soc, duration_s)
+        signed_ws = -grid_ws
         grid_wh = -grid_ws / SECONDS_PER_HOUR
         battery_wh = grid_wh / ev.discharge_efficiency
     if battery_wh == 0:
         return EvStep(0.0, 0.0, 0.0, ev)
-    return EvStep(grid_wh / hours, grid_wh, battery_wh, ev.with_soc(new_soc))
+    # the average power as energy over time in W·s / s: no hours that underflow to 0 for a tiny step
+    return EvStep(signed_ws / duration_s, grid_wh, battery_wh, ev.with_soc(new_soc))

@@ -171,6 +171,14 @@ def test_tapered_steps_keep_the_bounds_the_limits_and_the_energy_balance(ev: Ev,
     assert (result.power_w != 0) <= delivers(ev, power_w)
 
 
+@pytest.mark.parametrize("power_w", [7_000.0, -7_000.0])
+def test_a_subnormal_step_duration_moves_nothing_and_does_not_divide_by_zero(power_w: float) -> None:
+    """Hypothesis found duration_s=5e-324 (hours underflow to 0): the tapered step divided by zero."""
+    result = step(tapered(), power_w, 5e-324)
+    assert result.power_w == 0 or (abs(result.power_w) <= 7_000.0 and (result.power_w > 0) == (power_w > 0))
+    assert result.ev.soc == pytest.approx(0.5, abs=1e-12)
+
+
 def test_a_plan_that_ignores_the_taper_falls_short_on_the_station() -> None:
     """A station charging an EV at 11 kW for the hour a flat-power plan needs from 80 % to full delivers what
     the curve allows, metered exactly, and reports the EV as charging throughout (on the injected clock)."""
