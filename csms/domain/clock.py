@@ -114,13 +114,20 @@ class LoopClock:
         self._start_at = start_at
         self._loop = asyncio.get_running_loop()
         self._t0 = self._loop.time()
+        self._last_loop_time, self._last_now = self._t0, start_at  # `now` at the last loop time it was asked
 
     @property
     def start_at(self) -> datetime:
         return self._start_at
 
     def now(self) -> datetime:
-        return self._start_at + timedelta(seconds=self._loop.time() - self._t0)
+        """On virtual time many callers ask at the same loop time (~150,000 calls in a 20-EV run): the datetime
+        is computed once per loop time."""
+        loop_time = self._loop.time()
+        if loop_time != self._last_loop_time:
+            self._last_loop_time = loop_time
+            self._last_now = self._start_at + timedelta(seconds=loop_time - self._t0)
+        return self._last_now
 
     async def sleep(self, duration_s: float) -> None:
         await asyncio.sleep(max(0.0, duration_s))

@@ -26,6 +26,7 @@ import dataclasses
 import itertools
 import logging
 import zlib
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypedDict
 
@@ -50,6 +51,23 @@ log = logging.getLogger("csms.handlers.transactions")
 RECENT_DIGESTS = 16  # how many of a transaction's latest events a redelivery is compared with
 
 
+def _record_replacer(cls: type[TransactionRecord]) -> Callable[[TransactionRecord, Mapping[str, object]],
+                                                                TransactionRecord]:
+    """`dataclasses.replace` for `cls`, generated once: one positional `cls(...)` call that takes each field from
+    the changes or else from the record. `dataclasses.replace` walks `dataclasses.fields` and builds a keyword
+    dict on every call; this is ~2x faster on the 32-field TransactionRecord, which each TransactionEvent copies.
+    The result is the same record (`__init__` and its checks run as before)."""
+    names = [f.name for f in dataclasses.fields(cls) if f.init]
+    args = ", ".join(f"changes.get({name!r}, record.{name})" for name in names)
+    namespace: dict[str, Any] = {"cls": cls}
+    exec(f"def replace(record, changes):\n    return cls({args})\n", namespace)
+    replace: Callable[[TransactionRecord, Mapping[str, object]], TransactionRecord] = namespace["replace"]
+    return replace
+
+
+_replace_tx = _record_replacer(TransactionRecord)
+
+
 def _spread(lo: float | None, hi: float | None, value: float | None) -> tuple[float | None, float | None]:
     if value is None:
         return lo, hi
@@ -69,7 +87,7 @@ def apply_samples(tx: TransactionRecord, samples: list[MeterSample]) -> Transact
     """Fold meter samples into the transaction's register spread and latest power/SoC.
 
     The caller passes only samples that belong to `tx` (its own events' samples, or ones it covers)."""
-    return dataclasses.replace(tx, **_sample_changes(tx, samples))
+    return _replace_tx(tx, _sample_changes(tx, samples))
 
 
 class _SampleChanges(TypedDict):
@@ -108,7 +126,7 @@ def _sample_changes(tx: TransactionRecord, samples: list[MeterSample]) -> _Sampl
     imp_legacy = tx.import_register_min_wh is not None and tx.import_register_first_at is None
     exp_legacy = tx.export_register_min_wh is not None and tx.export_register_first_at is None
     power_w, soc, soc_at = tx.last_power_w, tx.last_soc, tx.last_soc_at
-    for sample in sorted(samples, key=lambda s: s.measured_at):
+    for sample in samples if len(samples) < 2 else sorted(samples, key=lambda s: s.measured_at):
         imp_lo, imp_hi = _spread(imp_lo, imp_hi, sample.import_register_wh)
         exp_lo, exp_hi = _spread(exp_lo, exp_hi, sample.export_register_wh)
         imp_first = _earliest(imp_first, imp_legacy, sample.import_register_wh, sample.measured_at)
@@ -166,7 +184,9 @@ def apply_event(tx: TransactionRecord, payload: v2x.TransactionEventRequest, sam
     if event_type == _ENDED:
         changes["ended_at"] = at
         changes["stopped_reason"] = info.get("stoppedReason", "Local")
-    return dataclasses.replace(tx, **changes, **(extra or {}))
+    if extra:
+        changes.update(extra)
+    return _replace_tx(tx, changes)
 
 
 def event_digest(payload: v2x.TransactionEventRequest) -> str:

@@ -158,8 +158,9 @@ class CsmsMetrics:
         self.connects = Counter("csms_ocpp_connects", "station connections accepted", registry=r)
         self.disconnects = Counter("csms_ocpp_disconnects", "station connections closed", registry=r)
         self.events = Counter("csms_domain_events", "domain events published, by kind", ["kind"], registry=r)
-        self._message_counters: dict[tuple[str, str, str], Counter] = {}  # label children, resolved once
-        self._exchange_timers: dict[tuple[str, str], Histogram] = {}
+        # label children per (action, direction, outcome), resolved once: the message counter and, for "in" and
+        # "out", the latency histogram (labels() costs ~3 us a call; this is a per-message path)
+        self._exchange_children: dict[tuple[str, str, str], tuple[Counter, Histogram | None]] = {}
         self._event_counters: dict[str, Counter] = {}
         self.dispatch_seconds = Histogram("csms_fleet_dispatch_duration_seconds",
                                           "duration of one real-time dispatch tick", buckets=_LATENCY_BUCKETS_S,
@@ -260,14 +261,13 @@ class CsmsMetrics:
                          outcome: str) -> None:
         """`csms.ocpp.observe` callback: one finished exchange."""
         key = (action, direction, outcome)
-        counter = self._message_counters.get(key)
-        if counter is None:  # labels() costs ~3 us a call: resolve each label set once (a per-message path)
-            counter = self._message_counters[key] = self.messages.labels(action, direction, outcome)
+        children = self._exchange_children.get(key)
+        if children is None:
+            timer = self.exchange_seconds.labels(action, direction) if direction in ("in", "out") else None
+            children = self._exchange_children[key] = (self.messages.labels(action, direction, outcome), timer)
+        counter, timer = children
         counter.inc()
-        if direction in ("in", "out"):
-            timer = self._exchange_timers.get(key[:2])
-            if timer is None:
-                timer = self._exchange_timers[key[:2]] = self.exchange_seconds.labels(action, direction)
+        if timer is not None:
             timer.observe(duration_ms / 1000.0)
 
     def on_event(self, event: DomainEvent) -> None:

@@ -192,8 +192,8 @@ def _usable_time(value: str) -> bool:
         return False
 
 
-def _check_datetimes(version: OcppVersion, action: str, suffix: str, payload: Mapping[str, object]) -> None:
-    for path in datetime_paths(version, action, suffix):
+def _check_datetimes(action: str, paths: tuple[tuple[str, ...], ...], payload: Mapping[str, object]) -> None:
+    for path in paths:
         where = _first_bad_time(payload, path)
         if where is not None:
             value = str(_at(payload, where))
@@ -217,10 +217,24 @@ def compiled_validator(version: OcppVersion, action: str, suffix: str) -> Valida
     return validator
 
 
+_compiled: dict[tuple[OcppVersion, str, str], tuple[Validator, tuple[tuple[str, ...], ...]]] = {}
+
+
+def _compiled_checks(version: OcppVersion, action: str,
+                     suffix: str) -> tuple[Validator, tuple[tuple[str, ...], ...]]:
+    """The validator and the date-time paths of `action` + `suffix`, looked up once per message."""
+    key = (version, action, suffix)
+    checks = _compiled.get(key)
+    if checks is None:
+        checks = _compiled[key] = (compiled_validator(version, action, suffix),
+                                   datetime_paths(version, action, suffix))
+    return checks
+
+
 def validate(version: OcppVersion, action: str, suffix: str, payload: Mapping[str, object]) -> None:
     """Validate `payload` against `action`+`suffix`; raise the matching RpcError (NotImplementedAction if
     the action is unknown)."""
-    validator = compiled_validator(version, action, suffix)
+    validator, paths = _compiled_checks(version, action, suffix)
     try:
         validator.validate(payload)
     except jsonschema_rs.ValidationError as exc:
@@ -228,7 +242,8 @@ def validate(version: OcppVersion, action: str, suffix: str, payload: Mapping[st
         error_cls = _RULE_ERRORS.get(rule, FormatViolation)
         raise error_cls(f"{action}: {_field(exc.instance_path)}: {exc.message}",
                         {"field": _field(exc.instance_path), "rule": rule}) from None
-    _check_datetimes(version, action, suffix, payload)
+    if paths:
+        _check_datetimes(action, paths, payload)
 
 
 def _field(path: Sequence[str | int]) -> str:

@@ -77,6 +77,12 @@ _handling_session: contextvars.ContextVar[RpcSession | None] = contextvars.Conte
 )
 
 
+def _expire(future: asyncio.Future[dict[str, Any]], station_id: str, action: str, timeout_s: float) -> None:
+    """A CALL's timer: fail its future with CallTimeout unless it has been answered."""
+    if not future.done():
+        future.set_exception(CallTimeout(f"{station_id}: {action} not answered within {timeout_s} s"))
+
+
 class RpcSession:
     """One OCPP-J connection's RPC state machine."""
 
@@ -153,20 +159,23 @@ class RpcSession:
         if self._closed:
             raise SessionClosed(f"{self.station_id}: connection closed")
         message_id = self._next_id()
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
         self._pending_id, self._pending_action, self._pending = message_id, action, future
         started = time.perf_counter()
         outcome = "ok"
+        timer: asyncio.TimerHandle | None = None
         try:
             try:
                 await self._send(framing.encode_call(message_id, action, payload))
             except Exception as exc:  # transport gone (e.g. websockets.ConnectionClosed)
                 raise SessionClosed(f"{self.station_id}: {action} could not be sent: {type(exc).__name__}") from exc
-            async with asyncio.timeout(timeout_s):
-                return await future
-        except TimeoutError:
+            # the timeout fails the future (a timer, not `asyncio.timeout`, which costs ~3 us more per call)
+            timer = loop.call_later(timeout_s, _expire, future, self.station_id, action, timeout_s)
+            return await future
+        except CallTimeout:
             outcome = "timeout"
-            raise CallTimeout(f"{self.station_id}: {action} not answered within {timeout_s} s") from None
+            raise
         except CallError as exc:
             outcome = exc.code
             raise
@@ -174,6 +183,8 @@ class RpcSession:
             outcome = "closed" if self._closed else "error"
             raise
         finally:
+            if timer is not None:
+                timer.cancel()
             if not future.done():
                 future.cancel()
             elif not future.cancelled():

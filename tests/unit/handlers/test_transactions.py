@@ -4,6 +4,7 @@ duplicates, reordering or late samples; offline flag; seqNo bookkeeping; what th
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 import orjson
@@ -12,6 +13,7 @@ import pytest
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import TransactionRecord
 from csms.domain.seqnos import SeqNos
+from csms.handlers.transactions import _replace_tx
 from csms.services import station_records as sr
 from csms.services.tariffs import Tariff, put_tariff
 from tests.unit.handlers.harness import STATION, T0, Station, at, registers, sampled, tx_event
@@ -363,3 +365,19 @@ async def test_a_station_counting_seq_nos_per_station_is_not_asked_for_its_trans
     for _ in range(10):
         await asyncio.sleep(0)
     assert station.sent == []
+
+
+def test_the_generated_record_copy_is_dataclasses_replace() -> None:
+    """`_replace_tx` (the TransactionEvent hot path's copy) gives what `dataclasses.replace` gives, for every field
+    changed at once and for none."""
+    tx = TransactionRecord(station_id=StationId("S-1"), transaction_id=TransactionId("T-1"), evse_id=1,
+                           started_at=T0, seq_nos=SeqNos.of([0, 1]), import_register_min_wh=10.0)
+    every = {f.name: getattr(TransactionRecord(station_id=StationId("S-2"), transaction_id=TransactionId("T-2"),
+                                               evse_id=2, connector_id=1, id_token="tok", started_at=T0,
+                                               ended_at=T0 + timedelta(hours=1), updated_at=T0,
+                                               seq_nos=SeqNos.of([5]), offline_events=3, last_power_w=-7.5,
+                                               recent_event_digests="ab cd", duplicate_events=2), f.name)
+             for f in dataclasses.fields(TransactionRecord)}
+    assert _replace_tx(tx, every) == dataclasses.replace(tx, **every)
+    assert _replace_tx(tx, {}) == tx
+    assert _replace_tx(tx, {"last_soc": 0.5}) == dataclasses.replace(tx, last_soc=0.5)
