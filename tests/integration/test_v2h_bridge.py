@@ -120,8 +120,9 @@ async def test_the_fleet_controllers_setpoint_reaches_the_unit_and_reads_back(ri
     point = await rig.fleet.dispatch_once()
     assert point is not None
     await applied(rig.events, 1)
-    sent_w = rig.fleet.telemetry.live(f"{STATION}/1").last_sent_w
-    assert sent_w is not None and sent_w < 0
+    handed = rig.charging.handed(StationId(STATION), 1)  # what the fleet tick handed to the outbox
+    assert handed is not None and handed.power_w < 0
+    sent_w = handed.power_w
     assert rig.device.model.mode is OperationMode.DISCHARGE
     assert rig.device.model.setting_w == int(sent_w)
     rig.device.model.advance(60)  # a minute, within the setpoint's validity
