@@ -306,8 +306,11 @@ class SetpointOutbox:
         channel.pending, channel.in_flight = None, item.segments
         channel.last_sent_s = self._clock.now().timestamp()
         result: ApplyResult | None = None
-        maybe_applied = True  # unless we learn otherwise (e.g. cancelled while in flight)
+        maybe_applied = not release  # from the send on, unless we learn otherwise (e.g. cancelled while in flight)
         try:
+            if release:  # in the caller's task: let the other callers of a fan-out encode theirs first
+                await asyncio.sleep(0)
+                maybe_applied = True
             action, payload = self._request(station_id, item)
             try:
                 response = await self._gateway.call(station_id, action, payload)
