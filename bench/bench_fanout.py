@@ -13,7 +13,9 @@ measured in the same run (`--distinct`: ours sends each station its own power, a
   call.SetChargingProfile(...))` for every connected charge point at once (`--no-baseline` skips it).
 Idle stations by default; `--load-interval S` makes every station send a MeterValues every S seconds meanwhile
 (e.g. 2.0 for 5,000 stations = ~2,500 msg/s offered). The CSMS tunes its garbage collector as `csms serve`
-does (`--cpython-gc`: CPython's thresholds, for comparison). Prints total time to the last ack and p50/p99 ack latency.
+does (`--cpython-gc`: CPython's thresholds, for comparison). Prints total time to the last ack, p50/p99 ack latency,
+the CSMS process's CPU time, ours/raw ratios and the collections of each GC generation with their seconds, per
+round; `--profile PREFIX` writes each path's cProfile stats (PREFIX.raw, PREFIX.ours).
 
     .venv/bin/python bench/bench_fanout.py --stations 1000,5000
 """
