@@ -13,7 +13,9 @@ measured in the same run (`--distinct`: ours sends each station its own power, a
   call.SetChargingProfile(...))` for every connected charge point at once (`--no-baseline` skips it).
 Idle stations by default; `--load-interval S` makes every station send a MeterValues every S seconds meanwhile
 (e.g. 2.0 for 5,000 stations = ~2,500 msg/s offered). The CSMS tunes its garbage collector as `csms serve`
-does (`--cpython-gc`: CPython's thresholds, for comparison). Prints total time to the last ack and p50/p99 ack latency.
+does (`--cpython-gc`: CPython's thresholds, for comparison). Prints total time to the last ack, p50/p99 ack latency,
+the CSMS process's CPU time, ours/raw ratios and the collections of each GC generation with their seconds, per
+round; `--profile PREFIX` writes each path's cProfile stats (PREFIX.raw, PREFIX.ours).
 
     .venv/bin/python bench/bench_fanout.py --stations 1000,5000
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import gc
 import resource
 import subprocess
@@ -66,10 +69,38 @@ def _ms(latencies_s: np.ndarray, q: float) -> float:
     return float(np.percentile(latencies_s, q)) * 1000 if latencies_s.size else float("nan")
 
 
-async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None] | None = None
+class GcCount:
+    """Collections of each generation, and the seconds spent in them, while `counting` (`gc.callbacks`)."""
+
+    def __init__(self) -> None:
+        self.collections = [0, 0, 0]
+        self.seconds = 0.0
+        self._started = 0.0
+        self.counting = False
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if not self.counting:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.collections[info["generation"]] += 1
+            self.seconds += time.perf_counter() - self._started
+
+    def text(self) -> str:
+        return f"{'/'.join(map(str, self.collections))} {self.seconds:.3f}"
+
+
+async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None] | None = None,
+                profiler: cProfile.Profile | None = None, gc_count: GcCount | None = None
                 ) -> tuple[float, np.ndarray, float]:
     """Run `first` (inside the timing), then all `coros` concurrently; total time, each one's finish time, and
-    this process's CPU time meanwhile (the CSMS's cost, less sensitive than wall time to a busy host)."""
+    this process's CPU time meanwhile (the CSMS's cost, less sensitive than wall time to a busy host).
+    `profiler`, `gc_count`: enabled meanwhile."""
+    if gc_count is not None:
+        gc_count.collections, gc_count.seconds, gc_count.counting = [0, 0, 0], 0.0, True
+    if profiler is not None:
+        profiler.enable()
     started, cpu_started = time.perf_counter(), time.process_time()
     latencies: list[float] = []
     if first is not None:
@@ -85,14 +116,18 @@ async def timed(coros: list[Awaitable[object]], what: str, first: Awaitable[None
 
     results = await asyncio.gather(*(one(c) for c in coros))
     total_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+    if profiler is not None:
+        profiler.disable()
+    if gc_count is not None:
+        gc_count.counting = False
     bad = [r for r in results if not _accepted(r)]
     if bad:
         print(f"  {what}: {len(bad)} not accepted, e.g. {bad[0]!r}")
     return total_s, np.array(latencies), cpu_s
 
 
-async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bool, distinct: bool
-              ) -> dict[str, Any]:
+async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bool, distinct: bool,
+              profile: str | None = None) -> dict[str, Any]:
     settings = Settings(
         ocpp=OcppSettings(host="127.0.0.1", port=0, ping_interval_s=None, fetch_device_model_on_boot=False,
                           compression=False),
@@ -113,7 +148,10 @@ async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bo
         label = f"{stations} stations, {'a setpoint each' if distinct else 'one profile'}, {load}"
         print(f"\n{label}; CSMS process CPU before the fan-out: {busy:.0%} of a core")
         print(f"  {'path':<6} {'round':>5} {'all acked s':>12} {'p50 ms':>8} {'p99 ms':>8} {'CPU s':>7} "
-              f"{'ours/raw':>8} {'CPU':>6}")
+              f"{'ours/raw':>8} {'CPU':>6}  GC collections gen 0/1/2, s")
+        profilers = {path: cProfile.Profile() for path in ("raw", "ours")} if profile else {}
+        gc_count = GcCount()
+        gc.callbacks.append(gc_count)
         raw_s = raw_cpu_s = float("nan")
         for i in range(rounds):
             for path in ("raw", "ours"):
@@ -128,15 +166,18 @@ async def run(stations: int, load_interval_s: float, rounds: int, cpython_gc: bo
                     coros = [app.charging.apply(sid, schedule(power_w + k % 100, starts_at) if distinct else one,
                                                 requester="bench") for k, sid in enumerate(ids)]
                     first = app.charging.prefetch([(sid, 1) for sid in ids])
-                total_s, lat, cpu_s = await timed(coros, path, first)
+                total_s, lat, cpu_s = await timed(coros, path, first, profilers.get(path), gc_count)
                 ratios = ""
                 if path == "raw":
                     raw_s, raw_cpu_s = total_s, cpu_s
                 else:
                     ratios = f" {total_s / raw_s:>8.2f} {cpu_s / raw_cpu_s:>6.2f}"
                 print(f"  {path:<6} {i:>5} {total_s:>12.3f} {_ms(lat, 50):>8.0f} "
-                      f"{_ms(lat, 99):>8.0f} {cpu_s:>7.3f}{ratios}")
+                      f"{_ms(lat, 99):>8.0f} {cpu_s:>7.3f}{ratios if ratios else ' ' * 16}  {gc_count.text()}")
                 await asyncio.sleep(1.5)  # past the charging service's min update interval
+        gc.callbacks.remove(gc_count)
+        for path, profiler in profilers.items():
+            profiler.dump_stats(f"{profile}.{path}")
     finally:
         stop_server(client)  # SIGTERM by PID (the client unwinds and stops its workers), SIGKILL after 15 s
         with contextlib.suppress(Exception):
@@ -204,13 +245,16 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the ocpp library's pattern")
     parser.add_argument("--distinct", action="store_true",
                         help="ours: a different power for each station (a fleet tick) instead of one profile")
+    parser.add_argument("--profile", metavar="PREFIX",
+                        help="cProfile each path's timed rounds into PREFIX.raw and PREFIX.ours")
     parser.add_argument("--cpython-gc", action="store_true",
                         help="keep CPython's GC thresholds (default: the node's `gc_thresholds`, as `csms serve`)")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     for count in (int(n) for n in args.stations.split(",")):
-        payload = asyncio.run(run(count, args.load_interval, args.rounds, args.cpython_gc, args.distinct))
+        payload = asyncio.run(run(count, args.load_interval, args.rounds, args.cpython_gc, args.distinct,
+                                  args.profile))
         if not args.no_baseline:
             asyncio.run(run_baseline(count, args.load_interval, args.rounds, payload))
     return 0

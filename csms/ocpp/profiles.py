@@ -16,6 +16,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -27,6 +28,10 @@ from csms.errors import CsmsError
 PROFILE_ID_BASE = 100_000
 _PURPOSE_SLOT = {ProfilePurpose.TX: 1, ProfilePurpose.TX_DEFAULT: 2, ProfilePurpose.STATION_MAX: 3}
 STACK_LEVEL = {ProfilePurpose.TX: 1, ProfilePurpose.TX_DEFAULT: 0, ProfilePurpose.STATION_MAX: 0}
+
+
+# a fleet tick's setpoints share their start and end: each distinct instant formatted once
+_ocpp_time = functools.lru_cache(maxsize=256)(to_ocpp_time)
 
 
 class EncodeError(CsmsError):
@@ -123,14 +128,14 @@ def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
         encode_period = _station_max_period_21
     periods = [encode_period(p, caps) for p in schedule.periods]
     schedule_id = profile_id(schedule.evse_id, schedule.purpose)
-    starts_at = to_ocpp_time(schedule.starts_at)
+    starts_at = _ocpp_time(schedule.starts_at)
     profile: dict[str, Any] = {
         "id": schedule_id,
         "stackLevel": STACK_LEVEL[schedule.purpose],
         "chargingProfilePurpose": schedule.purpose.value,
         "chargingProfileKind": "Dynamic" if dynamic and is_21 else "Absolute",
         "validFrom": starts_at,
-        "validTo": to_ocpp_time(schedule.ends_at),
+        "validTo": _ocpp_time(schedule.ends_at),
         "chargingSchedule": [{
             "id": schedule_id,
             "startSchedule": starts_at,

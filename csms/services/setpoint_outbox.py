@@ -17,7 +17,8 @@ decides *when and how on the wire*:
 `on_change(station_id, evse_id)` is called whenever what an EVSE may do changes (for `PowerLedgers`).
 
 Two ways in: `submit` waits for the result (an idle channel that may send at once sends in the caller's task, so a
-fan-out costs no task or future per station beyond the caller's); `submit_nowait` tells a callback (the fleet's
+fan-out costs no task or future per station beyond the caller's, one event-loop turn after queueing, so a fan-out's
+sends leave back to back); `submit_nowait` tells a callback (the fleet's
 ticks). `HandedSetpoints` keeps, per EVSE, the latest setpoint handed over without waiting and forget it when its
 send fails, which is how a requester that only sends changes learns what to send again.
 """
@@ -306,8 +307,11 @@ class SetpointOutbox:
         channel.pending, channel.in_flight = None, item.segments
         channel.last_sent_s = self._clock.now().timestamp()
         result: ApplyResult | None = None
-        maybe_applied = True  # unless we learn otherwise (e.g. cancelled while in flight)
+        maybe_applied = not release  # from the send on, unless we learn otherwise (e.g. cancelled while in flight)
         try:
+            if release:  # in the caller's task: let the other callers of a fan-out encode theirs first
+                await asyncio.sleep(0)
+                maybe_applied = True
             action, payload = self._request(station_id, item)
             try:
                 response = await self._gateway.call(station_id, action, payload)
