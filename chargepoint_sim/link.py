@@ -215,8 +215,7 @@ class StationLink:
             for payload in st.boot_status_payloads(st.clock.now()):
                 await self._call(session, "StatusNotification", payload)
             while not is_lost() and not self._stopping:
-                st.wake.clear()
-                st.advance_to(st.clock.now())
+                self._advance()
                 if st.reset_due:
                     st.reboot()
                     with suppress(TimeoutError):
@@ -254,8 +253,7 @@ class StationLink:
                 return True
             retry_at = st.clock.now() + timedelta(seconds=max(interval_s, self.options.boot_retry_s))
             while not is_lost() and not self._stopping and not st.boot_requested and st.clock.now() < retry_at:
-                st.wake.clear()
-                st.advance_to(st.clock.now())
+                self._advance()
                 await self._wait_until(_earliest(retry_at, st.next_event_at()))
         return False
 
@@ -295,6 +293,15 @@ class StationLink:
 
     # ---- waiting on simulated time -----------------------------------------------------------------------
 
+    def _advance(self) -> datetime:
+        """Simulate the station up to now, then clear its wake flag: what the advance queued is flushed by this
+        pass (its own enqueue sets the flag; leaving it set cost every meter sample a second, empty pass)."""
+        st = self.station
+        now = st.clock.now()
+        st.advance_to(now)
+        st.wake.clear()
+        return now
+
     async def _wait_until(self, at: datetime | None) -> None:
         """Sleep until simulated time `at` (or `max_idle_wait_s` real seconds), or until the station is woken."""
         st = self.station
@@ -304,18 +311,14 @@ class StationLink:
         if delay_s <= 0:
             await asyncio.sleep(0)
             return
-        with suppress(TimeoutError):
-            async with asyncio.timeout(delay_s):
-                await st.wake.wait()
+        await st.wake.wait(delay_s)
 
     async def _idle(self, real_s: float) -> None:
         """Stay offline for `real_s` real seconds while the simulated world moves on."""
         st = self.station
         until = st.clock.now() + timedelta(seconds=real_s * st.clock.speed)
         while not self._stopping:
-            st.wake.clear()
-            now = st.clock.now()
-            st.advance_to(now)
+            now = self._advance()
             if now >= until:
                 return
             await self._wait_until(_earliest(until, st.next_event_at()))

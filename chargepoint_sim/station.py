@@ -23,7 +23,6 @@ advanced on its own, as before. The composite schedule (GetCompositeSchedule) do
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from collections import deque
@@ -39,6 +38,7 @@ from chargepoint_sim.ev import step as ev_step
 from chargepoint_sim.evse import AuthState, ChargingState, Evse, EvseSpec, Transaction
 from chargepoint_sim.power import DEFAULT_CONTROL, ControlSpec, FrequencyInput, PowerControl, ProfilePowerControl
 from chargepoint_sim.smart_charging import DEFAULT_FEATURES, ChargingFeatures, ProfileStore
+from chargepoint_sim.wake import WakeFlag
 from csms.domain.clock import Clock, to_ocpp_time
 from csms.ocpp.versions import OcppVersion
 
@@ -153,7 +153,7 @@ class SimStation:
         self.reset_pending: str | None = None  # "Immediate" or "OnIdle"
         self.last_sent_at: datetime | None = None
         self.dropped_events = 0
-        self.wake = asyncio.Event()
+        self.wake = WakeFlag()
 
     # ---- identity ----------------------------------------------------------------------------------------
 
