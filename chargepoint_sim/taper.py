@@ -64,7 +64,8 @@ class Flow:
         if low <= 0:
             return None
         # among the pieces at the minimum, the one that stays lowest in the direction of travel
-        tied = [p for p, v in zip(pieces, values, strict=True) if v <= low + 1e-9 * max(1.0, low)]
+        # (relative: an absolute tolerance ties a tiny constant maximum with a much larger line near SoC 0)
+        tied = [p for p, v in zip(pieces, values, strict=True) if v <= low * (1 + 1e-9)]
         a_w, b_w = min(tied, key=lambda p: p[1] * self.direction)
         end_soc = self.bound_soc
         for a2, b2 in pieces:

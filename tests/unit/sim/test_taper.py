@@ -179,6 +179,14 @@ def test_a_subnormal_step_duration_moves_nothing_and_does_not_divide_by_zero(pow
     assert result.ev.soc == pytest.approx(0.5, abs=1e-12)
 
 
+def test_a_tiny_constant_maximum_binds_below_a_larger_taper_line() -> None:
+    """Hypothesis found max_discharge_power_w=1.18e-256 at soc=1.07e-159: an absolute tie tolerance took the
+    taper line (3e-155 W there) as tied with the maximum and discharged 1e99 times above it."""
+    ev = tapered(max_discharge_power_w=1.18e-256, soc=1.07e-159, min_soc=0.0)
+    result = step(ev, -1.0, 1.0)
+    assert -result.power_w <= ev.discharge_limit_w * (1 + 1e-9)
+
+
 def test_a_plan_that_ignores_the_taper_falls_short_on_the_station() -> None:
     """A station charging an EV at 11 kW for the hour a flat-power plan needs from 80 % to full delivers what
     the curve allows, metered exactly, and reports the EV as charging throughout (on the injected clock)."""
