@@ -7,6 +7,7 @@ Plain state: the controller decides what a change sets off (a dispatch, a re-pla
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -20,6 +21,13 @@ class FrequencyCurve(Protocol):
     """Maps a measured frequency to the activated fraction of reserves in [-1, 1] (e.g. `csms.grid.DroopCurve`)."""
 
     def fraction(self, frequency_hz: float) -> float: ...
+
+
+def _latest_at(table: dict[datetime, float], default: float, starts: list[datetime]) -> tuple[float, ...]:
+    """Per start, the value of the latest key at or before it (`default` before the first): the keys are sorted
+    once, so a year of 30-minute prices costs a bisection per interval, not a scan."""
+    keys = sorted(table)
+    return tuple(table[keys[i - 1]] if (i := bisect_right(keys, at)) else default for at in starts)
 
 
 @dataclass(slots=True)
@@ -37,18 +45,14 @@ class FleetInputs:
     def market(self, settings: FleetSettings, start_at: datetime, n: int, step_s: int) -> Market:
         """Prices of `n` intervals of `step_s` from `start_at`: the latest known at each start, else the configured
         ones; export never above import."""
-        def price(table: dict[datetime, float], default: float, at: datetime) -> float:
-            known = [t for t in table if t <= at]
-            return table[max(known)] if known else default
-
         starts = [start_at + timedelta(seconds=k * step_s) for k in range(n)]
-        imp = tuple(price(self.import_price_per_mwh, settings.import_price_per_mwh, t) for t in starts)
-        exp = tuple(min(price(self.export_price_per_mwh, settings.export_price_per_mwh, t), i)
-                    for t, i in zip(starts, imp, strict=True))
+        imp = _latest_at(self.import_price_per_mwh, settings.import_price_per_mwh, starts)
+        exp = tuple(min(e, i) for e, i in zip(
+            _latest_at(self.export_price_per_mwh, settings.export_price_per_mwh, starts), imp, strict=True))
         up = settings.reg_up_price_per_mwh if self.reg_up_price_per_mwh is None else self.reg_up_price_per_mwh
         down = settings.reg_down_price_per_mwh if self.reg_down_price_per_mwh is None else self.reg_down_price_per_mwh
-        return Market(imp, exp, tuple(price(self.reserve_up_price_per_mwh, up, t) for t in starts),
-                      tuple(price(self.reserve_down_price_per_mwh, down, t) for t in starts))
+        return Market(imp, exp, _latest_at(self.reserve_up_price_per_mwh, up, starts),
+                      _latest_at(self.reserve_down_price_per_mwh, down, starts))
 
     def dr_within(self, start_at: datetime, end_at: datetime) -> tuple[DrCommitment, ...]:
         """The DR commitments that overlap [start_at, end_at)."""
