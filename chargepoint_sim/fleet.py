@@ -22,7 +22,7 @@ from datetime import timedelta
 from chargepoint_sim.config import FleetConfig
 from chargepoint_sim.evse import EvseSpec, Transaction
 from chargepoint_sim.kinds import PRESETS, StationKind, kind_by_share
-from chargepoint_sim.link import LinkOptions, StationLink
+from chargepoint_sim.link import Connector, LinkOptions, StationLink
 from chargepoint_sim.power import ControlSpec, FrequencyInput, PowerControl
 from chargepoint_sim.smart_charging import ChargingFeatures
 from chargepoint_sim.station import SimStation, StationSpec
@@ -96,7 +96,8 @@ def _with_needs(features: ChargingFeatures, send_charging_needs: bool) -> Chargi
 class Fleet:
     """Simulated stations described by `config`, on `clock`."""
 
-    def __init__(self, config: FleetConfig, clock: Clock, *, power_control: PowerControl | None = None) -> None:
+    def __init__(self, config: FleetConfig, clock: Clock, *, power_control: PowerControl | None = None,
+                 connector: Connector | None = None) -> None:
         self.config = config
         self.clock = clock
         start_at = clock.now()
@@ -117,7 +118,7 @@ class Fleet:
             station = SimStation(spec, clock, power_control=power_control,
                                  visit_source=planner.source_for(station_id), initial_registers_wh=registers)
             self.stations[station_id] = station
-            self.links[station_id] = StationLink(station, config.csms_url, options, rng)
+            self.links[station_id] = StationLink(station, config.csms_url, options, rng, connector)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:

@@ -1,8 +1,10 @@
 """A station's connection to the CSMS: websocket client, boot flow, message pump and reconnect.
 
 `StationLink.run()` is the station's one long-lived task. It connects to `<csms_url>/<station_id>` offering
-the station's subprotocols with HTTP Basic auth (security profile 1), runs the session (one reader task per
-live connection feeds `RpcSession`), and after a drop reconnects with capped exponential backoff + jitter.
+the station's subprotocols with HTTP Basic auth (security profile 1) or, given a `Connector`, opens an
+in-process connection with the same offer and credentials (no socket: closed loops on virtual time). It runs the
+session (one reader task per live connection feeds `RpcSession`), and after a drop reconnects with capped
+exponential backoff + jitter.
 While disconnected the simulated world keeps moving (`SimStation.advance_to`), so TransactionEvents queue up
 and are delivered in order, flagged offline, after the next accepted boot.
 
@@ -18,14 +20,14 @@ import base64
 import logging
 import random
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 from websockets.typing import Subprotocol
@@ -62,26 +64,50 @@ class LinkOptions:
     validate_outgoing: bool = True  # schema-check our own calls and answers before sending (the CSMS checks too)
 
 
+class LinkConnection(Protocol):
+    """What the link uses of its connection: a websockets `ClientConnection`, or an in-process one
+    (`csms.ocpp.memory.MemoryConnection`, from a `Connector`)."""
+
+    @property
+    def subprotocol(self) -> str | None: ...
+
+    @property
+    def state(self) -> State: ...
+
+    async def send(self, message: str) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+    def __aiter__(self) -> AsyncIterator[str | bytes]: ...
+
+
+# Opens a connection without a websocket: (station id, offered subprotocols, Authorization header) -> connection.
+# The scenario harness passes the in-process CSMS's `OcppServer.connect_in_memory`; a refusal raises.
+Connector = Callable[[str, Sequence[str], str], Awaitable[LinkConnection]]
+
+
 def basic_auth_header(station_id: str, password: str) -> str:
     token = base64.b64encode(f"{station_id}:{password}".encode()).decode()
     return f"Basic {token}"
 
 
 class StationLink:
-    """Drives one `SimStation` over a websocket (or, for tests, over any `RpcSession` via `serve_session`)."""
+    """Drives one `SimStation` over a websocket, or over `connector`'s in-process connection when given (for
+    tests, also over any `RpcSession` via `serve_session`)."""
 
     def __init__(self, station: SimStation, csms_url: str, options: LinkOptions | None = None,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, connector: Connector | None = None) -> None:
         self.station = station
         self.url = f"{csms_url.rstrip('/')}/{station.station_id}"
         self.options = options or LinkOptions()
+        self._connector = connector
         self._rng = rng or _SHARED_RNG
         self.handlers = make_handlers(station)
         self.v16_ids = V16Ids()  # OCPP 1.6: the CSMS's transaction ids, kept across reconnects
         self.connects = 0  # successful websocket handshakes
         self.boots = 0  # accepted BootNotifications
         self._stopping = False
-        self._ws: ClientConnection | None = None
+        self._ws: LinkConnection | None = None
         self._ssl: ssl.SSLContext | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------------------------
@@ -121,13 +147,17 @@ class StationLink:
         base = min(o.reconnect_max_s, o.reconnect_min_s * 2.0 ** min(failures - 1, 30))
         return base + self._rng.uniform(0.0, o.reconnect_jitter_s)
 
-    async def _connect(self) -> ClientConnection:
+    async def _connect(self) -> LinkConnection:
         st = self.station
+        subprotocols = [Subprotocol(v.value) for v in st.spec.versions]
+        authorization = basic_auth_header(st.station_id, st.password)
+        if self._connector is not None:
+            return await self._connector(st.station_id, subprotocols, authorization)
         ping_s = st.device_model.int_value(variables.WEBSOCKET_PING_INTERVAL, 20)
         return await connect(
             self.url,
-            subprotocols=[Subprotocol(v.value) for v in st.spec.versions],
-            additional_headers={"Authorization": basic_auth_header(st.station_id, st.password)},
+            subprotocols=subprotocols,
+            additional_headers={"Authorization": authorization},
             open_timeout=self.options.connect_timeout_s,
             close_timeout=self.options.close_timeout_s,
             ping_interval=ping_s or None,
@@ -148,7 +178,7 @@ class StationLink:
             self._ssl = ctx
         return self._ssl
 
-    async def _serve_ws(self, ws: ClientConnection) -> bool:
+    async def _serve_ws(self, ws: LinkConnection) -> bool:
         st = self.station
         offered = {v.value for v in st.spec.versions}
         if ws.subprotocol is None or ws.subprotocol not in offered:
@@ -189,7 +219,7 @@ class StationLink:
                           call_timeout_s=self.options.call_timeout_s, validate_outgoing=self.options.validate_outgoing,
                           record=ignore_exchange)
 
-    async def _read(self, ws: ClientConnection, session: RpcSession) -> None:
+    async def _read(self, ws: LinkConnection, session: RpcSession) -> None:
         try:
             async for raw in ws:
                 await session.feed(raw)

@@ -1,9 +1,11 @@
-"""`FleetRun`: the CSMS (in-process, fleet controller on) plus simulated fleets, over real websockets on loopback.
+"""`FleetRun`: the CSMS (in-process, fleet controller on) plus simulated fleets.
 
 Two clocks (`FleetRunSpec.clock`):
 - `virtual`: the simulator runs in this process and every part reads one `LoopClock`; run it on a virtual-time
   loop (`csms.scenario.virtual_time.run_virtual`) and a simulated hour takes seconds, the same way on a busy host
-  as on an idle one. The fleet controller solves on the loop (`fleet.plan_in_thread = false`).
+  as on an idle one. The fleet controller solves on the loop (`fleet.plan_in_thread = false`). Stations connect
+  in-process (`transport = "memory"`, the default: the OCPP sessions of both sides fed directly, no socket) or
+  over real websockets on loopback (`"websocket"`).
 - `realtime`: the simulator runs in child processes on a shared `ScaledClock` (`speed` simulated seconds per real
   second; the children get `--start-at` / `--clock-anchor`); children are stopped by PID (SIGTERM, then SIGKILL)
   whatever happens. This is what a real deployment's timing looks like, host stalls included.
@@ -22,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Protocol
+from typing import IO, Literal, Protocol
 
 from chargepoint_sim.config import load_config
 from chargepoint_sim.fleet import Fleet
+from chargepoint_sim.link import Connector
 from csms.app import CsmsApp, build_app
 from csms.domain.clock import Clock, LoopClock, ScaledClock
 from csms.scenario.progress import ProgressCallback, ProgressUpdate
@@ -36,7 +39,11 @@ log = logging.getLogger("csms.scenario")
 
 SIM_PASSWORD = "scenario-password-0123456789"
 
-__all__ = ["SIM_PASSWORD", "ClockMode", "FleetRun", "FleetRunSpec", "free_port"]
+__all__ = ["SIM_PASSWORD", "ClockMode", "FleetRun", "FleetRunSpec", "Transport", "free_port"]
+
+# How an in-process simulator reaches the CSMS: `memory` = `OcppServer.connect_in_memory` (same credential check,
+# subprotocol choice and OCPP sessions, no socket or framing); `websocket` = real websockets on loopback.
+Transport = Literal["memory", "websocket"]
 
 
 def free_port() -> int:
@@ -56,6 +63,7 @@ class FleetRunSpec:
     sim_log: Path | None = None
     sim_args: list[str] = field(default_factory=list)  # realtime only: extra simulator CLI arguments
     clock: ClockMode = "virtual"
+    transport: Transport = "memory"  # virtual only: in-process connections, or real websockets on loopback
 
 
 class _SimHost(Protocol):
@@ -72,16 +80,17 @@ class _SimHost(Protocol):
 class _InProcessSims:
     """Simulated fleets as tasks of this event loop, on the run's clock."""
 
-    def __init__(self, clock: Clock, csms_url: str) -> None:
+    def __init__(self, clock: Clock, csms_url: str, connector: Connector | None) -> None:
         self._clock = clock
         self._csms_url = csms_url
+        self._connector = connector
         self.fleets: list[Fleet] = []
         self._tasks: list[asyncio.Task[None]] = []
 
     def add(self, config: Path, log_path: Path | None, *, stations: int | None = None,
             seed: int | None = None) -> None:
         fleet = Fleet(load_config(config, csms_url=self._csms_url, stations=stations, seed=seed,
-                                  password=SIM_PASSWORD), self._clock)
+                                  password=SIM_PASSWORD), self._clock, connector=self._connector)
         self.fleets.append(fleet)
         self._tasks.append(asyncio.create_task(fleet.run(), name=f"sim-fleet-{len(self.fleets)}"))
 
@@ -187,7 +196,9 @@ class FleetRun:
         if isinstance(self.clock, ScaledClock):
             self._sims = _ProcessSims(self.clock, self.csms_url, self.spec)
         else:
-            self._sims = _InProcessSims(self.clock, self.csms_url)
+            memory = self.spec.transport == "memory"
+            self._sims = _InProcessSims(self.clock, self.csms_url,
+                                        self.app.ocpp_server.connect_in_memory if memory else None)
         self.add_fleet(self.spec.sim_config, self.spec.sim_log, stations=self.spec.stations, seed=self.spec.seed)
         return self
 

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
-
-from websockets.asyncio.server import ServerConnection
+from typing import Any, Protocol
 
 from csms.domain.ids import StationId
 from csms.errors import StationNotConnected
 from csms.ocpp.session import RpcSession
 
 
+class OcppConnection(Protocol):
+    """What the server uses of a station's connection: a websockets `ServerConnection`, or an in-process
+    `csms.ocpp.memory.MemoryConnection`."""
+
+    @property
+    def subprotocol(self) -> Any: ...
+
+    async def send(self, message: str) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+    def __aiter__(self) -> AsyncIterator[Any]: ...
+
+
 @dataclass(eq=False, slots=True)
 class StationConnection:
     station_id: StationId
-    websocket: ServerConnection
+    websocket: OcppConnection
     session: RpcSession
 
 

@@ -11,6 +11,8 @@ connection is closed at once (OCPP-J 3.3) with code 1002. A second connection fo
 first, which is closed and counted as a disconnect. A connection that sends no BootNotification within
 `boot_timeout_s` is closed (1008). Oversized messages close the connection with 1009 (websockets max_size).
 Repeated per-station warnings of the OCPP session are rate-limited (csms/server/log_limit.py).
+`connect_in_memory` opens the same kind of connection in-process, without a socket (csms/ocpp/memory.py): the
+simulator beside the CSMS on virtual time uses it.
 """
 
 from __future__ import annotations
@@ -34,11 +36,12 @@ from csms.domain.records import BootPolicy, StationRecord
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.v16 import build_v16_handlers
 from csms.logging_setup import log_station
+from csms.ocpp.memory import MemoryConnection, MemoryRefused, memory_pipe
 from csms.ocpp.session import CallHandler, RpcSession
 from csms.ocpp.v16_adapter import V16Session
 from csms.ocpp.versions import OcppVersion, select_subprotocol
 from csms.security.events import SecurityEvents
-from csms.server.connections import ConnectionRegistry, StationConnection
+from csms.server.connections import ConnectionRegistry, OcppConnection, StationConnection
 from csms.server.handshake import Admitted, HandshakeAuth, parse_basic_auth
 from csms.server.log_limit import PerStationLogLimit, install_session_log_limit, remove_session_log_limit
 from csms.server.tls import PeerCertificate, TlsEndpoint, peer_certificate, recording_hook
@@ -113,6 +116,7 @@ class OcppServer:
         self._collect: Callable[[], object] = gc.collect
         self._log_limit: PerStationLogLimit | None = None
         self._tls_watch: asyncio.Task[None] | None = None
+        self._memory: dict[asyncio.Task[None], MemoryConnection] = {}  # in-process connections and their tasks
 
     @property
     def port(self) -> int:
@@ -166,6 +170,10 @@ class OcppServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        memory = dict(self._memory)
+        for end in memory.values():
+            await end.close(CLOSE_GOING_AWAY, "server stopping")
+        await asyncio.gather(*memory, return_exceptions=True)
 
     # ---- handshake ------------------------------------------------------------------------------------
 
@@ -204,11 +212,33 @@ class OcppServer:
     # ---- connection -----------------------------------------------------------------------------------
 
     async def _handle_connection(self, websocket: ServerConnection) -> None:
-        station_id: StationId = websocket.station_id  # type: ignore[attr-defined]
+        offered = websocket.request.headers.get("Sec-WebSocket-Protocol", "") if websocket.request else ""
+        await self._serve_connection(websocket.station_id, websocket, offered)  # type: ignore[attr-defined]
+
+    async def connect_in_memory(self, station: str, subprotocols: Sequence[str],
+                                authorization: str | None) -> MemoryConnection:
+        """Open an in-process connection for station id `station` (csms/ocpp/memory.py): the same id check,
+        credential check, subprotocol choice and connection handling as a websocket handshake, without a socket.
+        Returns the station's end; raises `MemoryRefused` with the status a handshake would have had."""
+        try:
+            station_id = parse_station_id(station)
+        except ValueError as exc:
+            raise MemoryRefused(HTTPStatus.BAD_REQUEST, str(exc)) from exc
+        decision = await self._auth.check(station_id, [authorization] if authorization else [], None, "in-memory")
+        if not isinstance(decision, Admitted):
+            raise MemoryRefused(decision.status, decision.text)
+        version = select_subprotocol(list(subprotocols), self._versions)
+        client, server = memory_pipe(None if version is None else version.value)
+        task = asyncio.create_task(self._serve_connection(station_id, server, ", ".join(subprotocols)),
+                                   name=f"{station_id}:in-memory")
+        self._memory[task] = server
+        task.add_done_callback(self._memory.pop)
+        return client
+
+    async def _serve_connection(self, station_id: StationId, websocket: OcppConnection, offered: str) -> None:
         log_station.set(station_id)  # this connection's task and its children log with its station id
         if websocket.subprotocol is None:
-            log.warning("%s offered no supported OCPP subprotocol (%s); closing", station_id,
-                        websocket.request.headers.get("Sec-WebSocket-Protocol") if websocket.request else "")
+            log.warning("%s offered no supported OCPP subprotocol (%s); closing", station_id, offered)
             await websocket.close(CLOSE_PROTOCOL_ERROR, "no supported OCPP subprotocol offered")
             return
         version = OcppVersion(websocket.subprotocol)
@@ -261,7 +291,7 @@ class OcppServer:
             self._collect()
             self.collections += 1
 
-    async def _close_unless_booted(self, station_id: StationId, websocket: ServerConnection,
+    async def _close_unless_booted(self, station_id: StationId, websocket: OcppConnection,
                                    timeout_s: float) -> None:
         await self._clock.sleep(timeout_s)
         if station_id not in self._deps.registration:

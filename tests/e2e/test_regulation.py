@@ -1,10 +1,12 @@
-"""Closed loop over real websockets: a recorded regulation signal -> fleet controller -> OCPP setpoints ->
-simulated stations (mixed OCPP 2.1 and 2.0.1, 1 s response delay, ramp) -> metering -> PJM-style score.
+"""Closed loop: a recorded regulation signal -> fleet controller -> OCPP setpoints -> simulated stations (mixed
+OCPP 2.1 and 2.0.1, 1 s response delay, ramp) -> metering -> PJM-style score.
 
 These runs are on virtual time (`csms.scenario.virtual_time`): the CSMS and the simulated stations share one
 process and one event loop whose clock jumps ahead whenever every task waits, so a simulated quarter hour takes
-seconds and cannot fail on a busy host. `test_virtual_and_real_time_runs_of_the_same_window_give_the_same_trace`
-ties that harness to a run on the real (accelerated) clock with the simulator in its own process.
+seconds and cannot fail on a busy host. The stations connect in-process (`csms.ocpp.memory`: the same OCPP
+sessions, no socket); `test_in_memory_and_websocket_runs_of_the_same_window_give_the_same_trace` ties that to
+real websockets on loopback, and `test_virtual_and_real_time_runs_of_the_same_window_give_the_same_trace` to a
+run on the real (accelerated) clock with the simulator in its own process, over websockets.
 
 Here: the shared settings and a fleet that does not respond (20 EVs, 15 minutes); the done-means runs (100 EVs,
 one hour of PJM and four CAISO days) are `tests/e2e/test_regulation_hour.py`.
@@ -22,7 +24,7 @@ import pytest
 from csms.grid.data import data_path
 from csms.grid.parsers.regulation import parse_pjm_regulation
 from csms.grid.signals import RegulationSeries
-from csms.scenario.fleet_run import ClockMode, FleetRunSpec
+from csms.scenario.fleet_run import ClockMode, FleetRunSpec, Transport
 from csms.scenario.regulation import RegulationRunResult, run_regulation
 from csms.scenario.virtual_time import run_virtual
 from csms.settings import Settings, load_settings
@@ -64,14 +66,15 @@ def settings_for(series: RegulationSeries) -> Settings:
 
 
 def run(series: RegulationSeries, tmp_path: Path, duration_s: float, offset_s: float = 0.0,
-        respond: bool = True, clock: ClockMode = "virtual", speed: float = SPEED) -> RegulationRunResult:
+        respond: bool = True, clock: ClockMode = "virtual", speed: float = SPEED,
+        transport: Transport = "memory") -> RegulationRunResult:
     """One run of the 20-EV fleet; on virtual time unless `clock="realtime"` (simulator in a child process)."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     config = tmp_path / "fleet.toml"
     config.write_text(SIM_CONFIG)
     signal_start_at = series.start_at + timedelta(seconds=offset_s)
     spec = FleetRunSpec(sim_config=config, start_at=signal_start_at - timedelta(seconds=WARMUP_S), speed=speed,
-                        sim_log=tmp_path / f"sim-{clock}.log", clock=clock)
+                        sim_log=tmp_path / f"sim-{clock}.log", clock=clock, transport=transport)
 
     async def main() -> RegulationRunResult:
         return await run_regulation(series, settings_for(series), spec, signal_start_at=signal_start_at,
@@ -101,6 +104,21 @@ def test_virtual_time_runs_of_the_same_window_are_identical(pjm: RegulationSerie
     assert np.array_equal(first.response, second.response)
     assert [(p.at, p.metered_w, p.baseline_w) for p in first.trace] == \
         [(p.at, p.metered_w, p.baseline_w) for p in second.trace]
+
+
+def test_in_memory_and_websocket_runs_of_the_same_window_give_the_same_trace(
+    pjm: RegulationSeries, tmp_path: Path
+) -> None:
+    """The in-process connection is the websocket loop without its socket: on virtual time the two give the same
+    response but for the order in which tasks woken at one instant run (a websocket frame needs the selector's
+    turn, an in-memory message only the loop's next one)."""
+    memory = run(pjm, tmp_path / "memory", duration_s=300, offset_s=14_400)
+    websocket = run(pjm, tmp_path / "websocket", duration_s=300, offset_s=14_400, transport="websocket")
+    assert len(memory.trace) > 100
+    assert np.array_equal(memory.signal, websocket.signal)
+    assert float(np.mean(np.abs(memory.response - websocket.response))) < 0.01
+    assert abs(memory.score.composite - websocket.score.composite) < 0.01, (memory.score, websocket.score)
+    assert memory.mean_reserve_up_w == pytest.approx(websocket.mean_reserve_up_w, rel=0.01)
 
 
 @pytest.mark.realtime
