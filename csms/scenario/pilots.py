@@ -1,5 +1,6 @@
-"""Run a pilot scenario end to end: the CSMS (fleet controller on) in this process, one simulator process per
-fleet group, all on one accelerated clock over real websockets on loopback; the market drives the controller
+"""Run a pilot scenario end to end: the CSMS (fleet controller on) in this process and one simulated fleet per
+fleet group, on virtual time in the same process (stations connected in-process) or on an accelerated clock in
+child processes over real websockets on loopback; the market drives the controller
 (regulation replay, FCR-N droop on a synthetic frequency, or OpenADR events from a local openleadr VTN), and
 the run is measured from the CSMS's own records (dispatch trace, metered per-EV power and SoC, transaction
 meter registers) and settled (`csms.scenario.settlement`).

@@ -1,6 +1,6 @@
 """`csms replay`: run the CSMS and a simulated fleet against a recorded regulation signal.
 
-    csms replay --duration-s 3600 --stations 100 --out trace.csv   # virtual time: minutes of CPU for the hour
+    csms replay --duration-s 3600 --stations 100 --out trace.csv   # virtual time: ~80 s of CPU for the hour
     csms replay --clock realtime --speed 10 ...                     # the simulator in its own process, 10x
     csms replay --signal data/caiso/caiso_regulation_dispatch_4s_100MW_battery_2016.csv.gz --format caiso --day 3
 
@@ -51,6 +51,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "allows, the same result on any host); realtime: simulator in a child process at "
                              "--speed")
     parser.add_argument("--speed", type=float, default=10.0, help="realtime: simulated seconds per real second")
+    parser.add_argument("--transport", choices=["memory", "websocket"], default="memory",
+                        help="virtual: stations connect in-process (memory) or over websockets on loopback")
     parser.add_argument("--reg-price", type=float, default=30.0, help="regulation capacity price, $/MW-h")
     parser.add_argument("--out", type=Path,
                         help="write the t_s,signal,response CSV here (default: csms-out/replay-<time>/trace.csv)")
@@ -99,7 +101,8 @@ def main(argv: list[str]) -> int:
         "horizon_steps": 24, "dispatch_interval_s": series.interval_s, "setpoint_deadband_w": 100.0})})
     spec = FleetRunSpec(sim_config=find_config_file(args.sim_config),
                         start_at=signal_start_at - timedelta(seconds=args.warmup_s),
-                        speed=args.speed, stations=args.stations, sim_log=sim_log, clock=args.clock)
+                        speed=args.speed, stations=args.stations, sim_log=sim_log, clock=args.clock,
+                        transport=args.transport)
     total_s = args.warmup_s + args.duration_s
     with TerminalProgress("replay", total_s=total_s) as progress:
         result = run_with_clock(args.clock, lambda: run_with_progress(

@@ -126,8 +126,8 @@ class ChargingService:
         if site_others is None and station is None and topology_room is None:  # the EVSE's envelope alone
             key = (schedule, env, evses)
             last = self._last_clamp
-            if last is not None and last[0] == key:  # one schedule fanned out to like EVSEs: clamped once
-                return last[1]
+            if last is not None and last[0][0] is schedule and last[0] == key:  # one schedule fanned out to
+                return last[1]  # like EVSEs (one object): clamped once
             self._last_clamp = (key, clamp_schedule(schedule, env, self._site, evses=evses))
             return self._last_clamp[1]
         return clamp_schedule(

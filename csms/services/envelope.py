@@ -124,6 +124,37 @@ def _reserve(needs: ChargingNeedsRecord, default_min_soc: float) -> float:
     return default_min_soc if needs.min_soc is None else needs.min_soc
 
 
+def _limits_nothing(limits: SiteLimits | None) -> bool:
+    return limits is None or (limits.import_limit_w is None and limits.export_limit_w is None)
+
+
+def _setpoint_inside(schedule: PowerSchedule, env: EvseEnvelope) -> bool:
+    """A one-period central-setpoint or charging-only schedule that the envelope alone leaves as it is (the
+    general rules below would return it unchanged, by the same arithmetic)."""
+    if len(schedule.periods) != 1:
+        return False
+    period = schedule.periods[0]
+    power_w = period.power_w
+    if period.mode is OperationMode.CHARGING_ONLY:
+        if power_w < 0:
+            return False
+    elif period.mode is not OperationMode.CENTRAL_SETPOINT:
+        return False
+    if not -env.max_discharge_w <= power_w <= env.max_charge_w:
+        return False
+    if period.max_charge_w is not None and period.max_charge_w > env.max_charge_w:
+        return False
+    if period.max_discharge_w is not None and period.max_discharge_w > env.max_discharge_w:
+        return False
+    if power_w < 0 and period.mode is OperationMode.CENTRAL_SETPOINT:  # discharges
+        if schedule.duration_s > env.max_discharge_validity_s:
+            return False
+        energy_wh = env.discharge_energy_wh
+        if energy_wh is not None and power_w < -(energy_wh * 3600.0 / schedule.duration_s):
+            return False
+    return True
+
+
 def _clamp_power(power_w: float, low_w: float, high_w: float) -> float:
     return min(max(power_w, low_w), high_w)
 
@@ -150,6 +181,9 @@ def clamp_schedule(schedule: PowerSchedule, env: EvseEnvelope, site: SiteLimits 
     EVSEs at once (a TxDefaultProfile on EVSE 0), each gets an equal part of the shared headroom.
     `topology_room`: per period window, the (lowest, highest) power the site topology leaves this EVSE
     (`TopologyLedger.room`, offsets turned into its epoch seconds by the caller)."""
+    if (topology_room is None and _limits_nothing(site) and _limits_nothing(station)
+            and _setpoint_inside(schedule, env)):
+        return Clamped(schedule, ())  # a fleet tick's setpoint within its EVSE's envelope: nothing to cut
     changes: list[str] = []
     energy_left_wh = env.discharge_energy_wh
     periods: list[SchedulePeriod] = []

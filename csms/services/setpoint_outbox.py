@@ -254,8 +254,8 @@ class SetpointOutbox:
     def _encode(self, schedule: PowerSchedule, caps: StationCapabilities, dynamic: bool) -> dict[str, Any]:
         """The SetChargingProfile payload; the same schedule for stations with the same capabilities (one profile
         fanned out) is encoded once and its payload shared (payloads are never changed once encoded)."""
-        last = self._last_encoded
-        if last is not None and last[0] == schedule and last[1] == caps:
+        last = self._last_encoded  # a fan-out shares one schedule object: identity first, cheap when it differs
+        if last is not None and last[0] is schedule and last[1] == caps:
             return last[2]
         payload = profiles.set_charging_profile_request(
             schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)

@@ -275,3 +275,33 @@ def test_ac_needs_count_every_phase() -> None:
     payload = {"evseId": 1, "chargingNeeds": {"requestedEnergyTransfer": "AC_three_phase", "acChargingParameters": {
         "energyAmount": 20000, "evMinCurrent": 6, "evMaxCurrent": 16, "evMaxVoltage": 230}}}
     assert needs_from_payload("S", payload, T0).max_charge_power_w == 16 * 230 * 3
+
+
+finite_w = st.floats(min_value=-50_000.0, max_value=50_000.0, allow_nan=False)
+
+
+@given(power_w=finite_w, mode=st.sampled_from([OperationMode.CENTRAL_SETPOINT, OperationMode.CHARGING_ONLY]),
+       max_charge_w=st.none() | st.floats(0.0, 50_000.0), max_discharge_w=st.none() | st.floats(0.0, 50_000.0),
+       env_charge_w=st.floats(0.0, 30_000.0), env_discharge_w=st.floats(0.0, 30_000.0),
+       energy_wh=st.none() | st.floats(0.0, 20_000.0), duration_s=st.integers(1, 3600),
+       validity_s=st.integers(1, 1800))
+@example(power_w=-11_000.0, mode=OperationMode.CENTRAL_SETPOINT, max_charge_w=None, max_discharge_w=None,
+         env_charge_w=11_000.0, env_discharge_w=11_000.0, energy_wh=11_000.0 * 3600 / 3600, duration_s=3600,
+         validity_s=3600)  # the energy bound met exactly
+@example(power_w=-1000.5, mode=OperationMode.CENTRAL_SETPOINT, max_charge_w=None, max_discharge_w=None,
+         env_charge_w=11_000.0, env_discharge_w=11_000.0, energy_wh=1000.0, duration_s=3600,
+         validity_s=3600)  # just past the energy bound: cut to -1000 W
+@example(power_w=-5000.0, mode=OperationMode.CENTRAL_SETPOINT, max_charge_w=None, max_discharge_w=5000.5,
+         env_charge_w=11_000.0, env_discharge_w=5000.0, energy_wh=None, duration_s=900,
+         validity_s=900)  # a discharge limit just above the envelope's
+def test_the_one_setpoint_fast_path_gives_what_the_general_rules_give(
+    power_w: float, mode: OperationMode, max_charge_w: float | None, max_discharge_w: float | None,
+    env_charge_w: float, env_discharge_w: float, energy_wh: float | None, duration_s: int, validity_s: int
+) -> None:
+    """A one-period schedule without shared limits takes a shortcut when the envelope leaves it as it is; a site
+    limit that limits nothing sends the same schedule through the general rules: both must agree."""
+    schedule = PowerSchedule(evse_id=1, starts_at=T0, duration_s=duration_s, periods=(SchedulePeriod(
+        0, power_w, mode, max_charge_w=max_charge_w, max_discharge_w=max_discharge_w),))
+    env = EvseEnvelope(env_charge_w, env_discharge_w, energy_wh, validity_s)
+    general = clamp_schedule(schedule, env, SiteLimits(import_limit_w=1e12))
+    assert clamp_schedule(schedule, env) == general
