@@ -196,6 +196,7 @@ class FleetController:
     async def replan(self) -> ActivePlan | None:
         """Plan the fleet from the current state; no EV plugged in: no plan."""
         now = self._clock.now()
+        self.inputs.prune_prices(now)  # a price series fed for a year stays a horizon's worth
         active = self.plan = await self.planner(now, self.inputs)
         if active is None:
             return None

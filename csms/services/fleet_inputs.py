@@ -2,7 +2,8 @@
 
 The regulation signal in [-1, 1] (or a measured frequency mapped through a droop curve), energy prices by interval
 start, regulation prices (one for the horizon, or reserve capacity prices by block start), and DR commitments.
-Plain state: the controller decides what a change sets off (a dispatch, a re-plan).
+Plain state: the controller decides what a change sets off (a dispatch, a re-plan), and prunes the price tables
+to what a plan from now can still use (`prune_prices`) each time it plans.
 """
 
 from __future__ import annotations
@@ -53,6 +54,18 @@ class FleetInputs:
         down = settings.reg_down_price_per_mwh if self.reg_down_price_per_mwh is None else self.reg_down_price_per_mwh
         return Market(imp, exp, _latest_at(self.reserve_up_price_per_mwh, up, starts),
                       _latest_at(self.reserve_down_price_per_mwh, down, starts))
+
+    def prune_prices(self, at: datetime) -> int:
+        """Forget the prices no interval from `at` on can use: in each table, the entries before the latest one at
+        or before `at` (that one stays in force). Returns how many went."""
+        dropped = 0
+        for table in (self.import_price_per_mwh, self.export_price_per_mwh, self.reserve_up_price_per_mwh,
+                      self.reserve_down_price_per_mwh):
+            past = sorted(key for key in table if key <= at)
+            for key in past[:-1]:
+                del table[key]
+            dropped += max(0, len(past) - 1)
+        return dropped
 
     def dr_within(self, start_at: datetime, end_at: datetime) -> tuple[DrCommitment, ...]:
         """The DR commitments that overlap [start_at, end_at)."""

@@ -27,3 +27,21 @@ def test_without_block_prices_the_horizon_price_or_the_configured_one_holds() ->
     inputs = FleetInputs(reg_up_price_per_mwh=45.0, reg_down_price_per_mwh=5.0)
     market = inputs.market(settings, T0, 3, STEP_S)
     assert (market.reg_up_price_per_mwh, market.reg_down_price_per_mwh) == ((45.0,) * 3, (5.0,) * 3)
+
+
+def test_pruning_keeps_the_price_in_force_and_every_later_one_so_the_market_is_unchanged() -> None:
+    inputs = FleetInputs()
+    for k in range(96):  # a day of 15-minute prices, and reserve blocks every 30 minutes
+        inputs.import_price_per_mwh[T0 + timedelta(seconds=k * STEP_S)] = 100.0 + k
+        inputs.export_price_per_mwh[T0 + timedelta(seconds=k * STEP_S)] = 50.0 + k
+        if k % 2 == 0:
+            inputs.reserve_up_price_per_mwh[T0 + timedelta(seconds=k * STEP_S)] = 1000.0 + k
+    now = T0 + timedelta(hours=10, minutes=5)  # inside the interval that started at 10:00
+    settings = FleetSettings()
+    before = inputs.market(settings, now, 24, STEP_S)
+    assert inputs.prune_prices(now) == 40 + 40 + 20
+    assert min(inputs.import_price_per_mwh) == T0 + timedelta(hours=10)  # the one in force at `now` stays
+    assert min(inputs.reserve_up_price_per_mwh) == T0 + timedelta(hours=10)
+    assert len(inputs.import_price_per_mwh) == 56
+    assert inputs.market(settings, now, 24, STEP_S) == before
+    assert inputs.prune_prices(now) == 0  # nothing more to forget
