@@ -58,7 +58,7 @@ class ClockedGateway(RecordingGateway):
         self.clock = clock
         self.sent_s: list[float] = []  # clock seconds from T0 of each call
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent_s.append((self.clock.now() - T0).total_seconds())
         return await super().call(station_id, action, payload, timeout_s)

@@ -62,7 +62,7 @@ class SessionGateway(RecordingGateway):
         super().__init__()
         self.sessions = sessions
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent.append((station_id, action, payload))
         return await self.sessions.csms.call(action, payload)

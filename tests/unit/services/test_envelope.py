@@ -25,18 +25,18 @@ T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 
 class RecordingGateway:
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, dict[str, Any]]] = []
+        self.sent: list[tuple[StationId, str, dict[str, Any]]] = []
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         return True
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return []
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return dict.fromkeys(station_ids, "test-node")
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent.append((station_id, action, payload))
         return {"status": "Accepted"}
@@ -117,7 +117,7 @@ class TimedGateway(RecordingGateway):
         self.clock = clock
         self.sent_at: list[datetime] = []
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent_at.append(self.clock.now())
         return await super().call(station_id, action, payload, timeout_s)

@@ -32,7 +32,7 @@ async def spec_for(needs: ChargingNeedsRecord | None, *, last_soc: float | None 
                    export_wh: float = 0.0) -> EvSpec:
     store = MemoryStore()
     charging = ChargingService(RecordingGateway(), store, ManualClock(T0), EventBus())
-    charging.override_capabilities("S1", 1, StationCapabilities(
+    charging.override_capabilities(S1, 1, StationCapabilities(
         ocpp_version="ocpp2.1", discharge_supported=True, max_charge_power_w=22_000, max_discharge_power_w=22_000))
     if needs is not None:
         await store.put_charging_needs(needs)
@@ -105,7 +105,7 @@ async def test_a_2_1_needs_message_becomes_the_planners_bounds() -> None:
         "dcChargingParameters": {"evMaxCurrent": 125, "evMaxVoltage": 400, "evEnergyCapacity": 60_000,
                                  "stateOfCharge": 40}}}
     validate_payload(OcppVersion.V21, "NotifyEVChargingNeeds", payload, is_request=True)
-    record = needs_from_payload("S1", payload, T0 - timedelta(hours=1))
+    record = needs_from_payload(S1, payload, T0 - timedelta(hours=1))
 
     spec = await spec_for(record, last_soc=0.4)
 
@@ -118,7 +118,7 @@ async def test_a_2_1_needs_message_becomes_the_planners_bounds() -> None:
 async def test_a_station_rated_below_its_evses_shares_its_rating_among_the_evs_plugged_in() -> None:
     store = MemoryStore()
     charging = ChargingService(RecordingGateway(), store, ManualClock(T0), EventBus())
-    for station, rated in (("S1", True), ("S2", False)):
+    for station, rated in ((S1, True), ("S2", False)):
         for evse_id in (1, 2):
             charging.override_capabilities(station, evse_id, StationCapabilities(
                 ocpp_version="ocpp2.1", discharge_supported=True, max_charge_power_w=11_000,

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from csms.domain.clock import to_ocpp_time
+from csms.domain.ids import StationId
 from csms.errors import StationNotConnected
 from csms.services.composite import EvseHardware
 from csms.services.gateway_router import GatewayRouter
@@ -75,19 +76,19 @@ class _Fake:
         self.ids, self.owned = ids, owned
         self.calls: list[str] = []
 
-    def owns(self, station_id: str) -> bool:
+    def owns(self, station_id: StationId) -> bool:
         return self.owned is not None and station_id in self.owned
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         return station_id in self.ids
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return list(self.ids)
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return {sid: ("n" if sid in self.ids else None) for sid in station_ids}
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         if station_id not in self.ids:
             raise StationNotConnected(station_id)
