@@ -15,6 +15,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
 from csms.domain.ids import StationId
+from csms.ocpp.wire import v201
 from csms.services.certificates_station import OcspCertificateAuthority, UnconfiguredCertificateAuthority
 
 CS_1 = StationId("CS-1")
@@ -37,9 +38,9 @@ LEAF_KEY = ec.generate_private_key(ec.SECP256R1())
 LEAF = _cert(CS_1, "Test CA", CA_KEY, LEAF_KEY.public_key(), 0x1A2B)
 
 
-def request_data() -> dict[str, str]:
+def request_data() -> v201.OCSPRequestDataType:
     builder = ocsp.OCSPRequestBuilder().add_certificate(LEAF, CA, hashes.SHA256()).build()
-    return {"hashAlgorithm": "SHA256", "issuerNameHash": builder.issuer_name_hash.hex(),
+    return {"hashAlgorithm": v201.HashAlgorithmEnumType.SHA256, "issuerNameHash": builder.issuer_name_hash.hex(),
             "issuerKeyHash": builder.issuer_key_hash.hex(), "serialNumber": format(LEAF.serial_number, "X"),
             "responderURL": "http://station-says.example/ocsp"}
 
@@ -96,14 +97,15 @@ async def test_an_unreachable_responder_and_bad_request_data_are_failed_not_rais
     authority = OcspCertificateAuthority("http://ocsp.example/", transport=httpx.MockTransport(refuse))
     assert (await authority.certificate_status(CS_1, request_data()))["statusInfo"]["reasonCode"] == \
         "OCSPUnreachable"
-    bad = {**request_data(), "issuerNameHash": "zz"}
+    bad: v201.OCSPRequestDataType = {**request_data(), "issuerNameHash": "zz"}
     assert (await authority.certificate_status(CS_1, bad))["statusInfo"]["reasonCode"] == "InvalidOCSPRequest"
 
 
 async def test_ev_certificates_and_csrs_go_to_the_fallback() -> None:
     authority = OcspCertificateAuthority("http://ocsp.example/")
     unconfigured = UnconfiguredCertificateAuthority()
-    request = {"iso15118SchemaVersion": "x", "action": "Install", "exiRequest": "AA=="}
+    request: v201.Get15118EVCertificateRequest = {
+        "iso15118SchemaVersion": "x", "action": v201.CertificateActionEnumType.INSTALL, "exiRequest": "AA=="}
     assert await authority.ev_certificate(CS_1, request) == await unconfigured.ev_certificate(CS_1, request)
     assert (await authority.sign_certificate(CS_1, {"csr": "x"}))["status"] == "Rejected"
 

@@ -82,7 +82,7 @@ async def test_a_discharging_default_profile_is_refused_and_never_sent() -> None
 class SilentAfterFirst(TimedGateway):
     """Answers the first call, then times out (the station may or may not have applied the command)."""
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         answer = await super().call(station_id, action, payload, timeout_s)
         if len(self.sent) > 1:

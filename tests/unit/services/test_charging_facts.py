@@ -94,7 +94,7 @@ async def test_apply_many_reads_the_store_in_bulk_once_and_one_refused_item_does
         await store.put_station(StationRecord(station_id, ocpp_version="ocpp2.0.1"))
         await store.put_transaction(TransactionRecord(station_id, TransactionId(f"tx{i}"), evse_id=1, started_at=T0,
                                                       last_soc=0.5))
-    items = [(f"S{i}", constant_schedule(1, T0, 3000.0 if i else -3000.0, 120, f"tx{i}")) for i in range(50)]
+    items = [(StationId(f"S{i}"), constant_schedule(1, T0, 3000.0 if i else -3000.0, 120, f"tx{i}")) for i in range(50)]
 
     results = await service.apply_many(items, requester="test")
 

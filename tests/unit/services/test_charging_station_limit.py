@@ -39,24 +39,24 @@ T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 EVSE_11KW = StationCapabilities(ocpp_version="ocpp2.1", discharge_supported=True, rate_units=frozenset({"W"}),
                                 operation_modes=frozenset({"CentralSetpoint", "ChargingOnly", "Idle"}),
                                 max_charge_power_w=11000, max_discharge_power_w=11000)
-SIM_T0, SIM_ID = datetime(2025, 3, 1, 8, 0, tzinfo=UTC), "SIM-0001"  # the simulated station's clock and id
+SIM_T0, SIM_ID = datetime(2025, 3, 1, 8, 0, tzinfo=UTC), StationId("SIM-0001")  # the simulated station's clock and id
 RATED = dataclasses.replace(EVSE_11KW, station_max_charge_power_w=11000, station_max_discharge_power_w=11000)
 
 
 async def service_for(caps: StationCapabilities, clock: ManualClock, *, gateway: RecordingGateway | None = None,
-                      site: SiteLimits | None = None, stations: tuple[str, ...] = (S1,),
+                      site: SiteLimits | None = None, stations: tuple[StationId, ...] = (S1,),
                       min_update_interval_s: float = 0) -> tuple[ChargingService, RecordingGateway]:
     """Stations with two EVSEs each (11 kW both ways), an EV on each that may discharge."""
     store, gateway = MemoryStore(), gateway or RecordingGateway()
     service = ChargingService(gateway, store, clock, EventBus(), site=site,
                               min_update_interval_s=min_update_interval_s)
     for sid in stations:
-        await store.put_station(StationRecord(StationId(sid), ocpp_version="ocpp2.1"))
+        await store.put_station(StationRecord(sid, ocpp_version="ocpp2.1"))
         for evse_id in (1, 2):
             service.override_capabilities(sid, evse_id, caps)
-            await store.put_charging_needs(ChargingNeedsRecord(StationId(sid), evse_id, T0, discharge_allowed=True,
+            await store.put_charging_needs(ChargingNeedsRecord(sid, evse_id, T0, discharge_allowed=True,
                                                                min_soc=0.2, ev_capacity_wh=60000))
-            await store.put_transaction(TransactionRecord(StationId(sid), TransactionId(f"tx{evse_id}"),
+            await store.put_transaction(TransactionRecord(sid, TransactionId(f"tx{evse_id}"),
                                                           evse_id=evse_id, started_at=T0, last_soc=0.8))
     return service, gateway
 
@@ -122,7 +122,7 @@ class HeldGateway(RecordingGateway):
         self.release = asyncio.Event()
         self.called = asyncio.Event()
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent.append((station_id, action, payload))
         self.called.set()
@@ -279,21 +279,21 @@ async def test_a_simulated_station_reports_its_rating_and_its_evses_stay_within_
     sessions = SessionPair(make_handlers(station), build_handlers(deps), version=OcppVersion.V201)
     try:
         service = ChargingService(SessionGateway(sessions), store, clock, bus, min_update_interval_s=0)
-        await store.put_station(StationRecord(StationId(SIM_ID), ocpp_version="ocpp2.0.1"))
+        await store.put_station(StationRecord(SIM_ID, ocpp_version="ocpp2.0.1"))
         assert await sessions.csms.call("GetBaseReport", {"requestId": 1, "reportBase": "FullInventory"}) == {
             "status": "Accepted"}
         async with asyncio.timeout(3):
             await reported.wait()
         for evse_id in (1, 2):
             tx_id = start_tx(station, evse_id)
-            await store.put_transaction(TransactionRecord(StationId(SIM_ID), TransactionId(tx_id), evse_id=evse_id,
+            await store.put_transaction(TransactionRecord(SIM_ID, TransactionId(tx_id), evse_id=evse_id,
                                                           started_at=SIM_T0, last_soc=0.5))
-            await store.put_charging_needs(ChargingNeedsRecord(StationId(SIM_ID), evse_id, SIM_T0,
+            await store.put_charging_needs(ChargingNeedsRecord(SIM_ID, evse_id, SIM_T0,
                                                                discharge_allowed=True, min_soc=0.2,
                                                                ev_capacity_wh=60_000.0))
         caps = await service.capabilities(SIM_ID, 2)
         assert (caps.station_max_charge_power_w, caps.station_max_discharge_power_w) == (11_000.0, 8_000.0)
-        txs = {tx.evse_id: tx.transaction_id for tx in await store.list_transactions(StationId(SIM_ID))}
+        txs = {tx.evse_id: tx.transaction_id for tx in await store.list_transactions(SIM_ID)}
 
         for power_w, expected in ((11_000.0, [11_000.0, 0.0]), (-11_000.0, [-8_000.0, 0.0])):
             clock.advance(1)
