@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,8 @@ class _NoGateway:
     async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return dict.fromkeys(station_ids)
 
-    async def call(self, *args: object, **kwargs: object) -> dict[str, object]:
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> dict[str, Any]:
         raise AssertionError("no station calls in these tests")
 
 

@@ -178,7 +178,7 @@ async def test_a_fan_out_to_many_stations_on_another_node_is_batched_and_every_a
         answering = [asyncio.create_task(answer(ws, i)) for i, ws in enumerate(sockets)]
         assert node_a.cluster is not None and node_b.cluster is not None
         request = {"getVariableData": [{"component": {"name": "Fan"}, "variable": {"name": "Index"}}]}
-        replies = await asyncio.gather(*(node_a.gateway.call(f"FAN-{i:02d}", "GetVariables", request)
+        replies = await asyncio.gather(*(node_a.gateway.call(StationId(f"FAN-{i:02d}"), "GetVariables", request)
                                          for i in range(count)))
         await asyncio.wait_for(asyncio.gather(*answering), 5)
 

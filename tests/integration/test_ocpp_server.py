@@ -11,6 +11,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from csms.domain.ids import StationId
+from csms.ocpp.wire import v201
 from tests.helpers.csms_app import (
     PASSWORD,
     answer_calls_until,
@@ -190,7 +191,7 @@ async def test_csms_initiated_call_reaches_station_and_returns_its_answer() -> N
     async with running_csms() as app, station_connect(app, CMD_1) as ws:
         await booted(ws)
         # drain the GetBaseReport the CSMS sends after boot
-        task = asyncio.create_task(app.commands.reset(CMD_1, "Immediate"))
+        task = asyncio.create_task(app.commands.reset(CMD_1, v201.ResetEnumType.IMMEDIATE))
         while True:
             frame = await next_frame(ws)
             if frame[0] == 2 and frame[2] == "Reset":

@@ -14,6 +14,7 @@ import pytest
 from cryptography import x509
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus
+from websockets.typing import Subprotocol
 
 from csms.app import CsmsApp
 from csms.domain.ids import StationId
@@ -77,8 +78,8 @@ def tls_connect(app: CsmsApp, station_id: str, ctx: ssl.SSLContext, password: st
     headers = {}
     if password is not None:
         headers["Authorization"] = "Basic " + base64.b64encode(f"{station_id}:{password}".encode()).decode()
-    return connect(f"wss://127.0.0.1:{app.ocpp_port}/ocpp/{station_id}", ssl=ctx, subprotocols=["ocpp2.0.1"],
-                   additional_headers=headers, open_timeout=5)  # type: ignore[list-item]
+    return connect(f"wss://127.0.0.1:{app.ocpp_port}/ocpp/{station_id}", ssl=ctx,
+                   subprotocols=[Subprotocol("ocpp2.0.1")], additional_headers=headers, open_timeout=5)
 
 
 async def refused_status(app: CsmsApp, station_id: str, ctx: ssl.SSLContext, password: str | None = None) -> int:
@@ -261,7 +262,7 @@ async def test_csr_signing_round_trip_then_profile_3_with_the_signed_certificate
         ctx.load_cert_chain(pki.folder / "signed.pem", pki.folder / "signed.key")
         async with tls_connect(app, CS_S, ctx) as ws:
             assert (await booted(ws))[2]["status"] == "Accepted"
-        assert await app.credentials.security_profile(CS_S) == 3  # type: ignore[arg-type]
+        assert await app.credentials.security_profile(CS_S) == 3
         app.signer.book.revoke_station(CS_S, now())
         assert await refused_status(app, CS_S, ctx) == 401
 

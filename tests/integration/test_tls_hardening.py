@@ -145,7 +145,7 @@ async def test_a_full_collection_runs_after_every_n_closed_connections() -> None
     settings.ocpp.gc_every_closed_connections = 5
     async with running_csms(settings=settings) as app:
         calls: list[int] = []
-        app.ocpp_server._collect = lambda: calls.append(1)  # type: ignore[method-assign]
+        app.ocpp_server._collect = lambda: calls.append(1)
         for i in range(12):
             async with station_connect(app, f"CS-{i % 3}") as ws:
                 await booted(ws)

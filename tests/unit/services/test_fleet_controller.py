@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -59,8 +60,8 @@ class _FlakyGateway(_NoGateway):
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    async def call(self, station_id: StationId, action: str, payload: dict[str, object], **kwargs: object
-                   ) -> dict[str, object]:
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> dict[str, Any]:
         self.calls.append(action)
         if len(self.calls) == 1:
             raise CallTimeout(f"{station_id}: {action} timed out")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import orjson
 
-from csms.domain.ids import TransactionId
+from csms.domain.ids import IdTokenValue, TransactionId
 from csms.domain.records import BootPolicy, StationRecord, TokenRecord, TokenStatus
 from csms.handlers.v16.core import configuration_variables
 from csms.ocpp.schemas import schema_actions, send_actions, validate_payload, warm_up
@@ -101,11 +101,11 @@ async def test_status_per_connector_and_connector_zero_is_the_station() -> None:
 
 async def test_id_tags_answer_from_the_token_store() -> None:
     station = Station16()
-    await station.store.put_token(TokenRecord(id_token="GOOD", token_type="ISO14443", status=TokenStatus.ACCEPTED,
-                                              group_id="FLEET"))
-    await station.store.put_token(TokenRecord(id_token="OLD", token_type="ISO14443", status=TokenStatus.ACCEPTED,
-                                              expires_at=T0 - timedelta(days=1)))
-    await station.store.put_token(TokenRecord(id_token="BAD", token_type="ISO14443", status=TokenStatus.BLOCKED))
+    await station.store.put_token(TokenRecord(IdTokenValue("GOOD"), token_type="ISO14443",
+                                              status=TokenStatus.ACCEPTED, group_id="FLEET"))
+    await station.store.put_token(TokenRecord(IdTokenValue("OLD"), token_type="ISO14443",
+                                              status=TokenStatus.ACCEPTED, expires_at=T0 - timedelta(days=1)))
+    await station.store.put_token(TokenRecord(IdTokenValue("BAD"), token_type="ISO14443", status=TokenStatus.BLOCKED))
     good = (await station.call("Authorize", {"idTag": "GOOD"}))["idTagInfo"]
     assert good == {"status": "Accepted", "parentIdTag": "FLEET"}
     assert (await station.call("Authorize", {"idTag": "OLD"}))["idTagInfo"]["status"] == "Expired"
