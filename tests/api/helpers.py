@@ -18,6 +18,7 @@ from csms.api.app import create_api
 from csms.api.auth import Role, TokenRegistry
 from csms.api.services import ApiServices
 from csms.domain.clock import Clock, ScaledClock
+from csms.domain.ids import StationId
 from csms.errors import StationNotConnected
 from csms.observability.metrics import CsmsMetrics
 from csms.ocpp.schemas import validate
@@ -41,20 +42,20 @@ class FakeGateway:
     """Connected stations answer each action from `answers` (default {"status": "Accepted"}); every payload is
     validated against the OCPP 2.0.1 request schema first, as the real session does."""
 
-    connected: set[str] = field(default_factory=set)
+    connected: set[StationId] = field(default_factory=set)
     answers: dict[str, Answer] = field(default_factory=dict)
-    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    calls: list[tuple[StationId, str, dict[str, Any]]] = field(default_factory=list)
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         return station_id in self.connected
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return sorted(self.connected)
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return {s: ("node-1" if s in self.connected else None) for s in station_ids}
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         if station_id not in self.connected:
             raise StationNotConnected(f"station {station_id} is not connected to this node")

@@ -9,9 +9,12 @@ import pytest
 
 from csms.api.auth import Role
 from csms.domain.clock import ManualClock
+from csms.domain.ids import StationId
 from tests.api.helpers import ADMIN, NOW, Harness, harness
 
-PATH_VALUES = {"station_id": "ST-1", "evse_id": "1", "transaction_id": "T-1", "id_token": "RFID-1",
+ST_1 = StationId("ST-1")
+
+PATH_VALUES = {"station_id": ST_1, "evse_id": "1", "transaction_id": "T-1", "id_token": "RFID-1",
                "token_id": "tok_unknown", "event_id": "dr-1", "kind": "event", "reservation_id": "1",
                "message_id": "1", "key": "k", "monitor_id": "1", "request_id": "1"}
 
@@ -156,7 +159,7 @@ async def test_the_last_admin_token_cannot_be_revoked_and_bad_token_requests_get
 
 async def test_every_command_is_audited_with_who_what_when_and_result_and_reads_are_not() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     async with h.client(Role.OPERATOR) as operator, h.client(Role.VIEWER) as viewer, h.client(None) as anon, \
             h.client(Role.ADMIN) as admin:
         assert (await operator.post("/api/v1/stations/ST-1/reset", json={"type": "Immediate"})).status_code == 200

@@ -21,6 +21,8 @@ from csms.services.charging import ApplyStatus
 from csms.services.events import DomainEvent
 from tests.api.helpers import NOW, Harness, harness
 
+ST_1 = StationId("ST-1")
+
 COMMANDS: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/transactions/start", {"id_token": "RFID-9", "evse_id": 1}, "RequestStartTransaction",
      {"idToken": {"idToken": "RFID-9", "type": "Central"}, "evseId": 1}),
@@ -50,14 +52,14 @@ async def test_a_command_sends_its_ocpp_call_and_returns_the_station_answer(
     method: str, path: str, body: dict[str, Any] | None, action: str, expected: dict[str, Any]
 ) -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     h.gateway.answers[action] = {"status": "Accepted", "echo": action}
     async with h.client(Role.OPERATOR) as http:
         response = await http.request(method, f"/api/v1/stations/ST-1{path}", json=body)
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "Accepted", "echo": action}
     [(station, sent_action, payload)] = h.gateway.calls
-    assert (station, sent_action) == ("ST-1", action)
+    assert (station, sent_action) == (ST_1, action)
     assert {k: v for k, v in payload.items() if k != "remoteStartId"} == expected
 
 
@@ -71,7 +73,7 @@ async def test_a_command_sends_its_ocpp_call_and_returns_the_station_answer(
 ])
 async def test_bad_command_input_gets_422_naming_the_field(path: str, body: dict[str, Any], field: str) -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     async with h.client(Role.OPERATOR) as http:
         response = await http.post(f"/api/v1/stations/ST-1{path}", json=body)
     assert response.status_code == 422
@@ -83,7 +85,7 @@ async def test_bad_command_input_gets_422_naming_the_field(path: str, body: dict
 
 async def test_station_answers_map_to_404_422_502_and_504_problems() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     h.gateway.answers["Reset"] = CallError("Reset", "NotSupported", "no resets today", {})
     h.gateway.answers["ClearCache"] = CallTimeout("no answer in 5 s")
     async with h.client(Role.OPERATOR) as http:
@@ -104,10 +106,10 @@ async def test_station_answers_map_to_404_422_502_and_504_problems() -> None:
 
 
 async def _station_with_open_transaction(h: Any, discharge: bool) -> None:
-    await h.store.put_station(StationRecord(StationId("ST-1"), ocpp_version="ocpp2.1" if discharge else "ocpp2.0.1"))
-    await h.store.put_transaction(TransactionRecord(StationId("ST-1"), TransactionId("T-1"), evse_id=1,
+    await h.store.put_station(StationRecord(ST_1, ocpp_version="ocpp2.1" if discharge else "ocpp2.0.1"))
+    await h.store.put_transaction(TransactionRecord(ST_1, TransactionId("T-1"), evse_id=1,
                                                     started_at=NOW - timedelta(minutes=5), last_soc=0.5))
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
 
 
 async def test_a_schedule_is_applied_to_the_open_transaction_and_shows_on_the_evse() -> None:
@@ -166,7 +168,7 @@ async def test_schedules_that_cannot_be_applied_get_409_422_or_502() -> None:
 async def test_raw_power_commands_are_refused_and_point_to_the_schedule_endpoint(action: str,
                                                                                  payload: dict[str, Any]) -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     async with h.client(Role.OPERATOR) as http:
         response = await http.post("/api/v1/stations/ST-1/ocpp", json={"action": action, "payload": payload})
     assert response.status_code == 422, response.text
@@ -179,11 +181,11 @@ async def test_raw_power_commands_are_refused_and_point_to_the_schedule_endpoint
 async def _connected_with_tx_default(power_w: float) -> tuple[Harness, datetime]:
     """ST-1 connected, an 11 kW W-commanded EVSE 1, and a TxDefaultProfile of `power_w` the station accepted."""
     h = harness()
-    h.gateway.connected.add("ST-1")
-    h.services.charging.override_capabilities("ST-1", 1, StationCapabilities(rate_units=frozenset({"W"}),
+    h.gateway.connected.add(ST_1)
+    h.services.charging.override_capabilities(ST_1, 1, StationCapabilities(rate_units=frozenset({"W"}),
                                                                              max_charge_power_w=11_000.0))
     start = h.services.clock.now().replace(microsecond=0)
-    applied = await h.services.charging.apply("ST-1", PowerSchedule(
+    applied = await h.services.charging.apply(ST_1, PowerSchedule(
         1, start, 600, (SchedulePeriod(0, power_w),), purpose=ProfilePurpose.TX_DEFAULT))
     assert applied.status is ApplyStatus.ACCEPTED
     return h, start
@@ -236,9 +238,9 @@ async def test_a_remote_start_with_max_power_carries_a_tx_profile_clamped_to_the
     """K05: RequestStartTransaction with a chargingProfile, through the safety envelope (22 kW asked, the EVSE is
     rated 11 kW), a TxProfile without a transaction id."""
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     h.gateway.answers["RequestStartTransaction"] = {"status": "Accepted"}
-    h.services.charging.override_capabilities("ST-1", 1, StationCapabilities(rate_units=frozenset({"W"}),
+    h.services.charging.override_capabilities(ST_1, 1, StationCapabilities(rate_units=frozenset({"W"}),
                                                                              max_charge_power_w=11_000.0))
     async with h.client(Role.OPERATOR) as http:
         response = await http.post("/api/v1/stations/ST-1/transactions/start",

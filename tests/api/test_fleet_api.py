@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,8 @@ from csms.settings import FleetSettings
 from csms.store.memory import MemoryStore
 from tests.api.helpers import NOW, Harness, harness
 
+ST_1 = StationId("ST-1")
+
 
 def with_fleet() -> tuple[Harness, FleetController]:
     store, clock = MemoryStore(), ScaledClock(NOW, 1.0)
@@ -30,16 +33,17 @@ def with_fleet() -> tuple[Harness, FleetController]:
 
 
 class _NoGateway:
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         return False
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return []
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return dict.fromkeys(station_ids)
 
-    async def call(self, *args: object, **kwargs: object) -> dict[str, object]:
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> dict[str, Any]:
         raise AssertionError("no station calls in these tests")
 
 
@@ -61,7 +65,7 @@ async def test_without_fleet_control_the_fleet_endpoints_answer_503(method: str,
 
 async def test_fleet_overview_sums_power_both_ways_and_bins_soc() -> None:
     h, _ = with_fleet()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     for i, (power, soc) in enumerate([(3000.0, 0.05), (-2000.0, 0.95), (None, None)]):
         await h.store.put_transaction(TransactionRecord(StationId(f"ST-{i + 1}"), TransactionId(f"T-{i}"), evse_id=1,
                                                         last_power_w=power, last_soc=soc))

@@ -29,7 +29,7 @@ def set_result(status: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("status", "stored"), [("Accepted", "120"), ("Rejected", "300")])
 async def test_an_accepted_set_variables_updates_the_stored_device_model(status: str, stored: str) -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     await h.store.put_variables(SID, [VariableRecord("OCPPCommCtrlr", "HeartbeatInterval", "300",
                                                      mutability="ReadWrite", data_type="integer")])
     h.gateway.answers["SetVariables"] = set_result(status)
@@ -42,7 +42,7 @@ async def test_an_accepted_set_variables_updates_the_stored_device_model(status:
 
 async def test_get_variables_answers_keep_the_device_model_current() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     h.gateway.answers["GetVariables"] = {"getVariableResult": [
         {"attributeStatus": "Accepted", "attributeValue": "60", "component": {"name": "OCPPCommCtrlr"},
          "variable": {"name": "HeartbeatInterval"}}]}
@@ -54,7 +54,7 @@ async def test_get_variables_answers_keep_the_device_model_current() -> None:
 
 async def test_remote_start_keeps_its_id_token_by_remote_start_id() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     async with h.client() as http:
         assert (await http.post(f"{BASE}/transactions/start", json={"id_token": "DRIVER-7"})).status_code == 200
     [(_, _, payload)] = h.gateway.calls
@@ -65,7 +65,7 @@ async def test_remote_start_keeps_its_id_token_by_remote_start_id() -> None:
 
 async def test_reservations_are_made_listed_expired_and_cancelled() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     async with h.client() as http:
         expires = to_ocpp_time(NOW + timedelta(minutes=30))
         body = {"id_token": {"id_token": "RFID-1", "type": "ISO14443"}, "expires_at": expires, "evse_id": 1}
@@ -86,7 +86,7 @@ async def test_reservations_are_made_listed_expired_and_cancelled() -> None:
 
 async def test_a_rejected_reservation_is_kept_with_the_station_answer() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     h.gateway.answers["ReserveNow"] = {"status": "Occupied"}
     async with h.client() as http:
         body = {"id_token": {"id_token": "RFID-1"}, "expires_at": to_ocpp_time(NOW + timedelta(minutes=30))}
@@ -96,7 +96,7 @@ async def test_a_rejected_reservation_is_kept_with_the_station_answer() -> None:
 
 async def test_local_list_is_versioned_full_then_differential_and_reconciled() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     async with h.client() as http:
         full = {"entries": [{"id_token": {"id_token": "A", "type": "ISO14443"}, "status": "Accepted"},
                             {"id_token": {"id_token": "B", "type": "ISO14443"}, "status": "Blocked"}]}
@@ -125,7 +125,7 @@ async def test_local_list_is_versioned_full_then_differential_and_reconciled() -
 
 async def test_a_differential_update_the_station_refuses_as_version_mismatch_is_followed_by_the_full_list() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     answers = iter([{"status": "Accepted"}, {"status": "VersionMismatch"}, {"status": "Accepted"}])
     h.gateway.answers["SendLocalList"] = lambda payload: next(answers)
     async with h.client() as http:
@@ -145,7 +145,7 @@ async def test_a_differential_update_the_station_refuses_as_version_mismatch_is_
 async def test_firmware_and_log_requests_are_tracked_by_request_id(path: str, body: dict[str, Any], action: str,
                                                                    kind: str) -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     async with h.client() as http:
         reply = (await http.post(BASE + path, json=body)).json()
         assert reply["response"] == {"status": "Accepted"}
@@ -157,7 +157,7 @@ async def test_firmware_and_log_requests_are_tracked_by_request_id(path: str, bo
 
 async def test_display_messages_set_and_cleared() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     async with h.client() as http:
         body = {"id": 5, "content": "Free charging today", "priority": "InFront"}
         assert (await http.post(f"{BASE}/display-messages", json=body)).json() == {"status": "Accepted"}
@@ -169,7 +169,7 @@ async def test_display_messages_set_and_cleared() -> None:
 
 async def test_data_transfer_to_the_station_returns_its_answer() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     h.gateway.answers["DataTransfer"] = {"status": "UnknownVendorId"}
     async with h.client() as http:
         reply = await http.post(f"{BASE}/data-transfer", json={"vendor_id": "com.acme", "data": {"x": 1}})
@@ -215,7 +215,7 @@ def answer_get(payload: dict[str, Any]) -> dict[str, Any]:
 
 async def test_get_variables_is_split_by_the_stations_items_per_message() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     await h.store.put_variables(SID, [limit("ItemsPerMessage", "GetVariables", "2"),
                                       limit("ItemsPerMessage", "SetVariables", "50")])
     h.gateway.answers["GetVariables"] = answer_get
@@ -229,7 +229,7 @@ async def test_get_variables_is_split_by_the_stations_items_per_message() -> Non
 
 async def test_set_variables_is_split_by_the_stations_bytes_per_message() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     await h.store.put_variables(SID, [limit("BytesPerMessage", "SetVariables", "300")])
 
     def answer_set(payload: dict[str, Any]) -> dict[str, Any]:
@@ -261,7 +261,7 @@ async def test_a_tariff_is_set_read_and_removed() -> None:
 
 async def test_a_password_the_station_accepts_becomes_its_credential_and_stays_out_of_the_device_model() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     h.gateway.answers["SetVariables"] = {"setVariableResult": [{
         "attributeStatus": "Accepted", "component": {"name": "SecurityCtrlr"},
         "variable": {"name": "BasicAuthPassword"}}]}
@@ -276,7 +276,7 @@ async def test_a_password_the_station_accepts_becomes_its_credential_and_stays_o
 
 async def test_a_password_the_station_rejects_changes_nothing() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     await h.services.credentials.set_password(SID, "the-old-password-123")
     h.gateway.answers["SetVariables"] = {"setVariableResult": [{
         "attributeStatus": "Rejected", "component": {"name": "SecurityCtrlr"},
@@ -292,7 +292,7 @@ HASH = {"hashAlgorithm": "SHA256", "issuerNameHash": "n" * 64, "issuerKeyHash": 
 
 async def test_installed_certificates_are_reported_kept_and_deleted_by_key() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     h.gateway.answers["GetInstalledCertificateIds"] = {"status": "Accepted", "certificateHashDataChain": [
         {"certificateType": "CSMSRootCertificate", "certificateHashData": HASH}]}
     async with h.client() as http:
@@ -312,7 +312,7 @@ async def test_installed_certificates_are_reported_kept_and_deleted_by_key() -> 
 
 async def test_monitors_are_set_listed_and_cleared_and_the_monitoring_base_kept() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     h.gateway.answers["SetVariableMonitoring"] = lambda payload: {"setMonitoringResult": [
         {"id": 7, "status": "Accepted", "type": d["type"], "severity": d["severity"], "component": d["component"],
          "variable": d["variable"]} for d in payload["setMonitoringData"]]}
@@ -333,7 +333,7 @@ async def test_monitors_are_set_listed_and_cleared_and_the_monitoring_base_kept(
 
 async def test_get_report_sends_the_criteria() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     async with h.client() as http:
         reply = (await http.post(f"{BASE}/report?criteria=Problem&criteria=Active")).json()
     assert h.gateway.calls[0][1:] == ("GetReport", {"requestId": reply["request_id"],
@@ -342,7 +342,7 @@ async def test_get_report_sends_the_criteria() -> None:
 
 async def test_an_invalid_raw_remote_start_is_refused_by_the_schema_not_by_the_effects() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     async with h.client() as http:
         body = {"action": "RequestStartTransaction", "payload": {"idToken": {"idToken": "A", "type": "Central"}}}
         reply = await http.post(f"{BASE}/ocpp", json=body)  # no remoteStartId
@@ -352,7 +352,7 @@ async def test_an_invalid_raw_remote_start_is_refused_by_the_schema_not_by_the_e
 
 async def test_a_local_list_longer_than_the_station_takes_is_sent_in_parts_of_one_version() -> None:
     h = harness()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(SID)
     await h.store.put_variables(SID, [VariableRecord("LocalAuthListCtrlr", "ItemsPerMessage", "2")])
     async with h.client() as http:
         entries = [{"id_token": {"id_token": f"T{n}"}, "status": "Accepted"} for n in range(5)]

@@ -22,6 +22,10 @@ from csms.store.errors import StoreUnavailable
 from csms.store.memory import MemoryStore
 from tests.api.helpers import NOW, Harness, harness
 
+ST_1 = StationId("ST-1")
+ST_2 = StationId("ST-2")
+ST_3 = StationId("ST-3")
+
 
 async def seeded() -> Harness:
     h = harness()
@@ -30,15 +34,15 @@ async def seeded() -> Harness:
         await h.store.put_station(StationRecord(sid, vendor="V", model="M", ocpp_version="ocpp2.0.1"))
         await h.store.put_connector_status(ConnectorStatusRecord(sid, 1, 1, "Occupied" if i <= 2 else "Available",
                                                                  NOW))
-    h.gateway.connected.update({"ST-1", "ST-2", "ST-3"})
-    for i, (station, ended) in enumerate([("ST-1", True), ("ST-1", False), ("ST-2", True)]):
+    h.gateway.connected.update({ST_1, ST_2, ST_3})
+    for i, (station, ended) in enumerate([(ST_1, True), (ST_1, False), (ST_2, True)]):
         await h.store.put_transaction(TransactionRecord(
             StationId(station), TransactionId(f"T-{i}"), evse_id=1, id_token="RFID-1" if i else "RFID-2",
             started_at=NOW + timedelta(hours=i), ended_at=NOW + timedelta(hours=i, minutes=30) if ended else None,
             import_register_min_wh=0.0, import_register_max_wh=1000.0 * (i + 1),
             export_register_min_wh=0.0, export_register_max_wh=100.0 * i, last_power_w=-2000.0 if i == 1 else 3000.0,
             last_soc=0.35 if i == 1 else None))
-    await h.store.append_meter_samples(StationId("ST-1"), TransactionId("T-0"), [
+    await h.store.append_meter_samples(ST_1, TransactionId("T-0"), [
         MeterSample(NOW + timedelta(minutes=m), import_register_wh=100.0 * m, power_w=6000.0, soc=0.3 + m / 100)
         for m in range(5)])
     return h
@@ -48,16 +52,16 @@ async def test_stations_page_with_total_and_link_headers_and_filter() -> None:
     h = await seeded()
     async with h.client(Role.VIEWER) as http:
         page = await http.get("/api/v1/stations?limit=2&offset=2")
-        assert [s["station_id"] for s in page.json()] == ["ST-3", "ST-4"]
+        assert [s["station_id"] for s in page.json()] == [ST_3, "ST-4"]
         assert page.headers["x-total-count"] == "5"
         assert 'offset=4' in page.headers["link"] and 'rel="next"' in page.headers["link"]
         assert 'offset=0' in page.headers["link"] and 'rel="prev"' in page.headers["link"]
         online = (await http.get("/api/v1/stations?connected=true")).json()
-        assert [(s["station_id"], s["node_id"]) for s in online] == [("ST-1", "node-1"), ("ST-2", "node-1"),
-                                                                    ("ST-3", "node-1")]
+        assert [(s["station_id"], s["node_id"]) for s in online] == [(ST_1, "node-1"), (ST_2, "node-1"),
+                                                                    (ST_3, "node-1")]
         assert [s["station_id"] for s in (await http.get("/api/v1/stations?q=st-5")).json()] == ["ST-5"]
         occupied = await http.get("/api/v1/stations?connector_status=Occupied&limit=1")
-        assert [s["station_id"] for s in occupied.json()] == ["ST-1"] and occupied.headers["x-total-count"] == "2"
+        assert [s["station_id"] for s in occupied.json()] == [ST_1] and occupied.headers["x-total-count"] == "2"
         bad = await http.get("/api/v1/stations?limit=0")
         assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.limit"
         detail = (await http.get("/api/v1/stations/ST-1")).json()
@@ -97,18 +101,18 @@ async def test_settlement_totals_energy_of_ended_transactions_per_station() -> N
         assert total["transactions"] == 2
         assert total["energy_import_wh"] == 1000.0 + 3000.0 and total["energy_export_wh"] == 200.0
         assert total["net_energy_wh"] == 3800.0
-        assert [(s["station_id"], s["energy_import_wh"]) for s in total["stations"]] == [("ST-1", 1000.0),
-                                                                                         ("ST-2", 3000.0)]
+        assert [(s["station_id"], s["energy_import_wh"]) for s in total["stations"]] == [(ST_1, 1000.0),
+                                                                                         (ST_2, 3000.0)]
         until = (NOW + timedelta(hours=1)).isoformat()
         first = (await http.get("/api/v1/settlement", params={"until": until})).json()
-        assert first["transactions"] == 1 and first["stations"][0]["station_id"] == "ST-1"
+        assert first["transactions"] == 1 and first["stations"][0]["station_id"] == ST_1
         backwards = await http.get("/api/v1/settlement", params={"since": until, "until": NOW.isoformat()})
         assert backwards.status_code == 422 and "until must be after since" in backwards.json()["detail"]
 
 
 async def test_evses_device_model_needs_and_capabilities() -> None:
     h = await seeded()
-    await h.store.put_variables(StationId("ST-1"), [VariableRecord("OCPPCommCtrlr", "HeartbeatInterval", "300")])
+    await h.store.put_variables(ST_1, [VariableRecord("OCPPCommCtrlr", "HeartbeatInterval", "300")])
     async with h.client(Role.OPERATOR) as http, h.client(Role.ADMIN) as admin:
         assert (await http.get("/api/v1/stations/ST-1/variables")).json()[0]["value"] == "300"
         evses = (await http.get("/api/v1/stations/ST-1/evses")).json()
@@ -133,7 +137,7 @@ async def test_evses_device_model_needs_and_capabilities() -> None:
 
 async def test_the_device_model_pages_like_the_other_lists() -> None:
     h = await seeded()
-    await h.store.put_variables(StationId("ST-1"), [VariableRecord("OCPPCommCtrlr", name, str(k))
+    await h.store.put_variables(ST_1, [VariableRecord("OCPPCommCtrlr", name, str(k))
                                                     for k, name in enumerate(["A", "B", "C"])])
     async with h.client(Role.VIEWER) as http:
         page = await http.get("/api/v1/stations/ST-1/variables?limit=1&offset=1")
@@ -221,7 +225,7 @@ async def test_readyz_reports_an_ocpp_endpoint_that_is_not_listening() -> None:
 async def test_needs_show_what_the_ev_reported_over_ocpp_2_1() -> None:
     h = await seeded()
     await h.store.put_charging_needs(ChargingNeedsRecord(
-        StationId("ST-1"), 1, NOW, discharge_allowed=True, ev_capacity_wh=60_000.0, control_mode="DynamicControl",
+        ST_1, 1, NOW, discharge_allowed=True, ev_capacity_wh=60_000.0, control_mode="DynamicControl",
         min_charge_power_w=1_400.0, min_discharge_power_w=1_000.0, energy_request_wh=12_000.0,
         energy_min_request_wh=6_000.0, energy_max_request_wh=24_000.0, v2x_min_energy_request_wh=-9_000.0,
         v2x_max_energy_request_wh=24_000.0, soc_at_received=0.45))

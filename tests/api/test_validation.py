@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 
 from csms.api.auth import Role
+from csms.domain.ids import StationId
 from tests.api.helpers import Harness
 from tests.api.test_fleet_api import with_fleet
+
+ST_1 = StationId("ST-1")
 
 STATION = "/api/v1/stations/{station_id}"
 EVSE = STATION + "/evses/{evse_id}"
@@ -98,7 +101,7 @@ CASES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
      "body.severity"),
     ("POST", STATION + "/report", "/api/v1/stations/ST-1/report?criteria=Broken", None, "query.criteria.0"),
     ("POST", "/api/v1/firmware-campaigns", "/api/v1/firmware-campaigns",
-     {"station_ids": ["ST-1", "bad id"], "location": "https://fw", "retrieve_at": "2026-06-01T12:00:00Z"},
+     {"station_ids": [ST_1, "bad id"], "location": "https://fw", "retrieve_at": "2026-06-01T12:00:00Z"},
      "body.station_ids.1"),
     ("GET", "/api/v1/firmware-campaigns/{request_id}", "/api/v1/firmware-campaigns/one", None, "path.request_id"),
     ("POST", "/api/v1/firmware-campaigns/{request_id}/retry", "/api/v1/firmware-campaigns/one/retry", None,
@@ -190,7 +193,7 @@ def test_the_tests_named_as_covering_422_elsewhere_exist(reference: str) -> None
 def api() -> Harness:
     """One API with fleet control (not started) for every case: a 422 changes nothing."""
     h, _ = with_fleet()
-    h.gateway.connected.add("ST-1")
+    h.gateway.connected.add(ST_1)
     return h
 
 
@@ -214,7 +217,7 @@ async def test_bad_input_gets_a_422_problem_naming_the_field(api: Harness, metho
     ("/api/v1/stations/bad%20id", None, "path.station_id"),
     ("/api/v1/transactions?station_id=bad%20id", None, "query.station_id"),
     ("/api/v1/firmware-campaigns",
-     {"station_ids": ["ST-1", "bad id"], "location": "https://fw", "retrieve_at": "2026-06-01T12:00:00Z"},
+     {"station_ids": [ST_1, "bad id"], "location": "https://fw", "retrieve_at": "2026-06-01T12:00:00Z"},
      "body.station_ids.1"),
 ])
 async def test_a_bad_station_id_gets_the_parse_error_wherever_it_is(api: Harness, path: str,

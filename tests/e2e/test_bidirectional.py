@@ -108,14 +108,18 @@ async def sleep_until(clock: ScaledClock, at: datetime) -> None:
     await asyncio.sleep(max(0.0, (at - clock.now()).total_seconds() / clock.speed))
 
 
-async def ready_transaction(app: CsmsApp, station_id: str) -> TransactionRecord:
+def station_ids(fleet: Fleet) -> list[StationId]:
+    """The simulated fleet's station ids (plain strings there) as the CSMS types them."""
+    return [StationId(sid) for sid in fleet.stations]
+
+
+async def ready_transaction(app: CsmsApp, station_id: StationId) -> TransactionRecord:
     """Wait until the CSMS has the station's device model, the EV's needs and the open transaction's SoC."""
-    sid = StationId(station_id)
 
     async def ready() -> TransactionRecord | None:
         caps = await app.charging.capabilities(station_id, 1)
-        needs = await app.store.get_charging_needs(sid, 1)
-        txs = [t for t in await app.store.list_transactions(sid, open_only=True) if t.last_soc is not None]
+        needs = await app.store.get_charging_needs(station_id, 1)
+        txs = [t for t in await app.store.list_transactions(station_id, open_only=True) if t.last_soc is not None]
         if caps.max_charge_power_w is None or needs is None or not txs:
             return None
         return txs[0]
@@ -163,7 +167,7 @@ async def test_discharge_moves_soc_down_and_export_up_on_every_kind_and_never_re
 ) -> None:
     kinds = [*DISCHARGING_KINDS, StationKind.CHARGE_ONLY_201]
     async with csms_and_fleet(kinds) as (app, fleet, clock):
-        ids = list(fleet.stations)
+        ids = station_ids(fleet)
         txs = {sid: await ready_transaction(app, sid) for sid in ids}
         t0 = next_whole_second(clock.now(), LEAD_S)
         t1 = t0 + timedelta(seconds=WINDOW_S)
@@ -201,8 +205,8 @@ async def test_discharge_moves_soc_down_and_export_up_on_every_kind_and_never_re
         for sid in ids:
             [tx] = fleet.stations[sid].transactions.values()
 
-            async def same_export(sid: str = sid, truth: float = tx.export_wh) -> bool:
-                record = await app.store.get_transaction(StationId(sid), txs[sid].transaction_id)
+            async def same_export(sid: StationId = sid, truth: float = tx.export_wh) -> bool:
+                record = await app.store.get_transaction(sid, txs[sid].transaction_id)
                 return record is not None and abs(record.energy_export_wh - truth) < 0.01
 
             await eventually(same_export, f"{sid}: CSMS export equals the simulator's")
@@ -217,7 +221,7 @@ async def test_discharge_moves_soc_down_and_export_up_on_every_kind_and_never_re
 
 async def test_csms_refuses_a_discharge_for_a_charge_only_station() -> None:
     async with csms_and_fleet([StationKind.CHARGE_ONLY_201]) as (app, fleet, clock):
-        [sid] = fleet.stations
+        [sid] = station_ids(fleet)
         tx = await ready_transaction(app, sid)
         result = await app.charging.apply(sid, constant_schedule(1, clock.now(), -DISCHARGE_W, WINDOW_S,
                                                                  tx.transaction_id))
@@ -228,7 +232,7 @@ async def test_csms_refuses_a_discharge_for_a_charge_only_station() -> None:
 async def test_a_only_station_charges_by_a_schedule_sent_in_amps() -> None:
     charge_w = 3_000.0
     async with csms_and_fleet([StationKind.A_ONLY_201]) as (app, fleet, clock):
-        [sid] = fleet.stations
+        [sid] = station_ids(fleet)
         station = fleet.stations[sid]
         tx = await ready_transaction(app, sid)
         t0 = next_whole_second(clock.now(), LEAD_S)
@@ -255,7 +259,7 @@ async def test_a_only_station_charges_by_a_schedule_sent_in_amps() -> None:
 
 async def test_v2x_station_follows_a_local_frequency_period_from_the_injected_frequency() -> None:
     async with csms_and_fleet([StationKind.V2X_21]) as (app, fleet, clock):
-        [sid] = fleet.stations
+        [sid] = station_ids(fleet)
         station = fleet.stations[sid]
         tx = await ready_transaction(app, sid)
         t0 = next_whole_second(clock.now(), LEAD_S)
@@ -279,7 +283,7 @@ async def test_v2x_station_follows_a_local_frequency_period_from_the_injected_fr
 
 async def test_station_whose_csms_dies_stops_discharging_at_validity_end_or_after_max_offline_duration() -> None:
     async with csms_and_fleet([StationKind.BIDIRECTIONAL_201, StationKind.V2X_21]) as (app, fleet, clock):
-        ids = list(fleet.stations)
+        ids = station_ids(fleet)
         txs = {sid: await ready_transaction(app, sid) for sid in ids}
         t0 = next_whole_second(clock.now(), LEAD_S)
         t1 = t0 + timedelta(seconds=WINDOW_S)
@@ -323,7 +327,8 @@ async def test_station_whose_csms_dies_stops_discharging_at_validity_end_or_afte
 async def test_composite_schedule_from_the_station_equals_the_csms_expectation() -> None:
     kinds = [StationKind.V2X_21, StationKind.BIDIRECTIONAL_201, StationKind.A_ONLY_201]
     async with csms_and_fleet(kinds) as (app, fleet, clock):
-        for sid, station in fleet.stations.items():
+        for sid in station_ids(fleet):
+            station = fleet.stations[sid]
             tx = await ready_transaction(app, sid)
             t0 = next_whole_second(clock.now(), 20)
             schedules = [

@@ -8,6 +8,7 @@ whose drivers allow it (the charging-profile path is tested in test_bidirectiona
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -66,8 +67,8 @@ async def test_twenty_stations_energy_in_api_equals_simulator_delivery(redis_sto
 
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{app.api_port}",
                                          headers={"Authorization": f"Bearer {API_TOKEN}"}) as http:
-                async def all_ended() -> list[dict[str, object]] | None:
-                    reported: list[dict[str, object]] = (await http.get("/api/v1/transactions")).json()
+                async def all_ended() -> list[dict[str, Any]] | None:
+                    reported: list[dict[str, Any]] = (await http.get("/api/v1/transactions")).json()
                     return reported if len(reported) == 20 and not any(t["is_open"] for t in reported) else None
 
                 reported = await eventually(all_ended, "20 closed transactions in the CSMS")

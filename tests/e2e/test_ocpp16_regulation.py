@@ -18,7 +18,9 @@ import pytest
 
 from chargepoint_sim.kinds import StationKind, kind_by_share
 from csms.app import CsmsApp
+from csms.app import build_app as real_build_app
 from csms.domain.capabilities import StationCapabilities
+from csms.domain.ids import StationId
 from csms.domain.records import ChargingNeedsRecord
 from csms.grid.data import data_path
 from csms.grid.parsers.regulation import parse_pjm_regulation
@@ -38,15 +40,15 @@ MIXED_CONFIG = SIM_CONFIG.replace('kind_shares = { "v2x-2.1" = 1, "bidirectional
                                   "kind_shares = { " + ", ".join(f'"{k.value}" = 1' for k in SHARES) + " }")
 
 
-def kinds() -> dict[str, StationKind]:
-    found = {f"SIM-{i:04d}": kind_by_share(i, STATIONS, SHARES) for i in range(1, STATIONS + 1)}
+def kinds() -> dict[StationId, StationKind]:
+    found = {StationId(f"SIM-{i:04d}"): kind_by_share(i, STATIONS, SHARES) for i in range(1, STATIONS + 1)}
     return {sid: kind for sid, kind in found.items() if kind is not None}
 
 
 class Operator:
     """Declares the bidirectional 1.6 stations and, when a car plugs in there, its driver's consent."""
 
-    def __init__(self, app: CsmsApp, bidirectional: list[str]) -> None:
+    def __init__(self, app: CsmsApp, bidirectional: list[StationId]) -> None:
         self.app = app
         self.bidirectional = set(bidirectional)
         self.tasks: set[asyncio.Task[None]] = set()
@@ -81,15 +83,13 @@ def test_a_mixed_16_and_2x_fleet_follows_the_regulation_signal(pjm: RegulationSe
     by_kind = kinds()
     apps: list[CsmsApp] = []
     operators: list[Operator] = []
-    real_build_app = fleet_run.build_app
-
     def build_app(*args: Any, **kwargs: Any) -> CsmsApp:
         app = real_build_app(*args, **kwargs)
         apps.append(app)
         operators.append(Operator(app, [s for s, k in by_kind.items() if k is StationKind.BIDIRECTIONAL_16]))
         return app
 
-    monkeypatch.setattr(fleet_run, "build_app", build_app)
+    monkeypatch.setattr(fleet_run, "build_app", build_app)  # the name fleet_run imported from csms.app
     config = tmp_path / "fleet.toml"
     config.write_text(MIXED_CONFIG)
     signal_start_at = pjm.start_at + timedelta(seconds=14_400)  # 20:00-20:15, as test_regulation.py

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from chargepoint_sim.config import ControlConfig, EvConfig, EvseConfig, FleetConfig, LinkConfig, StationConfig
@@ -81,7 +82,7 @@ async def scenario(app: Any, fleet: Fleet, clock: Clock) -> None:
         txs = [t for t in await app.store.list_transactions(StationId(sid), open_only=True) if t.last_soc is not None]
         return txs[0] if txs else None
 
-    txs = {sid: await until(clock, lambda sid=sid: open_tx(sid), f"{sid}: transaction with SoC")
+    txs = {sid: await until(clock, partial(open_tx, sid), f"{sid}: transaction with SoC")
            for sid in (charge_only, bidi)}
     for sid, tx in txs.items():
         assert tx.transaction_id.isdigit(), "the CSMS numbers 1.6 transactions"
@@ -126,7 +127,7 @@ async def scenario(app: Any, fleet: Fleet, clock: Clock) -> None:
         return record if record is not None and not record.is_open else None
 
     for sid in (charge_only, bidi):
-        record = await until(clock, lambda sid=sid: ended(sid), f"{sid}: transaction ended")
+        record = await until(clock, partial(ended, sid), f"{sid}: transaction ended")
         [sim_tx] = fleet.stations[sid].transactions.values()
         assert abs(record.energy_import_wh - sim_tx.import_wh) < 1.0, (sid, record.energy_import_wh, sim_tx.import_wh)
         assert abs(record.energy_export_wh - sim_tx.export_wh) < 1.0, (sid, record.energy_export_wh, sim_tx.export_wh)

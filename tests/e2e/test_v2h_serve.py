@@ -7,12 +7,15 @@ import httpx
 
 from chargepoint_sim.echonet.device import SimulatedV2hDevice, V2hModel
 from chargepoint_sim.ev import Ev
+from csms.domain.ids import StationId
 from csms.domain.schedule import constant_schedule
 from csms.echonet.v2h import OperationMode
 from csms.services.charging import ApplyStatus
 from csms.services.gateway_router import GatewayRouter
 from csms.settings import EchonetSettings, EchonetUnitSettings, FleetSettings
 from tests.helpers.csms_app import API_TOKEN, booted, csms_test_settings, running_csms, station_connect
+
+V2H_TANAKA = StationId("v2h-tanaka")
 
 LOOPBACK = "127.0.0.1"
 
@@ -34,16 +37,16 @@ async def test_serve_drives_a_v2h_unit_beside_an_ocpp_station() -> None:
                     base_url=f"http://127.0.0.1:{app.api_port}", headers={"Authorization": f"Bearer {API_TOKEN}"},
                     timeout=10) as http:
                 await booted(ws)
-                assert sorted(app.gateway.connected_station_ids()) == ["CS-1", "v2h-tanaka"]
+                assert sorted(app.gateway.connected_station_ids()) == ["CS-1", V2H_TANAKA]
                 stations = {s["station_id"]: s for s in (await http.get("/api/v1/stations")).json()}
-                assert stations["v2h-tanaka"]["connected"] and stations["v2h-tanaka"]["ocpp_version"] == "echonet-lite"
+                assert stations[V2H_TANAKA]["connected"] and stations[V2H_TANAKA]["ocpp_version"] == "echonet-lite"
                 txs = (await http.get("/api/v1/transactions?open_only=true")).json()
-                tx = next(t for t in txs if t["station_id"] == "v2h-tanaka")
+                tx = next(t for t in txs if t["station_id"] == V2H_TANAKA)
                 plan = await app.fleet.replan()
                 assert plan is not None and "v2h-tanaka/1" in [ev.ev_id for ev in plan.evs]
                 # capacity estimated from E2 / E4 at plug-in: 24,000 Wh at 60 %
                 assert plan.evs[0].spec.capacity_wh == 40_000
-                result = await app.charging.apply("v2h-tanaka", constant_schedule(
+                result = await app.charging.apply(V2H_TANAKA, constant_schedule(
                     1, app.clock.now(), -2500.0, 120, transaction_id=tx["transaction_id"]))
                 assert result.status is ApplyStatus.ACCEPTED
                 assert (device.model.mode, device.model.measured_power_w) == (OperationMode.DISCHARGE, -2500)

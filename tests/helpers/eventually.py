@@ -12,23 +12,34 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 _T = TypeVar("_T")
 
 LIMIT_S = 300.0
 
 
-async def eventually(check: Callable[[], _T | Awaitable[_T]], what: str, *, poll_s: float = 0.05,
-                     limit_s: float = LIMIT_S) -> _T:
-    """Poll `check()` every `poll_s` real seconds until it is truthy; return that value."""
+@overload
+async def eventually(check: Callable[[], Awaitable[_T | None]], what: str, *, poll_s: float = ...,
+                     limit_s: float = ...) -> _T: ...
+
+
+@overload
+async def eventually(check: Callable[[], _T | None], what: str, *, poll_s: float = ...,
+                     limit_s: float = ...) -> _T: ...
+
+
+async def eventually(check: Callable[[], Any], what: str, *, poll_s: float = 0.05,
+                     limit_s: float = LIMIT_S) -> Any:
+    """Poll `check()` every `poll_s` real seconds until it is truthy; return that value (a check returning
+    `X | None` gives an `X`)."""
     deadline = time.monotonic() + limit_s
     while True:
         value = check()
         if inspect.isawaitable(value):
             value = await value
         if value:
-            return value  # type: ignore[return-value]
+            return value
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not true after {limit_s:.0f} s (last value {value!r})")
         await asyncio.sleep(poll_s)

@@ -7,13 +7,28 @@ answers GetCompositeSchedule from them, and stops on RemoteStopTransaction with 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from ocpp.routing import after, on
+from ocpp import routing
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
+
+_Handler = TypeVar("_Handler", bound=Callable[..., Any])
+
+
+# The `ocpp` package ships no type hints: these typed views of its routing decorators keep the handlers'
+# own signatures visible to mypy (each returns a tagged wrapper that passes its arguments through).
+def on(action: Action) -> Callable[[_Handler], _Handler]:
+    decorator: Callable[[_Handler], _Handler] = routing.on(action)
+    return decorator
+
+
+def after(action: Action) -> Callable[[_Handler], _Handler]:
+    decorator: Callable[[_Handler], _Handler] = routing.after(action)
+    return decorator
 
 
 def now() -> str:
@@ -38,7 +53,7 @@ class Meter:
         return value
 
 
-class Station16(ChargePoint):
+class Station16(ChargePoint):  # type: ignore[misc]  # ocpp's ChargePoint is untyped (Any) to mypy
     """See the module docstring. `rate_unit`: "Power" (W) or "Current" (A)."""
 
     def __init__(self, station_id: str, connection: Any, *, bidirectional: bool = False,

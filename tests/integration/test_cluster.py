@@ -21,6 +21,7 @@ from chargepoint_sim.fleet import Fleet
 from csms.cluster.directory import StationDirectory
 from csms.cluster.leader import LeaderLease
 from csms.domain.clock import ScaledClock
+from csms.domain.ids import StationId
 from csms.settings import ClusterSettings, StoreSettings
 from csms.store.keys import KeySchema
 from tests.fixtures.redis_server import delete_prefix
@@ -35,6 +36,11 @@ from tests.helpers.csms_app import (
 )
 from tests.helpers.csms_process import CsmsProcess, free_port
 from tests.helpers.eventually import eventually
+
+CS_1 = StationId("CS-1")
+CS_2 = StationId("CS-2")
+CS_9 = StationId("CS-9")
+ROUTE_1 = StationId("ROUTE-1")
 
 pytestmark = pytest.mark.realtime  # paced by the real clock: `make test` runs it alone
 
@@ -57,23 +63,23 @@ async def test_a_newer_claim_fences_out_the_old_owner(redis: Redis, prefix: str)
     keys = KeySchema(prefix)
     node_a = StationDirectory(redis, keys, "node-a", lease_ms=5000)
     node_b = StationDirectory(redis, keys, "node-b", lease_ms=5000)
-    epoch_a = await node_a.claim("CS-1")
-    assert await node_a.owners(["CS-1", "CS-2"]) == {"CS-1": "node-a", "CS-2": None}
-    epoch_b = await node_b.claim("CS-1")  # the station reconnected to node B
+    epoch_a = await node_a.claim(CS_1)
+    assert await node_a.owners([CS_1, CS_2]) == {CS_1: "node-a", CS_2: None}
+    epoch_b = await node_b.claim(CS_1)  # the station reconnected to node B
     assert epoch_b > epoch_a
-    assert await node_a.renew({"CS-1": epoch_a}) == {"CS-1"}  # A learns it lost the station
-    assert not await node_a.release("CS-1", epoch_a)  # and cannot delete B's claim
-    assert await node_b.renew({"CS-1": epoch_b}) == set()
-    assert await node_a.owners(["CS-1"]) == {"CS-1": "node-b"}
-    assert await node_b.release("CS-1", epoch_b)
-    assert await node_a.owners(["CS-1"]) == {"CS-1": None}
+    assert await node_a.renew({CS_1: epoch_a}) == {CS_1}  # A learns it lost the station
+    assert not await node_a.release(CS_1, epoch_a)  # and cannot delete B's claim
+    assert await node_b.renew({CS_1: epoch_b}) == set()
+    assert await node_a.owners([CS_1]) == {CS_1: "node-b"}
+    assert await node_b.release(CS_1, epoch_b)
+    assert await node_a.owners([CS_1]) == {CS_1: None}
 
 
 async def test_claims_expire_when_a_node_stops_renewing(redis: Redis, prefix: str) -> None:
     directory = StationDirectory(redis, KeySchema(prefix), "node-a", lease_ms=300)
-    await directory.claim("CS-9")
+    await directory.claim(CS_9)
     await asyncio.sleep(0.5)
-    assert await directory.owners(["CS-9"]) == {"CS-9": None}
+    assert await directory.owners([CS_9]) == {CS_9: None}
 
 
 async def test_exactly_one_leader_and_takeover_after_the_leader_dies(redis: Redis, prefix: str) -> None:
@@ -114,7 +120,7 @@ def node_settings(redis_url: str, prefix: str, node_id: str) -> Any:
 async def test_command_sent_through_node_a_reaches_a_station_on_node_b(redis_url: str, prefix: str) -> None:
     async with running_csms(settings=node_settings(redis_url, prefix, "node-a")) as node_a, \
             running_csms(settings=node_settings(redis_url, prefix, "node-b")) as node_b, \
-            station_connect(node_b, "ROUTE-1") as ws:
+            station_connect(node_b, ROUTE_1) as ws:
         await booted(ws)
 
         async def station() -> None:
@@ -132,9 +138,9 @@ async def test_command_sent_through_node_a_reaches_a_station_on_node_b(redis_url
         task = asyncio.create_task(station())
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{node_a.api_port}",
                                      headers={"Authorization": f"Bearer {API_TOKEN}"}) as http:
-            assert not node_a.registry.is_connected("ROUTE-1")
+            assert not node_a.registry.is_connected(ROUTE_1)
             stations = (await http.get("/api/v1/stations")).json()
-            assert [(s["station_id"], s["node_id"]) for s in stations] == [("ROUTE-1", "node-b")]
+            assert [(s["station_id"], s["node_id"]) for s in stations] == [(ROUTE_1, "node-b")]
             reply = await http.post("/api/v1/stations/ROUTE-1/ocpp",
                                     json={"action": "Reset", "payload": {"type": "Immediate"}})
             assert reply.status_code == 200 and reply.json() == {"status": "Scheduled"}
@@ -172,7 +178,7 @@ async def test_a_fan_out_to_many_stations_on_another_node_is_batched_and_every_a
         answering = [asyncio.create_task(answer(ws, i)) for i, ws in enumerate(sockets)]
         assert node_a.cluster is not None and node_b.cluster is not None
         request = {"getVariableData": [{"component": {"name": "Fan"}, "variable": {"name": "Index"}}]}
-        replies = await asyncio.gather(*(node_a.gateway.call(f"FAN-{i:02d}", "GetVariables", request)
+        replies = await asyncio.gather(*(node_a.gateway.call(StationId(f"FAN-{i:02d}"), "GetVariables", request)
                                          for i in range(count)))
         await asyncio.wait_for(asyncio.gather(*answering), 5)
 

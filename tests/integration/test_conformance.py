@@ -106,7 +106,7 @@ async def booted_station(app: Any, station_id: str) -> tuple[Any, WsStation]:
     return context, station
 
 
-STATION_MESSAGES = [
+STATION_MESSAGES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("NotifyEvent", {"generatedAt": at(0), "seqNo": 0, "eventData": [{
         "eventId": 1, "timestamp": at(0), "trigger": "Delta", "actualValue": "Faulted",
         "component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"},

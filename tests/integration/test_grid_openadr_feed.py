@@ -38,7 +38,8 @@ async def test_the_ven_feed_retries_until_the_vtn_is_up_then_commits_the_fleet_a
         start = (clock.now() + timedelta(minutes=2)).replace(microsecond=0)
         vtn.add_load_dispatch("ev-feed-1", start, 30, -20_000.0)
         await eventually(lambda: sink.dr, "the DR event at the controller")
-        assert sink.dr == [("ev-feed-1", pytest.approx(20_000.0))]
+        assert [event for event, _ in sink.dr] == ["ev-feed-1"]
+        assert [power_w for _, power_w in sink.dr] == pytest.approx([20_000.0])
         async with asyncio.timeout(30):
             assert await vtn.opt_responses.get() == (VEN_ID, "ev-feed-1", "optIn")
             report = await vtn.reports.get()

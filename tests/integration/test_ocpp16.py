@@ -15,7 +15,7 @@ import httpx
 from ocpp.v16 import call
 
 from csms.app import CsmsApp
-from csms.domain.ids import StationId, TransactionId
+from csms.domain.ids import IdTokenValue, StationId, TransactionId
 from csms.domain.records import TokenRecord, TransactionRecord
 from tests.helpers.csms_app import API_TOKEN, csms_test_settings, running_csms, station_connect
 from tests.helpers.eventually import eventually
@@ -57,7 +57,7 @@ async def start_remotely(app: CsmsApp, http: httpx.AsyncClient, station: Station
 
 async def test_a_16_station_charges_under_a_profile_and_its_energy_matches_its_meter() -> None:
     async with running_csms() as app, api(app) as http, station16(app, "OCPP16-A") as station:
-        await app.store.put_token(TokenRecord(id_token="TAG-1"))
+        await app.store.put_token(TokenRecord(id_token=IdTokenValue("TAG-1")))
         boot = await station.boot()
         assert boot.status == "Accepted"
         await eventually(lambda: "GetConfiguration" in station.received, "configuration read after boot")
@@ -101,7 +101,7 @@ async def _ended(app: CsmsApp, station_id: str, transaction_id: int) -> Transact
 async def test_a_declared_bidirectional_16_station_gets_a_negative_limit_in_amps() -> None:
     async with running_csms() as app, api(app) as http, \
             station16(app, "OCPP16-B", bidirectional=True, rate_unit="Current") as station:
-        await app.store.put_token(TokenRecord(id_token="TAG-1"))
+        await app.store.put_token(TokenRecord(id_token=IdTokenValue("TAG-1")))
         await station.boot()
         await eventually(lambda: "GetConfiguration" in station.received, "configuration read after boot")
         caps = (await http.get("/api/v1/stations/OCPP16-B/evses/1/capabilities")).json()
@@ -164,7 +164,7 @@ async def test_after_a_reconnect_a_repeated_start_and_replayed_meter_values_coun
         {"value": str(1000 + 100 * m), "measurand": "Energy.Active.Import.Register", "unit": "Wh"}]}
         for m in (5, 10, 15)]
     async with running_csms() as app:
-        await app.store.put_token(TokenRecord(id_token="TAG-1"))
+        await app.store.put_token(TokenRecord(id_token=IdTokenValue("TAG-1")))
         async with station16(app, "OCPP16-D") as station:
             await station.boot()
             first = await station.call(start)
@@ -218,7 +218,7 @@ async def test_a_16_model_declared_bidirectional_in_the_settings_is_discharged_w
     settings.ocpp.v16_bidirectional_models = ["Indep/OneSix"]
     async with running_csms(settings=settings) as app, api(app) as http, \
             station16(app, "OCPP16-F", bidirectional=True) as station:
-        await app.store.put_token(TokenRecord(id_token="TAG-1"))
+        await app.store.put_token(TokenRecord(id_token=IdTokenValue("TAG-1")))
         await station.boot()
         await eventually(lambda: "GetConfiguration" in station.received, "configuration read after boot")
         caps = (await http.get("/api/v1/stations/OCPP16-F/evses/1/capabilities")).json()

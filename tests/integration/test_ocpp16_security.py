@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from cryptography import x509
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from csms.app import CsmsApp
 from csms.domain.clock import SystemClock
@@ -29,8 +30,8 @@ def connect16(app: CsmsApp, station_id: str, ctx: ssl.SSLContext, password: str 
     headers = {}
     if password is not None:
         headers["Authorization"] = "Basic " + base64.b64encode(f"{station_id}:{password}".encode()).decode()
-    return connect(f"wss://127.0.0.1:{app.ocpp_port}/ocpp/{station_id}", ssl=ctx, subprotocols=["ocpp1.6"],
-                   additional_headers=headers, open_timeout=5)  # type: ignore[list-item]
+    return connect(f"wss://127.0.0.1:{app.ocpp_port}/ocpp/{station_id}", ssl=ctx, subprotocols=[Subprotocol("ocpp1.6")],
+                   additional_headers=headers, open_timeout=5)
 
 
 async def answer_until(ws: ClientConnection, message_id: str) -> list[Any]:

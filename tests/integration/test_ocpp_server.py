@@ -10,6 +10,8 @@ import pytest
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from csms.domain.ids import StationId
+from csms.ocpp.wire import v201
 from tests.helpers.csms_app import (
     PASSWORD,
     answer_calls_until,
@@ -21,8 +23,12 @@ from tests.helpers.csms_app import (
     wait_closed_code,
 )
 
+OTHER_1 = StationId("OTHER-1")
+DUP_1 = StationId("DUP-1")
+CMD_1 = StationId("CMD-1")
 
-async def assert_still_works(app: object, station_id: str = "OTHER-1") -> None:
+
+async def assert_still_works(app: object, station_id: str = OTHER_1) -> None:
     async with station_connect(app, station_id) as ws:  # type: ignore[arg-type]
         reply = await booted(ws)
         assert reply[2]["status"] == "Accepted"
@@ -122,7 +128,7 @@ async def heartbeat_round_trip(ws: ClientConnection, message_id: str) -> None:
 async def test_bad_input_gets_the_right_callerror_and_other_stations_keep_working(
     raw: str | bytes, expected: list[object]
 ) -> None:
-    async with running_csms() as app, station_connect(app, "OTHER-1") as other:
+    async with running_csms() as app, station_connect(app, OTHER_1) as other:
         assert (await booted(other))[2]["status"] == "Accepted"  # connected and booted before the bad input
         async with station_connect(app, "BAD-1") as bad:
             await booted(bad)
@@ -133,7 +139,7 @@ async def test_bad_input_gets_the_right_callerror_and_other_stations_keep_workin
             await heartbeat_round_trip(other, "other-after")  # the station that was already there
             await heartbeat_round_trip(bad, "bad-after")  # and the same connection still work
         await heartbeat_round_trip(other, "other-after-close")
-        assert app.registry.is_connected("OTHER-1")
+        assert app.registry.is_connected(OTHER_1)
 
 
 async def test_a_stream_of_bad_input_never_stops_the_other_station() -> None:
@@ -167,25 +173,25 @@ async def test_calls_before_boot_is_accepted_get_security_error() -> None:
 
 async def test_second_connection_replaces_the_first() -> None:
     async with running_csms() as app:
-        async with station_connect(app, "DUP-1") as first:
+        async with station_connect(app, DUP_1) as first:
             await booted(first)
-            async with station_connect(app, "DUP-1") as second:
+            async with station_connect(app, DUP_1) as second:
                 assert await wait_closed_code(first) == 1001
                 await second.send(orjson.dumps([2, "hb", "Heartbeat", {}]).decode())
                 assert (await answer_calls_until(second, "hb"))[0] == 3  # accepted before: no new boot needed
-                assert app.registry.is_connected("DUP-1")
+                assert app.registry.is_connected(DUP_1)
         for _ in range(100):
-            if not app.registry.is_connected("DUP-1"):
+            if not app.registry.is_connected(DUP_1):
                 break
             await asyncio.sleep(0.01)
-        assert not app.registry.is_connected("DUP-1")
+        assert not app.registry.is_connected(DUP_1)
 
 
 async def test_csms_initiated_call_reaches_station_and_returns_its_answer() -> None:
-    async with running_csms() as app, station_connect(app, "CMD-1") as ws:
+    async with running_csms() as app, station_connect(app, CMD_1) as ws:
         await booted(ws)
         # drain the GetBaseReport the CSMS sends after boot
-        task = asyncio.create_task(app.commands.reset("CMD-1", "Immediate"))
+        task = asyncio.create_task(app.commands.reset(CMD_1, v201.ResetEnumType.IMMEDIATE))
         while True:
             frame = await next_frame(ws)
             if frame[0] == 2 and frame[2] == "Reset":

@@ -14,11 +14,19 @@ import pytest
 from cryptography import x509
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus
+from websockets.typing import Subprotocol
 
 from csms.app import CsmsApp
+from csms.domain.ids import StationId
 from csms.settings import TlsSettings
 from tests.helpers.csms_app import PASSWORD, booted, csms_test_settings, running_csms
 from tests.unit.security.pki import Pair, leaf, make_ca, now
+
+CS_S = StationId("CS-S")
+CS_OLD = StationId("CS-OLD")
+CS_R = StationId("CS-R")
+CS_E = StationId("CS-E")
+CS_B = StationId("CS-B")
 
 ORG = "Example Charging"
 
@@ -70,8 +78,8 @@ def tls_connect(app: CsmsApp, station_id: str, ctx: ssl.SSLContext, password: st
     headers = {}
     if password is not None:
         headers["Authorization"] = "Basic " + base64.b64encode(f"{station_id}:{password}".encode()).decode()
-    return connect(f"wss://127.0.0.1:{app.ocpp_port}/ocpp/{station_id}", ssl=ctx, subprotocols=["ocpp2.0.1"],
-                   additional_headers=headers, open_timeout=5)  # type: ignore[list-item]
+    return connect(f"wss://127.0.0.1:{app.ocpp_port}/ocpp/{station_id}", ssl=ctx,
+                   subprotocols=[Subprotocol("ocpp2.0.1")], additional_headers=headers, open_timeout=5)
 
 
 async def refused_status(app: CsmsApp, station_id: str, ctx: ssl.SSLContext, password: str | None = None) -> int:
@@ -118,10 +126,10 @@ async def test_profile_3_valid_certificate_boots_without_a_password(pki: Pki) ->
 async def test_certificate_of_station_a_cannot_connect_as_station_b(pki: Pki) -> None:
     client_a = leaf(pki.station_ca, "CS-A", ORG)
     async with tls_csms(pki) as app:
-        assert await refused_status(app, "CS-B", client_context(pki, client_a), PASSWORD) == 401
+        assert await refused_status(app, CS_B, client_context(pki, client_a), PASSWORD) == 401
         [event] = app.ocpp_server.security_events.recent("InvalidChargingStationCertificate")
-        assert event.station_id == "CS-B" and "CS-A" in event.detail
-        assert not app.registry.is_connected("CS-B")
+        assert event.station_id == CS_B and "CS-A" in event.detail
+        assert not app.registry.is_connected(CS_B)
 
 
 async def test_wrong_organisation_is_refused(pki: Pki) -> None:
@@ -132,24 +140,24 @@ async def test_wrong_organisation_is_refused(pki: Pki) -> None:
 
 
 async def test_revoked_certificate_is_refused_at_the_next_handshake(pki: Pki) -> None:
-    client = leaf(pki.station_ca, "CS-R", ORG)
+    client = leaf(pki.station_ca, CS_R, ORG)
     async with tls_csms(pki) as app:
-        async with tls_connect(app, "CS-R", client_context(pki, client)) as ws:
+        async with tls_connect(app, CS_R, client_context(pki, client)) as ws:
             assert (await booted(ws))[2]["status"] == "Accepted"
         assert app.signer is not None
-        app.signer.book.revoke(client.cert.serial_number, now(), "CS-R")
-        assert await refused_status(app, "CS-R", client_context(pki, client)) == 401
+        app.signer.book.revoke(client.cert.serial_number, now(), CS_R)
+        assert await refused_status(app, CS_R, client_context(pki, client)) == 401
         [event] = app.ocpp_server.security_events.recent("InvalidChargingStationCertificate")
         assert "revoked" in event.detail
 
 
 async def test_expired_certificate_is_refused_in_the_tls_handshake_and_recorded(pki: Pki) -> None:
-    client = leaf(pki.station_ca, "CS-E", ORG, valid_from_days=-40, valid_days=30)
+    client = leaf(pki.station_ca, CS_E, ORG, valid_from_days=-40, valid_days=30)
     async with tls_csms(pki) as app:
-        await refused_in_tls(app, "CS-E", client_context(pki, client))
+        await refused_in_tls(app, CS_E, client_context(pki, client))
         events = app.ocpp_server.security_events.recent("InvalidChargingStationCertificate")
         assert events and "expired" in events[0].detail
-        assert not app.registry.is_connected("CS-E")
+        assert not app.registry.is_connected(CS_E)
 
 
 async def test_certificate_from_another_ca_is_refused_in_the_tls_handshake(pki: Pki) -> None:
@@ -167,8 +175,8 @@ async def test_tls_below_1_2_is_refused(pki: Pki, version: ssl.TLSVersion) -> No
             ctx = client_context(pki, max_version=version)
         except ssl.SSLError:
             return  # this OpenSSL cannot even offer it: nothing can connect that way
-        await refused_in_tls(app, "CS-OLD", ctx)
-        assert not app.registry.is_connected("CS-OLD")
+        await refused_in_tls(app, CS_OLD, ctx)
+        assert not app.registry.is_connected(CS_OLD)
         [event] = app.ocpp_server.security_events.recent()
         assert event.kind == "InvalidTLSVersion" and "UNSUPPORTED_PROTOCOL" in event.detail
 
@@ -230,8 +238,8 @@ async def test_csr_signing_round_trip_then_profile_3_with_the_signed_certificate
     local_ca = LocalCa(pki.settings.ca_dir, SystemClock())  # the dev CA the CSMS will sign with
     pki.settings.client_ca_file = local_ca.cert_path
     async with tls_csms(pki) as app:
-        key, csr_pem = make_csr("CS-S")
-        async with tls_connect(app, "CS-S", client_context(pki), PASSWORD) as ws:
+        key, csr_pem = make_csr(CS_S)
+        async with tls_connect(app, CS_S, client_context(pki), PASSWORD) as ws:
             assert (await booted(ws))[2]["status"] == "Accepted"
             _, other_csr = make_csr("CS-OTHER")
             await ws.send(orjson.dumps([2, "s0", "SignCertificate", {"csr": other_csr}]).decode())
@@ -252,11 +260,11 @@ async def test_csr_signing_round_trip_then_profile_3_with_the_signed_certificate
         (pki.folder / "signed.key").write_bytes(key_pem(key))
         ctx = client_context(pki)
         ctx.load_cert_chain(pki.folder / "signed.pem", pki.folder / "signed.key")
-        async with tls_connect(app, "CS-S", ctx) as ws:
+        async with tls_connect(app, CS_S, ctx) as ws:
             assert (await booted(ws))[2]["status"] == "Accepted"
-        assert await app.credentials.security_profile("CS-S") == 3  # type: ignore[arg-type]
-        app.signer.book.revoke_station("CS-S", now())
-        assert await refused_status(app, "CS-S", ctx) == 401
+        assert await app.credentials.security_profile(CS_S) == 3
+        app.signer.book.revoke_station(CS_S, now())
+        assert await refused_status(app, CS_S, ctx) == 401
 
 
 async def test_changed_files_are_picked_up_and_a_half_written_pair_keeps_the_old_certificate(pki: Pki) -> None:

@@ -25,6 +25,8 @@ from tests.helpers.csms_app import (
     wait_closed_code,
 )
 
+CS_BOOTS = StationId("CS-BOOTS")
+
 
 async def status_of(app: Any, station_id: str, password: str = PASSWORD) -> int:
     with pytest.raises(InvalidStatus) as info:
@@ -94,10 +96,10 @@ async def test_authenticated_connection_that_never_boots_is_closed() -> None:
     async with running_csms(settings=settings) as app:
         async with station_connect(app, "CS-SILENT") as ws:
             assert await wait_closed_code(ws) == 1008
-        async with station_connect(app, "CS-BOOTS") as ws:
+        async with station_connect(app, CS_BOOTS) as ws:
             assert (await booted(ws))[2]["status"] == "Accepted"
             await asyncio.sleep(0.2)  # well past the timeout: a booted station stays
-            assert app.registry.is_connected("CS-BOOTS")
+            assert app.registry.is_connected(CS_BOOTS)
 
 
 async def test_closed_connections_leave_no_per_connection_state() -> None:
@@ -143,7 +145,7 @@ async def test_a_full_collection_runs_after_every_n_closed_connections() -> None
     settings.ocpp.gc_every_closed_connections = 5
     async with running_csms(settings=settings) as app:
         calls: list[int] = []
-        app.ocpp_server._collect = lambda: calls.append(1)  # type: ignore[method-assign]
+        app.ocpp_server._collect = lambda: calls.append(1)
         for i in range(12):
             async with station_connect(app, f"CS-{i % 3}") as ws:
                 await booted(ws)

@@ -31,7 +31,7 @@ from csms.store.memory import MemoryStore
 from tests.helpers.eventually import eventually
 
 LOOPBACK = "127.0.0.1"
-STATION = "v2h-tanaka"
+STATION = StationId("v2h-tanaka")
 START = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 
 
@@ -51,8 +51,12 @@ class Rig:
     charging: ChargingService
     fleet: FleetController
 
+    def mode(self) -> OperationMode:
+        """The unit's mode now (read through a call, so no earlier `is` check narrows it for mypy)."""
+        return self.device.model.mode
+
     async def tx_id(self) -> str:
-        txs = await self.store.list_transactions(StationId(STATION), open_only=True)
+        txs = await self.store.list_transactions(STATION, open_only=True)
         assert len(txs) == 1
         return txs[0].transaction_id
 
@@ -95,11 +99,11 @@ async def applied(events: list[DomainEvent], count: int) -> None:
 
 async def test_a_plugged_unit_is_a_connected_station_with_an_open_session(rig: Rig) -> None:
     await rig.bridge.poll_once()
-    station = await rig.store.get_station(StationId(STATION))
+    station = await rig.store.get_station(STATION)
     assert station is not None and station.connected and station.ocpp_version == "echonet-lite"
-    txs = await rig.store.list_transactions(StationId(STATION), open_only=True)
+    txs = await rig.store.list_transactions(STATION, open_only=True)
     assert len(txs) == 1 and txs[0].evse_id == 1 and txs[0].last_soc == 0.5
-    needs = await rig.store.get_charging_needs(StationId(STATION), 1)
+    needs = await rig.store.get_charging_needs(STATION, 1)
     assert needs is not None and (needs.ev_capacity_wh, needs.discharge_allowed) == (40_000, True)
     caps = await rig.charging.capabilities(STATION, 1)
     assert (caps.discharge_supported, caps.rate_unit, caps.max_charge_power_w, caps.max_discharge_power_w) == (
@@ -120,20 +124,20 @@ async def test_the_fleet_controllers_setpoint_reaches_the_unit_and_reads_back(ri
     point = await rig.fleet.dispatch_once()
     assert point is not None
     await applied(rig.events, 1)
-    handed = rig.charging.handed(StationId(STATION), 1)  # what the fleet tick handed to the outbox
+    handed = rig.charging.handed(STATION, 1)  # what the fleet tick handed to the outbox
     assert handed is not None and handed.power_w < 0
     sent_w = handed.power_w
-    assert rig.device.model.mode is OperationMode.DISCHARGE
+    assert rig.mode() is OperationMode.DISCHARGE
     assert rig.device.model.setting_w == int(sent_w)
     rig.device.model.advance(60)  # a minute, within the setpoint's validity
     rig.clock.advance(60)
     await rig.bridge.poll_once()
-    tx = (await rig.store.list_transactions(StationId(STATION), open_only=True))[0]
+    tx = (await rig.store.list_transactions(STATION, open_only=True))[0]
     assert tx.last_power_w == int(sent_w) and tx.energy_export_wh == int(-sent_w * 60 / 3600)
     assert rig.fleet.telemetry.live(f"{STATION}/1").power_w == int(sent_w)
     rig.clock.advance(rig.fleet.settings.setpoint_validity_s)  # no new setpoint: the unit falls back
     await rig.bridge.poll_once()
-    assert rig.device.model.mode is OperationMode.STANDBY
+    assert rig.mode() is OperationMode.STANDBY
     assert rig.fleet.telemetry.live(f"{STATION}/1").power_w == 0
 
 
@@ -166,7 +170,7 @@ async def test_a_household_that_does_not_consent_is_never_discharged() -> None:
         result = await rig.charging.apply(STATION, constant_schedule(1, START, -3000.0, 120,
                                                                      transaction_id=await rig.tx_id()))
         assert result.schedule is not None and result.schedule.periods[0].power_w == 0
-        assert rig.device.model.mode is OperationMode.STANDBY
+        assert rig.mode() is OperationMode.STANDBY
 
 
 async def test_a_silent_unit_is_disconnected_its_session_ended_and_it_comes_back(rig: Rig) -> None:
@@ -176,9 +180,9 @@ async def test_a_silent_unit_is_disconnected_its_session_ended_and_it_comes_back
     rig.device.silent = True
     rig.clock.advance(10)
     await rig.bridge.poll_once()
-    station = await rig.store.get_station(StationId(STATION))
+    station = await rig.store.get_station(STATION)
     assert station is not None and not station.connected
-    ended = await rig.store.get_transaction(StationId(STATION), first)  # type: ignore[arg-type]
+    ended = await rig.store.get_transaction(STATION, first)  # type: ignore[arg-type]
     assert ended is not None and ended.stopped_reason == "Other" and not ended.is_open
     assert await rig.fleet.replan() is None  # nothing left to plan
     with pytest.raises(StationNotConnected):
@@ -218,10 +222,10 @@ async def test_the_car_leaving_ends_the_session(rig: Rig) -> None:
     rig.device.model.ev = None
     rig.clock.advance(10)
     await rig.bridge.poll_once()
-    ended = await rig.store.get_transaction(StationId(STATION), first)  # type: ignore[arg-type]
+    ended = await rig.store.get_transaction(STATION, first)  # type: ignore[arg-type]
     assert ended is not None and ended.stopped_reason == "EVDisconnected"
     assert rig.bridge.is_connected(STATION)
-    assert await rig.store.get_charging_needs(StationId(STATION), 1) is None
+    assert await rig.store.get_charging_needs(STATION, 1) is None
 
 
 async def test_without_fleet_control_the_default_policy_charges_a_plugged_car(rig: Rig) -> None:

@@ -47,10 +47,10 @@ async def test_a_line_logged_inside_a_handler_names_the_bound_station_and_the_me
 
 def test_a_field_the_call_site_names_is_kept() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", None, None)
-    record.station_id = "EXPLICIT"
+    record.__dict__["station_id"] = "EXPLICIT"  # as the logger does with `extra={"station_id": ...}`
     token = log_station.set("BOUND")
     try:
         ContextFields().filter(record)
     finally:
         log_station.reset(token)
-    assert record.station_id == "EXPLICIT"
+    assert record.__dict__["station_id"] == "EXPLICIT"

@@ -16,7 +16,7 @@ T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def _build(**fields: object) -> GridFeed:
-    return build_feed(GridFeedSettings(**fields), ManualClock(T0), telemetry=lambda: None,  # type: ignore[arg-type]
+    return build_feed(GridFeedSettings(**fields), ManualClock(T0), telemetry=lambda: None,
                       load_w=lambda: 0.0, backoff=Backoff(), default_max_age_s=lambda role: 42.0)
 
 

@@ -139,7 +139,8 @@ async def test_a_stale_regulation_signal_decays_to_zero_and_the_next_sample_take
     assert consumer.check() is None and consumer.signal_in_force() == (0.8, False)
     clock.advance(2)  # half way through the decay
     assert consumer.check() == pytest.approx(0.4)
-    assert consumer.signal_in_force() == (pytest.approx(0.4), True)
+    signal, fail_safe = consumer.signal_in_force()
+    assert signal == pytest.approx(0.4) and fail_safe is True
     clock.advance(3)
     assert consumer.check() == 0.0
     assert consumer.check() is None  # at baseline: nothing more to send

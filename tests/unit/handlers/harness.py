@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from csms.domain.clock import ManualClock, to_ocpp_time
+from csms.domain.ids import StationId
 from csms.domain.records import BootPolicy
 from csms.handlers import build_handlers
 from csms.handlers.deps import HandlerDeps
@@ -19,7 +20,7 @@ from csms.services.events import DomainEvent, EventBus
 from csms.store.memory import MemoryStore
 
 T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
-STATION = "CS1"
+STATION = StationId("CS1")
 
 
 def at(minutes: float) -> str:

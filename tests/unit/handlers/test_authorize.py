@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from csms.domain.ids import IdTokenValue, StationId
+from csms.domain.ids import IdTokenValue
 from csms.domain.records import TokenRecord, TokenStatus
 from csms.services.tariffs import Tariff, put_tariff
 from tests.unit.handlers.harness import STATION, T0, Station, at
@@ -99,7 +99,7 @@ async def test_tokens_match_on_value_and_type() -> None:
 
 async def test_with_a_station_tariff_an_accepted_token_is_shown_the_tariff() -> None:
     station = Station()
-    await put_tariff(station.store, StationId(STATION), Tariff("EUR", price_per_kwh=0.3, session_fee=0.5))
+    await put_tariff(station.store, STATION, Tariff("EUR", price_per_kwh=0.3, session_fee=0.5))
     await station.store.put_token(TokenRecord(IdTokenValue("GOOD")))
     await station.store.put_token(TokenRecord(IdTokenValue("BAD"), status=TokenStatus.BLOCKED))
     assert (await authorize(station, "GOOD"))["personalMessage"] == {

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
-from csms.domain.ids import StationId, TransactionId
+from csms.domain.ids import TransactionId
 from csms.domain.records import TransactionRecord
 from csms.handlers.smart_charging import needs_from_payload
 from csms.ocpp.schemas import validate_payload
 from csms.ocpp.versions import OcppVersion
+from csms.ocpp.wire import v2x
 from tests.unit.handlers.harness import STATION, T0, Station, at
 
 V201, V21 = OcppVersion.V201, OcppVersion.V21
@@ -36,7 +37,7 @@ def test_v2x_charging_parameters_are_kept_on_the_needs_record() -> None:
                                                         "evEnergyCapacity": 60_000, "stateOfCharge": 50}
     validate_payload(V21, "NotifyEVChargingNeeds", payload, is_request=True)
 
-    record = needs_from_payload(STATION, payload, T0)
+    record = needs_from_payload(STATION, cast(v2x.NotifyEVChargingNeedsRequest, payload), T0)
 
     assert (record.min_charge_power_w, record.max_charge_power_w) == (1_500.0, 50_000.0)
     assert (record.min_discharge_power_w, record.max_discharge_power_w) == (1_000.0, 20_000.0)
@@ -56,9 +57,11 @@ def test_the_stricter_of_the_customdata_reserve_and_the_v2x_range_bottom_is_the_
                                               "evEnergyCapacity": 60_000}
     validate_payload(V21, "NotifyEVChargingNeeds", payload, is_request=True)
 
-    assert needs_from_payload(STATION, payload, T0, soc=0.5).min_soc == pytest.approx(0.25)
-    assert needs_from_payload(STATION, payload, T0, soc=0.9).min_soc == pytest.approx(0.45)
-    unplaced = needs_from_payload(STATION, payload, T0)  # no SoC known: the relative request cannot be placed
+    request = cast(v2x.NotifyEVChargingNeedsRequest, payload)  # schema-valid: what the handler receives
+
+    assert needs_from_payload(STATION, request, T0, soc=0.5).min_soc == pytest.approx(0.25)
+    assert needs_from_payload(STATION, request, T0, soc=0.9).min_soc == pytest.approx(0.45)
+    unplaced = needs_from_payload(STATION, request, T0)  # no SoC known: the relative request cannot be placed
     assert unplaced.min_soc == 0.25 and unplaced.soc_at_received is None
     assert unplaced.v2x_min_energy_request_wh == -27_000.0
 
@@ -68,7 +71,7 @@ def test_a_2_0_1_request_leaves_the_2_1_fields_empty() -> None:
         "energyAmount": 20_000, "evMinCurrent": 6, "evMaxCurrent": 16, "evMaxVoltage": 230}}}
     validate_payload(V201, "NotifyEVChargingNeeds", payload, is_request=True)
 
-    record = needs_from_payload(STATION, payload, T0)
+    record = needs_from_payload(STATION, cast(v2x.NotifyEVChargingNeedsRequest, payload), T0)
 
     assert record.energy_request_wh == 20_000 and record.max_charge_power_w == 16 * 230 * 3
     assert (record.min_charge_power_w, record.min_discharge_power_w, record.energy_min_request_wh,
@@ -78,7 +81,7 @@ def test_a_2_0_1_request_leaves_the_2_1_fields_empty() -> None:
 
 async def test_needs_over_the_wire_place_the_v2x_reserve_at_the_open_transactions_soc() -> None:
     station = Station(version=V21)
-    await station.store.put_transaction(TransactionRecord(StationId(STATION), TransactionId("TX1"), evse_id=1,
+    await station.store.put_transaction(TransactionRecord(STATION, TransactionId("TX1"), evse_id=1,
                                                           started_at=T0, last_soc=0.4))
     payload = v2x_needs("AC_BPT", evMinV2XEnergyRequest=2_500.0)  # the battery is below its V2X range
     payload["chargingNeeds"]["customData"] = {"vendorId": "org.v2g-csms", "minSoC": 0.25,
@@ -87,7 +90,7 @@ async def test_needs_over_the_wire_place_the_v2x_reserve_at_the_open_transaction
 
     assert await station.call("NotifyEVChargingNeeds", payload) == {"status": "Accepted"}
 
-    stored = await station.store.get_charging_needs(StationId(STATION), 1)
+    stored = await station.store.get_charging_needs(STATION, 1)
     assert stored is not None
     assert stored.soc_at_received == 0.4 and stored.min_soc == pytest.approx(0.45)
     assert stored.energy_max_request_wh == 30_000.0 and stored.min_charge_power_w == 1_500.0
@@ -120,7 +123,7 @@ async def test_notify_ev_charging_schedule_is_accepted_and_published_with_its_ti
     assert event.station_id == STATION and event.at == T0 + timedelta(seconds=60)  # when it arrived
     assert event.data["evse_id"] == 1 and event.data["time_base"] == T0 + timedelta(minutes=5)
     assert [p["limit"] for p in event.data["schedule"]["chargingSchedulePeriod"]] == [7_000.0, 3_500.0]
-    assert await station.store.get_charging_needs(StationId(STATION), 1) is None  # nothing stored
+    assert await station.store.get_charging_needs(STATION, 1) is None  # nothing stored
 
 
 @pytest.mark.parametrize("version", [V201, V21], ids=lambda v: str(v.value))

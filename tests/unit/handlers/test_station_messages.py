@@ -8,7 +8,6 @@ from typing import Any
 import orjson
 import pytest
 
-from csms.domain.ids import StationId
 from csms.domain.records import BootPolicy, VariableRecord
 from csms.handlers import HANDLERS
 from csms.ocpp.schemas import schema_actions
@@ -16,7 +15,7 @@ from csms.ocpp.versions import OcppVersion
 from csms.services import station_records as sr
 from tests.unit.handlers.harness import STATION, Station, at
 
-SID = StationId(STATION)
+SID = STATION
 
 # OCPP 2.0.1 Part 2, messages sent by a Charging Station (the rest of the schema set is CSMS-initiated)
 STATION_CALLS_201 = frozenset({

@@ -20,7 +20,7 @@ from tests.unit.handlers.harness import STATION, T0, Station, at, registers, sam
 
 
 async def transaction(station: Station, tx_id: str = "TX1") -> TransactionRecord:
-    tx = await station.store.get_transaction(StationId(STATION), TransactionId(tx_id))
+    tx = await station.store.get_transaction(STATION, TransactionId(tx_id))
     assert tx is not None
     return tx
 
@@ -46,9 +46,9 @@ async def test_duplicate_seq_no_is_acknowledged_and_applied_once() -> None:
     tx = await transaction(station)
     assert tx.energy_import_wh == 1500 and tx.duplicate_events == 1
     assert tx.seq_nos == SeqNos.of({0, 1})
-    assert len(await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))) == 2
+    assert len(await station.store.list_meter_samples(STATION, TransactionId("TX1"))) == 2
     assert station.kinds() == ["transaction.started", "transaction.updated"]  # nothing published for the duplicate
-    [dropped] = await station.store.list_station_log(StationId(STATION), sr.DROPPED_TX_EVENT)
+    [dropped] = await station.store.list_station_log(STATION, sr.DROPPED_TX_EVENT)
     assert (dropped["seqNo"], dropped["reason"]) == (1, "duplicate")
 
 
@@ -62,7 +62,7 @@ async def test_a_station_that_always_sends_seq_no_zero_loses_no_data() -> None:
     tx = await transaction(station)
     assert tx.energy_import_wh == 4000 and not tx.is_open and tx.stopped_reason == "Local"
     assert tx.duplicate_events == 0
-    assert len(await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))) == 4
+    assert len(await station.store.list_meter_samples(STATION, TransactionId("TX1"))) == 4
 
 
 async def test_an_event_after_the_ended_one_changes_no_energy() -> None:
@@ -96,7 +96,7 @@ async def test_energy_counts_up_from_the_first_register_even_when_it_arrives_las
 
 async def test_a_record_stored_before_first_registers_were_kept_stays_on_the_spread() -> None:
     station = Station()
-    legacy = TransactionRecord(StationId(STATION), TransactionId("TX1"), started_at=T0, seq_nos=SeqNos.of({0}),
+    legacy = TransactionRecord(STATION, TransactionId("TX1"), started_at=T0, seq_nos=SeqNos.of({0}),
                                import_register_min_wh=1000, import_register_max_wh=1500)
     await station.store.put_transaction(legacy)
     await station.call("TransactionEvent", tx_event("Updated", 1, 15, registers(15, 2000)))
@@ -179,7 +179,7 @@ async def test_late_meter_values_stamped_before_the_start_do_not_change_the_tran
 
     tx = await transaction(station)
     assert (tx.energy_import_wh, tx.energy_export_wh) == (2000, 300)
-    history = await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))
+    history = await station.store.list_meter_samples(STATION, TransactionId("TX1"))
     assert all(sample.measured_at >= T0 for sample in history)
     published = station.events[-1]
     assert published.kind == "meter.values" and published.at == T0 - timedelta(minutes=30)
@@ -253,7 +253,7 @@ async def test_meter_values_scale_units_and_multipliers_and_read_soc(
     assert tx.import_register_max_wh == pytest.approx(expected_wh)
     assert tx.energy_import_wh == pytest.approx(expected_wh - 1000)
     assert tx.last_power_w == pytest.approx(expected_w) and tx.last_soc == pytest.approx(0.625)
-    [history_sample] = [s for s in await station.store.list_meter_samples(StationId(STATION), TransactionId("TX1"))
+    [history_sample] = [s for s in await station.store.list_meter_samples(STATION, TransactionId("TX1"))
                         if s.measured_at == T0 + timedelta(minutes=10)]
     assert history_sample.import_register_wh == pytest.approx(expected_wh)
     published = station.events[-1]
@@ -266,7 +266,7 @@ async def test_meter_values_without_a_transaction_are_published_as_live_values()
     assert await station.call("MeterValues", {"evseId": 2, "meterValue": [
         {"timestamp": at(5), "sampledValue": [sampled("SoC", 40, "Percent"),
                                               sampled("Power.Active.Import", 11, "kW")]}]}) == {}
-    assert await station.store.list_transactions(StationId(STATION)) == []
+    assert await station.store.list_transactions(STATION) == []
     published = station.events[-1]
     assert published.kind == "meter.values" and published.station_id == STATION
     assert published.data == {"evse_id": 2, "transaction_id": None, "power_w": 11000, "soc": 0.4,
@@ -311,7 +311,7 @@ async def test_an_offline_ended_event_with_a_gap_asks_get_transaction_status_and
                                                     stoppedReason="Local"))
     asked = await _answer_next_call(station, "GetTransactionStatus", {"messagesInQueue": False})
     assert asked == {"transactionId": "TX1"}
-    [entry] = await station.store.list_station_log(StationId(STATION), sr.DROPPED_TX_EVENT)
+    [entry] = await station.store.list_station_log(STATION, sr.DROPPED_TX_EVENT)
     assert entry["missingSeqNos"] == [2, 3] and entry["messagesInQueue"] is False
     assert (await transaction(station)).energy_import_wh == 4000
 
@@ -327,7 +327,7 @@ async def test_an_ended_event_without_a_gap_asks_nothing() -> None:
 
 async def test_the_remote_start_token_is_kept_when_the_station_omits_it() -> None:
     station = Station()
-    await station.store.put_station_doc(StationId(STATION), sr.REMOTE_START, "77",
+    await station.store.put_station_doc(STATION, sr.REMOTE_START, "77",
                                         {"idToken": {"idToken": "DRIVER-7", "type": "Central"}})
     await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000), trigger="RemoteStart",
                                                     remoteStartId=77))
@@ -337,7 +337,7 @@ async def test_the_remote_start_token_is_kept_when_the_station_omits_it() -> Non
 
 async def test_with_a_tariff_the_ended_answer_has_the_total_cost_and_growth_sends_cost_updated() -> None:
     station = Station()
-    await put_tariff(station.store, StationId(STATION), Tariff("EUR", price_per_kwh=0.30, price_per_hour=1.0,
+    await put_tariff(station.store, STATION, Tariff("EUR", price_per_kwh=0.30, price_per_hour=1.0,
                                                                session_fee=0.5))
     await station.call("TransactionEvent", tx_event("Started", 0, 0, registers(0, 1000)))
     await station.call("TransactionEvent", tx_event("Updated", 1, 30, registers(30, 3000)))

@@ -7,7 +7,7 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from csms.domain.ids import StationId, TransactionId
+from csms.domain.ids import TransactionId
 from csms.domain.records import TransactionRecord
 from csms.handlers import build_handlers
 from csms.ocpp.session import RpcSession
@@ -31,7 +31,7 @@ def count_reads(station: Station) -> Counter[str]:
 
 
 async def stored(station: Station) -> TransactionRecord:
-    tx = await station.store.get_transaction(StationId(STATION), TX1)
+    tx = await station.store.get_transaction(STATION, TX1)
     assert tx is not None
     return tx
 

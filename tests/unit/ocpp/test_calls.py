@@ -9,6 +9,7 @@ from typing import Any
 from csms.ocpp import calls
 from csms.ocpp.schemas import schema_actions
 from csms.ocpp.versions import OcppVersion
+from csms.ocpp.wire import v201
 
 # OCPP 2.0.1 Part 2 (messages the CSMS sends to a charging station), written out here as the oracle
 CSMS_TO_STATION_201 = frozenset({
@@ -38,6 +39,7 @@ def test_call_typed_sends_the_action_and_payload_and_returns_the_answer() -> Non
         sent.append((action, payload))
         return {"status": "Accepted"}
 
-    answer = asyncio.run(calls.call_typed(raw, calls.RESET, {"type": "OnIdle", "evseId": 2}))
+    request: v201.ResetRequest = {"type": v201.ResetEnumType.ON_IDLE, "evseId": 2}
+    answer = asyncio.run(calls.call_typed(raw, calls.RESET, request))
     assert sent == [("Reset", {"type": "OnIdle", "evseId": 2})]
     assert answer == {"status": "Accepted"}

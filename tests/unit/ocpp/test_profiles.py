@@ -40,7 +40,7 @@ def test_201_discharge_is_a_negative_limit_in_watts() -> None:
     payload = set_charging_profile_request(schedule(7000, -5000), BIDI_201)
     validate_payload(OcppVersion.V201, "SetChargingProfile", payload, is_request=True)
     assert [p["limit"] for p in periods_of(payload)] == [7000, -5000]
-    assert payload["chargingProfile"]["transactionId"] == "tx-1"  # type: ignore[index]
+    assert payload["chargingProfile"]["transactionId"] == "tx-1"
 
 
 def test_201_charge_only_station_is_never_sent_a_discharge() -> None:
@@ -52,7 +52,7 @@ def test_201_amps_only_station_gets_amps_with_phases() -> None:
     payload = set_charging_profile_request(schedule(6900), AMPS_ONLY_201)
     validate_payload(OcppVersion.V201, "SetChargingProfile", payload, is_request=True)
     period = periods_of(payload)[0]
-    assert payload["chargingProfile"]["chargingSchedule"][0]["chargingRateUnit"] == "A"  # type: ignore[index]
+    assert payload["chargingProfile"]["chargingSchedule"][0]["chargingRateUnit"] == "A"
     assert period == {"startPeriod": 0, "limit": 10.0, "numberPhases": 3}
 
 
@@ -62,8 +62,8 @@ def test_21_central_setpoint_carries_setpoint_and_limits_in_order() -> None:
     period = periods_of(payload)[0]
     assert period["operationMode"] == "CentralSetpoint" and period["setpoint"] == -5000
     assert period["dischargeLimit"] <= period["setpoint"] <= period["limit"]  # type: ignore[operator]
-    assert payload["chargingProfile"]["maxOfflineDuration"] == 120  # type: ignore[index]
-    assert payload["chargingProfile"]["invalidAfterOfflineDuration"] is True  # type: ignore[index]
+    assert payload["chargingProfile"]["maxOfflineDuration"] == 120
+    assert payload["chargingProfile"]["invalidAfterOfflineDuration"] is True
 
 
 def test_21_idle_and_charging_only_follow_their_field_rules() -> None:

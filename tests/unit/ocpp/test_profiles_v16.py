@@ -3,8 +3,9 @@ sends the CSMS's 2.0.1-shaped requests to a 1.6 station: every wire payload is v
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,6 +16,8 @@ from csms.ocpp.profiles import EncodeError
 from csms.ocpp.schemas import validate_payload
 from csms.ocpp.v16_adapter import to_v16
 from csms.ocpp.versions import OcppVersion
+
+_Payload = TypeVar("_Payload", bound=Mapping[str, object])
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CHARGE_ONLY = StationCapabilities(ocpp_version="ocpp1.6")
@@ -29,7 +32,7 @@ def schedule(*powers_w: float, purpose: ProfilePurpose = ProfilePurpose.TX, evse
                          "17" if purpose is ProfilePurpose.TX else None)
 
 
-def valid16(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+def valid16(action: str, payload: _Payload) -> _Payload:
     validate_payload(OcppVersion.V16, action, payload, is_request=True)
     return payload
 
@@ -107,8 +110,9 @@ def test_the_csms_requests_reach_a_16_station_in_16_form() -> None:
         assert (wire_action, wire_payload) == (action16, payload16), action
         valid16(wire_action, wire_payload)
     set_201 = profiles.set_charging_profile_request(schedule(-2000), BIDIRECTIONAL)
-    action16, payload16, _ = to_v16("SetChargingProfile", set_201)
-    assert valid16(action16, payload16) == profiles_v16.set_charging_profile_request(schedule(-2000), BIDIRECTIONAL)
+    set_action16, set_payload16, _ = to_v16("SetChargingProfile", set_201)
+    assert valid16(set_action16, set_payload16) == profiles_v16.set_charging_profile_request(schedule(-2000),
+                                                                                             BIDIRECTIONAL)
 
 
 def test_a_16_composite_schedule_answer_reads_as_a_201_one() -> None:
@@ -144,7 +148,7 @@ def test_reservations_local_lists_and_firmware_reach_a_16_station_in_16_form() -
     assert back({"status": "NotSupported"}) == {"status": "Failed"}
     _, _, version_back = to_v16("GetLocalListVersion", {})
     assert version_back({"listVersion": 7}) == {"versionNumber": 7}
-    firmware = {"requestId": 9, "retries": 2, "firmware": {"location": "https://fw.example/1.bin",
+    firmware: dict[str, Any] = {"requestId": 9, "retries": 2, "firmware": {"location": "https://fw.example/1.bin",
                                                            "retrieveDateTime": "2026-06-01T13:00:00Z"}}
     action, payload, back = to_v16("UpdateFirmware", firmware)
     assert valid16(action, payload) == {"location": "https://fw.example/1.bin",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from unittest.mock import patch
 
 import numpy as np
@@ -30,7 +31,7 @@ from tests.unit.optimizer.test_properties import fleet_problems
 MODEST = settings(max_examples=25, deadline=None, derandomize=True)  # the same examples on every CI run
 
 
-def _with(pb: FleetProblem, **changes: object) -> FleetProblem:
+def _with(pb: FleetProblem, **changes: Any) -> FleetProblem:
     return replace(pb, options=replace(pb.options, **changes))
 
 

@@ -34,7 +34,7 @@ def _peaky(weight: float, floor_w: float = 0.0) -> np.ndarray:
     prob = problem([ev("a", depart_h=2, add_wh=14_000, p_ch_w=14_000)], n=2, import_price=[40.0, 50.0],
                    demand_charge_per_kw=10.0, options=PlannerOptions(peak_weight=weight))
     prob = replace(prob, site=replace(prob.site, peak_floor_w=floor_w))
-    return plan(prob).power_w[0]
+    return np.asarray(plan(prob).power_w[0])
 
 
 def test_the_peak_weight_trades_the_demand_charge_against_energy_cost() -> None:

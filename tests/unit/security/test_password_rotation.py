@@ -20,7 +20,7 @@ class Station:
         self.status = status
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.calls.append((action, payload))
         return {"setVariableResult": [{"attributeStatus": self.status, "component": {"name": "SecurityCtrlr"},
@@ -91,7 +91,7 @@ async def test_unanswered_rotation_stores_nothing() -> None:
     from csms.errors import CallTimeout
 
     class Silent(Station):
-        async def call(self, station_id: str, action: str, payload: dict[str, Any],
+        async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                        timeout_s: float | None = None) -> dict[str, Any]:
             raise CallTimeout("no answer")
 

@@ -6,9 +6,12 @@ import logging
 from datetime import UTC, datetime
 
 from csms.domain.clock import ManualClock
+from csms.domain.ids import StationId
 from csms.security.events import SecurityEvents
 from csms.server.log_limit import PerStationLogLimit
 from csms.services.auth_throttle import AuthThrottle
+
+CS_1 = StationId("CS-1")
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -17,17 +20,17 @@ def test_backoff_starts_after_the_threshold_doubles_and_is_bounded() -> None:
     clock = ManualClock(T0)
     throttle = AuthThrottle(clock, failures_before_backoff=3, base_backoff_s=1.0, max_backoff_s=8.0)
     for _ in range(2):
-        throttle.failed("CS-1", "10.0.0.1")
-    assert throttle.retry_after_s("CS-1", "10.0.0.1") == 0
-    throttle.failed("CS-1", "10.0.0.1")
-    assert throttle.retry_after_s("CS-1", "10.0.0.9") == 1.0  # per station, whatever the source
-    throttle.failed("CS-1", "10.0.0.1")
-    assert throttle.retry_after_s("CS-1", "") == 2.0
+        throttle.failed(CS_1, "10.0.0.1")
+    assert throttle.retry_after_s(CS_1, "10.0.0.1") == 0
+    throttle.failed(CS_1, "10.0.0.1")
+    assert throttle.retry_after_s(CS_1, "10.0.0.9") == 1.0  # per station, whatever the source
+    throttle.failed(CS_1, "10.0.0.1")
+    assert throttle.retry_after_s(CS_1, "") == 2.0
     for _ in range(20):
-        throttle.failed("CS-1", "10.0.0.1")
-    assert throttle.retry_after_s("CS-1", "") == 8.0
+        throttle.failed(CS_1, "10.0.0.1")
+    assert throttle.retry_after_s(CS_1, "") == 8.0
     clock.advance(8.0)
-    assert throttle.retry_after_s("CS-1", "") == 0
+    assert throttle.retry_after_s(CS_1, "") == 0
 
 
 def test_source_backoff_needs_ten_times_the_failures_and_success_clears_the_station() -> None:
@@ -63,13 +66,13 @@ def record(station: str, msg: str = "bad frame from %s: %s") -> logging.LogRecor
 def test_repeated_station_warnings_are_dropped_after_a_burst_and_counted() -> None:
     clock = ManualClock(T0)
     limit = PerStationLogLimit(clock, burst=3, window_s=60)
-    passed = [limit.filter(record("CS-1")) for _ in range(100)]
+    passed = [limit.filter(record(CS_1)) for _ in range(100)]
     assert passed.count(True) == 3 and limit.dropped == 97
     assert limit.filter(record("CS-2"))  # another station has its own budget
     clock.advance(60)
-    first = record("CS-1")
+    first = record(CS_1)
     assert limit.filter(first) and "97 similar dropped" in str(first.msg)
-    error = record("CS-1")
+    error = record(CS_1)
     error.levelno = logging.ERROR
     assert all(limit.filter(error) for _ in range(10))
 
@@ -78,7 +81,7 @@ def test_security_events_are_all_kept_but_repeats_are_logged_once_per_quiet_peri
     clock = ManualClock(T0)
     events = SecurityEvents(clock, max_kept=50, quiet_s=60)
     for _ in range(80):
-        events.record("InvalidCredentials", "CS-1", "10.0.0.1", "bad_password")
+        events.record("InvalidCredentials", CS_1, "10.0.0.1", "bad_password")
     assert len(events.recent()) == 50 and events.suppressed == 79
 
 

@@ -14,7 +14,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
 
+from csms.domain.ids import StationId
+from csms.ocpp.wire import v201
 from csms.services.certificates_station import OcspCertificateAuthority, UnconfiguredCertificateAuthority
+
+CS_1 = StationId("CS-1")
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -31,12 +35,12 @@ def _cert(subject: str, issuer: str, key: ec.EllipticCurvePrivateKey, public: ec
 CA_KEY = ec.generate_private_key(ec.SECP256R1())
 CA = _cert("Test CA", "Test CA", CA_KEY, CA_KEY.public_key(), 1)
 LEAF_KEY = ec.generate_private_key(ec.SECP256R1())
-LEAF = _cert("CS-1", "Test CA", CA_KEY, LEAF_KEY.public_key(), 0x1A2B)
+LEAF = _cert(CS_1, "Test CA", CA_KEY, LEAF_KEY.public_key(), 0x1A2B)
 
 
-def request_data() -> dict[str, str]:
+def request_data() -> v201.OCSPRequestDataType:
     builder = ocsp.OCSPRequestBuilder().add_certificate(LEAF, CA, hashes.SHA256()).build()
-    return {"hashAlgorithm": "SHA256", "issuerNameHash": builder.issuer_name_hash.hex(),
+    return {"hashAlgorithm": v201.HashAlgorithmEnumType.SHA256, "issuerNameHash": builder.issuer_name_hash.hex(),
             "issuerKeyHash": builder.issuer_key_hash.hex(), "serialNumber": format(LEAF.serial_number, "X"),
             "responderURL": "http://station-says.example/ocsp"}
 
@@ -58,7 +62,7 @@ def responder(seen: list[httpx.Request]) -> httpx.MockTransport:
 async def test_a_good_certificate_status_comes_back_as_the_responders_der_response() -> None:
     seen: list[httpx.Request] = []
     authority = OcspCertificateAuthority("http://ocsp.example/", transport=responder(seen))
-    answer = await authority.certificate_status("CS-1", request_data())
+    answer = await authority.certificate_status(CS_1, request_data())
     assert answer["status"] == "Accepted"
     parsed = ocsp.load_der_ocsp_response(base64.b64decode(answer["ocspResult"]))
     assert parsed.certificate_status is ocsp.OCSPCertStatus.GOOD and parsed.serial_number == 0x1A2B
@@ -69,9 +73,9 @@ async def test_a_good_certificate_status_comes_back_as_the_responders_der_respon
 async def test_the_stations_responder_url_is_used_only_when_allowed() -> None:
     seen: list[httpx.Request] = []
     authority = OcspCertificateAuthority(use_station_responder_url=True, transport=responder(seen))
-    assert (await authority.certificate_status("CS-1", request_data()))["status"] == "Accepted"
+    assert (await authority.certificate_status(CS_1, request_data()))["status"] == "Accepted"
     assert str(seen[0].url) == "http://station-says.example/ocsp"
-    answer = await OcspCertificateAuthority().certificate_status("CS-1", request_data())
+    answer = await OcspCertificateAuthority().certificate_status(CS_1, request_data())
     assert answer["statusInfo"]["reasonCode"] == "NoOCSPResponder"
 
 
@@ -83,7 +87,7 @@ async def test_the_stations_responder_url_is_used_only_when_allowed() -> None:
 ])
 async def test_a_failing_responder_is_answered_failed_with_the_reason(handler: object, reason: str) -> None:
     authority = OcspCertificateAuthority("http://ocsp.example/", transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
-    answer = await authority.certificate_status("CS-1", request_data())
+    answer = await authority.certificate_status(CS_1, request_data())
     assert answer["status"] == "Failed" and answer["statusInfo"]["reasonCode"] == reason
 
 
@@ -91,18 +95,19 @@ async def test_an_unreachable_responder_and_bad_request_data_are_failed_not_rais
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")
     authority = OcspCertificateAuthority("http://ocsp.example/", transport=httpx.MockTransport(refuse))
-    assert (await authority.certificate_status("CS-1", request_data()))["statusInfo"]["reasonCode"] == \
+    assert (await authority.certificate_status(CS_1, request_data()))["statusInfo"]["reasonCode"] == \
         "OCSPUnreachable"
-    bad = {**request_data(), "issuerNameHash": "zz"}
-    assert (await authority.certificate_status("CS-1", bad))["statusInfo"]["reasonCode"] == "InvalidOCSPRequest"
+    bad: v201.OCSPRequestDataType = {**request_data(), "issuerNameHash": "zz"}
+    assert (await authority.certificate_status(CS_1, bad))["statusInfo"]["reasonCode"] == "InvalidOCSPRequest"
 
 
 async def test_ev_certificates_and_csrs_go_to_the_fallback() -> None:
     authority = OcspCertificateAuthority("http://ocsp.example/")
     unconfigured = UnconfiguredCertificateAuthority()
-    request = {"iso15118SchemaVersion": "x", "action": "Install", "exiRequest": "AA=="}
-    assert await authority.ev_certificate("CS-1", request) == await unconfigured.ev_certificate("CS-1", request)
-    assert (await authority.sign_certificate("CS-1", {"csr": "x"}))["status"] == "Rejected"
+    request: v201.Get15118EVCertificateRequest = {
+        "iso15118SchemaVersion": "x", "action": v201.CertificateActionEnumType.INSTALL, "exiRequest": "AA=="}
+    assert await authority.ev_certificate(CS_1, request) == await unconfigured.ev_certificate(CS_1, request)
+    assert (await authority.sign_certificate(CS_1, {"csr": "x"}))["status"] == "Rejected"
 
 
 def test_the_app_forwards_to_the_ocsp_responder_only_when_enabled() -> None:

@@ -17,6 +17,8 @@ from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
 from tests.unit.services.test_envelope import RecordingGateway
 
+S1 = StationId("S1")
+
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 V2X = StationCapabilities(ocpp_version="ocpp2.1", discharge_supported=True, rate_units=frozenset({"W"}),
                           operation_modes=frozenset({"CentralSetpoint", "ChargingOnly", "Idle"}),
@@ -26,15 +28,15 @@ V2X = StationCapabilities(ocpp_version="ocpp2.1", discharge_supported=True, rate
 async def test_setpoints_after_the_first_travel_as_dynamic_updates_until_the_profile_needs_renewing() -> None:
     store, gateway, clock = MemoryStore(), RecordingGateway(), ManualClock(T0)
     service = ChargingService(gateway, store, clock, EventBus(), min_update_interval_s=0)
-    service.override_capabilities("S1", 1, V2X)
-    await store.put_station(StationRecord(StationId("S1"), ocpp_version="ocpp2.1"))
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    service.override_capabilities(S1, 1, V2X)
+    await store.put_station(StationRecord(S1, ocpp_version="ocpp2.1"))
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=True, min_soc=0.2))
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.8))
 
     async def apply(power_w: float, after_s: float) -> None:
         clock.advance(after_s)
-        result = await service.apply("S1", constant_schedule(1, clock.now(), power_w, 120, "tx"))
+        result = await service.apply(S1, constant_schedule(1, clock.now(), power_w, 120, "tx"))
         assert result.status is ApplyStatus.ACCEPTED, result
 
     await apply(-3000, 0)
@@ -57,15 +59,15 @@ async def test_a_setpoint_that_ends_before_the_installed_profile_is_installed_af
     discharge ~2.7 kWh from an EV with 1 kWh above its reserve. It goes out as a new 60 s profile instead."""
     store, gateway, clock = MemoryStore(), RecordingGateway(), ManualClock(T0)
     service = ChargingService(gateway, store, clock, EventBus(), min_update_interval_s=0)
-    service.override_capabilities("S1", 1, V2X)
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2,
+    service.override_capabilities(S1, 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=True, min_soc=0.2,
                                                        ev_capacity_wh=60000))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.2 + 1000 / 60000))
-    await service.apply("S1", constant_schedule(1, T0, -1000, 900, "tx"))
+    await service.apply(S1, constant_schedule(1, T0, -1000, 900, "tx"))
     clock.advance(10)
 
-    result = await service.apply("S1", constant_schedule(1, clock.now(), -11000, 60, "tx"))
+    result = await service.apply(S1, constant_schedule(1, clock.now(), -11000, 60, "tx"))
 
     assert result.status is ApplyStatus.ACCEPTED
     action, payload = gateway.sent[-1][1:]
@@ -74,19 +76,19 @@ async def test_a_setpoint_that_ends_before_the_installed_profile_is_installed_af
     assert schedule["duration"] == 60 and schedule["chargingSchedulePeriod"][0]["setpoint"] == -11000
     # and the next setpoint that outlasts the new 60 s window is an update of it again
     clock.advance(5)
-    await service.apply("S1", constant_schedule(1, clock.now(), -5000, 60, "tx"))
+    await service.apply(S1, constant_schedule(1, clock.now(), -5000, 60, "tx"))
     assert gateway.sent[-1][1] == "UpdateDynamicSchedule"
 
 
 async def test_a_setpoint_that_starts_later_is_not_sent_as_an_update_that_would_apply_now() -> None:
     store, gateway, clock = MemoryStore(), RecordingGateway(), ManualClock(T0)
     service = ChargingService(gateway, store, clock, EventBus(), min_update_interval_s=0)
-    service.override_capabilities("S1", 1, V2X)
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    service.override_capabilities(S1, 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=True, min_soc=0.2))
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.8))
-    await service.apply("S1", constant_schedule(1, T0, 2000, 120, "tx"))
+    await service.apply(S1, constant_schedule(1, T0, 2000, 120, "tx"))
 
-    await service.apply("S1", constant_schedule(1, T0 + timedelta(seconds=30), -5000, 120, "tx"))
+    await service.apply(S1, constant_schedule(1, T0 + timedelta(seconds=30), -5000, 120, "tx"))
 
     assert [action for _, action, _ in gateway.sent] == ["SetChargingProfile", "SetChargingProfile"]

@@ -21,6 +21,8 @@ from csms.store.memory import MemoryStore
 from tests.unit.services.test_charging_dynamic import V2X
 from tests.unit.services.test_envelope import RecordingGateway
 
+S1 = StationId("S1")
+
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 
 
@@ -48,19 +50,19 @@ class CountingStore(MemoryStore):
 async def test_needs_are_read_once_per_ttl_and_a_needs_event_takes_effect_on_the_next_setpoint() -> None:
     store, events, clock = CountingStore(), EventBus(), ManualClock(T0)
     service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0, facts_ttl_s=60)
-    service.override_capabilities("S1", 1, V2X)
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    service.override_capabilities(S1, 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=True, min_soc=0.2))
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.8))
     for _ in range(5):
-        result = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
+        result = await service.apply(S1, constant_schedule(1, clock.now(), -5000, 120, "tx"))
         assert result.status is ApplyStatus.ACCEPTED and result.schedule is not None
         assert result.schedule.periods[0].power_w == -5000
     assert store.needs_reads == 1
 
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=False))
-    events.publish(EvChargingNeeds(station_id=StationId("S1"), at=T0, evse_id=1, discharge_allowed=False))
-    result = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=False))
+    events.publish(EvChargingNeeds(station_id=S1, at=T0, evse_id=1, discharge_allowed=False))
+    result = await service.apply(S1, constant_schedule(1, clock.now(), -5000, 120, "tx"))
 
     assert store.needs_reads == 2
     assert result.schedule is not None and result.schedule.periods[0].power_w >= 0  # no discharge any more
@@ -69,16 +71,16 @@ async def test_needs_are_read_once_per_ttl_and_a_needs_event_takes_effect_on_the
 async def test_metered_soc_events_refresh_the_cached_soc_so_the_reserve_floor_holds() -> None:
     store, events, clock = MemoryStore(), EventBus(), ManualClock(T0)
     service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0, facts_ttl_s=60)
-    service.override_capabilities("S1", 1, V2X)
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.3))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    service.override_capabilities(S1, 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=True, min_soc=0.3))
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.8))
-    first = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
+    first = await service.apply(S1, constant_schedule(1, clock.now(), -5000, 120, "tx"))
     assert first.schedule is not None and first.schedule.periods[0].power_w == -5000
 
-    events.publish(TransactionUpdated(station_id=StationId("S1"), at=T0, evse_id=1, transaction_id="tx", soc=0.3,
+    events.publish(TransactionUpdated(station_id=S1, at=T0, evse_id=1, transaction_id="tx", soc=0.3,
                                       energy_import_wh=0.0, energy_export_wh=0.0))
-    at_reserve = await service.apply("S1", constant_schedule(1, clock.now(), -5000, 120, "tx"))
+    at_reserve = await service.apply(S1, constant_schedule(1, clock.now(), -5000, 120, "tx"))
 
     assert at_reserve.schedule is not None and at_reserve.schedule.periods[0].power_w >= 0
 
@@ -92,7 +94,7 @@ async def test_apply_many_reads_the_store_in_bulk_once_and_one_refused_item_does
         await store.put_station(StationRecord(station_id, ocpp_version="ocpp2.0.1"))
         await store.put_transaction(TransactionRecord(station_id, TransactionId(f"tx{i}"), evse_id=1, started_at=T0,
                                                       last_soc=0.5))
-    items = [(f"S{i}", constant_schedule(1, T0, 3000.0 if i else -3000.0, 120, f"tx{i}")) for i in range(50)]
+    items = [(StationId(f"S{i}"), constant_schedule(1, T0, 3000.0 if i else -3000.0, 120, f"tx{i}")) for i in range(50)]
 
     results = await service.apply_many(items, requester="test")
 
@@ -108,10 +110,10 @@ async def ev_at_025_soc_read_at_t0(facts_ttl_s: float
     store, events, clock = MemoryStore(), EventBus(), ManualClock(T0)
     service = ChargingService(RecordingGateway(), store, clock, events, min_update_interval_s=0,
                               facts_ttl_s=facts_ttl_s)
-    service.override_capabilities("S1", 1, V2X)
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2,
+    service.override_capabilities(S1, 1, V2X)
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=True, min_soc=0.2,
                                                        ev_capacity_wh=40_000.0))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.25, last_soc_at=T0))
     return store, events, clock, service
 
@@ -122,7 +124,7 @@ async def test_a_soc_reading_ages_as_if_the_ev_had_discharged_at_full_power_sinc
     store, _, clock, service = await ev_at_025_soc_read_at_t0(facts_ttl_s=0)
 
     async def allowed_wh(duration_s: int) -> float:
-        result = await service.apply("S1", constant_schedule(1, clock.now(), -11_000, duration_s, "tx"))
+        result = await service.apply(S1, constant_schedule(1, clock.now(), -11_000, duration_s, "tx"))
         assert result.status is ApplyStatus.ACCEPTED and result.schedule is not None
         return -result.schedule.periods[0].power_w * result.schedule.duration_s / 3600.0
 
@@ -131,17 +133,17 @@ async def test_a_soc_reading_ages_as_if_the_ev_had_discharged_at_full_power_sinc
     assert await allowed_wh(900) == pytest.approx(2000.0 - 11_000 * 300 / 3600)
     clock.advance(360)  # 11 min: 2.02 kWh could have gone
     assert await allowed_wh(900) == 0.0
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.6, last_soc_at=clock.now()))
     assert await allowed_wh(900) > 0  # a new reading
 
 
 async def test_a_soc_event_carries_when_it_was_measured_not_when_it_was_relayed() -> None:
     _, events, clock, service = await ev_at_025_soc_read_at_t0(facts_ttl_s=3600)
-    await service.apply("S1", constant_schedule(1, clock.now(), 0, 60, "tx"))  # facts cached
+    await service.apply(S1, constant_schedule(1, clock.now(), 0, 60, "tx"))  # facts cached
     clock.advance(1000)
     # a TransactionEvent without a new SoC repeats the old one, stamped with when it was measured
-    events.publish(TransactionUpdated(station_id=StationId("S1"), at=clock.now(), evse_id=1, transaction_id="tx",
+    events.publish(TransactionUpdated(station_id=S1, at=clock.now(), evse_id=1, transaction_id="tx",
                                       soc=0.25, soc_at=T0, energy_import_wh=0.0, energy_export_wh=0.0))
-    result = await service.apply("S1", constant_schedule(1, clock.now(), -11_000, 600, "tx"))
+    result = await service.apply(S1, constant_schedule(1, clock.now(), -11_000, 600, "tx"))
     assert result.schedule is not None and result.schedule.periods[0].power_w == 0.0  # 1000 s old: no reading

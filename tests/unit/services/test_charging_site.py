@@ -19,6 +19,9 @@ from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
 from tests.unit.services.test_envelope import RecordingGateway
 
+S1 = StationId("S1")
+S2 = StationId("S2")
+
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 V2X = StationCapabilities(ocpp_version="ocpp2.1", discharge_supported=True, rate_units=frozenset({"W"}),
                           operation_modes=frozenset({"CentralSetpoint", "ChargingOnly", "Idle"}),
@@ -28,12 +31,12 @@ V2X = StationCapabilities(ocpp_version="ocpp2.1", discharge_supported=True, rate
 async def two_evse_service(site: SiteLimits, clock: ManualClock) -> tuple[ChargingService, RecordingGateway]:
     store, gateway = MemoryStore(), RecordingGateway()
     service = ChargingService(gateway, store, clock, EventBus(), site=site, min_update_interval_s=0)
-    await store.put_station(StationRecord(StationId("S1"), ocpp_version="ocpp2.1"))
+    await store.put_station(StationRecord(S1, ocpp_version="ocpp2.1"))
     for evse_id in (1, 2):
-        service.override_capabilities("S1", evse_id, V2X)
-        await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), evse_id, T0, discharge_allowed=True,
+        service.override_capabilities(S1, evse_id, V2X)
+        await store.put_charging_needs(ChargingNeedsRecord(S1, evse_id, T0, discharge_allowed=True,
                                                            min_soc=0.2, ev_capacity_wh=60000))
-        await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId(f"tx{evse_id}"),
+        await store.put_transaction(TransactionRecord(S1, TransactionId(f"tx{evse_id}"),
                                                       evse_id=evse_id, started_at=T0, last_soc=0.8))
     return service, gateway
 
@@ -42,11 +45,11 @@ async def test_a_later_discharge_period_counts_against_the_export_limit_for_the_
     clock = ManualClock(T0)
     service, _ = await two_evse_service(SiteLimits(export_limit_w=15000), clock)
     later = PowerSchedule(1, T0, 600, (SchedulePeriod(0, 0.0), SchedulePeriod(300, -10000.0)), transaction_id="tx1")
-    first = await service.apply("S1", later)
+    first = await service.apply(S1, later)
     assert first.status is ApplyStatus.ACCEPTED and first.schedule is not None
     assert first.schedule.periods[1].power_w == -10000
 
-    second = await service.apply("S1", constant_schedule(2, T0, -10000.0, 600, "tx2"))
+    second = await service.apply(S1, constant_schedule(2, T0, -10000.0, 600, "tx2"))
 
     assert second.schedule is not None and second.schedule.periods[0].power_w == -5000  # -10 kW + -5 kW = limit
 
@@ -54,10 +57,10 @@ async def test_a_later_discharge_period_counts_against_the_export_limit_for_the_
 async def test_each_period_is_checked_against_the_others_at_the_same_times() -> None:
     clock = ManualClock(T0)
     service, _ = await two_evse_service(SiteLimits(export_limit_w=15000), clock)
-    await service.apply("S1", PowerSchedule(1, T0, 600, (SchedulePeriod(0, -10000.0), SchedulePeriod(300, 0.0)),
+    await service.apply(S1, PowerSchedule(1, T0, 600, (SchedulePeriod(0, -10000.0), SchedulePeriod(300, 0.0)),
                                             transaction_id="tx1"))
 
-    result = await service.apply("S1", PowerSchedule(2, T0, 600, (SchedulePeriod(0, -10000.0),
+    result = await service.apply(S1, PowerSchedule(2, T0, 600, (SchedulePeriod(0, -10000.0),
                                                                   SchedulePeriod(300, -10000.0)),
                                                      transaction_id="tx2"))
 
@@ -68,10 +71,10 @@ async def test_each_period_is_checked_against_the_others_at_the_same_times() -> 
 async def test_a_command_stops_counting_once_it_ends() -> None:
     clock = ManualClock(T0)
     service, _ = await two_evse_service(SiteLimits(export_limit_w=15000), clock)
-    await service.apply("S1", constant_schedule(1, T0, -10000.0, 120, "tx1"))
+    await service.apply(S1, constant_schedule(1, T0, -10000.0, 120, "tx1"))
     clock.advance(120)
 
-    result = await service.apply("S1", constant_schedule(2, clock.now(), -11000.0, 300, "tx2"))
+    result = await service.apply(S1, constant_schedule(2, clock.now(), -11000.0, 300, "tx2"))
 
     assert result.schedule is not None and result.schedule.periods[0].power_w == -11000
 
@@ -80,7 +83,7 @@ async def test_setpoints_applied_together_are_checked_against_each_other() -> No
     clock = ManualClock(T0)
     service, gateway = await two_evse_service(SiteLimits(export_limit_w=15000), clock)
 
-    results = await service.apply_many([("S1", constant_schedule(e, T0, -10000.0, 300, f"tx{e}")) for e in (1, 2)])
+    results = await service.apply_many([(S1, constant_schedule(e, T0, -10000.0, 300, f"tx{e}")) for e in (1, 2)])
 
     assert sum(r.schedule.periods[0].power_w for r in results if r.schedule is not None) == -15000
     assert len(gateway.sent) == 2
@@ -90,9 +93,9 @@ async def test_charging_does_not_make_room_for_discharge_under_an_export_limit()
     """A charge command is a bound the EV may not fill (a full battery): it never offsets another's export."""
     clock = ManualClock(T0)
     service, _ = await two_evse_service(SiteLimits(import_limit_w=30000, export_limit_w=5000), clock)
-    await service.apply("S1", constant_schedule(1, T0, 11000.0, 300, "tx1"))
+    await service.apply(S1, constant_schedule(1, T0, 11000.0, 300, "tx1"))
 
-    result = await service.apply("S1", constant_schedule(2, T0, -11000.0, 300, "tx2"))
+    result = await service.apply(S1, constant_schedule(2, T0, -11000.0, 300, "tx2"))
 
     assert result.schedule is not None and result.schedule.periods[0].power_w == -5000
 
@@ -100,10 +103,10 @@ async def test_charging_does_not_make_room_for_discharge_under_an_export_limit()
 async def test_an_import_limit_is_shared_over_time_too() -> None:
     clock = ManualClock(T0)
     service, _ = await two_evse_service(SiteLimits(import_limit_w=15000), clock)
-    await service.apply("S1", PowerSchedule(1, T0, 3600, (SchedulePeriod(0, 2000.0), SchedulePeriod(1800, 11000.0)),
+    await service.apply(S1, PowerSchedule(1, T0, 3600, (SchedulePeriod(0, 2000.0), SchedulePeriod(1800, 11000.0)),
                                             transaction_id="tx1"))
 
-    result = await service.apply("S1", constant_schedule(2, T0, 11000.0, 3600, "tx2"))
+    result = await service.apply(S1, constant_schedule(2, T0, 11000.0, 3600, "tx2"))
 
     assert result.schedule is not None and result.schedule.periods[0].power_w == 4000
 
@@ -148,19 +151,19 @@ async def test_a_default_profile_on_evse_0_counts_once_per_evse_of_the_station()
     store, gateway = MemoryStore(), RecordingGateway()
     service = ChargingService(gateway, store, clock, EventBus(), site=SiteLimits(import_limit_w=20_000),
                               min_update_interval_s=0)
-    for station_id in ("S1", "S2"):
+    for station_id in (S1, S2):
         await store.put_station(StationRecord(StationId(station_id), ocpp_version="ocpp2.1"))
         for evse_id in (0, 1, 2, 3, 4):
             service.override_capabilities(station_id, evse_id, V2X)
     for evse_id in (1, 2, 3, 4):
-        await store.put_connector_status(ConnectorStatusRecord(StationId("S1"), evse_id, 1, "Available", T0))
-    await store.put_transaction(TransactionRecord(StationId("S2"), TransactionId("tx"), evse_id=1, started_at=T0,
+        await store.put_connector_status(ConnectorStatusRecord(S1, evse_id, 1, "Available", T0))
+    await store.put_transaction(TransactionRecord(S2, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.5))
 
     default = dataclasses.replace(constant_schedule(0, T0, 11_000.0, 600), purpose=ProfilePurpose.TX_DEFAULT)
-    result = await service.apply("S1", default)
+    result = await service.apply(S1, default)
     assert result.status is ApplyStatus.ACCEPTED and result.schedule is not None
     assert result.schedule.periods[0].power_w == 5_000.0  # 20 kW / 4 EVSEs
 
-    other = await service.apply("S2", constant_schedule(1, T0, 11_000.0, 600, "tx"))
+    other = await service.apply(S2, constant_schedule(1, T0, 11_000.0, 600, "tx"))
     assert other.schedule is not None and other.schedule.periods[0].power_w == 0.0

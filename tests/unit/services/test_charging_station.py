@@ -34,7 +34,7 @@ from tests.unit.sim.peer import SessionPair
 from tests.unit.sim.test_smart_charging import make_station, profile, start_tx
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)  # the simulated station's clock starts here
-SID = "SIM-0001"
+SID = StationId("SIM-0001")
 V201, V21 = OcppVersion.V201, OcppVersion.V21
 VERSIONS = pytest.mark.parametrize("version", [V201, V21], ids=lambda v: str(v.value))
 
@@ -75,11 +75,11 @@ async def rig(version: OcppVersion, *, dynamic: bool = False) -> AsyncIterator[R
                 operation_modes=frozenset({"Idle", "ChargingOnly", "CentralSetpoint"}),
                 supports_dynamic_profiles=dynamic, max_charge_power_w=11_000.0 if evse_id == 1 else 7_400.0,
                 max_discharge_power_w=11_000.0 if evse_id == 1 else 0.0))
-        await store.put_station(StationRecord(StationId(SID), ocpp_version=version.value))
+        await store.put_station(StationRecord(SID, ocpp_version=version.value))
         tx_id = start_tx(station, 1)
-        await store.put_transaction(TransactionRecord(StationId(SID), TransactionId(tx_id), evse_id=1, started_at=T0,
+        await store.put_transaction(TransactionRecord(SID, TransactionId(tx_id), evse_id=1, started_at=T0,
                                                       last_soc=0.5))
-        await store.put_charging_needs(ChargingNeedsRecord(StationId(SID), 1, T0, discharge_allowed=True, min_soc=0.2,
+        await store.put_charging_needs(ChargingNeedsRecord(SID, 1, T0, discharge_allowed=True, min_soc=0.2,
                                                            ev_capacity_wh=60_000.0, max_discharge_power_w=11_000.0))
         yield Rig(clock, station, store, events, gateway, service, tx_id, changed)
     finally:

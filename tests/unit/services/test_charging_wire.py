@@ -25,6 +25,11 @@ from tests.unit.services.test_envelope import RecordingGateway
 from tests.unit.sim.peer import CsmsPeer, SessionPair
 from tests.unit.sim.test_handlers import make_station
 
+S1 = StationId("S1")
+SIM_0001 = StationId("SIM-0001")
+OLD = StationId("OLD")
+NEW = StationId("NEW")
+
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 
 
@@ -40,14 +45,14 @@ async def test_wire_values_are_rounded_toward_zero(version: str, rate_units: set
                                                    expected: float) -> None:
     store, gateway = MemoryStore(), RecordingGateway()
     service = ChargingService(gateway, store, ManualClock(T0), EventBus(), min_update_interval_s=0)
-    service.override_capabilities("S1", 1, StationCapabilities(
+    service.override_capabilities(S1, 1, StationCapabilities(
         ocpp_version=version, discharge_supported=True, rate_units=frozenset(rate_units),
         operation_modes=frozenset({"CentralSetpoint"}), max_charge_power_w=11000, max_discharge_power_w=11000))
-    await store.put_charging_needs(ChargingNeedsRecord(StationId("S1"), 1, T0, discharge_allowed=True, min_soc=0.2))
-    await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId("tx"), evse_id=1, started_at=T0,
+    await store.put_charging_needs(ChargingNeedsRecord(S1, 1, T0, discharge_allowed=True, min_soc=0.2))
+    await store.put_transaction(TransactionRecord(S1, TransactionId("tx"), evse_id=1, started_at=T0,
                                                   last_soc=0.8))
 
-    result = await service.apply("S1", constant_schedule(1, T0, power_w, 300, "tx"))
+    result = await service.apply(S1, constant_schedule(1, T0, power_w, 300, "tx"))
 
     assert result.status is ApplyStatus.ACCEPTED
     [(_, _, payload)] = gateway.sent
@@ -62,7 +67,7 @@ class SessionGateway(RecordingGateway):
         super().__init__()
         self.sessions = sessions
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent.append((station_id, action, payload))
         return await self.sessions.csms.call(action, payload)
@@ -73,15 +78,15 @@ async def test_the_csms_sends_notify_allowed_energy_transfer_and_the_station_rec
     sessions = SessionPair(make_handlers(station), CsmsPeer().handlers(), version=OcppVersion.V21)
     try:
         store = MemoryStore()
-        await store.put_station(StationRecord(StationId("SIM-0001"), ocpp_version="ocpp2.1"))
+        await store.put_station(StationRecord(SIM_0001, ocpp_version="ocpp2.1"))
         service = ChargingService(SessionGateway(sessions), store, ManualClock(T0), EventBus())
         station.schedule_ev(1, Ev(capacity_wh=50_000, soc=0.6, max_charge_power_w=11_000))
         started = await sessions.csms.call("RequestStartTransaction", {
             "idToken": {"idToken": "APP-1", "type": "Central"}, "remoteStartId": 1, "evseId": 1})
         tx_id = started["transactionId"]
 
-        accepted = await service.notify_allowed_energy_transfer("SIM-0001", tx_id, ["AC_BPT", "AC_three_phase"])
-        unknown = await service.notify_allowed_energy_transfer("SIM-0001", "no-such-tx", ["AC_three_phase"])
+        accepted = await service.notify_allowed_energy_transfer(SIM_0001, tx_id, ["AC_BPT", "AC_three_phase"])
+        unknown = await service.notify_allowed_energy_transfer(SIM_0001, "no-such-tx", ["AC_three_phase"])
     finally:
         await sessions.close()
 
@@ -93,15 +98,15 @@ async def test_the_csms_sends_notify_allowed_energy_transfer_and_the_station_rec
 async def test_notify_allowed_energy_transfer_is_2_1_only_and_schema_valid() -> None:
     store, gateway = MemoryStore(), RecordingGateway()
     service = ChargingService(gateway, store, ManualClock(T0), EventBus())
-    await store.put_station(StationRecord(StationId("OLD"), ocpp_version="ocpp2.0.1"))
-    await store.put_station(StationRecord(StationId("NEW"), ocpp_version="ocpp2.1"))
+    await store.put_station(StationRecord(OLD, ocpp_version="ocpp2.0.1"))
+    await store.put_station(StationRecord(NEW, ocpp_version="ocpp2.1"))
 
     with pytest.raises(profiles.EncodeError):
-        await service.notify_allowed_energy_transfer("OLD", "tx", ["AC_BPT"])
+        await service.notify_allowed_energy_transfer(OLD, "tx", ["AC_BPT"])
     with pytest.raises(profiles.EncodeError):
-        await service.notify_allowed_energy_transfer("NEW", "tx", [])
-    await service.notify_allowed_energy_transfer("NEW", "tx", ["DC_BPT"])
+        await service.notify_allowed_energy_transfer(NEW, "tx", [])
+    await service.notify_allowed_energy_transfer(NEW, "tx", ["DC_BPT"])
 
     [(station_id, action, payload)] = gateway.sent
-    assert (station_id, action) == ("NEW", "NotifyAllowedEnergyTransfer")
+    assert (station_id, action) == (NEW, "NotifyAllowedEnergyTransfer")
     validate_payload(OcppVersion.V21, action, payload, is_request=True)

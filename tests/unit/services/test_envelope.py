@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
@@ -15,28 +15,32 @@ from csms.domain.clock import ManualClock, parse_ocpp_time
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import ChargingNeedsRecord, StationRecord, TransactionRecord
 from csms.domain.schedule import OperationMode, PowerSchedule, SchedulePeriod
+from csms.ocpp.wire import v2x
 from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.envelope import EvseEnvelope, SiteLimits, clamp_schedule, envelope_for
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
+
+S1 = StationId("S1")
+S = StationId("S")
 
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 
 
 class RecordingGateway:
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, dict[str, Any]]] = []
+        self.sent: list[tuple[StationId, str, dict[str, Any]]] = []
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         return True
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return []
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return dict.fromkeys(station_ids, "test-node")
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent.append((station_id, action, payload))
         return {"status": "Accepted"}
@@ -44,11 +48,11 @@ class RecordingGateway:
 
 def test_discharge_refused_without_consent_reserve_or_capability() -> None:
     caps = StationCapabilities(discharge_supported=True, max_charge_power_w=11000, max_discharge_power_w=11000)
-    needs = ChargingNeedsRecord(StationId("S"), 1, T0, discharge_allowed=True, min_soc=0.3, ev_capacity_wh=40000)
+    needs = ChargingNeedsRecord(S, 1, T0, discharge_allowed=True, min_soc=0.3, ev_capacity_wh=40000)
     assert envelope_for(caps, needs, soc=0.8).max_discharge_w == 11000
     assert envelope_for(caps, needs, soc=0.3).max_discharge_w == 0
     assert envelope_for(caps, None, soc=0.8).max_discharge_w == 0
-    no_consent = ChargingNeedsRecord(StationId("S"), 1, T0, discharge_allowed=False)
+    no_consent = ChargingNeedsRecord(S, 1, T0, discharge_allowed=False)
     assert envelope_for(caps, no_consent, soc=0.8).max_discharge_w == 0
     assert envelope_for(StationCapabilities(discharge_supported=False), needs, soc=0.8).max_discharge_w == 0
 
@@ -117,7 +121,7 @@ class TimedGateway(RecordingGateway):
         self.clock = clock
         self.sent_at: list[datetime] = []
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.sent_at.append(self.clock.now())
         return await super().call(station_id, action, payload, timeout_s)
@@ -191,13 +195,13 @@ async def _check_envelope(sc: dict[str, Any]) -> None:
                                supports_dynamic_profiles=sc["dynamic"])
     site = SiteLimits(sc["import_limit_w"], sc["export_limit_w"])
     service = ChargingService(gateway, store, clock, EventBus(), site=site, min_update_interval_s=0)
-    await store.put_station(StationRecord(StationId("S1"), ocpp_version=sc["version"]))
+    await store.put_station(StationRecord(S1, ocpp_version=sc["version"]))
     for evse_id, ev in sc["evs"].items():
-        service.override_capabilities("S1", evse_id, caps)
+        service.override_capabilities(S1, evse_id, caps)
         await store.put_charging_needs(ChargingNeedsRecord(
-            StationId("S1"), evse_id, T0, discharge_allowed=ev["consent"], min_soc=ev["min_soc"],
+            S1, evse_id, T0, discharge_allowed=ev["consent"], min_soc=ev["min_soc"],
             ev_capacity_wh=ev["capacity_wh"], max_charge_power_w=ev["ev_max_w"], max_discharge_power_w=ev["ev_max_w"]))
-        await store.put_transaction(TransactionRecord(StationId("S1"), TransactionId(f"tx{evse_id}"), evse_id=evse_id,
+        await store.put_transaction(TransactionRecord(S1, TransactionId(f"tx{evse_id}"), evse_id=evse_id,
                                                       started_at=T0, last_soc=ev["soc"]))
     held: dict[int, WireProfile] = {}
     ratios = {"energy": 0.0, "export": 0.0, "import": 0.0}  # how close to each bound: hypothesis pushes them up
@@ -207,7 +211,7 @@ async def _check_envelope(sc: dict[str, Any]) -> None:
         sched = PowerSchedule(step["evse"], clock.now(), step["period_s"] * len(periods), periods,
                               transaction_id=f"tx{step['evse']}")
         sent_before = len(gateway.sent)
-        result = await service.apply("S1", sched, requester="test")
+        result = await service.apply(S1, sched, requester="test")
         if len(gateway.sent) == sent_before:
             assert result.status is ApplyStatus.REFUSED
             continue
@@ -274,7 +278,7 @@ def test_ac_needs_count_every_phase() -> None:
 
     payload = {"evseId": 1, "chargingNeeds": {"requestedEnergyTransfer": "AC_three_phase", "acChargingParameters": {
         "energyAmount": 20000, "evMinCurrent": 6, "evMaxCurrent": 16, "evMaxVoltage": 230}}}
-    assert needs_from_payload("S", payload, T0).max_charge_power_w == 16 * 230 * 3
+    assert needs_from_payload(S, cast(v2x.NotifyEVChargingNeedsRequest, payload), T0).max_charge_power_w == 16 * 230 * 3
 
 
 finite_w = st.floats(min_value=-50_000.0, max_value=50_000.0, allow_nan=False)

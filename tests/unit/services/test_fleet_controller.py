@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,8 @@ from csms.services.setpoint_outbox import HandedSetpoints
 from csms.settings import FleetSettings
 from csms.store.memory import MemoryStore
 from tests.api.test_fleet_api import _NoGateway
+
+ST_1 = StationId("ST-1")
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 
@@ -57,8 +60,8 @@ class _FlakyGateway(_NoGateway):
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    async def call(self, station_id: str, action: str, payload: dict[str, object], **kwargs: object
-                   ) -> dict[str, object]:
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> dict[str, Any]:
         self.calls.append(action)
         if len(self.calls) == 1:
             raise CallTimeout(f"{station_id}: {action} timed out")
@@ -70,7 +73,7 @@ async def test_a_setpoint_that_did_not_reach_the_station_is_sent_again_on_the_ne
     gateway = _FlakyGateway()
     charging = ChargingService(gateway, store, clock, events, min_update_interval_s=0.0)
     fleet = FleetController(store, charging, clock, events, FleetSettings(enabled=True, horizon_steps=8))
-    await store.put_transaction(TransactionRecord(StationId("ST-1"), TransactionId("T-1"), evse_id=1,
+    await store.put_transaction(TransactionRecord(ST_1, TransactionId("T-1"), evse_id=1,
                                                   last_power_w=0.0, last_soc=0.5))
     await fleet.replan()
 
@@ -96,7 +99,7 @@ async def test_a_plan_the_checker_finds_unsafe_is_never_applied(monkeypatch: pyt
 
     monkeypatch.setattr(fleet_plan, "plan_checked",
                         lambda problem, solve: guard.plan_checked(problem, solve=over_power))
-    await store.put_transaction(TransactionRecord(StationId("ST-1"), TransactionId("T-1"), evse_id=1,
+    await store.put_transaction(TransactionRecord(ST_1, TransactionId("T-1"), evse_id=1,
                                                   last_power_w=0.0, last_soc=0.5))
     active = await fleet.replan()
 
@@ -150,14 +153,14 @@ def test_only_a_setpoint_that_did_not_reach_its_station_is_forgotten_for_a_resen
     schedule = constant_schedule(1, NOW, 3000.0, 60, transaction_id="T-1")
     for status, kept in ((ApplyStatus.ACCEPTED, True), (ApplyStatus.SUPERSEDED, True), (ApplyStatus.REFUSED, True),
                          (ApplyStatus.REJECTED, False), (ApplyStatus.FAILED, False)):
-        handed = book.hand("ST-1", schedule)
-        book.outcome_of("ST-1", 1, handed, ApplyResult(status, schedule))
-        assert (book.get("ST-1", 1) is handed) is kept, status
+        handed = book.hand(ST_1, schedule)
+        book.outcome_of(ST_1, 1, handed, ApplyResult(status, schedule))
+        assert (book.get(ST_1, 1) is handed) is kept, status
     assert book.failed_sends == 2
-    older = book.hand("ST-1", schedule)
-    newer = book.hand("ST-1", dataclasses.replace(schedule, periods=(SchedulePeriod(0, 3500.0),)))
-    book.outcome_of("ST-1", 1, older, ApplyResult(ApplyStatus.FAILED, schedule))  # a newer one is on its way
-    assert book.get("ST-1", 1) is newer and newer.power_w == 3500.0
+    older = book.hand(ST_1, schedule)
+    newer = book.hand(ST_1, dataclasses.replace(schedule, periods=(SchedulePeriod(0, 3500.0),)))
+    book.outcome_of(ST_1, 1, older, ApplyResult(ApplyStatus.FAILED, schedule))  # a newer one is on its way
+    assert book.get(ST_1, 1) is newer and newer.power_w == 3500.0
 
 
 async def test_re_plans_are_warm_started_and_reach_the_cold_optimum(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -14,6 +14,7 @@ from csms.domain.records import ChargingNeedsRecord, TransactionRecord
 from csms.handlers.smart_charging import needs_from_payload
 from csms.ocpp.schemas import validate_payload
 from csms.ocpp.versions import OcppVersion
+from csms.ocpp.wire import v2x
 from csms.optimizer.problem import EvSpec
 from csms.services.charging import ChargingService
 from csms.services.events import EventBus
@@ -25,14 +26,14 @@ from tests.unit.services.test_envelope import RecordingGateway
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 FLEET = FleetSettings(charge_efficiency=0.9, discharge_efficiency=0.9)
 DEFAULT_MIN_SOC = 0.2
-S1 = StationId("S1")
+S1, S2 = StationId("S1"), StationId("S2")
 
 
 async def spec_for(needs: ChargingNeedsRecord | None, *, last_soc: float | None = 0.5, import_wh: float = 0.0,
                    export_wh: float = 0.0) -> EvSpec:
     store = MemoryStore()
     charging = ChargingService(RecordingGateway(), store, ManualClock(T0), EventBus())
-    charging.override_capabilities("S1", 1, StationCapabilities(
+    charging.override_capabilities(S1, 1, StationCapabilities(
         ocpp_version="ocpp2.1", discharge_supported=True, max_charge_power_w=22_000, max_discharge_power_w=22_000))
     if needs is not None:
         await store.put_charging_needs(needs)
@@ -105,7 +106,7 @@ async def test_a_2_1_needs_message_becomes_the_planners_bounds() -> None:
         "dcChargingParameters": {"evMaxCurrent": 125, "evMaxVoltage": 400, "evEnergyCapacity": 60_000,
                                  "stateOfCharge": 40}}}
     validate_payload(OcppVersion.V21, "NotifyEVChargingNeeds", payload, is_request=True)
-    record = needs_from_payload("S1", payload, T0 - timedelta(hours=1))
+    record = needs_from_payload(S1, cast(v2x.NotifyEVChargingNeedsRequest, payload), T0 - timedelta(hours=1))
 
     spec = await spec_for(record, last_soc=0.4)
 
@@ -118,7 +119,7 @@ async def test_a_2_1_needs_message_becomes_the_planners_bounds() -> None:
 async def test_a_station_rated_below_its_evses_shares_its_rating_among_the_evs_plugged_in() -> None:
     store = MemoryStore()
     charging = ChargingService(RecordingGateway(), store, ManualClock(T0), EventBus())
-    for station, rated in (("S1", True), ("S2", False)):
+    for station, rated in ((S1, True), (S2, False)):
         for evse_id in (1, 2):
             charging.override_capabilities(station, evse_id, StationCapabilities(
                 ocpp_version="ocpp2.1", discharge_supported=True, max_charge_power_w=11_000,

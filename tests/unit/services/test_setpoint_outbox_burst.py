@@ -31,7 +31,7 @@ class QueuedAtSend(RecordingGateway):
     def on_change(self, station_id: StationId, evse_id: int) -> None:
         self.changes += 1
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         self.changes_at_send.append(self.changes)
         return await super().call(station_id, action, payload, timeout_s)

@@ -8,10 +8,16 @@ from typing import Any
 import pytest
 
 from csms.domain.clock import to_ocpp_time
+from csms.domain.ids import StationId
 from csms.errors import StationNotConnected
 from csms.services.composite import EvseHardware
 from csms.services.gateway_router import GatewayRouter
 from csms.services.v2h.profiles import InstalledProfiles
+
+CS_1 = StationId("cs-1")
+CS_2 = StationId("cs-2")
+V2H_A = StationId("v2h-a")
+V2H_B = StationId("v2h-b")
 
 T0 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 
@@ -71,23 +77,23 @@ def test_replace_by_id_or_slot_restore_and_clear() -> None:
 
 
 class _Fake:
-    def __init__(self, ids: list[str], owned: set[str] | None = None) -> None:
+    def __init__(self, ids: list[StationId], owned: set[StationId] | None = None) -> None:
         self.ids, self.owned = ids, owned
-        self.calls: list[str] = []
+        self.calls: list[StationId] = []
 
-    def owns(self, station_id: str) -> bool:
+    def owns(self, station_id: StationId) -> bool:
         return self.owned is not None and station_id in self.owned
 
-    def is_connected(self, station_id: str) -> bool:
+    def is_connected(self, station_id: StationId) -> bool:
         return station_id in self.ids
 
-    def connected_station_ids(self) -> list[str]:
+    def connected_station_ids(self) -> list[StationId]:
         return list(self.ids)
 
-    async def locate(self, station_ids: list[str]) -> dict[str, str | None]:
+    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
         return {sid: ("n" if sid in self.ids else None) for sid in station_ids}
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any],
+    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
                    timeout_s: float | None = None) -> dict[str, Any]:
         if station_id not in self.ids:
             raise StationNotConnected(station_id)
@@ -96,15 +102,15 @@ class _Fake:
 
 
 async def test_the_router_sends_each_station_to_its_gateway() -> None:
-    ocpp, v2h = _Fake(["cs-1"]), _Fake(["v2h-a"], owned={"v2h-a", "v2h-b"})
+    ocpp, v2h = _Fake([CS_1]), _Fake([V2H_A], owned={V2H_A, V2H_B})
     router = GatewayRouter(ocpp, [v2h])
-    assert router.connected_station_ids() == ["cs-1", "v2h-a"]
-    assert (router.is_connected("v2h-a"), router.is_connected("v2h-b"), router.is_connected("cs-1")) == (
+    assert router.connected_station_ids() == [CS_1, V2H_A]
+    assert (router.is_connected(V2H_A), router.is_connected(V2H_B), router.is_connected(CS_1)) == (
         True, False, True)
-    assert await router.locate(["v2h-b", "cs-1", "v2h-a", "cs-2"]) == {"v2h-b": None, "cs-1": "n", "v2h-a": "n",
-                                                                       "cs-2": None}
-    await router.call("v2h-a", "GetCompositeSchedule", {})
-    await router.call("cs-1", "GetCompositeSchedule", {})
-    assert (ocpp.calls, v2h.calls) == (["cs-1"], ["v2h-a"])
+    assert await router.locate([V2H_B, CS_1, V2H_A, CS_2]) == {V2H_B: None, CS_1: "n", V2H_A: "n",
+                                                                       CS_2: None}
+    await router.call(V2H_A, "GetCompositeSchedule", {})
+    await router.call(CS_1, "GetCompositeSchedule", {})
+    assert (ocpp.calls, v2h.calls) == ([CS_1], [V2H_A])
     with pytest.raises(StationNotConnected):
-        await router.call("v2h-b", "GetCompositeSchedule", {})
+        await router.call(V2H_B, "GetCompositeSchedule", {})

@@ -10,7 +10,7 @@ from typing import Any
 
 from csms.domain.clock import to_ocpp_time
 from csms.ocpp.schemas import compiled_validator
-from csms.ocpp.session import Handler, HandlerContext, RpcSession
+from csms.ocpp.session import CallHandler, Handler, HandlerContext, RpcSession
 from csms.ocpp.versions import OcppVersion
 
 _EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
@@ -72,7 +72,7 @@ def warm_up(version: OcppVersion, actions: tuple[str, ...] = (
 class SessionPair:
     """Two RpcSessions wired back to back through queues: `station` and `csms` ends."""
 
-    def __init__(self, station_handlers: Mapping[str, Handler], csms_handlers: Mapping[str, Handler],
+    def __init__(self, station_handlers: Mapping[str, CallHandler], csms_handlers: Mapping[str, CallHandler],
                  version: OcppVersion = OcppVersion.V201, station_id: str = "SIM-0001") -> None:
         self._to_station: asyncio.Queue[str] = asyncio.Queue()
         self._to_csms: asyncio.Queue[str] = asyncio.Queue()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -21,13 +21,17 @@ from chargepoint_sim.power import ControlSpec
 from chargepoint_sim.smart_charging import ChargingFeatures, ProfileStore, freq_curve_w
 from chargepoint_sim.station import SimStation, StationSpec
 from csms.domain.clock import ManualClock, to_ocpp_time
+from csms.domain.ids import StationId
 from csms.domain.records import VariableRecord
 from csms.handlers.smart_charging import needs_from_payload
 from csms.ocpp.schemas import validate_payload
 from csms.ocpp.versions import OCPP_2X, OcppVersion
+from csms.ocpp.wire import v2x
 from csms.services.capabilities import capabilities_from_variables
 
 from .peer import CsmsPeer, SessionPair
+
+SIM_0001 = StationId("SIM-0001")
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 V201, V21 = OcppVersion.V201, OcppVersion.V21
@@ -37,7 +41,7 @@ V2X = PRESETS[StationKind.V2X_21].features
 def make_station(clock: ManualClock, *, version: OcppVersion = V201, features: ChargingFeatures | None = None,
                  evses: tuple[EvseSpec, ...] = (EvseSpec(1, 11_000.0, 11_000.0), EvseSpec(2, 7_400.0, 0.0)),
                  control: ControlSpec | None = None) -> SimStation:
-    spec = StationSpec("SIM-0001", "0123456789abcdef0123", versions=(version,), evses=evses,
+    spec = StationSpec(SIM_0001, "0123456789abcdef0123", versions=(version,), evses=evses,
                        charging=features or ChargingFeatures(), control=control or ControlSpec())
     return SimStation(spec, clock)
 
@@ -352,7 +356,7 @@ def test_charging_needs_are_schema_valid_and_read_back_by_the_csms(dc: bool, all
     for version in OCPP_2X:
         payload = messages.charging_needs(spec, ev, version)
         validate_payload(version, "NotifyEVChargingNeeds", payload, is_request=True)
-        record = needs_from_payload("SIM-0001", payload, T0)
+        record = needs_from_payload(SIM_0001, cast(v2x.NotifyEVChargingNeedsRequest, payload), T0)
         assert record.discharge_allowed is allow
         assert record.max_discharge_power_w == (10_000.0 if allow else 0.0)
         assert record.min_soc == 0.3 and record.ev_capacity_wh == 64_000
@@ -369,7 +373,7 @@ def test_charging_needs_are_schema_valid_and_read_back_by_the_csms(dc: bool, all
 
 def test_station_sends_needs_on_plug_in_in_the_form_of_the_connection() -> None:
     clock = ManualClock(T0)
-    spec = StationSpec("SIM-0001", "0123456789abcdef0123", versions=(V21, V201), evses=(EvseSpec(1, 11_000, 11_000),))
+    spec = StationSpec(SIM_0001, "0123456789abcdef0123", versions=(V21, V201), evses=(EvseSpec(1, 11_000, 11_000),))
     station = SimStation(spec, clock)
     station.set_online(True)
     station.schedule_ev(1, Ev(capacity_wh=50_000, soc=0.5, max_charge_power_w=11_000, max_discharge_power_w=5_000,
@@ -394,7 +398,7 @@ def test_kinds_mix_by_share_and_by_station_id() -> None:
 
 @pytest.mark.parametrize("kind", [k for k in StationKind if OcppVersion.V16 not in PRESETS[k].versions])
 def test_each_kind_advertises_its_capabilities_the_way_the_csms_reads_them(kind: StationKind) -> None:
-    config = FleetConfig(stations=1, station_kinds={"SIM-0001": kind}, station=StationConfig(evses=1))
+    config = FleetConfig(stations=1, station_kinds={SIM_0001: kind}, station=StationConfig(evses=1))
     spec = station_spec(config, 1)
     station = SimStation(spec, ManualClock(T0))
     records = [VariableRecord(component=e["component"]["name"], variable=e["variable"]["name"],

@@ -5,6 +5,7 @@ without a rating nothing changes."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,7 @@ def rated_station(clock: ManualClock, *, max_power_w: float | None = 11_000.0,
     return SimStation(spec, clock)
 
 
-def station_entries(station: SimStation) -> dict[str, dict[str, object]]:
+def station_entries(station: SimStation) -> dict[str, dict[str, Any]]:
     return {str(e["variable"]["name"]): e for e in station.device_model.report("FullInventory")
             if e["component"]["name"] == "ChargingStation"}
 

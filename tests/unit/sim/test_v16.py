@@ -32,7 +32,7 @@ from csms.store.memory import MemoryStore
 from tests.helpers.eventually import eventually
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
-SID = "SIM-0001"
+SID = StationId("SIM-0001")
 
 
 class Pair:
@@ -55,7 +55,7 @@ class Pair:
             await session.feed(await queue.get())
 
     async def open_transaction(self) -> TransactionRecord | None:
-        txs = await self.store.list_transactions(StationId(SID), open_only=True)
+        txs = await self.store.list_transactions(SID, open_only=True)
         return txs[0] if txs else None
 
     async def close(self) -> None:
@@ -101,7 +101,7 @@ def test_meter_values_in_16_form_are_valid() -> None:
 async def test_a_16_sim_station_runs_a_transaction_the_csms_numbers_and_is_commanded() -> None:
     async with running() as (station, pair):
         tx = await eventually(pair.open_transaction, "transaction started at the CSMS")
-        record = await pair.store.get_station(StationId(SID))
+        record = await pair.store.get_station(SID)
         assert record is not None and record.ocpp_version == "ocpp1.6" and record.vendor == "V2G-Sim"
         [sim_tx] = station.transactions.values()
         assert pair.link.v16_ids.to_int == {sim_tx.transaction_id: int(tx.transaction_id)}
@@ -136,7 +136,7 @@ async def test_a_16_sim_station_runs_a_transaction_the_csms_numbers_and_is_comma
         assert stop["status"] == "Accepted"
 
         async def ended() -> TransactionRecord | None:
-            record = await pair.store.get_transaction(StationId(SID), tx.transaction_id)
+            record = await pair.store.get_transaction(SID, tx.transaction_id)
             return record if record is not None and not record.is_open else None
 
         done = await eventually(ended, "transaction stopped at the CSMS")

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from csms.domain.clock import ManualClock
-from csms.domain.ids import StationId, TransactionId
+from csms.domain.ids import TransactionId
 from csms.domain.records import BootPolicy, TransactionRecord
 from csms.handlers.deps import HandlerDeps
 from csms.handlers.v16 import build_v16_handlers
@@ -63,7 +63,7 @@ class Station16:
         return str(reply[2])
 
     async def transaction(self, transaction_id: int) -> TransactionRecord:
-        tx = await self.store.get_transaction(StationId(STATION), TransactionId(str(transaction_id)))
+        tx = await self.store.get_transaction(STATION, TransactionId(str(transaction_id)))
         assert tx is not None
         return tx
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from csms.domain.ids import StationId, TransactionId
+from csms.domain.ids import TransactionId
 from csms.handlers.v16.transactions import TX_COUNTER
 from csms.services import station_records as sr
 from tests.unit.handlers.v16.harness16 import STATION, Station16, at, meter_value
@@ -65,7 +65,7 @@ async def test_a_repeated_start_after_a_reconnect_gets_the_same_id_and_no_second
     first = await station.call("StartTransaction", start(0, 1000))
     again = await station.call("StartTransaction", start(0, 1000))
     assert again["transactionId"] == first["transactionId"] == 1
-    assert len(await station.store.list_transactions(StationId(STATION))) == 1
+    assert len(await station.store.list_transactions(STATION)) == 1
     assert (await station.transaction(1)).duplicate_events == 1
     other = await station.call("StartTransaction", start(0, 1001))  # another meterStart: another transaction
     assert other["transactionId"] == 2
@@ -76,9 +76,9 @@ async def test_stop_for_an_unknown_transaction_is_accepted_and_logged() -> None:
     station = Station16(accept_unknown_tokens=True)
     answer = await station.call("StopTransaction", stop(4711, 30, 5000, idTag="TAG"))
     assert answer == {"idTagInfo": {"status": "Accepted"}}
-    [entry] = await station.store.list_station_log(StationId(STATION), sr.DROPPED_TX_EVENT)
+    [entry] = await station.store.list_station_log(STATION, sr.DROPPED_TX_EVENT)
     assert (entry["transactionId"], entry["reason"]) == ("4711", "unknown transaction")
-    assert await station.store.list_transactions(StationId(STATION)) == []
+    assert await station.store.list_transactions(STATION) == []
 
 
 async def test_a_second_stop_and_late_meter_values_change_nothing() -> None:
@@ -90,7 +90,7 @@ async def test_a_second_stop_and_late_meter_values_change_nothing() -> None:
                                        "meterValue": [meter_value(35, 9999)]})
     tx = await station.transaction(tx_id)
     assert tx.energy_import_wh == 3000 and tx.events_after_end == 1 and tx.ended_at is not None
-    [entry] = await station.store.list_station_log(StationId(STATION), sr.DROPPED_TX_EVENT)
+    [entry] = await station.store.list_station_log(STATION, sr.DROPPED_TX_EVENT)
     assert entry["reason"] == "already stopped"
 
 
@@ -103,7 +103,7 @@ async def test_queued_meter_values_replayed_after_a_reconnect_count_once() -> No
     await station.call("StopTransaction", stop(tx_id, 20, 3000, transactionData=queued))
     tx = await station.transaction(tx_id)
     assert tx.energy_import_wh == 2000
-    samples = await station.store.list_meter_samples(StationId(STATION), TransactionId(str(tx_id)))
+    samples = await station.store.list_meter_samples(STATION, TransactionId(str(tx_id)))
     assert max(s.import_register_wh or 0 for s in samples) == 3000
 
 
@@ -145,7 +145,7 @@ async def test_start_on_connector_zero_is_refused() -> None:
 async def test_a_lost_counter_never_reuses_the_id_of_a_stored_transaction() -> None:
     station = Station16()
     first = (await station.call("StartTransaction", start(0, 1000)))["transactionId"]
-    await station.store.delete_station_doc(StationId(STATION), TX_COUNTER, "last")  # e.g. restored from a backup
+    await station.store.delete_station_doc(STATION, TX_COUNTER, "last")  # e.g. restored from a backup
     second = (await station.call("StartTransaction", start(5, 2000)))["transactionId"]
     assert (first, second) == (1, 2)
     assert (await station.transaction(1)).import_register_first_wh == 1000
