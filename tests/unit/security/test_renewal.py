@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId
 from csms.security.book import CertificateBook
 from csms.security.renewal import CertificateRenewal
 from csms.security.signing import CertificateSigner
+from tests.helpers.gateways import RecordingGateway
 
 CS_SOON = StationId("CS-SOON")
 CS_LATER = StationId("CS-LATER")
@@ -18,31 +18,17 @@ CS_OFFLINE = StationId("CS-OFFLINE")
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-class Gateway:
-    def __init__(self, connected: set[str]) -> None:
-        self.connected = connected
-        self.calls: list[tuple[str, str, dict[str, Any]]] = []
-
-    def is_connected(self, station_id: StationId) -> bool:
-        return station_id in self.connected
-
-    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
-                   timeout_s: float | None = None) -> dict[str, Any]:
-        self.calls.append((station_id, action, payload))
-        return {"status": "Accepted"}
-
-
 async def test_due_connected_stations_are_triggered_once_per_retry_period() -> None:
     clock = ManualClock(T0)
     book = CertificateBook()
     book.add(1, CS_SOON, T0 + timedelta(days=10))
     book.add(2, CS_LATER, T0 + timedelta(days=300))
     book.add(3, CS_OFFLINE, T0 + timedelta(days=5))
-    gateway = Gateway({CS_SOON, CS_LATER})
+    gateway = RecordingGateway(connected={CS_SOON, CS_LATER})
     renewal = CertificateRenewal(CertificateSigner(None, book, clock, renew_before_days=30), gateway, clock,
                                  retry_after_s=3600)
     assert await renewal.check_once() == [CS_SOON]
-    assert gateway.calls == [(CS_SOON, "TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})]
+    assert gateway.sent == [(CS_SOON, "TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})]
     assert await renewal.check_once() == []  # asked already
     clock.advance(3600)
     assert await renewal.check_once() == [CS_SOON]  # ignored: ask again

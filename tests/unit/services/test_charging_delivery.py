@@ -17,7 +17,7 @@ from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.envelope import SiteLimits
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import TimedGateway
+from tests.helpers.gateways import TimedGateway
 
 S1 = StationId("S1")
 

@@ -15,7 +15,7 @@ from csms.ocpp.versions import OcppVersion
 from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 
 S1 = StationId("S1")
 

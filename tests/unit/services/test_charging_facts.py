@@ -18,8 +18,8 @@ from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.events import EvChargingNeeds, EventBus, TransactionUpdated
 from csms.store.base import EvseFacts
 from csms.store.memory import MemoryStore
+from tests.helpers.gateways import RecordingGateway
 from tests.unit.services.test_charging_dynamic import V2X
-from tests.unit.services.test_envelope import RecordingGateway
 
 S1 = StationId("S1")
 

@@ -17,7 +17,7 @@ from csms.services.envelope import SiteLimits
 from csms.services.envelope_site import Segment, SiteLedger, worst
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 
 S1 = StationId("S1")
 S2 = StationId("S2")

@@ -20,7 +20,7 @@ from csms.domain.schedule import constant_schedule
 from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 STATION_A, STATION_B = StationId("A"), StationId("B")

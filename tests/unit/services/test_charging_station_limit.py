@@ -27,8 +27,8 @@ from csms.services.charging import ApplyResult, ApplyStatus, ChargingService
 from csms.services.envelope import SiteLimits
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
+from tests.helpers.gateways import RecordingGateway
 from tests.unit.services.test_charging_wire import SessionGateway
-from tests.unit.services.test_envelope import RecordingGateway
 from tests.unit.sim.peer import SessionPair
 from tests.unit.sim.test_smart_charging import start_tx
 

@@ -21,7 +21,7 @@ from csms.ocpp.versions import OcppVersion
 from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 from tests.unit.sim.peer import CsmsPeer, SessionPair
 from tests.unit.sim.test_handlers import make_station
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from ocpp.v201 import call
 
@@ -11,23 +10,14 @@ from csms.domain.ids import StationId, TransactionId
 from csms.ocpp.payloads import action_of, to_payload
 from csms.ocpp.wire import v201
 from csms.services.commands import CommandService
+from tests.helpers.gateways import RecordingGateway
 
 SID = StationId("CS-1")
 
 
-class _Gateway:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
-                   timeout_s: float | None = None) -> dict[str, Any]:
-        self.sent.append((action, payload))
-        return {"status": "Accepted"}
-
-
 def test_typed_commands_send_what_the_ocpp_message_classes_serialize_to() -> None:
-    gateway = _Gateway()
-    commands = CommandService(gateway)  # type: ignore[arg-type]  # only `call` is used
+    gateway = RecordingGateway()
+    commands = CommandService(gateway)
 
     async def run() -> None:
         await commands.get_variables(SID, [("EVSE", "Power")])
@@ -61,4 +51,5 @@ def test_typed_commands_send_what_the_ocpp_message_classes_serialize_to() -> Non
         call.TriggerMessage(requested_message="MeterValues", evse={"id": 1}),
         call.TriggerMessage(requested_message="Heartbeat"),
     ]
-    assert gateway.sent == [(action_of(m), to_payload(m)) for m in expected]
+    assert [(action, payload) for _, action, payload in gateway.sent] == [(action_of(m), to_payload(m))
+                                                                          for m in expected]

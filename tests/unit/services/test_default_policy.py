@@ -14,7 +14,7 @@ from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.default_policy import DefaultChargingPolicy
 from csms.services.events import EvChargingNeeds, EventBus
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 
 S1 = StationId("S1")
 

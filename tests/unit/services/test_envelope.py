@@ -20,30 +20,12 @@ from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.envelope import EvseEnvelope, SiteLimits, clamp_schedule, envelope_for
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
+from tests.helpers.gateways import TimedGateway
 
 S1 = StationId("S1")
 S = StationId("S")
 
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
-
-
-class RecordingGateway:
-    def __init__(self) -> None:
-        self.sent: list[tuple[StationId, str, dict[str, Any]]] = []
-
-    def is_connected(self, station_id: StationId) -> bool:
-        return True
-
-    def connected_station_ids(self) -> list[StationId]:
-        return []
-
-    async def locate(self, station_ids: list[StationId]) -> dict[StationId, str | None]:
-        return dict.fromkeys(station_ids, "test-node")
-
-    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
-                   timeout_s: float | None = None) -> dict[str, Any]:
-        self.sent.append((station_id, action, payload))
-        return {"status": "Accepted"}
 
 
 def test_discharge_refused_without_consent_reserve_or_capability() -> None:
@@ -111,20 +93,6 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
         "evs": {1: draw(ev_facts()), 2: draw(ev_facts())},
         "steps": draw(st.lists(apply_step(), min_size=1, max_size=6)),
     }
-
-
-class TimedGateway(RecordingGateway):
-    """Records when each call reaches the wire."""
-
-    def __init__(self, clock: ManualClock) -> None:
-        super().__init__()
-        self.clock = clock
-        self.sent_at: list[datetime] = []
-
-    async def call(self, station_id: StationId, action: str, payload: dict[str, Any],
-                   timeout_s: float | None = None) -> dict[str, Any]:
-        self.sent_at.append(self.clock.now())
-        return await super().call(station_id, action, payload, timeout_s)
 
 
 def wire_bounds(period: dict[str, Any]) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from csms.services.events import EventBus
 from csms.services.fleet_view import plugged_evs
 from csms.settings import FleetSettings
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 FLEET = FleetSettings(charge_efficiency=0.9, discharge_efficiency=0.9)

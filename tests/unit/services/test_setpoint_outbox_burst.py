@@ -14,7 +14,7 @@ from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.services.envelope import Clamped
 from csms.services.events import EventBus
 from csms.services.setpoint_outbox import ApplyResult, ApplyStatus, SetpointOutbox
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 
 T0 = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
 CAPS = StationCapabilities(ocpp_version="ocpp2.0.1", rate_units=frozenset({"W"}), max_charge_power_w=11000)

@@ -19,7 +19,7 @@ from csms.services.events import EventBus
 from csms.services.fleet_controller import FleetController
 from csms.settings import FleetSettings
 from csms.store.memory import MemoryStore
-from tests.unit.services.test_envelope import RecordingGateway
+from tests.helpers.gateways import RecordingGateway
 
 AC_1 = StationId("ac-1")
 AC_2 = StationId("ac-2")
