@@ -14,8 +14,10 @@ Translation (`convert_event`), per event signal:
 Other signals (relative prices, level offsets, BID_*) are listed in `ConvertedEvent.unsupported` and ignored;
 an event with DR intervals becomes one `DemandResponseEvent` carrying our opt decision.
 
-openleadr itself reads the wall clock (event status, report timestamps, its scheduler) and runs in real time;
-this module's own timestamps (`notified_at`, report samples) come from the injected Clock. Imports csms.domain,
+openleadr itself reads the wall clock (event status, report timestamps, its scheduler); the VEN's polls, which
+decide when an event is heard, run on the injected Clock instead of openleadr's wall-clock scheduler (so a
+closed loop on virtual time hears each event at the same simulated instant on any host), and this module's own
+timestamps (`notified_at`, report samples) come from it too. Imports csms.domain,
 csms.grid and openleadr only.
 """
 
@@ -254,6 +256,7 @@ class OpenAdrVen:
         self._report_interval_s = (report_min_interval_s, report_max_interval_s)
         self._client_options = dict(client_options or {})
         self._client: Any = None
+        self._poll_task: asyncio.Task[None] | None = None
         self._source = f"openadr:{vtn_url}"
         self._events: dict[str, DemandResponseEvent] = {}
         self._prices: dict[str, tuple[PriceSignal, ...]] = {}
@@ -297,12 +300,34 @@ class OpenAdrVen:
         if client.registration_id is None:
             await self.stop()
             raise GridConnectionError(f"VTN {self._vtn_url} refused or did not answer the registration")
+        self._poll_on_clock(client)
         log.info("registered with VTN", extra={"vtn": self._vtn_url, "ven_id": client.ven_id,
                                                "registration_id": client.registration_id})
+
+    def _poll_on_clock(self, client: Any) -> None:
+        """Take the periodic oadrPoll over from openleadr's scheduler (wall clock) onto the injected clock, at the
+        poll frequency the VTN asked for (openleadr 0.5's `OpenADRClient._poll`, the job it schedules)."""
+        for job in client.scheduler.get_jobs():
+            if job.func == client._poll:
+                job.remove()
+        every_s = max(1.0, client.poll_frequency.total_seconds())
+        self._poll_task = asyncio.create_task(self._poll_every(client, every_s), name="openadr-poll")
+
+    async def _poll_every(self, client: Any, every_s: float) -> None:
+        while True:
+            await self._clock.sleep(every_s)
+            try:
+                await client._poll()
+            except Exception:  # a task boundary: a failed poll is retried at the next one, as openleadr does
+                log.exception("OpenADR poll failed", extra={"vtn": self._vtn_url})
 
     async def stop(self) -> None:
         """Stop polling and reporting, close the HTTP session and end every consumer's iteration."""
         client, self._client = self._client, None
+        if self._poll_task is not None:
+            self._poll_task.cancel()
+            await asyncio.gather(self._poll_task, return_exceptions=True)
+            self._poll_task = None
         if client is not None:
             if client.scheduler.running:
                 client.scheduler.shutdown(wait=False)

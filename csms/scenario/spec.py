@@ -107,7 +107,7 @@ class DrMarket(_Model):
     """Paid per kWh of reduction delivered, up to the committed reduction."""
     baseline_restate_s: float = Field(900.0, ge=0)
     """The baseline (unmanaged-charging forecast) is restated this long before each event starts."""
-    poll_s: float = Field(1.0, gt=0)
+    poll_s: float = Field(10.0, gt=0)
     """VTN-requested poll interval, real seconds."""
 
 
