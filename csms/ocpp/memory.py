@@ -6,7 +6,8 @@ as a websocket handshake. Each end has what the two sides use of a websockets co
 `state`, `send(text)`, `recv()`, `close(code, reason)` and `async for message in end`. A message sent is readable by the
 other end's reader on the loop's next turn (a real socket needs the selector); messages keep their order. After
 either end closes, `send` raises `ConnectionClosedOK` and both readers end once they have read what was sent
-before the close.
+before the close. A message larger than the receiving end's `max_size` bytes closes both ends with 1009, as
+websockets does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from websockets.protocol import State
 
 __all__ = ["MemoryConnection", "MemoryRefused", "memory_pipe"]
 
+CLOSE_MESSAGE_TOO_BIG = 1009
+
 
 class MemoryRefused(ConnectionError):
     """The CSMS refused an in-memory connection (the HTTP status a websocket handshake would have had)."""
@@ -33,8 +36,9 @@ class MemoryRefused(ConnectionError):
 class MemoryConnection:
     """One end of an in-process message pipe (see the module docstring)."""
 
-    def __init__(self, subprotocol: str | None) -> None:
+    def __init__(self, subprotocol: str | None, max_size: int | None = None) -> None:
         self.subprotocol = subprotocol
+        self.max_size = max_size  # bytes this end accepts in one message (None: any)
         self.state = State.OPEN
         self.close_code: int | None = None
         self.close_reason = ""
@@ -46,6 +50,10 @@ class MemoryConnection:
 
     async def send(self, message: str) -> None:
         if self.state is not State.OPEN:
+            raise self._closed_error()
+        limit = self._peer.max_size
+        if limit is not None and len(message) * 4 > limit and len(message.encode()) > limit:
+            await self.close(CLOSE_MESSAGE_TOO_BIG, "message too big")
             raise self._closed_error()
         self._peer._deliver(message)
 
@@ -90,8 +98,10 @@ class MemoryConnection:
             waiter.set_result(None)
 
 
-def memory_pipe(subprotocol: str | None) -> tuple[MemoryConnection, MemoryConnection]:
-    """Two connected ends (client, server) agreeing on `subprotocol`."""
-    client, server = MemoryConnection(subprotocol), MemoryConnection(subprotocol)
+def memory_pipe(subprotocol: str | None, *, server_max_size: int | None = None
+                ) -> tuple[MemoryConnection, MemoryConnection]:
+    """Two connected ends (client, server) agreeing on `subprotocol`; the server end accepts messages of at most
+    `server_max_size` bytes."""
+    client, server = MemoryConnection(subprotocol), MemoryConnection(subprotocol, server_max_size)
     client._peer, server._peer = server, client
     return client, server

@@ -228,7 +228,8 @@ class OcppServer:
         if not isinstance(decision, Admitted):
             raise MemoryRefused(decision.status, decision.text)
         version = select_subprotocol(list(subprotocols), self._versions)
-        client, server = memory_pipe(None if version is None else version.value)
+        client, server = memory_pipe(None if version is None else version.value,
+                                     server_max_size=self._settings.max_message_bytes)
         task = asyncio.create_task(self._serve_connection(station_id, server, ", ".join(subprotocols)),
                                    name=f"{station_id}:in-memory")
         self._memory[task] = server

@@ -105,3 +105,14 @@ async def test_a_second_connection_replaces_the_first_and_stop_closes_the_rest()
         assert first.close_code == 1001
         assert (await call(second, "h1", "Heartbeat", {}))[0] == 3
     assert second.close_code == 1001  # the server's stop closed it
+
+
+async def test_an_oversized_message_closes_the_in_memory_connection_with_1009_like_a_websocket() -> None:
+    async with running_csms(serve_api=False) as app:  # max_message_bytes = 65536 in the test settings
+        conn = await connect(app, "MEM-6")
+        await call(conn, "b1", "BootNotification", BOOT)
+        with pytest.raises(ConnectionClosed):
+            await conn.send(orjson.dumps([2, "big", "DataTransfer", {"vendorId": "x", "data": "y" * 70_000}]).decode())
+        assert conn.close_code == 1009
+        async with station_connect(app, "OTHER-2") as ws:  # other stations unaffected
+            assert ws.subprotocol == "ocpp2.0.1"

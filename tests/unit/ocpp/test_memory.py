@@ -57,3 +57,13 @@ async def test_closing_either_end_closes_both_with_its_code_and_send_raises() ->
             await end.send("late")
     await client.close(1000)  # a second close changes nothing
     assert client.close_code == 1008
+
+
+async def test_a_message_over_the_receivers_size_limit_closes_both_ends_with_1009() -> None:
+    client, server = memory_pipe("ocpp2.0.1", server_max_size=100)
+    await client.send("x" * 100)  # at the limit: delivered
+    await client.send("é" * 50)  # 50 characters, 100 bytes: delivered
+    with pytest.raises(ConnectionClosed):
+        await client.send("é" * 51)  # 102 bytes
+    assert client.close_code == server.close_code == 1009
+    assert await read_all(server) == ["x" * 100, "é" * 50]
