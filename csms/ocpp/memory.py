@@ -42,8 +42,6 @@ class MemoryConnection:
         self.state = State.OPEN
         self.close_code: int | None = None
         self.close_reason = ""
-        self.remote_address: tuple[str, int] | None = None
-        self.request = None  # no HTTP request behind it
         self._inbox: deque[str] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._peer: MemoryConnection = self

@@ -163,7 +163,7 @@ def _headroom(limits: SiteLimits, others: SiteOthers | None, other_w: float,
               windows: Sequence[tuple[int, int]]) -> list[tuple[float, float]] | None:
     """Per window, the (lowest, highest) power `limits` leave one EVSE given what the others may exchange
     (from `others`, else the constant `other_w`); None when `limits` limit nothing."""
-    if limits.import_limit_w is None and limits.export_limit_w is None:
+    if _limits_nothing(limits):
         return None
     sums = list(others(windows)) if others is not None else [(other_w, other_w)] * len(windows)
     return [(-math.inf if limits.export_limit_w is None else min(0.0, -limits.export_limit_w - lo_w),

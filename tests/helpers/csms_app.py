@@ -5,15 +5,24 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 
 from csms.app import CsmsApp, build_app
 from csms.settings import ApiSettings, OcppSettings, SecuritySettings, Settings
 from csms.store.base import StateStore
 
 API_TOKEN = "test-admin-token-0123456789"
+
+
+class FrameConnection(Protocol):
+    """What the frame helpers below use: a websockets client connection, or an in-process one
+    (`OcppServer.connect_in_memory`)."""
+
+    async def send(self, message: str) -> None: ...
+
+    async def recv(self) -> Any: ...
 PASSWORD = "station-secret-0123456789"
 
 
@@ -57,7 +66,7 @@ def station_connect(app: CsmsApp, station_id: str, password: str = PASSWORD,
 BOOT = {"reason": "PowerUp", "chargingStation": {"model": "TestModel", "vendorName": "TestVendor"}}
 
 
-async def rpc(ws: ClientConnection, message_id: str, action: str, payload: dict[str, Any]) -> list[Any]:
+async def rpc(ws: FrameConnection, message_id: str, action: str, payload: dict[str, Any]) -> list[Any]:
     """Send a CALL and return the decoded reply frame."""
     import orjson
 
@@ -65,7 +74,7 @@ async def rpc(ws: ClientConnection, message_id: str, action: str, payload: dict[
     return await next_frame(ws)
 
 
-async def next_frame(ws: ClientConnection, timeout_s: float = 5.0) -> list[Any]:
+async def next_frame(ws: FrameConnection, timeout_s: float = 5.0) -> list[Any]:
     import asyncio
 
     import orjson
@@ -75,7 +84,7 @@ async def next_frame(ws: ClientConnection, timeout_s: float = 5.0) -> list[Any]:
     return frame
 
 
-async def answer_calls_until(ws: ClientConnection, message_id: str | None = None) -> list[Any]:
+async def answer_calls_until(ws: FrameConnection, message_id: str | None = None) -> list[Any]:
     """Read frames, answering CSMS-initiated CALLs with {"status": "Accepted"}, until a reply (CALLRESULT or
     CALLERROR) to `message_id` (any id if None) arrives."""
     import orjson
@@ -89,14 +98,14 @@ async def answer_calls_until(ws: ClientConnection, message_id: str | None = None
             return frame
 
 
-async def booted(ws: ClientConnection) -> list[Any]:
+async def booted(ws: FrameConnection) -> list[Any]:
     import orjson
 
     await ws.send(orjson.dumps([2, "boot-1", "BootNotification", BOOT]).decode())
     return await answer_calls_until(ws, "boot-1")
 
 
-async def wait_closed_code(ws: ClientConnection, timeout_s: float = 5.0) -> int | None:
+async def wait_closed_code(ws: FrameConnection, timeout_s: float = 5.0) -> int | None:
     """Read (and drop) frames until the server closes the connection; return the close code it sent."""
     import asyncio
 

@@ -12,7 +12,14 @@ from websockets.exceptions import ConnectionClosed
 
 from csms.app import CsmsApp
 from csms.ocpp.memory import MemoryConnection, MemoryRefused
-from tests.helpers.csms_app import BOOT, basic_auth, running_csms, station_connect
+from tests.helpers.csms_app import (
+    BOOT,
+    answer_calls_until,
+    basic_auth,
+    running_csms,
+    station_connect,
+    wait_closed_code,
+)
 
 
 async def connect(app: CsmsApp, station_id: str, *, password: str | None = None,
@@ -21,27 +28,9 @@ async def connect(app: CsmsApp, station_id: str, *, password: str | None = None,
     return await app.ocpp_server.connect_in_memory(station_id, subprotocols, authorization)
 
 
-async def reply(conn: MemoryConnection) -> list[Any]:
-    """The next CALLRESULT or CALLERROR, answering the CSMS's own CALLs with Accepted meanwhile."""
-    while True:
-        frame: list[Any] = orjson.loads(await asyncio.wait_for(conn.recv(), 5))
-        if frame[0] != 2:
-            return frame
-        await conn.send(orjson.dumps([3, frame[1], {"status": "Accepted"}]).decode())
-
-
 async def call(conn: MemoryConnection, message_id: str, action: str, payload: dict[str, Any]) -> list[Any]:
     await conn.send(orjson.dumps([2, message_id, action, payload]).decode())
-    while True:
-        frame = await reply(conn)
-        if frame[1] == message_id:
-            return frame
-
-
-async def read_until_closed(conn: MemoryConnection) -> None:
-    with pytest.raises(ConnectionClosed):
-        while True:
-            await asyncio.wait_for(conn.recv(), 5)
+    return await answer_calls_until(conn, message_id)
 
 
 async def test_boot_and_heartbeat_over_an_in_memory_connection_are_recorded() -> None:
@@ -66,10 +55,10 @@ async def test_bad_frames_get_the_protocols_errors_and_the_connection_stays_up()
         conn = await connect(app, "MEM-2")
         await call(conn, "b1", "BootNotification", BOOT)
         await conn.send('[2, "x1", "Heartbeat", {"unexpected": 1}]')
-        frame = await reply(conn)
+        frame = await answer_calls_until(conn)
         assert frame[:3] == [4, "x1", "FormatViolation"]
         await conn.send("not json at all")
-        frame = await reply(conn)
+        frame = await answer_calls_until(conn)
         assert frame[0] == 4 and frame[2] == "RpcFrameworkError"
         assert (await call(conn, "h1", "Heartbeat", {}))[0] == 3
 
@@ -92,8 +81,7 @@ async def test_no_common_subprotocol_closes_with_1002() -> None:
     async with running_csms(serve_api=False) as app:
         conn = await connect(app, "MEM-4", subprotocols=("ocpp1.5",))
         assert conn.subprotocol is None
-        await read_until_closed(conn)
-        assert conn.close_code == 1002
+        assert await wait_closed_code(conn) == 1002
 
 
 async def test_a_second_connection_replaces_the_first_and_stop_closes_the_rest() -> None:
@@ -101,8 +89,7 @@ async def test_a_second_connection_replaces_the_first_and_stop_closes_the_rest()
         first = await connect(app, "MEM-5")
         await call(first, "b1", "BootNotification", BOOT)
         second = await connect(app, "MEM-5")
-        await read_until_closed(first)
-        assert first.close_code == 1001
+        assert await wait_closed_code(first) == 1001
         assert (await call(second, "h1", "Heartbeat", {}))[0] == 3
     assert second.close_code == 1001  # the server's stop closed it
 
