@@ -50,6 +50,11 @@ def _f(value: float | int | str | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _first_known(*values: float | int | str | None) -> float | None:
+    """The first value present (0 counts: an EV that asks for no energy has a need, to get back what it gives)."""
+    return next((float(v) for v in values if v is not None), None)
+
+
 def _reserve_soc(custom_min_soc: float | None, v2x_min_wh: float | None, capacity_wh: float | None,
                  soc: float | None) -> float | None:
     """The stricter of the customData reserve and the 2.1 bottom of the V2X range (if it can be placed)."""
@@ -79,7 +84,7 @@ def needs_from_payload(station_id: StationId, payload: v2x.NotifyEVChargingNeeds
         transfer in _BIDIRECTIONAL_TRANSFERS and (max_discharge_w or 0.0) > 0
     )
     target_soc = v2x.get("targetSoC")
-    energy_wh = _f(v2x.get("evTargetEnergyRequest")) or _f(ac.get("energyAmount")) or _f(dc.get("energyAmount"))
+    energy_wh = _first_known(v2x.get("evTargetEnergyRequest"), ac.get("energyAmount"), dc.get("energyAmount"))
     departure = needs.get("departureTime")
     soc_at = float(dc["stateOfCharge"]) / 100.0 if dc.get("stateOfCharge") is not None else soc
     capacity_wh = _f(dc.get("evEnergyCapacity")) or _f(custom.get("evEnergyCapacity"))

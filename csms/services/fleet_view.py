@@ -59,7 +59,7 @@ def _min_known(*values: float | None, default: float) -> float:
 
 def _departure_need_wh(needs: ChargingNeedsRecord) -> float | None:
     """The energy request for departure: the target, raised to the minimum request, capped at the maximum."""
-    need = needs.energy_request_wh or None
+    need = needs.energy_request_wh  # 0 too: the EV leaves with at least what it arrived with
     if needs.energy_min_request_wh is not None and needs.energy_min_request_wh > (need or 0.0):
         need = needs.energy_min_request_wh
     if need is not None and needs.energy_max_request_wh is not None:
@@ -106,9 +106,9 @@ async def _plugged_ev(store: StateStore, charging: ChargingService, tx: Transact
     soc_min, soc_max = _soc_bounds(needs, tx, soc, needs.ev_capacity_wh if needs else None, fleet, default_min_soc)
     added_wh = 0.0
     need_wh = _departure_need_wh(needs) if needs else None
-    if need_wh:
-        delivered_wh = tx.energy_import_wh - tx.energy_export_wh
-        added_wh = max(0.0, need_wh - delivered_wh) * fleet.charge_efficiency
+    if need_wh is not None:  # the battery-side energy still to put in: what discharging took out comes back
+        put_in_wh = tx.energy_import_wh * fleet.charge_efficiency - tx.energy_export_wh / fleet.discharge_efficiency
+        added_wh = max(0.0, need_wh * fleet.charge_efficiency - put_in_wh)
     spec = EvSpec(
         ev_id=ev_id_of(tx.station_id, tx.evse_id), arrival_at=now, departure_at=departure, capacity_wh=capacity_wh,
         soc_initial=soc, max_charge_power_w=max_charge_w, max_discharge_power_w=max_discharge_w,

@@ -79,6 +79,17 @@ def test_a_2_0_1_request_leaves_the_2_1_fields_empty() -> None:
             record.soc_at_received, record.min_soc) == (None,) * 8
 
 
+def test_an_energy_amount_of_zero_is_a_request_not_a_missing_one() -> None:
+    """A DC battery already at its target asks for 0 Wh: it still wants back whatever it gives."""
+    payload = {"evseId": 1, "chargingNeeds": {"requestedEnergyTransfer": "DC", "dcChargingParameters": {
+        "energyAmount": 0, "evMaxCurrent": 250, "evMaxVoltage": 400}}}
+    validate_payload(V201, "NotifyEVChargingNeeds", payload, is_request=True)
+
+    record = needs_from_payload(STATION, cast(v2x.NotifyEVChargingNeedsRequest, payload), T0)
+
+    assert record.energy_request_wh == 0.0
+
+
 async def test_needs_over_the_wire_place_the_v2x_reserve_at_the_open_transactions_soc() -> None:
     station = Station(version=V21)
     await station.store.put_transaction(TransactionRecord(STATION, TransactionId("TX1"), evse_id=1,

@@ -95,6 +95,21 @@ async def test_the_departure_need_is_the_target_within_the_minimum_and_maximum_r
     assert spec.target_added_energy_wh == pytest.approx((need_wh - 4_000.0) * FLEET.charge_efficiency)
 
 
+async def test_what_discharging_took_out_of_the_battery_counts_against_the_departure_need() -> None:
+    # 10 kWh imported (9 kWh into the battery), 4.5 kWh exported (5 kWh out of it): 4 kWh of 18 kWh are in
+    spec = await spec_for(needs(energy_request_wh=20_000.0), import_wh=10_000.0, export_wh=4_500.0)
+    assert spec.target_added_energy_wh == pytest.approx(20_000.0 * 0.9 - 4_000.0)
+
+
+async def test_an_ev_that_asked_for_no_energy_gets_back_what_discharging_took() -> None:
+    # e.g. a stationary battery at its target SoC: 9 kWh exported = 10 kWh out of it, 1 kWh imported = 0.9 in
+    spec = await spec_for(needs(energy_request_wh=0.0), last_soc=0.6, import_wh=1_000.0, export_wh=9_000.0)
+    assert spec.target_added_energy_wh == pytest.approx(10_000.0 - 900.0)
+    assert spec.departure_need_wh == pytest.approx(0.6 * 50_000 + 9_100.0)  # its SoC on plug-in, 78.2 %
+    spec = await spec_for(needs(energy_request_wh=0.0), last_soc=0.6, import_wh=2_000.0)
+    assert spec.target_added_energy_wh == 0.0  # it has charged instead: nothing owed
+
+
 async def test_a_2_1_needs_message_becomes_the_planners_bounds() -> None:
     """From the wire: a DC_BPT session at 40 % of 60 kWh asking for 24 kWh, with its V2X range from 25 %."""
     payload = {"evseId": 1, "chargingNeeds": {
