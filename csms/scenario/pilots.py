@@ -8,9 +8,10 @@ meter registers) and settled (`csms.scenario.settlement`).
 Measurement definitions (also in the report):
 - regulation / FCR-N: PJM-style composite score (`csms.services.scoring`) of the metered response against
   the signal fed to the controller, both normalised to the reserved capacity; capacity = min(up, down) reserve.
-- DR: baseline = forecast of the fleet's unmanaged load (each plugged EV charging at full power from the
-  baseline time until its need is met; storage idle), stated with the commitment at notice and restated
-  `baseline_restate_s` before the start; delivered = baseline - mean metered fleet power over the event.
+- DR: baseline = forecast of the fleet's unmanaged load (each plugged EV charging at full power from its plug-in,
+  from the energy it arrived with, until its need is met; storage idle: `csms.scenario.dr_baseline`), stated with
+  the commitment at notice and restated `baseline_restate_s` before the start; delivered = baseline - mean
+  metered fleet power over the event.
 - energy: transaction meter registers (import / export Wh) between the window start and end.
 """
 
@@ -38,6 +39,7 @@ from csms.grid.parsers.prices import parse_energinet_fcr, parse_energinet_spot, 
 from csms.grid.parsers.regulation import parse_caiso_regulation, parse_pjm_regulation
 from csms.grid.replay import FrequencyReplay, RegulationReplay, wait_until
 from csms.grid.signals import FrequencySeries, PriceMarket, RegulationSeries
+from csms.scenario.dr_baseline import PlugIns, unmanaged_w
 from csms.scenario.fleet_run import ClockMode, FleetRun, FleetRunSpec
 from csms.scenario.frequency import ou_frequency
 from csms.scenario.progress import ProgressCallback, no_progress
@@ -260,28 +262,6 @@ def _group_of(groups: list[FleetGroup], ev_id: str) -> FleetGroup | None:
     return None
 
 
-def _unmanaged_w(evs: list[PluggedEv], live: dict[str, tuple[float | None, float | None]], groups: list[FleetGroup],
-                 since: datetime, start_at: datetime, end_at: datetime) -> tuple[float, float]:
-    """(fleet, EVs only) mean power over [start_at, end_at) if every plugged vehicle with an unmet need charged
-    at full power from `since` until met (storage idle): the DR baseline forecast."""
-    total = 0.0
-    for ev in evs:
-        group = _group_of(groups, ev.ev_id)
-        if group is None or group.stationary:
-            continue
-        spec = ev.spec
-        soc = live.get(ev.ev_id, (None, None))[1]
-        soc = spec.soc_initial if soc is None else soc
-        need_wh = spec.departure_need_wh - soc * spec.capacity_wh
-        if need_wh <= 0 or spec.max_charge_power_w <= 0:
-            continue
-        full_s = need_wh / (spec.max_charge_power_w * spec.charge_efficiency) * 3600.0
-        charge_end = min(since + timedelta(seconds=full_s), spec.departure_at)
-        overlap_s = (min(charge_end, end_at) - max(since, start_at)).total_seconds()
-        total += spec.max_charge_power_w * max(overlap_s, 0.0) / (end_at - start_at).total_seconds()
-    return total, total
-
-
 async def run_scenario(spec: ScenarioSpec, *, short: bool = False, settings: Settings | None = None,
                        workdir: Path | None = None, clock: ClockMode = "virtual",
                        progress: ProgressCallback = no_progress) -> ScenarioResult:
@@ -473,7 +453,9 @@ class _DrRunner:
         self.server.add_handler("on_register_report", self._on_register_report)
         self.opt: dict[str, str] = {}
         self.notified_at: dict[str, datetime] = {}
-        self.baselines: dict[str, tuple[float, float]] = {}
+        self.baselines: dict[str, float] = {}
+        self.plug_ins = PlugIns()
+        run.app.events.subscribe(self.plug_ins.on_event)
         self.reports = 0
         self.ven: Any = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -501,6 +483,7 @@ class _DrRunner:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.run.app.events.unsubscribe(self.plug_ins.on_event)
         if self.ven is not None:
             await self.ven.stop()
         await self.server.stop()
@@ -523,10 +506,12 @@ class _DrRunner:
     def _on_opt(self, ven_id: str, event_id: str, opt_type: str) -> None:
         self.opt[event_id] = opt_type
 
-    def _baseline(self, start: datetime, end: datetime) -> tuple[float, float]:
+    def _baseline_w(self, start: datetime, end: datetime) -> float:
         active = self.controller.plan
         evs = active.evs if active is not None else []
-        return _unmanaged_w(evs, self.controller.live_evs(), self.spec.fleet, self.run.clock.now(), start, end)
+        live = self.controller.live_evs()
+        return unmanaged_w(evs, self.plug_ins, lambda ev_id: live.get(ev_id, (None, None))[1],
+                           lambda ev_id: _is_vehicle(self.spec, ev_id), self.run.clock.now(), start, end)
 
     async def _consume(self) -> None:
         from csms.grid.signals import DemandResponseEvent, OptState
@@ -544,9 +529,8 @@ class _DrRunner:
                                                                      item.end_at, item.reduction_w)))
 
     def _commit(self, event_id: str, start: datetime, end: datetime, reduction_w: float) -> None:
-        baseline = self._baseline(start, end)
-        self.baselines[event_id] = baseline
-        self.controller.on_dr_event(event_id, start, end, reduction_w, baseline_w=baseline[0])
+        baseline_w = self.baselines[event_id] = self._baseline_w(start, end)
+        self.controller.on_dr_event(event_id, start, end, reduction_w, baseline_w=baseline_w)
 
     async def _restate(self, event_id: str, at: datetime, start: datetime, end: datetime, reduction_w: float) -> None:
         await wait_until(self.run.clock, at)
@@ -559,7 +543,7 @@ class _DrRunner:
             start = self._start_of(event.event_id)
             end = start + timedelta(seconds=event.duration_s)
             metered = [p.metered_w for p in trace if start <= p.at < end]
-            baseline, ev_baseline = self.baselines.get(event.event_id, (math.nan, math.nan))
+            baseline = ev_baseline = self.baselines.get(event.event_id, math.nan)  # storage idle in the baseline
             t0, t1 = (start - window_start).total_seconds(), (end - window_start).total_seconds()
             ticks = len({t for rows in samples.values() for t, _, _ in rows if t0 <= t < t1})
             ev_energy = sum(p or 0.0 for ev_id, rows in samples.items() if _is_vehicle(self.spec, ev_id)
