@@ -33,7 +33,7 @@ from csms.domain.topology import SiteTopology
 from csms.errors import CsmsError
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped, EvseEnvelope, SiteLimits, clamp_schedule, envelope_for
-from csms.services.envelope_site import Segment, segments_of
+from csms.services.envelope_site import NOTHING, Commanded
 from csms.services.events import EventBus
 from csms.services.evse_facts import EvseReadModel, Facts
 from csms.services.gateway import StationGateway
@@ -62,7 +62,7 @@ class ChargingService:
         self._default_min_soc = default_min_soc
         self._evses = EvseReadModel(store, clock, events, ttl_s=facts_ttl_s)
         self._last_clamp: tuple[tuple[PowerSchedule, EvseEnvelope, int], Clamped] | None = None
-        self._last_segments: tuple[PowerSchedule, tuple[Segment, ...]] | None = None
+        self._last_commanded: tuple[PowerSchedule, int, Commanded] | None = None
         self._outbox = SetpointOutbox(gateway, clock, events, on_change=self._track,
                                       min_update_interval_s=min_update_interval_s,
                                       max_station_calls_per_s=max_station_calls_per_s,
@@ -168,8 +168,8 @@ class ChargingService:
         checked = await self._checked(station_id, schedule, requester)
         if isinstance(checked, ApplyResult):
             return checked
-        clamped, caps, segments = checked
-        return await self._outbox.submit(station_id, clamped, caps, segments, requester=requester)
+        clamped, caps, commanded = checked
+        return await self._outbox.submit(station_id, clamped, caps, commanded, requester=requester)
 
     def dispatch(self, items: Sequence[tuple[StationId, PowerSchedule]], *, requester: str = "") -> None:
         """Hand one-period TxProfile setpoints over without waiting (a fleet tick): each is noted in `handed` at
@@ -209,7 +209,7 @@ class ChargingService:
                 outbox.submit_nowait(station_id, *checked, outcome, requester=requester)
 
     async def _checked(self, station_id: StationId, schedule: PowerSchedule, requester: str
-                       ) -> tuple[Clamped, StationCapabilities, tuple[Segment, ...]] | ApplyResult:
+                       ) -> tuple[Clamped, StationCapabilities, Commanded] | ApplyResult:
         """`schedule` clamped, with the station's capabilities and what it lets the EVSE(s) do; or REFUSED."""
         evses = 1 if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT \
             else await self._evses_under(station_id, schedule)
@@ -226,16 +226,15 @@ class ChargingService:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
         tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
-        segments = self._segments_of(clamped.schedule) if tracked else ()
-        if evses > 1:  # one schedule for every EVSE of the station: each of them may do it
-            segments = tuple(seg._replace(lo_w=seg.lo_w * evses, hi_w=seg.hi_w * evses) for seg in segments)
-        return clamped, caps, segments
+        return clamped, caps, self._commanded(clamped.schedule, evses) if tracked else NOTHING
 
-    def _segments_of(self, schedule: PowerSchedule) -> tuple[Segment, ...]:
-        last = self._last_segments
-        if last is None or last[0] is not schedule:
-            last = self._last_segments = (schedule, segments_of(schedule))
-        return last[1]
+    def _commanded(self, schedule: PowerSchedule, evses: int) -> Commanded:
+        """What `schedule` lets the `evses` EVSEs it drives do (each of them may do it), its segments computed
+        only if a ledger reads them; one schedule fanned out (one object) shares one."""
+        last = self._last_commanded
+        if last is None or last[0] is not schedule or last[1] != evses:
+            last = self._last_commanded = (schedule, evses, Commanded(schedule, evses))
+        return last[2]
 
     async def clear(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX
                     ) -> dict[str, Any]:

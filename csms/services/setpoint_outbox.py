@@ -40,7 +40,7 @@ from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
 from csms.errors import CsmsError, StationNotConnected
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped
-from csms.services.envelope_site import Segment, worst
+from csms.services.envelope_site import NOTHING, Commanded, Segment, worst
 from csms.services.events import EventBus, SetpointApplied
 from csms.services.gateway import StationGateway
 from csms.services.station_budget import StationBudgets
@@ -100,7 +100,7 @@ class _Pending:
     clamped: Clamped
     caps: StationCapabilities
     dynamic: bool  # fits a 2.1 Dynamic profile: may travel as UpdateDynamicSchedule
-    segments: tuple[Segment, ...]  # what it lets the EVSE do, for the ledgers
+    commanded: Commanded  # what it lets the EVSE do, for the ledgers
     future: asyncio.Future[ApplyResult] | None = None
     outcome: Outcome | None = None
 
@@ -120,8 +120,8 @@ class _Channel:
     pending: _Pending | None = None
     sending: bool = False
     last_sent_s: float | None = None
-    accepted: tuple[Segment, ...] = ()  # the last command the station accepted (or may have: a timeout)
-    in_flight: tuple[Segment, ...] = ()
+    accepted: Commanded = NOTHING  # the last command the station accepted (or may have: a timeout)
+    in_flight: Commanded = NOTHING
 
 
 async def _resolved(result: ApplyResult) -> ApplyResult:
@@ -198,16 +198,17 @@ class SetpointOutbox:
         for purpose in (ProfilePurpose.TX, ProfilePurpose.TX_DEFAULT):
             channel = self._channels.get((station_id, evse_id, purpose))
             if channel is not None:
-                sets += [channel.accepted, channel.in_flight, channel.pending.segments if channel.pending else ()]
+                sets += [channel.accepted.segments, channel.in_flight.segments,
+                         channel.pending.commanded.segments if channel.pending else ()]
         return worst(*sets)
 
     # ---- submit and deliver ---------------------------------------------------------------------------
 
-    def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
-               segments: tuple[Segment, ...], *, requester: str = "") -> Awaitable[ApplyResult]:
+    def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, commanded: Commanded, *,
+               requester: str = "") -> Awaitable[ApplyResult]:
         """Encode `clamped.schedule` for the station and deliver it; the awaitable resolves when it was sent,
         superseded or refused. An idle channel that may send now sends in the awaiting task (no task, no future)."""
-        queued = self._queue(station_id, clamped, caps, segments, requester)
+        queued = self._queue(station_id, clamped, caps, commanded, requester)
         if isinstance(queued, ApplyResult):
             return _resolved(queued)
         channel, item = queued
@@ -219,9 +220,9 @@ class SetpointOutbox:
         return item.future
 
     def submit_nowait(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
-                      segments: tuple[Segment, ...], outcome: Outcome, *, requester: str = "") -> None:
+                      commanded: Commanded, outcome: Outcome, *, requester: str = "") -> None:
         """`submit` without waiting: `outcome` is told the result (at once when refused)."""
-        queued = self._queue(station_id, clamped, caps, segments, requester)
+        queued = self._queue(station_id, clamped, caps, commanded, requester)
         if isinstance(queued, ApplyResult):
             outcome(queued)
             return
@@ -229,7 +230,7 @@ class SetpointOutbox:
         item.outcome = outcome
         self._start_delivery(station_id, channel)
 
-    def _queue(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, segments: tuple[Segment, ...],
+    def _queue(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, commanded: Commanded,
                requester: str) -> tuple[_Channel, _Pending] | ApplyResult:
         """Encode and queue as the channel's latest schedule (a waiting one is superseded); REFUSED if the station
         cannot express it."""
@@ -247,7 +248,7 @@ class SetpointOutbox:
             self._evses_of.setdefault(station_id, set()).add(schedule.evse_id)
         if channel.pending is not None:
             channel.pending.resolve(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
-        item = channel.pending = _Pending(payload, clamped, caps, dynamic, segments)
+        item = channel.pending = _Pending(payload, clamped, caps, dynamic, commanded)
         self._on_change(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
         return channel, item
 
@@ -304,7 +305,7 @@ class SetpointOutbox:
         then give the channel up (a queued schedule goes on in a delivery task)."""
         item = channel.pending
         assert item is not None
-        channel.pending, channel.in_flight = None, item.segments
+        channel.pending, channel.in_flight = None, item.commanded
         channel.last_sent_s = self._clock.now().timestamp()
         result: ApplyResult | None = None
         maybe_applied = not release  # from the send on, unless we learn otherwise (e.g. cancelled while in flight)
@@ -327,10 +328,10 @@ class SetpointOutbox:
                                  f"{type(exc).__name__}: {exc}")
         finally:
             if result is not None and result.status is ApplyStatus.ACCEPTED:
-                channel.accepted = item.segments
+                channel.accepted = item.commanded
             elif maybe_applied:  # e.g. a timeout: the station may hold either command
-                channel.accepted = worst(channel.accepted, item.segments)
-            channel.in_flight = ()
+                channel.accepted = Commanded.known(worst(channel.accepted.segments, item.commanded.segments))
+            channel.in_flight = NOTHING
             self._on_change(station_id, item.clamped.schedule.evse_id)
             item.resolve(result or ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, detail="cancelled"))
             if release:
@@ -395,7 +396,7 @@ class SetpointOutbox:
         self.installed.pop((station_id, evse_id, purpose), None)
         channel = self._channels.get((station_id, evse_id, purpose))
         if channel is not None and response.get("status") in ("Accepted", "Unknown"):  # Unknown: none to clear
-            channel.accepted = ()
+            channel.accepted = NOTHING
             self._on_change(station_id, evse_id)
         if purpose is ProfilePurpose.TX:
             self.dynamic.pop((station_id, evse_id), None)
