@@ -2,8 +2,8 @@
 
 `SetpointOutbox.submit(station_id, clamped, caps)` takes a schedule the safety envelope has already clamped and
 decides *when and how on the wire*:
-- encoding for the station's OCPP version (`csms.ocpp.profiles`); a schedule the station cannot express is
-  refused here and never reaches the wire;
+- encoding for the station's OCPP version (`setpoint_encoding.SetpointEncoder`, `csms.ocpp.profiles`); a
+  schedule the station cannot express is refused here and never reaches the wire;
 - one delivery channel per EVSE and profile purpose: one call in flight, the latest schedule wins (a queued one
   that is overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time;
 - per station at most `max_station_calls_per_s` setpoint calls in any second of clock time, across its EVSEs and
@@ -36,13 +36,14 @@ from typing import Any
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
-from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
+from csms.domain.schedule import PowerSchedule, ProfilePurpose
 from csms.errors import CsmsError, StationNotConnected
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped
 from csms.services.envelope_site import NOTHING, Commanded, Segment, worst
 from csms.services.events import EventBus, SetpointApplied
 from csms.services.gateway import StationGateway
+from csms.services.setpoint_encoding import SetpointEncoder
 from csms.services.station_budget import StationBudgets
 
 log = logging.getLogger("csms.services.charging")
@@ -175,13 +176,12 @@ class SetpointOutbox:
         self._events = events
         self._on_change = on_change
         self._min_update_interval_s = min_update_interval_s
-        self._max_offline_duration_s = max_offline_duration_s
-        self._use_dynamic = use_dynamic_profiles
+        self._encoder = SetpointEncoder(max_offline_duration_s=max_offline_duration_s,
+                                        use_dynamic_profiles=use_dynamic_profiles)
         self._channels: dict[ChannelKey, _Channel] = {}
         self._budgets = StationBudgets(clock, max_station_calls_per_s, self.spawn)
         self._evses_of: dict[StationId, set[int]] = {}  # EVSEs with a delivery channel, by station
         self._tasks: set[asyncio.Task[None]] = set()  # delivery tasks (and turn granters) running
-        self._last_encoded: tuple[PowerSchedule, StationCapabilities, dict[str, Any]] | None = None
         self.dynamic: dict[tuple[StationId, int], DynamicProfile] = {}
         self.installed: dict[ChannelKey, PowerSchedule] = {}  # the last schedule each channel's station accepted
         self.handed = HandedSetpoints()
@@ -235,9 +235,9 @@ class SetpointOutbox:
         """Encode and queue as the channel's latest schedule (a waiting one is superseded); REFUSED if the station
         cannot express it."""
         schedule = clamped.schedule
-        dynamic = self._dynamic_fits(schedule, caps)
+        dynamic = self._encoder.dynamic_fits(schedule, caps)
         try:
-            payload = self._encode(schedule, caps, dynamic)
+            payload = self._encoder.encode(schedule, caps, dynamic)
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, schedule, clamped.changes, str(exc))
@@ -251,17 +251,6 @@ class SetpointOutbox:
         item = channel.pending = _Pending(payload, clamped, caps, dynamic, commanded)
         self._on_change(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
         return channel, item
-
-    def _encode(self, schedule: PowerSchedule, caps: StationCapabilities, dynamic: bool) -> dict[str, Any]:
-        """The SetChargingProfile payload; the same schedule for stations with the same capabilities (one profile
-        fanned out) is encoded once and its payload shared (payloads are never changed once encoded)."""
-        last = self._last_encoded  # a fan-out shares one schedule object: identity first, cheap when it differs
-        if last is not None and last[0] is schedule and last[1] == caps:
-            return last[2]
-        payload = profiles.set_charging_profile_request(
-            schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
-        self._last_encoded = (schedule, caps, payload)
-        return payload
 
     def _may_send_now(self, station_id: StationId, channel: _Channel) -> bool:
         """The channel's interval has passed and the station has a turn free now (taken if so)."""
@@ -341,11 +330,6 @@ class SetpointOutbox:
         return result
 
     # ---- the wire -------------------------------------------------------------------------------------
-
-    def _dynamic_fits(self, schedule: PowerSchedule, caps: StationCapabilities) -> bool:
-        return (self._use_dynamic and caps.ocpp_version == "ocpp2.1" and caps.supports_dynamic_profiles
-                and schedule.purpose is ProfilePurpose.TX and len(schedule.periods) == 1
-                and schedule.periods[0].mode in (OperationMode.CENTRAL_SETPOINT, OperationMode.CHARGING_ONLY))
 
     @staticmethod
     def _dynamic_update_ok(installed: DynamicProfile, schedule: PowerSchedule, now: datetime) -> bool:
