@@ -37,6 +37,10 @@ EvseKey = tuple[StationId, int]  # (station id, EVSE id)
 SocReading = tuple[float | None, datetime | None]  # (SoC, when it was measured)
 Facts = tuple[ChargingNeedsRecord | None, float | None, datetime | None]  # (needs, SoC, when it was measured)
 _MAX_SHARED = 10_000  # distinct capabilities kept as shared objects
+# what `_on_event` looks for (built once: a union written in `isinstance` is built on every call)
+_CAPABILITY_EVENTS = (StationBooted, ReportCompleted, StationConnected)
+_FACT_EVENTS = (EvChargingNeeds, TransactionChanged, MeterValuesReceived)
+_SOC_EVENTS = (TransactionUpdated, MeterValuesReceived)
 
 
 @dataclass(slots=True)
@@ -149,13 +153,13 @@ class EvseReadModel:
     def _on_event(self, event: DomainEvent) -> None:
         """A (re)boot or a new device model report can change what a station can do; needs, transactions and
         metered SoC keep the facts fresh."""
-        if isinstance(event, StationBooted | ReportCompleted | StationConnected):
+        if isinstance(event, _CAPABILITY_EVENTS):
             for key in [k for k in self._learned if k[0] == event.station_id]:
                 del self._learned[key]
-        if not isinstance(event, EvChargingNeeds | TransactionChanged | MeterValuesReceived) or event.evse_id is None:
+        if not isinstance(event, _FACT_EVENTS) or event.evse_id is None:
             return
         key = (event.station_id, event.evse_id)
-        if not isinstance(event, TransactionUpdated | MeterValuesReceived):  # needs, a transaction started or ended
+        if not isinstance(event, _SOC_EVENTS):  # needs, a transaction started or ended
             self._facts.pop(key, None)
         elif event.soc is not None:
             facts = self._facts.get(key)

@@ -363,7 +363,7 @@ class SetpointOutbox:
             return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
                                str(response.get("statusInfo", {}).get("reasonCode", "")), response)
         if action == "SetChargingProfile":
-            if item.payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
+            if item.dynamic:  # sent as a Dynamic profile (`SetpointEncoder.dynamic_fits`)
                 self.dynamic[key] = DynamicProfile(schedule.periods[0].mode.value, schedule.transaction_id,
                                                    schedule.starts_at, schedule.ends_at)
             elif schedule.purpose is ProfilePurpose.TX:
