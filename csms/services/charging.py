@@ -8,9 +8,9 @@
    (`power_ledgers.PowerLedgers`: every EVSE's commanded schedule over time, counted from the moment a command is
    queued, so setpoints applied together are checked against each other); likewise the station's own
    charge/discharge rating (when its capabilities name one) against the other EVSEs of the same station; a
-   schedule the envelope changes is sent changed. A discharge to a
-   station that cannot discharge, and a discharging TxDefault or station-max schedule (a default profile outlives
-   any transaction, and with it the EV's envelope), are refused here and never reach the wire;
+   schedule the envelope changes is sent changed. A discharge to a station that cannot discharge, and a
+   discharging TxDefault or station-max schedule (a default profile outlives any transaction, and with it the
+   EV's envelope), are refused here and never reach the wire;
 3. `setpoint_outbox.SetpointOutbox`: per-version encoding and delivery per EVSE and purpose (latest wins, one
    call in flight, a per-EVSE interval and a per-station rate limit, OCPP 2.1 Dynamic profiles);
 4. `profile_verifier.CompositeVerifier`: GetCompositeSchedule against what the station accepted.

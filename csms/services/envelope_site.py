@@ -104,7 +104,6 @@ def segments_of(schedule: PowerSchedule, *, firm_w: float = 0.0) -> tuple[Segmen
     return tuple(out)
 
 
-
 class Commanded:
     """What one command lets its EVSE(s) do: `segments_of` its clamped schedule, each step times `evses` (one
     TxDefaultProfile for every EVSE of a station), computed on the first read of `segments` and kept. The

@@ -97,7 +97,7 @@ class EvseReadModel:
 
     def _interned(self, caps: StationCapabilities) -> StationCapabilities:
         """The one object kept for capabilities equal to `caps`: EVSEs of one model share it, so a fan-out's
-        last-value memos (`ChargingService`) match by identity."""
+        last-value memos (`SetpointClamp`, `SetpointEncoder`) match by identity."""
         if len(self._shared) >= _MAX_SHARED:  # grows only as device models change: start afresh now and then
             self._shared.clear()
         return self._shared.setdefault(caps, caps)
