@@ -87,7 +87,10 @@ class PowerSchedule:
 
     @property
     def discharges(self) -> bool:
-        return any(p.discharges for p in self.periods)
+        for period in self.periods:  # a loop, not `any(...)`: asked once per setpoint
+            if period.discharges:
+                return True
+        return False
 
     def period_at(self, at: datetime) -> SchedulePeriod | None:
         """The period in force at `at`, or None outside the schedule."""

@@ -11,13 +11,15 @@ Values are rounded toward zero to one decimal (OCPP 2.0.1: `limit` "accepts at m
 rounding never takes a command past the envelope (in A that is a step of 0.1 A x voltage x phases, 69 W on 3 x 230 V).
 
 Profile ids are fixed per (EVSE, purpose) so a new schedule replaces the previous one instead of piling up.
-Pure: no I/O.
+`one_period_request` builds the same SetChargingProfile payload as `set_charging_profile_request` for a
+one-period schedule (a fleet's setpoint) with less work per call. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from csms.domain.capabilities import StationCapabilities
@@ -32,6 +34,12 @@ STACK_LEVEL = {ProfilePurpose.TX: 1, ProfilePurpose.TX_DEFAULT: 0, ProfilePurpos
 
 # a fleet tick's setpoints share their start and end: each distinct instant formatted once
 _ocpp_time = functools.lru_cache(maxsize=256)(to_ocpp_time)
+
+
+@functools.lru_cache(maxsize=256)
+def _window(starts_at: datetime, duration_s: int) -> tuple[str, str]:
+    """(validFrom, validTo) of a schedule starting at `starts_at` and lasting `duration_s`."""
+    return _ocpp_time(starts_at), _ocpp_time(starts_at + timedelta(seconds=duration_s))
 
 
 class EncodeError(CsmsError):
@@ -157,6 +165,40 @@ def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
 def set_charging_profile_request(schedule: PowerSchedule, caps: StationCapabilities, **options: Any) -> dict[str, Any]:
     """The SetChargingProfile payload for `schedule`."""
     return {"evseId": schedule.evse_id, "chargingProfile": encode_profile(schedule, caps, **options)}
+
+
+_PURPOSE_FIELDS = {purpose: (STACK_LEVEL[purpose], purpose.value, _PURPOSE_SLOT[purpose]) for purpose in ProfilePurpose}
+
+
+def one_period_request(schedule: PowerSchedule, caps: StationCapabilities, *, max_offline_duration_s: int | None = None,
+                       dynamic: bool = False) -> dict[str, Any]:
+    """`set_charging_profile_request` for a one-period schedule (a fleet's setpoint): the same payload, with less
+    work per call (a test holds the two together). Raises ValueError for a schedule of more periods."""
+    (period,) = schedule.periods
+    purpose, evse_id = schedule.purpose, schedule.evse_id
+    is_21 = caps.ocpp_version == "ocpp2.1"
+    if not is_21:
+        encoded = _period_201(period, caps)
+    else:
+        encoded = (_station_max_period_21 if purpose is ProfilePurpose.STATION_MAX else _period_21)(period, caps)
+    stack_level, purpose_value, slot = _PURPOSE_FIELDS[purpose]
+    schedule_id = PROFILE_ID_BASE + evse_id * 10 + slot
+    valid_from, valid_to = _window(schedule.starts_at, schedule.duration_s)
+    profile: dict[str, Any] = {
+        "id": schedule_id, "stackLevel": stack_level, "chargingProfilePurpose": purpose_value,
+        "chargingProfileKind": "Dynamic" if dynamic and is_21 else "Absolute",
+        "validFrom": valid_from, "validTo": valid_to,
+        "chargingSchedule": [{"id": schedule_id, "startSchedule": valid_from, "duration": schedule.duration_s,
+                              "chargingRateUnit": caps.rate_unit, "chargingSchedulePeriod": [encoded]}],
+    }
+    if purpose is ProfilePurpose.TX:
+        if schedule.transaction_id is None:
+            raise EncodeError("a TxProfile needs the transaction id")
+        profile["transactionId"] = schedule.transaction_id
+    if is_21 and caps.supports_max_offline_duration and max_offline_duration_s is not None:
+        profile["maxOfflineDuration"] = max_offline_duration_s
+        profile["invalidAfterOfflineDuration"] = True
+    return {"evseId": evse_id, "chargingProfile": profile}
 
 
 def dynamic_update_request(schedule: PowerSchedule, caps: StationCapabilities) -> dict[str, Any]:

@@ -3,13 +3,14 @@
 `ChargingService.apply(station_id, schedule)` composes four parts, each in its own module:
 1. `evse_facts.EvseReadModel`: the station's capabilities for that EVSE (learned from its device model, or an
    operator override) and the EV's needs and last SoC, kept fresh on the injected clock;
-2. the safety envelope (`envelope.py`, pure) from capabilities, needs and SoC, and the site limits given what
-   the other EVSEs of the site may do at the same times (`power_ledgers.PowerLedgers`: every EVSE's commanded
-   schedule over time, counted from the moment a command is queued, so setpoints applied together are checked
-   against each other); likewise the station's own charge/discharge rating (when its capabilities name one)
-   against the other EVSEs of the same station; a schedule the envelope changes is sent changed. A discharge to a
-   station that cannot discharge, and a discharging TxDefault or station-max schedule (a default profile outlives
-   any transaction, and with it the EV's envelope), are refused here and never reach the wire;
+2. `setpoint_clamp.SetpointClamp`: the safety envelope (`envelope.py`, pure) from capabilities, needs and SoC,
+   and the site limits given what the other EVSEs of the site may do at the same times
+   (`power_ledgers.PowerLedgers`: every EVSE's commanded schedule over time, counted from the moment a command is
+   queued, so setpoints applied together are checked against each other); likewise the station's own
+   charge/discharge rating (when its capabilities name one) against the other EVSEs of the same station; a
+   schedule the envelope changes is sent changed. A discharge to a station that cannot discharge, and a
+   discharging TxDefault or station-max schedule (a default profile outlives any transaction, and with it the
+   EV's envelope), are refused here and never reach the wire;
 3. `setpoint_outbox.SetpointOutbox`: per-version encoding and delivery per EVSE and purpose (latest wins, one
    call in flight, a per-EVSE interval and a per-station rate limit, OCPP 2.1 Dynamic profiles);
 4. `profile_verifier.CompositeVerifier`: GetCompositeSchedule against what the station accepted.
@@ -32,13 +33,14 @@ from csms.domain.schedule import PowerSchedule, ProfilePurpose, constant_schedul
 from csms.domain.topology import SiteTopology
 from csms.errors import CsmsError
 from csms.ocpp import profiles
-from csms.services.envelope import Clamped, EvseEnvelope, SiteLimits, clamp_schedule, envelope_for
-from csms.services.envelope_site import Segment, segments_of
+from csms.services.envelope import Clamped, SiteLimits
+from csms.services.envelope_site import NOTHING, Commanded
 from csms.services.events import EventBus
 from csms.services.evse_facts import EvseReadModel, Facts
 from csms.services.gateway import StationGateway
 from csms.services.power_ledgers import PowerLedgers
 from csms.services.profile_verifier import CompositeVerifier
+from csms.services.setpoint_clamp import SetpointClamp
 from csms.services.setpoint_outbox import ApplyResult, ApplyStatus, Handed, SetpointOutbox
 from csms.store.base import StateStore
 
@@ -58,11 +60,8 @@ class ChargingService:
         self._store = store
         self._clock = clock
         self._site = site or SiteLimits()
-        self._max_discharge_validity_s = max_discharge_validity_s
-        self._default_min_soc = default_min_soc
         self._evses = EvseReadModel(store, clock, events, ttl_s=facts_ttl_s)
-        self._last_clamp: tuple[tuple[PowerSchedule, EvseEnvelope, int], Clamped] | None = None
-        self._last_segments: tuple[PowerSchedule, tuple[Segment, ...]] | None = None
+        self._last_commanded: tuple[PowerSchedule, int, Commanded] | None = None
         self._outbox = SetpointOutbox(gateway, clock, events, on_change=self._track,
                                       min_update_interval_s=min_update_interval_s,
                                       max_station_calls_per_s=max_station_calls_per_s,
@@ -70,6 +69,8 @@ class ChargingService:
                                       use_dynamic_profiles=use_dynamic_profiles)
         self._ledgers = PowerLedgers(clock, self._site, may_do=self._outbox.may_do, evses_of=self._outbox.evses_of,
                                      topology=topology)
+        self._clamp = SetpointClamp(clock, self._site, self._ledgers, default_min_soc=default_min_soc,
+                                    max_discharge_validity_s=max_discharge_validity_s).clamp
         self._verifier = CompositeVerifier(gateway, store, clock, events, capabilities=self.capabilities,
                                            outbox=self._outbox)
 
@@ -112,29 +113,6 @@ class ChargingService:
             await self.capabilities(station_id, evse_id),
             await self._evses.facts(station_id, evse_id, schedule.transaction_id))
 
-    def _clamp(self, station_id: StationId, schedule: PowerSchedule, caps: StationCapabilities, facts: Facts,
-               evses: int) -> Clamped:
-        needs, soc, soc_at = facts
-        soc_age_s = 0.0 if soc_at is None else max(0.0, (self._clock.now() - soc_at).total_seconds())
-        env = envelope_for(caps, needs, soc, self._max_discharge_validity_s, self._default_min_soc, soc_age_s)
-        evse_id, start_s = schedule.evse_id, schedule.starts_at.timestamp()
-        station = None
-        if caps.station_max_charge_power_w is not None or caps.station_max_discharge_power_w is not None:
-            station = SiteLimits(caps.station_max_charge_power_w, caps.station_max_discharge_power_w)
-        site_others = self._ledgers.site_others(station_id, evse_id, start_s)
-        topology_room = self._ledgers.topology_room(station_id, evse_id, start_s)
-        if site_others is None and station is None and topology_room is None:  # the EVSE's envelope alone
-            key = (schedule, env, evses)
-            last = self._last_clamp
-            if last is not None and last[0][0] is schedule and last[0] == key:  # one schedule fanned out to
-                return last[1]  # like EVSEs (one object): clamped once
-            self._last_clamp = (key, clamp_schedule(schedule, env, self._site, evses=evses))
-            return self._last_clamp[1]
-        return clamp_schedule(
-            schedule, env, self._site, site_others=site_others, station=station,
-            station_others=None if station is None else self._ledgers.station_others(station_id, evse_id, start_s),
-            evses=evses, topology_room=topology_room)
-
     async def _evses_under(self, station_id: StationId, schedule: PowerSchedule) -> int:
         """How many EVSEs `schedule` drives: all of the station's for a TxDefaultProfile on EVSE 0 (OCPP applies
         it to each), from the device model's and the status notifications' EVSE ids; else 1."""
@@ -168,8 +146,8 @@ class ChargingService:
         checked = await self._checked(station_id, schedule, requester)
         if isinstance(checked, ApplyResult):
             return checked
-        clamped, caps, segments = checked
-        return await self._outbox.submit(station_id, clamped, caps, segments, requester=requester)
+        clamped, caps, commanded = checked
+        return await self._outbox.submit(station_id, clamped, caps, commanded, requester=requester)
 
     def dispatch(self, items: Sequence[tuple[StationId, PowerSchedule]], *, requester: str = "") -> None:
         """Hand one-period TxProfile setpoints over without waiting (a fleet tick): each is noted in `handed` at
@@ -209,7 +187,7 @@ class ChargingService:
                 outbox.submit_nowait(station_id, *checked, outcome, requester=requester)
 
     async def _checked(self, station_id: StationId, schedule: PowerSchedule, requester: str
-                       ) -> tuple[Clamped, StationCapabilities, tuple[Segment, ...]] | ApplyResult:
+                       ) -> tuple[Clamped, StationCapabilities, Commanded] | ApplyResult:
         """`schedule` clamped, with the station's capabilities and what it lets the EVSE(s) do; or REFUSED."""
         evses = 1 if schedule.evse_id != 0 or schedule.purpose is not ProfilePurpose.TX_DEFAULT \
             else await self._evses_under(station_id, schedule)
@@ -226,16 +204,15 @@ class ChargingService:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, detail)
             return ApplyResult(ApplyStatus.REFUSED, clamped.schedule, clamped.changes, detail)
         tracked = schedule.purpose is not ProfilePurpose.STATION_MAX  # a cap, not a command to an EVSE
-        segments = self._segments_of(clamped.schedule) if tracked else ()
-        if evses > 1:  # one schedule for every EVSE of the station: each of them may do it
-            segments = tuple(seg._replace(lo_w=seg.lo_w * evses, hi_w=seg.hi_w * evses) for seg in segments)
-        return clamped, caps, segments
+        return clamped, caps, self._commanded(clamped.schedule, evses) if tracked else NOTHING
 
-    def _segments_of(self, schedule: PowerSchedule) -> tuple[Segment, ...]:
-        last = self._last_segments
-        if last is None or last[0] is not schedule:
-            last = self._last_segments = (schedule, segments_of(schedule))
-        return last[1]
+    def _commanded(self, schedule: PowerSchedule, evses: int) -> Commanded:
+        """What `schedule` lets the `evses` EVSEs it drives do (each of them may do it), its segments computed
+        only if a ledger reads them; one schedule fanned out (one object) shares one."""
+        last = self._last_commanded
+        if last is None or last[0] is not schedule or last[1] != evses:
+            last = self._last_commanded = (schedule, evses, Commanded(schedule, evses))
+        return last[2]
 
     async def clear(self, station_id: StationId, evse_id: int, purpose: ProfilePurpose = ProfilePurpose.TX
                     ) -> dict[str, Any]:

@@ -5,6 +5,7 @@ export, <= 0) and `hi_w` (the most it may import, >= 0). A command is a bound, n
 charge at 7 kW may take nothing (a full battery), one told to discharge may stop (at its reserve). So a charging
 EVSE never offsets another's discharge against the export limit, nor a discharging one another's charge against
 the import limit; the site check is `sum(lo) >= -export_limit` and `sum(hi) <= import_limit` at every instant.
+`Commanded` is one command's steps (`segments_of` its schedule), computed only when something first reads them.
 
 `SiteLedger` keeps the sum over EVSEs of both sides as a running total (what is in force now) plus breakpoints
 (the times a step starts or ends), so "what may the other EVSEs do during [a, b)" never looks at each EVSE:
@@ -101,6 +102,42 @@ def segments_of(schedule: PowerSchedule, *, firm_w: float = 0.0) -> tuple[Segmen
         if lo_w or hi_w:
             out.append(Segment(start_s + period.start_offset_s, start_s + end_offset_s, lo_w, hi_w))
     return tuple(out)
+
+
+class Commanded:
+    """What one command lets its EVSE(s) do: `segments_of` its clamped schedule, each step times `evses` (one
+    TxDefaultProfile for every EVSE of a station), computed on the first read of `segments` and kept. The
+    ledgers read it only when the site has limits, a station-wide rating or a topology, so a setpoint that no
+    ledger counts never computes it."""
+
+    __slots__ = ("_evses", "_schedule", "_segments")
+
+    def __init__(self, schedule: PowerSchedule | None, evses: int = 1) -> None:
+        self._schedule = schedule
+        self._evses = evses
+        self._segments: tuple[Segment, ...] | None = None if schedule is not None else ()
+
+    @classmethod
+    def known(cls, segments: tuple[Segment, ...]) -> Commanded:
+        """A command whose segments are already known (e.g. the worst of two)."""
+        commanded = cls(None)
+        commanded._segments = segments
+        return commanded
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        segments = self._segments
+        if segments is None:
+            assert self._schedule is not None
+            segments = segments_of(self._schedule)
+            if self._evses > 1:
+                n = self._evses
+                segments = tuple(seg._replace(lo_w=seg.lo_w * n, hi_w=seg.hi_w * n) for seg in segments)
+            self._segments, self._schedule = segments, None
+        return segments
+
+
+NOTHING = Commanded(None)  # a command that lets the EVSE do nothing (none held, none in flight)
 
 
 def worst(*sets: Sequence[Segment]) -> tuple[Segment, ...]:

@@ -1,7 +1,7 @@
 """What the safety envelope must know about each EVSE, read from the store and kept fresh on the injected clock.
 
 - Capabilities: an operator override, else learned from the station's device model and cached until the station
-  boots, reconnects or reports a new device model on this node.
+  boots, reconnects or reports a new device model on this node; equal learned capabilities are one shared object.
 - Facts: the EV's charging needs and its last SoC with the time it was measured, re-read from the store at most
   every `ttl_s` of clock time per EVSE (a fan-out to thousands of stations must not cost store round trips per
   setpoint) and refreshed in between by this node's own events (new needs, a transaction starting or ending,
@@ -36,6 +36,11 @@ from csms.store.base import StateStore
 EvseKey = tuple[StationId, int]  # (station id, EVSE id)
 SocReading = tuple[float | None, datetime | None]  # (SoC, when it was measured)
 Facts = tuple[ChargingNeedsRecord | None, float | None, datetime | None]  # (needs, SoC, when it was measured)
+_MAX_SHARED = 10_000  # distinct capabilities kept as shared objects
+# what `_on_event` looks for (built once: a union written in `isinstance` is built on every call)
+_CAPABILITY_EVENTS = (StationBooted, ReportCompleted, StationConnected)
+_FACT_EVENTS = (EvChargingNeeds, TransactionChanged, MeterValuesReceived)
+_SOC_EVENTS = (TransactionUpdated, MeterValuesReceived)
 
 
 @dataclass(slots=True)
@@ -55,6 +60,7 @@ class EvseReadModel:
         self._overrides: dict[EvseKey, StationCapabilities] = {}
         self._learned: dict[EvseKey, StationCapabilities] = {}  # dropped on a boot or a new device model
         self._facts: dict[EvseKey, _Facts] = {}
+        self._shared: dict[StationCapabilities, StationCapabilities] = {}  # one object per distinct value
         events.subscribe(self._on_event)
 
     # ---- capabilities ---------------------------------------------------------------------------------
@@ -86,8 +92,15 @@ class EvseReadModel:
         version = station.ocpp_version if station and station.ocpp_version else "ocpp2.0.1"
         variables = await self._store.list_variables(StationId(station_id))
         caps = capabilities_from_variables(version, variables, evse_id)
-        self._learned[(station_id, evse_id)] = caps
+        self._learned[(station_id, evse_id)] = caps = self._interned(caps)
         return caps
+
+    def _interned(self, caps: StationCapabilities) -> StationCapabilities:
+        """The one object kept for capabilities equal to `caps`: EVSEs of one model share it, so a fan-out's
+        last-value memos (`SetpointClamp`, `SetpointEncoder`) match by identity."""
+        if len(self._shared) >= _MAX_SHARED:  # grows only as device models change: start afresh now and then
+            self._shared.clear()
+        return self._shared.setdefault(caps, caps)
 
     # ---- facts ----------------------------------------------------------------------------------------
 
@@ -130,7 +143,8 @@ class EvseReadModel:
                     if found.variables is not None and key not in self._learned:
                         version = found.station.ocpp_version if found.station and found.station.ocpp_version \
                             else "ocpp2.0.1"
-                        self._learned[key] = capabilities_from_variables(version, found.variables, found.evse_id)
+                        self._learned[key] = self._interned(
+                            capabilities_from_variables(version, found.variables, found.evse_id))
                     self._facts[key] = _Facts(found.needs, {tx.transaction_id: (tx.last_soc, tx.last_soc_at)
                                                             for tx in found.open_transactions}, now_s)
 
@@ -139,13 +153,13 @@ class EvseReadModel:
     def _on_event(self, event: DomainEvent) -> None:
         """A (re)boot or a new device model report can change what a station can do; needs, transactions and
         metered SoC keep the facts fresh."""
-        if isinstance(event, StationBooted | ReportCompleted | StationConnected):
+        if isinstance(event, _CAPABILITY_EVENTS):
             for key in [k for k in self._learned if k[0] == event.station_id]:
                 del self._learned[key]
-        if not isinstance(event, EvChargingNeeds | TransactionChanged | MeterValuesReceived) or event.evse_id is None:
+        if not isinstance(event, _FACT_EVENTS) or event.evse_id is None:
             return
         key = (event.station_id, event.evse_id)
-        if not isinstance(event, TransactionUpdated | MeterValuesReceived):  # needs, a transaction started or ended
+        if not isinstance(event, _SOC_EVENTS):  # needs, a transaction started or ended
             self._facts.pop(key, None)
         elif event.soc is not None:
             facts = self._facts.get(key)

@@ -15,6 +15,8 @@ import numpy as np
 from csms.services.events import DomainEvent, MeterValuesReceived, TransactionChanged, TransactionEnded
 from csms.services.fleet_view import ev_id_of
 
+_METERED_EVENTS = (TransactionChanged, MeterValuesReceived)  # built once, not on every event
+
 
 @dataclass(slots=True)
 class EvLive:
@@ -31,7 +33,7 @@ class FleetTelemetry:
         self._power_history: deque[tuple[datetime, float]] = deque(maxlen=history)
 
     def on_event(self, event: DomainEvent) -> None:
-        if not isinstance(event, TransactionChanged | MeterValuesReceived) or event.evse_id is None:
+        if not isinstance(event, _METERED_EVENTS) or event.evse_id is None:
             return
         ev_id = ev_id_of(event.station_id, event.evse_id)
         if isinstance(event, TransactionEnded):

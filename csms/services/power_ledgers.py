@@ -70,7 +70,7 @@ class PowerLedgers:
     def track(self, station_id: StationId, evse_id: int) -> None:
         """Record what this EVSE may do now (after its channels changed) in the ledgers that count it."""
         station_ledger = self._stations.get(station_id)
-        tid = self._topology_id(station_id, evse_id)
+        tid = None if self._topology is None else self._topology_id(station_id, evse_id)
         if not self.site_tracked and station_ledger is None and tid is None:
             return
         segments = self._may_do(station_id, evse_id)

@@ -2,8 +2,8 @@
 
 `SetpointOutbox.submit(station_id, clamped, caps)` takes a schedule the safety envelope has already clamped and
 decides *when and how on the wire*:
-- encoding for the station's OCPP version (`csms.ocpp.profiles`); a schedule the station cannot express is
-  refused here and never reaches the wire;
+- encoding for the station's OCPP version (`setpoint_encoding.SetpointEncoder`, `csms.ocpp.profiles`); a
+  schedule the station cannot express is refused here and never reaches the wire;
 - one delivery channel per EVSE and profile purpose: one call in flight, the latest schedule wins (a queued one
   that is overtaken resolves as SUPERSEDED), at most one send per `min_update_interval_s` of clock time;
 - per station at most `max_station_calls_per_s` setpoint calls in any second of clock time, across its EVSEs and
@@ -36,13 +36,14 @@ from typing import Any
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import Clock
 from csms.domain.ids import StationId
-from csms.domain.schedule import OperationMode, PowerSchedule, ProfilePurpose
+from csms.domain.schedule import PowerSchedule, ProfilePurpose
 from csms.errors import CsmsError, StationNotConnected
 from csms.ocpp import profiles
 from csms.services.envelope import Clamped
-from csms.services.envelope_site import Segment, worst
+from csms.services.envelope_site import NOTHING, Commanded, Segment, worst
 from csms.services.events import EventBus, SetpointApplied
 from csms.services.gateway import StationGateway
+from csms.services.setpoint_encoding import SetpointEncoder
 from csms.services.station_budget import StationBudgets
 
 log = logging.getLogger("csms.services.charging")
@@ -100,7 +101,7 @@ class _Pending:
     clamped: Clamped
     caps: StationCapabilities
     dynamic: bool  # fits a 2.1 Dynamic profile: may travel as UpdateDynamicSchedule
-    segments: tuple[Segment, ...]  # what it lets the EVSE do, for the ledgers
+    commanded: Commanded  # what it lets the EVSE do, for the ledgers
     future: asyncio.Future[ApplyResult] | None = None
     outcome: Outcome | None = None
 
@@ -120,8 +121,8 @@ class _Channel:
     pending: _Pending | None = None
     sending: bool = False
     last_sent_s: float | None = None
-    accepted: tuple[Segment, ...] = ()  # the last command the station accepted (or may have: a timeout)
-    in_flight: tuple[Segment, ...] = ()
+    accepted: Commanded = NOTHING  # the last command the station accepted (or may have: a timeout)
+    in_flight: Commanded = NOTHING
 
 
 async def _resolved(result: ApplyResult) -> ApplyResult:
@@ -175,13 +176,12 @@ class SetpointOutbox:
         self._events = events
         self._on_change = on_change
         self._min_update_interval_s = min_update_interval_s
-        self._max_offline_duration_s = max_offline_duration_s
-        self._use_dynamic = use_dynamic_profiles
+        self._encoder = SetpointEncoder(max_offline_duration_s=max_offline_duration_s,
+                                        use_dynamic_profiles=use_dynamic_profiles)
         self._channels: dict[ChannelKey, _Channel] = {}
         self._budgets = StationBudgets(clock, max_station_calls_per_s, self.spawn)
         self._evses_of: dict[StationId, set[int]] = {}  # EVSEs with a delivery channel, by station
         self._tasks: set[asyncio.Task[None]] = set()  # delivery tasks (and turn granters) running
-        self._last_encoded: tuple[PowerSchedule, StationCapabilities, dict[str, Any]] | None = None
         self.dynamic: dict[tuple[StationId, int], DynamicProfile] = {}
         self.installed: dict[ChannelKey, PowerSchedule] = {}  # the last schedule each channel's station accepted
         self.handed = HandedSetpoints()
@@ -198,16 +198,17 @@ class SetpointOutbox:
         for purpose in (ProfilePurpose.TX, ProfilePurpose.TX_DEFAULT):
             channel = self._channels.get((station_id, evse_id, purpose))
             if channel is not None:
-                sets += [channel.accepted, channel.in_flight, channel.pending.segments if channel.pending else ()]
+                sets += [channel.accepted.segments, channel.in_flight.segments,
+                         channel.pending.commanded.segments if channel.pending else ()]
         return worst(*sets)
 
     # ---- submit and deliver ---------------------------------------------------------------------------
 
-    def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
-               segments: tuple[Segment, ...], *, requester: str = "") -> Awaitable[ApplyResult]:
+    def submit(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, commanded: Commanded, *,
+               requester: str = "") -> Awaitable[ApplyResult]:
         """Encode `clamped.schedule` for the station and deliver it; the awaitable resolves when it was sent,
         superseded or refused. An idle channel that may send now sends in the awaiting task (no task, no future)."""
-        queued = self._queue(station_id, clamped, caps, segments, requester)
+        queued = self._queue(station_id, clamped, caps, commanded, requester)
         if isinstance(queued, ApplyResult):
             return _resolved(queued)
         channel, item = queued
@@ -219,9 +220,9 @@ class SetpointOutbox:
         return item.future
 
     def submit_nowait(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities,
-                      segments: tuple[Segment, ...], outcome: Outcome, *, requester: str = "") -> None:
+                      commanded: Commanded, outcome: Outcome, *, requester: str = "") -> None:
         """`submit` without waiting: `outcome` is told the result (at once when refused)."""
-        queued = self._queue(station_id, clamped, caps, segments, requester)
+        queued = self._queue(station_id, clamped, caps, commanded, requester)
         if isinstance(queued, ApplyResult):
             outcome(queued)
             return
@@ -229,14 +230,14 @@ class SetpointOutbox:
         item.outcome = outcome
         self._start_delivery(station_id, channel)
 
-    def _queue(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, segments: tuple[Segment, ...],
+    def _queue(self, station_id: StationId, clamped: Clamped, caps: StationCapabilities, commanded: Commanded,
                requester: str) -> tuple[_Channel, _Pending] | ApplyResult:
         """Encode and queue as the channel's latest schedule (a waiting one is superseded); REFUSED if the station
         cannot express it."""
         schedule = clamped.schedule
-        dynamic = self._dynamic_fits(schedule, caps)
+        dynamic = self._encoder.dynamic_fits(schedule, caps)
         try:
-            payload = self._encode(schedule, caps, dynamic)
+            payload = self._encoder.encode(schedule, caps, dynamic)
         except profiles.EncodeError as exc:
             log.warning("%s/%s: schedule from %s refused: %s", station_id, schedule.evse_id, requester, exc)
             return ApplyResult(ApplyStatus.REFUSED, schedule, clamped.changes, str(exc))
@@ -247,20 +248,9 @@ class SetpointOutbox:
             self._evses_of.setdefault(station_id, set()).add(schedule.evse_id)
         if channel.pending is not None:
             channel.pending.resolve(ApplyResult(ApplyStatus.SUPERSEDED, channel.pending.clamped.schedule))
-        item = channel.pending = _Pending(payload, clamped, caps, dynamic, segments)
+        item = channel.pending = _Pending(payload, clamped, caps, dynamic, commanded)
         self._on_change(station_id, schedule.evse_id)  # counts for the limits from now: it may reach the station
         return channel, item
-
-    def _encode(self, schedule: PowerSchedule, caps: StationCapabilities, dynamic: bool) -> dict[str, Any]:
-        """The SetChargingProfile payload; the same schedule for stations with the same capabilities (one profile
-        fanned out) is encoded once and its payload shared (payloads are never changed once encoded)."""
-        last = self._last_encoded  # a fan-out shares one schedule object: identity first, cheap when it differs
-        if last is not None and last[0] is schedule and last[1] == caps:
-            return last[2]
-        payload = profiles.set_charging_profile_request(
-            schedule, caps, max_offline_duration_s=self._max_offline_duration_s, dynamic=dynamic)
-        self._last_encoded = (schedule, caps, payload)
-        return payload
 
     def _may_send_now(self, station_id: StationId, channel: _Channel) -> bool:
         """The channel's interval has passed and the station has a turn free now (taken if so)."""
@@ -304,7 +294,7 @@ class SetpointOutbox:
         then give the channel up (a queued schedule goes on in a delivery task)."""
         item = channel.pending
         assert item is not None
-        channel.pending, channel.in_flight = None, item.segments
+        channel.pending, channel.in_flight = None, item.commanded
         channel.last_sent_s = self._clock.now().timestamp()
         result: ApplyResult | None = None
         maybe_applied = not release  # from the send on, unless we learn otherwise (e.g. cancelled while in flight)
@@ -327,10 +317,10 @@ class SetpointOutbox:
                                  f"{type(exc).__name__}: {exc}")
         finally:
             if result is not None and result.status is ApplyStatus.ACCEPTED:
-                channel.accepted = item.segments
+                channel.accepted = item.commanded
             elif maybe_applied:  # e.g. a timeout: the station may hold either command
-                channel.accepted = worst(channel.accepted, item.segments)
-            channel.in_flight = ()
+                channel.accepted = Commanded.known(worst(channel.accepted.segments, item.commanded.segments))
+            channel.in_flight = NOTHING
             self._on_change(station_id, item.clamped.schedule.evse_id)
             item.resolve(result or ApplyResult(ApplyStatus.FAILED, item.clamped.schedule, detail="cancelled"))
             if release:
@@ -340,11 +330,6 @@ class SetpointOutbox:
         return result
 
     # ---- the wire -------------------------------------------------------------------------------------
-
-    def _dynamic_fits(self, schedule: PowerSchedule, caps: StationCapabilities) -> bool:
-        return (self._use_dynamic and caps.ocpp_version == "ocpp2.1" and caps.supports_dynamic_profiles
-                and schedule.purpose is ProfilePurpose.TX and len(schedule.periods) == 1
-                and schedule.periods[0].mode in (OperationMode.CENTRAL_SETPOINT, OperationMode.CHARGING_ONLY))
 
     @staticmethod
     def _dynamic_update_ok(installed: DynamicProfile, schedule: PowerSchedule, now: datetime) -> bool:
@@ -378,7 +363,7 @@ class SetpointOutbox:
             return ApplyResult(ApplyStatus.REJECTED, schedule, clamped.changes,
                                str(response.get("statusInfo", {}).get("reasonCode", "")), response)
         if action == "SetChargingProfile":
-            if item.payload["chargingProfile"]["chargingProfileKind"] == "Dynamic":
+            if item.dynamic:  # sent as a Dynamic profile (`SetpointEncoder.dynamic_fits`)
                 self.dynamic[key] = DynamicProfile(schedule.periods[0].mode.value, schedule.transaction_id,
                                                    schedule.starts_at, schedule.ends_at)
             elif schedule.purpose is ProfilePurpose.TX:
@@ -395,7 +380,7 @@ class SetpointOutbox:
         self.installed.pop((station_id, evse_id, purpose), None)
         channel = self._channels.get((station_id, evse_id, purpose))
         if channel is not None and response.get("status") in ("Accepted", "Unknown"):  # Unknown: none to clear
-            channel.accepted = ()
+            channel.accepted = NOTHING
             self._on_change(station_id, evse_id)
         if purpose is ProfilePurpose.TX:
             self.dynamic.pop((station_id, evse_id), None)

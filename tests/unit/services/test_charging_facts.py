@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import ChargingNeedsRecord, StationRecord, TransactionRecord, VariableRecord
@@ -147,3 +148,36 @@ async def test_a_soc_event_carries_when_it_was_measured_not_when_it_was_relayed(
                                       soc=0.25, soc_at=T0, energy_import_wh=0.0, energy_export_wh=0.0))
     result = await service.apply(S1, constant_schedule(1, clock.now(), -11_000, 600, "tx"))
     assert result.schedule is not None and result.schedule.periods[0].power_w == 0.0  # 1000 s old: no reading
+
+
+async def test_equal_learned_capabilities_are_one_object_whichever_way_they_are_read() -> None:
+    store = MemoryStore()
+    service = ChargingService(RecordingGateway(), store, ManualClock(T0), EventBus(), min_update_interval_s=0)
+    for station_id, version in (("A", "ocpp2.1"), ("B", "ocpp2.1"), ("C", "ocpp2.1"), ("D", "ocpp2.0.1")):
+        await store.put_station(StationRecord(StationId(station_id), ocpp_version=version))
+    await service.prefetch([(StationId("A"), 1), (StationId("B"), 1), (StationId("D"), 1)])
+    a, b, c, d = [await service.capabilities(StationId(s), 1) for s in "ABCD"]  # C: one by one, not prefetched
+    assert a == b == c and a is b and a is c
+    assert d != a and d.ocpp_version == "ocpp2.0.1"
+
+
+async def test_evses_sharing_capabilities_each_get_their_own_envelope() -> None:
+    """The last envelope is kept for the next EVSE with the same capabilities, needs and SoC (a fan-out): an
+    EVSE whose driver allows discharge, one without needs and one whose SoC is at the reserve, interleaved."""
+    store, clock = MemoryStore(), ManualClock(T0)
+    service = ChargingService(RecordingGateway(), store, clock, EventBus(), min_update_interval_s=0)
+    caps = StationCapabilities(**{f.name: getattr(V2X, f.name) for f in dataclasses.fields(V2X)})
+    assert caps == V2X and caps is not V2X
+    socs = {"free": 0.8, "none": 0.8, "low": 0.2}
+    for name, soc in socs.items():
+        service.override_capabilities(StationId(name), 1, caps if name == "low" else V2X)
+        await store.put_station(StationRecord(StationId(name), ocpp_version="ocpp2.1"))
+        await store.put_transaction(TransactionRecord(StationId(name), TransactionId("tx"), evse_id=1, started_at=T0,
+                                                      last_soc=soc))
+        if name != "none":
+            await store.put_charging_needs(ChargingNeedsRecord(StationId(name), 1, T0, discharge_allowed=True,
+                                                               min_soc=0.2))
+    expected_w = {"free": -5000.0, "none": 0.0, "low": 0.0}
+    for name in ["free", "none", "free", "low", "free", "low", "none"]:
+        result = await service.apply(StationId(name), constant_schedule(1, clock.now(), -5000, 120, "tx"))
+        assert result.schedule is not None and result.schedule.periods[0].power_w == expected_w[name], name

@@ -7,14 +7,17 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
+import pytest
+
 from csms.domain.capabilities import StationCapabilities
 from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId, TransactionId
 from csms.domain.records import ChargingNeedsRecord, ConnectorStatusRecord, StationRecord, TransactionRecord
 from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod, constant_schedule
+from csms.services import envelope_site
 from csms.services.charging import ApplyStatus, ChargingService
 from csms.services.envelope import SiteLimits
-from csms.services.envelope_site import Segment, SiteLedger, worst
+from csms.services.envelope_site import Commanded, Segment, SiteLedger, segments_of, worst
 from csms.services.events import EventBus
 from csms.store.memory import MemoryStore
 from tests.helpers.gateways import RecordingGateway
@@ -167,3 +170,40 @@ async def test_a_default_profile_on_evse_0_counts_once_per_evse_of_the_station()
 
     other = await service.apply(S2, constant_schedule(1, T0, 11_000.0, 600, "tx"))
     assert other.schedule is not None and other.schedule.periods[0].power_w == 0.0
+
+
+def counted_segments_of(monkeypatch: pytest.MonkeyPatch) -> list[PowerSchedule]:
+    """The schedules `envelope_site.segments_of` is called for from now on."""
+    reads: list[PowerSchedule] = []
+
+    def counting(schedule: PowerSchedule) -> tuple[Segment, ...]:
+        reads.append(schedule)
+        return segments_of(schedule)
+    monkeypatch.setattr(envelope_site, "segments_of", counting)
+    return reads
+
+
+def test_a_command_computes_its_segments_on_the_first_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Commanded` is `segments_of` its schedule, each step times the EVSEs it drives, computed once when read."""
+    reads = counted_segments_of(monkeypatch)
+    schedule = PowerSchedule(0, T0, 600, (SchedulePeriod(0, 2_000.0), SchedulePeriod(300, -1_000.0)))
+    commanded = Commanded(schedule, evses=3)
+    assert reads == []
+    start_s = T0.timestamp()
+    expected = (Segment(start_s, start_s + 300, 0.0, 6_000.0), Segment(start_s + 300, start_s + 600, -3_000.0, 0.0))
+    assert commanded.segments == expected and commanded.segments == expected
+    assert reads == [schedule]
+    assert Commanded(schedule).segments == segments_of(schedule)
+    assert Commanded.known(expected[:1]).segments == expected[:1]
+
+
+async def test_no_segments_are_computed_when_no_ledger_counts_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without site limits, a station-wide rating or a topology, no ledger reads what a setpoint lets the EVSE
+    do: its segments are never computed. With an import limit they are (the other tests check the figures)."""
+    reads = counted_segments_of(monkeypatch)
+    free, _ = await two_evse_service(SiteLimits(), ManualClock(T0))
+    assert (await free.apply(S1, constant_schedule(1, T0, 5_000.0, 600, "tx1"))).status is ApplyStatus.ACCEPTED
+    assert reads == []
+    limited, _ = await two_evse_service(SiteLimits(import_limit_w=20_000), ManualClock(T0))
+    assert (await limited.apply(S1, constant_schedule(1, T0, 5_000.0, 600, "tx1"))).status is ApplyStatus.ACCEPTED
+    assert reads and reads[0].periods[0].power_w == 5_000.0

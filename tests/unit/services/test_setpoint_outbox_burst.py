@@ -12,6 +12,7 @@ from csms.domain.clock import ManualClock
 from csms.domain.ids import StationId
 from csms.domain.schedule import PowerSchedule, ProfilePurpose, SchedulePeriod
 from csms.services.envelope import Clamped
+from csms.services.envelope_site import NOTHING
 from csms.services.events import EventBus
 from csms.services.setpoint_outbox import ApplyResult, ApplyStatus, SetpointOutbox
 from tests.helpers.gateways import RecordingGateway
@@ -44,7 +45,7 @@ async def test_concurrent_submits_are_all_queued_before_the_first_send() -> None
 
     async def submit(i: int) -> ApplyResult:  # as `ChargingService.apply`: queued in the caller's own task
         schedule = PowerSchedule(1, T0, 60, (SchedulePeriod(0, 1000.0 + i),), ProfilePurpose.TX_DEFAULT)
-        return await outbox.submit(StationId(f"S{i}"), Clamped(schedule, ()), CAPS, ())
+        return await outbox.submit(StationId(f"S{i}"), Clamped(schedule, ()), CAPS, NOTHING)
 
     results = await asyncio.gather(*(submit(i) for i in range(3)))
 
