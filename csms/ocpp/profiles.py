@@ -152,6 +152,13 @@ def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
             "chargingSchedulePeriod": periods,
         }],
     }
+    _add_tail(profile, schedule, caps, is_21, max_offline_duration_s, remote_start)
+    return profile
+
+
+def _add_tail(profile: dict[str, Any], schedule: PowerSchedule, caps: StationCapabilities, is_21: bool,
+              max_offline_duration_s: int | None, remote_start: bool = False) -> None:
+    """The fields after the schedule: a TxProfile's transaction id, a 2.1 station's offline validity."""
     if schedule.purpose is ProfilePurpose.TX and not remote_start:
         if schedule.transaction_id is None:
             raise EncodeError("a TxProfile needs the transaction id")
@@ -159,7 +166,6 @@ def encode_profile(schedule: PowerSchedule, caps: StationCapabilities, *,
     if is_21 and caps.supports_max_offline_duration and max_offline_duration_s is not None:
         profile["maxOfflineDuration"] = max_offline_duration_s
         profile["invalidAfterOfflineDuration"] = True
-    return profile
 
 
 def set_charging_profile_request(schedule: PowerSchedule, caps: StationCapabilities, **options: Any) -> dict[str, Any]:
@@ -191,13 +197,7 @@ def one_period_request(schedule: PowerSchedule, caps: StationCapabilities, *, ma
         "chargingSchedule": [{"id": schedule_id, "startSchedule": valid_from, "duration": schedule.duration_s,
                               "chargingRateUnit": caps.rate_unit, "chargingSchedulePeriod": [encoded]}],
     }
-    if purpose is ProfilePurpose.TX:
-        if schedule.transaction_id is None:
-            raise EncodeError("a TxProfile needs the transaction id")
-        profile["transactionId"] = schedule.transaction_id
-    if is_21 and caps.supports_max_offline_duration and max_offline_duration_s is not None:
-        profile["maxOfflineDuration"] = max_offline_duration_s
-        profile["invalidAfterOfflineDuration"] = True
+    _add_tail(profile, schedule, caps, is_21, max_offline_duration_s)
     return {"evseId": evse_id, "chargingProfile": profile}
 
 
