@@ -26,8 +26,9 @@ class PlugIn:
     started_at: datetime
     soc: float | None = None
     """The first metered SoC of the transaction (None: none yet)."""
-    net_energy_wh: float = 0.0
-    """Grid energy (import - export) metered when `soc` was read: what had already gone in since plug-in."""
+    import_wh: float = 0.0
+    """Grid energy imported (and `export_wh` exported) since plug-in when `soc` was read."""
+    export_wh: float = 0.0
 
 
 class PlugIns:
@@ -43,8 +44,8 @@ class PlugIns:
         if known is not None and known.soc is not None:
             return
         started_at = event.at if known is None else known.started_at
-        self._by_tx[event.transaction_id] = PlugIn(started_at, event.soc,
-                                                   event.energy_import_wh - event.energy_export_wh)
+        self._by_tx[event.transaction_id] = PlugIn(started_at, event.soc, event.energy_import_wh,
+                                                   event.energy_export_wh)
 
     def get(self, transaction_id: str) -> PlugIn | None:
         return self._by_tx.get(transaction_id)
@@ -63,7 +64,8 @@ def unmanaged_w(evs: list[PluggedEv], plug_ins: PlugIns, live_soc: Callable[[str
         plug_in = plug_ins.get(ev.transaction_id)
         if plug_in is not None and plug_in.soc is not None:
             since = plug_in.started_at
-            arrived_wh = plug_in.soc * spec.capacity_wh - max(plug_in.net_energy_wh, 0.0) * spec.charge_efficiency
+            arrived_wh = plug_in.soc * spec.capacity_wh - (plug_in.import_wh * spec.charge_efficiency
+                                                           - plug_in.export_wh / spec.discharge_efficiency)
         else:
             since = now
             soc = live_soc(ev.ev_id)

@@ -67,6 +67,11 @@ def _departure_need_wh(needs: ChargingNeedsRecord) -> float | None:
     return need
 
 
+def _battery_energy_in_wh(tx: TransactionRecord, fleet: FleetSettings) -> float:
+    """What went into the battery since plug-in, net: import x charge efficiency - export / discharge efficiency."""
+    return tx.energy_import_wh * fleet.charge_efficiency - tx.energy_export_wh / fleet.discharge_efficiency
+
+
 def _soc_bounds(needs: ChargingNeedsRecord | None, tx: TransactionRecord, soc: float, capacity_wh: float | None,
                 fleet: FleetSettings, default_min_soc: float) -> tuple[float, float]:
     """(soc_min, soc_max) from the driver's reserve and the 2.1 V2X / maximum energy requests."""
@@ -76,8 +81,7 @@ def _soc_bounds(needs: ChargingNeedsRecord | None, tx: TransactionRecord, soc: f
                                   or needs.energy_max_request_wh is not None):
         reference = needs.soc_at_received
         if reference is None:  # the SoC on plug-in: now, less what went into the battery since
-            added_wh = tx.energy_import_wh * fleet.charge_efficiency - tx.energy_export_wh / fleet.discharge_efficiency
-            reference = soc - added_wh / capacity_wh
+            reference = soc - _battery_energy_in_wh(tx, fleet) / capacity_wh
         if needs.v2x_min_energy_request_wh is not None:
             v2x_reserve = min(max(reference + needs.v2x_min_energy_request_wh / capacity_wh, 0.0), 1.0)
             soc_min = v2x_reserve if soc_min is None else max(soc_min, v2x_reserve)
@@ -107,8 +111,7 @@ async def _plugged_ev(store: StateStore, charging: ChargingService, tx: Transact
     added_wh = 0.0
     need_wh = _departure_need_wh(needs) if needs else None
     if need_wh is not None:  # the battery-side energy still to put in: what discharging took out comes back
-        put_in_wh = tx.energy_import_wh * fleet.charge_efficiency - tx.energy_export_wh / fleet.discharge_efficiency
-        added_wh = max(0.0, need_wh * fleet.charge_efficiency - put_in_wh)
+        added_wh = max(0.0, need_wh * fleet.charge_efficiency - _battery_energy_in_wh(tx, fleet))
     spec = EvSpec(
         ev_id=ev_id_of(tx.station_id, tx.evse_id), arrival_at=now, departure_at=departure, capacity_wh=capacity_wh,
         soc_initial=soc, max_charge_power_w=max_charge_w, max_discharge_power_w=max_discharge_w,
